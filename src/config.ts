@@ -1,0 +1,199 @@
+import os from 'node:os';
+import { z } from 'zod';
+
+/**
+ * Config is every setting MyMONIT reads from the environment, typed and validated once at start-up.
+ * This is the only file that reads process.env.
+ */
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  SERVICE_INSTANCE: z.string().min(1).default(os.hostname()),
+
+  DB_USER: z.string().min(1).default('root'),
+  DB_PASSWORD: z.string().default(''),
+  DB_HOST: z.string().min(1).default('localhost'),
+  DB_PORT: port.default(3306),
+  DB_DATABASE: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'letters, digits and _ only').default('my_monit'),
+  DB_POOL_SIZE: positiveInt.default(10),
+  MIGRATE_ON_START: bool.default(true),
+
+  RABBIT_URL: z.string().min(1).default('localhost'),
+  RABBIT_USER: z.string().min(1).default('guest'),
+  RABBIT_PASSWORD: z.string().default('guest'),
+  RABBIT_EXCHANGE: z.string().min(1).default('mymonit'),
+  RABBIT_ROUTING: z.string().min(1).default('measures'),
+  RABBIT_QUEUE: z.string().min(1).default('measures'),
+  RABBIT_QUEUE_TYPE: z.enum(['quorum', 'classic']).default('quorum'),
+  RABBIT_DEAD_LETTER_EXCHANGE: z.string().min(1).optional(),
+  RABBIT_DEAD_LETTER_QUEUE: z.string().min(1).optional(),
+  RABBIT_PREFETCH: positiveInt.max(65535).default(100),
+  RABBIT_RECONNECT_MAX_MS: positiveInt.default(30000),
+  MAX_MESSAGE_BYTES: positiveInt.default(1048576),
+
+  REST_HOST: z.string().min(1).default('0.0.0.0'),
+  REST_PORT: port.default(8080),
+  REST_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 1mb').default('1mb'),
+  REST_TRUST_PROXY: z.string().default('loopback'),
+  REST_VALIDATE_RESPONSES: bool.default(false),
+
+  LOGSTASH_HOST: z.string().optional(),
+  LOGSTASH_PORT: port.default(5959),
+
+  AUTH_MODE: z.enum(['local', 'firebase', 'oidc']).default('local'),
+  AUTH_LOCAL_KEY: z.string().min(32, 'at least 32 characters').optional(),
+  AUTH_LOCAL_KEY_FILE: z.string().min(1).default('.mymonit/local-signing-key'),
+  AUTH_LOCAL_ISSUER: z.string().min(1).default('mymonit-local'),
+  AUTH_AUDIENCE: z.string().min(1).default('mymonit'),
+  AUTH_TOKEN_TTL: z.string().regex(/^\d+[smhd]$/, 'a duration such as 12h').default('12h'),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  OIDC_JWKS_URL: z.url().optional(),
+  OIDC_USERNAME_CLAIM: z.string().min(1).default('sub'),
+  FIREBASE_PROJECT_ID: z.string().min(1).optional(),
+  FIREBASE_AUTH_EMULATOR_HOST: z.string().min(1).optional(),
+
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10000),
+});
+
+type Env = z.infer<typeof schema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  instance: string;
+  log: { level: Env['LOG_LEVEL']; format: 'json' | 'pretty'; logstash?: { host: string; port: number } };
+  db: {
+    user: string;
+    password: string;
+    host: string;
+    port: number;
+    database: string;
+    poolSize: number;
+    migrateOnStart: boolean;
+  };
+  rabbit: {
+    url: string;
+    exchange: string;
+    routingKey: string;
+    queue: string;
+    queueType: 'quorum' | 'classic';
+    deadLetterExchange: string;
+    deadLetterQueue: string;
+    prefetch: number;
+    reconnectMaxMs: number;
+    maxMessageBytes: number;
+  };
+  rest: {
+    host: string;
+    port: number;
+    bodyLimit: string;
+    trustProxy: string;
+    validateResponses: boolean;
+  };
+  auth: {
+    mode: Env['AUTH_MODE'];
+    audience: string;
+    local: { key?: string; keyFile: string; issuer: string; tokenTtl: string };
+    oidc: { issuer?: string; audience?: string; jwksUrl?: string; usernameClaim: string };
+    firebase: { projectId?: string; emulatorHost?: string };
+  };
+  shutdownTimeoutMs: number;
+}
+
+/** ConfigError names the variable that stopped start-up; main prints its message as one line. */
+export class ConfigError extends Error {}
+
+/** Builds the AMQP URL from RABBIT_URL, which may be a bare host (the seed's form) or a full amqp(s):// URL. */
+function rabbitUrl(env: Env): string {
+  if (/^amqps?:\/\//.test(env.RABBIT_URL)) return env.RABBIT_URL;
+  const user = encodeURIComponent(env.RABBIT_USER);
+  const password = encodeURIComponent(env.RABBIT_PASSWORD);
+  const host = env.RABBIT_URL.includes(':') ? env.RABBIT_URL : `${env.RABBIT_URL}:5672`;
+  return `amqp://${user}:${password}@${host}`;
+}
+
+function crossCheck(env: Env): void {
+  if (env.NODE_ENV === 'production' && env.FIREBASE_AUTH_EMULATOR_HOST) {
+    throw new ConfigError(
+      'FIREBASE_AUTH_EMULATOR_HOST: the auth emulator accepts unsigned tokens and is refused with NODE_ENV=production',
+    );
+  }
+  if (env.AUTH_MODE === 'oidc') {
+    for (const name of ['OIDC_ISSUER', 'OIDC_JWKS_URL'] as const) {
+      if (!env[name]) throw new ConfigError(`${name}: required when AUTH_MODE=oidc`);
+    }
+  }
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0] ?? 'environment');
+    const raw = source[name];
+    const shown = raw === undefined || /PASSWORD|KEY|SECRET/.test(name) ? '' : ` (got "${raw}")`;
+    throw new ConfigError(`${name}: ${issue.message}${shown}`);
+  }
+  const env = parsed.data;
+  crossCheck(env);
+  return {
+    env: env.NODE_ENV,
+    instance: env.SERVICE_INSTANCE,
+    log: {
+      level: env.LOG_LEVEL,
+      format: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),
+      logstash: env.LOGSTASH_HOST ? { host: env.LOGSTASH_HOST, port: env.LOGSTASH_PORT } : undefined,
+    },
+    db: {
+      user: env.DB_USER,
+      password: env.DB_PASSWORD,
+      host: env.DB_HOST,
+      port: env.DB_PORT,
+      database: env.DB_DATABASE,
+      poolSize: env.DB_POOL_SIZE,
+      migrateOnStart: env.MIGRATE_ON_START,
+    },
+    rabbit: {
+      url: rabbitUrl(env),
+      exchange: env.RABBIT_EXCHANGE,
+      routingKey: env.RABBIT_ROUTING,
+      queue: env.RABBIT_QUEUE,
+      queueType: env.RABBIT_QUEUE_TYPE,
+      deadLetterExchange: env.RABBIT_DEAD_LETTER_EXCHANGE ?? `${env.RABBIT_EXCHANGE}.dead`,
+      deadLetterQueue: env.RABBIT_DEAD_LETTER_QUEUE ?? `${env.RABBIT_QUEUE}.dead`,
+      prefetch: env.RABBIT_PREFETCH,
+      reconnectMaxMs: env.RABBIT_RECONNECT_MAX_MS,
+      maxMessageBytes: env.MAX_MESSAGE_BYTES,
+    },
+    rest: {
+      host: env.REST_HOST,
+      port: env.REST_PORT,
+      bodyLimit: env.REST_BODY_LIMIT,
+      trustProxy: env.REST_TRUST_PROXY,
+      validateResponses: env.REST_VALIDATE_RESPONSES,
+    },
+    auth: {
+      mode: env.AUTH_MODE,
+      audience: env.AUTH_AUDIENCE,
+      local: {
+        key: env.AUTH_LOCAL_KEY,
+        keyFile: env.AUTH_LOCAL_KEY_FILE,
+        issuer: env.AUTH_LOCAL_ISSUER,
+        tokenTtl: env.AUTH_TOKEN_TTL,
+      },
+      oidc: {
+        issuer: env.OIDC_ISSUER,
+        audience: env.OIDC_AUDIENCE,
+        jwksUrl: env.OIDC_JWKS_URL,
+        usernameClaim: env.OIDC_USERNAME_CLAIM,
+      },
+      firebase: { projectId: env.FIREBASE_PROJECT_ID, emulatorHost: env.FIREBASE_AUTH_EMULATOR_HOST },
+    },
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,80 @@
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import { AmqplibRabbitConnector } from './amqp/rabbit-connector';
+import { MeasureMessageParser } from './amqp/measure-message-parser';
+import { MessageProcessor } from './amqp/message-processor';
+import { RabbitListener } from './amqp/rabbit-listener';
+import { FirebaseTokenVerifier } from './auth/firebase-token-verifier';
+import { LocalTokenIssuer } from './auth/local-token-issuer';
+import { LocalTokenVerifier } from './auth/local-token-verifier';
+import { OidcTokenVerifier } from './auth/oidc-token-verifier';
+import type { TokenVerifier } from './auth/token-verifier';
+import type { Config } from './config';
+import { TYPES } from './identifiers';
+import type { Logger } from './logging/logger';
+import { createWinstonLogger } from './logging/winston-logger';
+import { RestListener } from './rest/rest-listener';
+import { AuditTrail } from './services/audit-trail';
+import type { HealthCheck } from './services/contracts';
+import { ExperimentServiceImpl } from './services/experiment-service';
+import { ExperimentVisibility } from './services/experiment-visibility';
+import { MeasureServiceImpl } from './services/measure-service';
+import { UserServiceImpl } from './services/user-service';
+import { MysqlAuditStore } from './storage/mysql-audit-store';
+import { MysqlDatabase } from './storage/mysql-database';
+import { MysqlExperimentStore } from './storage/mysql-experiment-store';
+import { MysqlMeasureStore } from './storage/mysql-measure-store';
+import { MysqlRejectedMessageStore } from './storage/mysql-rejected-message-store';
+import { MysqlUserStore } from './storage/mysql-user-store';
+import { PostgratorMigrator } from './storage/postgrator-migrator';
+
+const VERIFIERS: Record<Config['auth']['mode'], new (...args: never[]) => TokenVerifier> = {
+  local: LocalTokenVerifier,
+  oidc: OidcTokenVerifier,
+  firebase: FirebaseTokenVerifier,
+};
+
+/**
+ * The composition root: the only place that knows concrete classes. Everything is a singleton, so the
+ * REST listener and the AMQP consumer of one process share one pool, one logger and one set of services.
+ */
+export function buildContainer(config: Config, logger: Logger = createWinstonLogger(config)): Container {
+  const container = new Container({ defaultScope: 'Singleton' });
+  container.bind<Config>(TYPES.Config).toConstantValue(config);
+  container.bind<Logger>(TYPES.Logger).toConstantValue(logger);
+
+  container.bind(TYPES.Database).to(MysqlDatabase);
+  container.bind(TYPES.Transactor).toService(TYPES.Database);
+  container.bind(TYPES.Migrator).to(PostgratorMigrator);
+  container.bind(TYPES.UserStore).to(MysqlUserStore);
+  container.bind(TYPES.ExperimentStore).to(MysqlExperimentStore);
+  container.bind(TYPES.MeasureStore).to(MysqlMeasureStore);
+  container.bind(TYPES.RejectedMessageStore).to(MysqlRejectedMessageStore);
+  container.bind(TYPES.AuditStore).to(MysqlAuditStore);
+
+  container.bind(TYPES.AuditTrail).to(AuditTrail);
+  container.bind(ExperimentVisibility).toSelf();
+  container.bind(TYPES.UserService).to(UserServiceImpl);
+  container.bind(TYPES.ExperimentService).to(ExperimentServiceImpl);
+  container.bind(TYPES.MeasureService).to(MeasureServiceImpl);
+
+  container.bind(TYPES.TokenVerifier).to(VERIFIERS[config.auth.mode]);
+  container.bind(TYPES.TokenIssuer).to(LocalTokenIssuer);
+
+  container.bind(TYPES.MeasureMessageParser).to(MeasureMessageParser);
+  container.bind(TYPES.MessageProcessor).to(MessageProcessor);
+  container.bind(TYPES.RabbitConnector).to(AmqplibRabbitConnector);
+  container.bind(TYPES.RabbitListener).to(RabbitListener);
+  container.bind(TYPES.RestListener).to(RestListener);
+
+  container
+    .bind<HealthCheck[]>(TYPES.HealthChecks)
+    .toResolvedValue(
+      (database: MysqlDatabase, rabbit: RabbitListener): HealthCheck[] => [
+        { name: 'mysql', check: () => database.ping() },
+        rabbit.healthCheck(),
+      ],
+      [TYPES.Database, TYPES.RabbitListener],
+    );
+  return container;
+}

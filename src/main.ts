@@ -1,0 +1,128 @@
+import 'reflect-metadata';
+import { Command, Option } from 'commander';
+import type { Container } from 'inversify';
+import type { RabbitListener } from './amqp/rabbit-listener';
+import type { TokenIssuer } from './auth/token-verifier';
+import { ConfigError, loadConfig, type Config } from './config';
+import { buildContainer } from './container';
+import { ROLES, type Role } from './domain/role';
+import { TYPES } from './identifiers';
+import type { Logger } from './logging/logger';
+import type { RestListener } from './rest/rest-listener';
+import type { UserService } from './services/contracts';
+import type { Database, Migrator } from './storage/stores';
+
+/** Starts what `mymonit serve | consume | all` asks for and stops it in order on SIGTERM/SIGINT. */
+async function run(container: Container, config: Config, rest: boolean, consume: boolean): Promise<void> {
+  const logger = container.get<Logger>(TYPES.Logger);
+  if (config.db.migrateOnStart) await container.get<Migrator>(TYPES.Migrator).migrate();
+  const listener = consume ? container.get<RabbitListener>(TYPES.RabbitListener) : undefined;
+  const restListener = rest ? container.get<RestListener>(TYPES.RestListener) : undefined;
+  await listener?.start();
+  await restListener?.start();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn('second signal: exiting without draining', { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info('shutting down: no new work, draining in-flight work', { signal });
+    await restListener?.stop();
+    await listener?.stop();
+    await container.get<Database>(TYPES.Database).close();
+    logger.info('stopped cleanly');
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      shutdown(signal).then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error('shutdown failed', { error });
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+/** One-shot commands (migrate, user, token) release their connections so the process can exit. */
+async function once<T>(container: Container, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } finally {
+    await container.get<Database>(TYPES.Database).close();
+  }
+}
+
+function program(): Command {
+  const cli = new Command('mymonit').description('MyMONIT: measures over AMQP into MySQL, served over REST');
+  const boot = () => {
+    const config = loadConfig();
+    return { config, container: buildContainer(config) };
+  };
+
+  cli.command('serve').description('run the REST API').action(async () => {
+    const { config, container } = boot();
+    await run(container, config, true, false);
+  });
+  cli.command('consume').description('run the AMQP consumer').action(async () => {
+    const { config, container } = boot();
+    await run(container, config, false, true);
+  });
+  cli.command('all').description('run the REST API and the AMQP consumer in one process').action(async () => {
+    const { config, container } = boot();
+    await run(container, config, true, true);
+  });
+  cli.command('migrate').description('apply database migrations and exit').action(async () => {
+    const { container } = boot();
+    const version = await once(container, () => container.get<Migrator>(TYPES.Migrator).migrate());
+    process.stdout.write(`schema at version ${version}\n`);
+  });
+
+  const user = cli.command('user').description('manage users from the command line (bootstrap the first ADMIN)');
+  user
+    .command('create')
+    .description('create a user; needs no token, so it is how the first ADMIN is made')
+    .addOption(new Option('--role <role>', 'ADMIN or SCIENTIST').choices([...ROLES]).makeOptionMandatory())
+    .requiredOption('--username <uid>', "the identity provider's uid (for AUTH_MODE=local, any name)")
+    .requiredOption('--user-id <id>', 'institute id, e.g. S123')
+    .requiredOption('--name <name>', 'full name')
+    .requiredOption('--email <email>', 'email address')
+    .action(async (options: { role: Role; username: string; userId: string; name: string; email: string }) => {
+      const { config, container } = boot();
+      const created = await once(container, async () => {
+        if (config.db.migrateOnStart) await container.get<Migrator>(TYPES.Migrator).migrate();
+        return container.get<UserService>(TYPES.UserService).createFromCli(options);
+      });
+      process.stdout.write(`created user ${created.id} (${created.role}, pseudonym ${created.pseudonym})\n`);
+    });
+
+  cli
+    .command('token <username>')
+    .description('print a bearer token for a user (AUTH_MODE=local only)')
+    .option('--ttl <duration>', 'lifetime such as 1h or 7d')
+    .action(async (username: string, options: { ttl?: string }) => {
+      const { config, container } = boot();
+      if (config.auth.mode !== 'local') throw new ConfigError('AUTH_MODE: tokens are printed only in local mode');
+      const token = await once(container, async () => {
+        const known = await container.get<UserService>(TYPES.UserService).findByUsername(username);
+        if (!known) process.stderr.write(`warning: no MyMONIT user has username ${username}; the token will get 401\n`);
+        return container.get<TokenIssuer>(TYPES.TokenIssuer).issue(username, options.ttl);
+      });
+      process.stdout.write(`${token}\n`);
+    });
+  return cli;
+}
+
+program()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      console.error(`mymonit: configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    console.error(`mymonit: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });

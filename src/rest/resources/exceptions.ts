@@ -1,0 +1,27 @@
+import { Router } from 'express';
+import type { RejectionReason } from '../../domain/rejected-message';
+import type { MeasureService } from '../../services/contracts';
+import { rejectedJson } from '../representations';
+import { pathInt, queryInt, queryString } from './query';
+
+/** /exceptions: messages the consumer could not store, kept with their reason for an ADMIN to inspect. */
+export function exceptionsResource(measures: MeasureService): Router {
+  const router = Router();
+  router.get('/exceptions', async (req, res) => {
+    const page = await measures.listRejected(
+      res.locals.actor,
+      queryInt(req, 'limit', 100),
+      queryString(req, 'cursor'),
+      queryString(req, 'reason') as RejectionReason | undefined,
+    );
+    res.json({ items: page.items.map((m) => rejectedJson(m, false)), next: page.next });
+  });
+  router.get('/exceptions/:exceptionId', async (req, res) => {
+    res.json(rejectedJson(await measures.getRejected(res.locals.actor, pathInt(req, 'exceptionId')), true));
+  });
+  router.delete('/exceptions/:exceptionId', async (req, res) => {
+    await measures.discardRejected(res.locals.actor, pathInt(req, 'exceptionId'));
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,51 @@
+import { Router } from 'express';
+import type { NewUser, UserChanges } from '../../domain/user';
+import type { UserService } from '../../services/contracts';
+import { userJson } from '../representations';
+import { pathInt, queryInt, queryString } from './query';
+
+interface UserBody {
+  user_id?: string;
+  name?: string;
+  username?: string;
+  email?: string;
+  role?: NewUser['role'];
+}
+
+function userChanges(body: UserBody): UserChanges {
+  const changes: UserChanges = {};
+  if (body.user_id !== undefined) changes.userId = body.user_id;
+  if (body.name !== undefined) changes.name = body.name;
+  if (body.username !== undefined) changes.username = body.username;
+  if (body.email !== undefined) changes.email = body.email;
+  if (body.role !== undefined) changes.role = body.role;
+  return changes;
+}
+
+/** /users and /me: people who may call the API. */
+export function usersResource(users: UserService): Router {
+  const router = Router();
+  router.get('/me', (_req, res) => {
+    res.json(userJson(res.locals.actor));
+  });
+  router.post('/users', async (req, res) => {
+    const created = await users.create(res.locals.actor, userChanges(req.body as UserBody) as NewUser);
+    res.status(201).location(`/users/${created.id}`).json(userJson(created));
+  });
+  router.get('/users', async (req, res) => {
+    const page = await users.list(res.locals.actor, queryInt(req, 'limit', 100), queryString(req, 'cursor'));
+    res.json({ items: page.items.map(userJson), next: page.next });
+  });
+  router.get('/users/:userId', async (req, res) => {
+    res.json(userJson(await users.get(res.locals.actor, pathInt(req, 'userId'))));
+  });
+  router.patch('/users/:userId', async (req, res) => {
+    const updated = await users.update(res.locals.actor, pathInt(req, 'userId'), userChanges(req.body as UserBody));
+    res.json(userJson(updated));
+  });
+  router.delete('/users/:userId', async (req, res) => {
+    await users.erase(res.locals.actor, pathInt(req, 'userId'));
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,118 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import { inject, injectable } from 'inversify';
+import swaggerUi from 'swagger-ui-express';
+import type { TokenVerifier } from '../auth/token-verifier';
+import type { Config } from '../config';
+import { TYPES } from '../identifiers';
+import type { Logger } from '../logging/logger';
+import { openApiDocument } from '../openapi-document';
+import { AuditTrail } from '../services/audit-trail';
+import type { ExperimentService, HealthCheck, MeasureService, UserService } from '../services/contracts';
+import { accessLog } from './access-log';
+import { authentication } from './authentication';
+import { problem, problemHandler } from './problem';
+import { requestContext } from './request-context';
+import { exceptionsResource } from './resources/exceptions';
+import { experimentsResource } from './resources/experiments';
+import { healthResource } from './resources/health';
+import { measuresResource } from './resources/measures';
+import { usersResource } from './resources/users';
+
+/** Paths anyone may call: probes, metrics and the API's own documentation. */
+const PUBLIC = /^\/(health\/|metrics$|docs(\/|$)|openapi\.(json|yaml)$)/;
+
+/**
+ * RestListener serves the REST API: request context, access log, public endpoints, then authentication,
+ * OpenAPI validation and the resources, with one problem+json error handler at the end.
+ */
+@injectable()
+export class RestListener {
+  readonly app: Express;
+  private server?: http.Server;
+  private readonly logger: Logger;
+
+  constructor(
+    @inject(TYPES.Config) private readonly config: Config,
+    @inject(TYPES.Logger) logger: Logger,
+    @inject(TYPES.TokenVerifier) verifier: TokenVerifier,
+    @inject(TYPES.UserService) users: UserService,
+    @inject(TYPES.ExperimentService) experiments: ExperimentService,
+    @inject(TYPES.MeasureService) measures: MeasureService,
+    @inject(TYPES.AuditTrail) private readonly audit: AuditTrail,
+    @inject(TYPES.HealthChecks) checks: HealthCheck[],
+  ) {
+    this.logger = logger.child({ component: 'rest' });
+    const app = express();
+    app.disable('x-powered-by');
+    app.set('trust proxy', config.rest.trustProxy);
+    app.use(requestContext());
+    app.use(accessLog(this.logger));
+    app.use(healthResource(checks));
+    app.get('/openapi.json', (_req, res) => {
+      res.json(openApiDocument());
+    });
+    app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApiDocument()));
+    app.use((req, _res, next) => (PUBLIC.test(req.path) ? next('router') : next()));
+    app.use(authentication(verifier, users));
+    app.use(express.json({ limit: config.rest.bodyLimit, type: ['application/json', 'application/*+json'] }));
+    app.use(
+      OpenApiValidator.middleware({
+        apiSpec: openApiDocument() as unknown as Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'],
+        validateRequests: { allowUnknownQueryParameters: false },
+        validateResponses: config.rest.validateResponses,
+        validateSecurity: false,
+        validateFormats: 'full',
+      }),
+    );
+    app.use(usersResource(users));
+    app.use(experimentsResource(experiments));
+    app.use(measuresResource(measures));
+    app.use(exceptionsResource(measures));
+    app.use((req, res) => {
+      res.status(404).type('application/problem+json').send(JSON.stringify(problem(404, `no route ${req.method} ${req.path}`)));
+    });
+    app.use(problemHandler(this.logger, (status, detail) => this.recordRefusal(status, detail)));
+    this.app = app;
+  }
+
+  /** Authentication and authorization failures are audited; a failing audit write must not turn a 401 into a 500. */
+  private recordRefusal(status: number, detail?: string): void {
+    this.audit
+      .record({
+        action: status === 401 ? 'auth.fail' : 'authz.deny',
+        resourceType: 'api',
+        resourceId: null,
+        outcome: 'failure',
+        detail: { reason: detail ?? null },
+      })
+      .catch((error: unknown) => this.logger.warn('audit of a refusal failed', { error }));
+  }
+
+  async start(): Promise<AddressInfo> {
+    const server = http.createServer(this.app);
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.config.rest.port, this.config.rest.host, () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+    this.logger.info('REST listening', { host: address.address, port: address.port });
+    return address;
+  }
+
+  /** Stops accepting connections and waits for in-flight requests, up to the shutdown timeout. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const timer = setTimeout(() => server.closeAllConnections(), this.config.shutdownTimeoutMs);
+    await closed;
+    clearTimeout(timer);
+    this.logger.info('REST stopped');
+  }
+}
