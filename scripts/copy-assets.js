@@ -4,6 +4,6 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-fs.cpSync(path.join(root, 'src', 'storage', 'migrations'), path.join(root, 'dist', 'storage', 'migrations'), {
+fs.cpSync(path.join(root, 'src', 'storage', 'migrations'), path.join(root, 'dist', 'src', 'storage', 'migrations'), {
   recursive: true,
 });

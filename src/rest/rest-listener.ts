@@ -49,6 +49,11 @@ export class RestListener {
     app.disable('x-powered-by');
     app.set('trust proxy', config.rest.trustProxy);
     app.use(requestContext());
+    // Which instance answered: lets operators (and the nginx e2e test) see the balancing.
+    app.use((_req, res, next) => {
+      res.setHeader('X-MyMONIT-Instance', config.instance);
+      next();
+    });
     app.use(accessLog(this.logger));
     app.use(healthResource(checks));
     app.get('/openapi.json', (_req, res) => {
