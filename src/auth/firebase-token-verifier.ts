@@ -19,15 +19,17 @@ export class FirebaseTokenVerifier implements TokenVerifier {
     // loadConfig refuses this too; a second lock because firebase-admin then accepts unsigned tokens.
     if (emulatorHost && config.env === 'production') {
       throw new ConfigError(
-        'FIREBASE_AUTH_EMULATOR_HOST: the auth emulator accepts unsigned tokens and is refused with NODE_ENV=production',
+        'FIREBASE_AUTH_EMULATOR_HOST: the auth emulator accepts unsigned tokens and is refused with ' +
+          'NODE_ENV=production',
       );
     }
     if (!projectId) throw new ConfigError('FIREBASE_PROJECT_ID: required when AUTH_MODE=firebase');
     this.emulator = Boolean(emulatorHost);
-    // A named app, not the default one, so that several configurations (tests) live side by side. No
+    // A named app per project and emulator, not the default app, so that several configurations (tests)
+    // live side by side: firebase-admin caches the emulator address in the app's Auth on first use. No
     // credential is passed: firebase-admin then uses application default credentials (it reads
     // GOOGLE_APPLICATION_CREDENTIALS itself), and verifying ID tokens needs none, only Google's public keys.
-    const name = `mymonit-auth:${projectId}`;
+    const name = emulatorHost ? `mymonit-auth:${projectId}:emulator:${emulatorHost}` : `mymonit-auth:${projectId}`;
     const app = getApps().find((candidate) => candidate.name === name) ?? initializeApp({ projectId }, name);
     this.auth = getAuth(app);
   }

@@ -22,7 +22,9 @@ export function refusalFromJose(error: unknown): UnauthenticatedError | undefine
   if (error instanceof errors.JWTClaimValidationFailed) {
     return new UnauthenticatedError(CLAIM_REFUSALS[error.claim] ?? 'token claims not accepted');
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return new UnauthenticatedError('token signature invalid');
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return new UnauthenticatedError('token signature invalid');
+  }
   if (error instanceof errors.JOSEAlgNotAllowed) return new UnauthenticatedError('token uses a refused algorithm');
   if (error instanceof errors.JWKSNoMatchingKey) return new UnauthenticatedError('token signing key not recognised');
   if (error instanceof errors.JWKSMultipleMatchingKeys) return new UnauthenticatedError('token signature invalid');

@@ -1,0 +1,270 @@
+import { inject, injectable } from 'inversify';
+import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { NotFoundError, ValidationError } from '../domain/errors';
+import type { MeasureQuery, Series, StoredMeasure, StoreResult } from '../domain/measure';
+import { TYPES } from '../identifiers';
+import type { Executor, MysqlDatabase } from './mysql-database';
+import { translatingErrors } from './mysql-errors';
+import { SeriesCache } from './series-cache';
+import { seriesIdentity, type SeriesIdentity } from './series-key';
+import type { MeasureRow, MeasureStore } from './stores';
+
+/** Rows per INSERT: ~70 bytes each, so a statement stays far below the default 16 MB max_allowed_packet. */
+const MEASURE_CHUNK = 5_000;
+/** Series rows carry their tags JSON, which may be a few KB. */
+const SERIES_CHUNK = 500;
+
+interface PendingSeries extends SeriesIdentity {
+  experimentId: number;
+  cacheKey: string;
+}
+
+interface MeasureQueryRow extends RowDataPacket {
+  series_id: number;
+  ts_us: number;
+  value: number;
+  metric: string;
+  source: string;
+  unit: string;
+  tags: string;
+}
+
+interface SeriesRow extends RowDataPacket {
+  id: number;
+  code: string;
+  metric: string;
+  source: string;
+  unit: string;
+  tags: string;
+}
+
+function orNull(value: string): string | null {
+  return value === '' ? null : value;
+}
+
+function parseTags(json: string): Readonly<Record<string, string>> {
+  return JSON.parse(json) as Record<string, string>;
+}
+
+/** IDs, timestamps and values reach SQL as literals: anything that is not a finite number must stop here. */
+function assertStorable(rows: readonly MeasureRow[]): void {
+  rows.forEach((row, index) => {
+    if (!Number.isSafeInteger(row.experimentId) || row.experimentId <= 0) {
+      throw new ValidationError(`measure ${index}: experimentId must be a positive integer`, { index });
+    }
+    if (!Number.isSafeInteger(row.timestampUs)) {
+      throw new ValidationError(`measure ${index}: timestampUs must be an integer`, { index });
+    }
+    if (!Number.isFinite(row.value)) {
+      throw new ValidationError(`measure ${index}: value must be a finite number`, { index });
+    }
+  });
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}
+
+/**
+ * MysqlMeasureStore writes measures in bulk against their series and reads them back in keyset pages.
+ * A series is stored once; a measure is (series_id, ts_us, value), unique on (series_id, ts_us).
+ */
+@injectable()
+export class MysqlMeasureStore implements MeasureStore {
+  private readonly cache = new SeriesCache();
+
+  constructor(@inject(TYPES.Database) private readonly db: MysqlDatabase) {}
+
+  /**
+   * One transaction (or the caller's): a batch is stored whole or not at all, and the shared lock on its
+   * experiments keeps a concurrent ExperimentStore.delete from leaving measures without a series.
+   */
+  async store(rows: readonly MeasureRow[]): Promise<StoreResult> {
+    if (rows.length === 0) return { stored: 0, duplicates: 0 };
+    assertStorable(rows);
+    return this.db.inTransaction(async () => {
+      const executor = this.db.executor();
+      await this.lockExperiments(executor, rows);
+      const seriesIds = await this.resolveSeries(executor, rows);
+      const values = rows.map((row, index): [number, number, number] => [seriesIds[index], row.timestampUs, row.value]);
+      // One lock order for every batch: two consumers writing overlapping batches wait instead of deadlocking.
+      values.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      let stored = 0;
+      for (const chunk of chunks(values, MEASURE_CHUNK)) {
+        // INSERT IGNORE's affected rows count only the rows inserted, whatever the FOUND_ROWS flag does to
+        // ON DUPLICATE KEY UPDATE. IGNORE would also turn bad values into warnings: assertStorable ruled them out.
+        const [result] = await executor.query<ResultSetHeader>(
+          'INSERT IGNORE INTO measures (series_id, ts_us, value) VALUES ?',
+          [chunk],
+        );
+        stored += result.affectedRows;
+      }
+      return { stored, duplicates: rows.length - stored };
+    });
+  }
+
+  async query(experimentId: number, query: Omit<MeasureQuery, 'experiment'>): Promise<StoredMeasure[]> {
+    if (!Number.isSafeInteger(query.limit) || query.limit < 0) {
+      throw new RangeError(`limit must be a non-negative integer, got ${query.limit}`);
+    }
+    const conditions = ['s.experiment_id = ?'];
+    const values: unknown[] = [experimentId];
+    if (query.metric !== undefined) {
+      conditions.push('s.metric = ?');
+      values.push(query.metric);
+    }
+    if (query.source !== undefined) {
+      conditions.push('s.source = ?');
+      values.push(query.source);
+    }
+    if (query.fromUs !== undefined) {
+      conditions.push('m.ts_us >= ?');
+      values.push(query.fromUs);
+    }
+    if (query.toUs !== undefined) {
+      conditions.push('m.ts_us < ?');
+      values.push(query.toUs);
+    }
+    if (query.after) {
+      const { timestampUs, seriesId } = query.after;
+      // The first, redundant bound is one the range optimizer can use on (series_id, ts_us); the OR is not.
+      conditions.push('m.ts_us >= ?', '(m.ts_us > ? OR (m.ts_us = ? AND m.series_id > ?))');
+      values.push(timestampUs, timestampUs, timestampUs, seriesId);
+    }
+    const [rows] = await this.db.executor().query<MeasureQueryRow[]>(
+      `SELECT m.series_id, m.ts_us, m.value, s.metric, s.source, s.unit, s.tags
+         FROM series s
+         JOIN measures m ON m.series_id = s.id
+        WHERE ${conditions.join(' AND ')}
+        ORDER BY m.ts_us, m.series_id
+        LIMIT ?`,
+      [...values, query.limit],
+    );
+    const tagsBySeries = new Map<number, Readonly<Record<string, string>>>();
+    return rows.map((row) => {
+      const seriesId = Number(row.series_id);
+      let tags = tagsBySeries.get(seriesId);
+      if (!tags) {
+        tags = parseTags(row.tags);
+        tagsBySeries.set(seriesId, tags);
+      }
+      return {
+        seriesId,
+        metric: row.metric,
+        source: orNull(row.source),
+        unit: orNull(row.unit),
+        tags,
+        timestampUs: Number(row.ts_us),
+        value: row.value,
+      };
+    });
+  }
+
+  async listSeries(experimentId: number): Promise<Series[]> {
+    const [rows] = await this.db.executor().query<SeriesRow[]>(
+      `SELECT s.id, e.code, s.metric, s.source, s.unit, s.tags
+         FROM series s
+         JOIN experiments e ON e.id = s.experiment_id
+        WHERE s.experiment_id = ?
+        ORDER BY s.id`,
+      [experimentId],
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      experiment: row.code,
+      metric: row.metric,
+      source: orNull(row.source),
+      unit: orNull(row.unit),
+      tags: parseTags(row.tags),
+    }));
+  }
+
+  private async lockExperiments(executor: Executor, rows: readonly MeasureRow[]): Promise<void> {
+    const ids = [...new Set(rows.map((row) => row.experimentId))];
+    const [found] = await executor.query<RowDataPacket[]>(
+      'SELECT id FROM experiments WHERE id IN (?) LOCK IN SHARE MODE',
+      [ids],
+    );
+    if (found.length !== ids.length) {
+      const present = new Set(found.map((row) => Number(row.id)));
+      const missing = ids.filter((id) => !present.has(id));
+      throw new NotFoundError('experiment no longer exists', { experimentIds: missing });
+    }
+  }
+
+  /** Returns the series id of each row, in row order, creating the series that do not exist yet. */
+  private async resolveSeries(executor: Executor, rows: readonly MeasureRow[]): Promise<number[]> {
+    const resolved = new Map<string, number>();
+    const missing = new Map<string, PendingSeries>();
+    const rowKeys = rows.map((row) => {
+      const identity = seriesIdentity(row);
+      const cacheKey = SeriesCache.keyOf(row.experimentId, identity.key);
+      if (!resolved.has(cacheKey) && !missing.has(cacheKey)) {
+        const cached = this.cache.get(cacheKey);
+        if (cached !== undefined) resolved.set(cacheKey, cached);
+        else missing.set(cacheKey, { ...identity, experimentId: row.experimentId, cacheKey });
+      }
+      return cacheKey;
+    });
+
+    if (missing.size > 0) {
+      const learned = new Map<string, number>();
+      // A plain read first: on a known series it takes no lock at all.
+      await this.selectSeries(executor, [...missing.values()], false, learned);
+      const absent = [...missing.values()].filter((series) => !learned.has(series.cacheKey));
+      if (absent.length > 0) {
+        await this.insertSeries(executor, absent);
+        // A locking read sees the latest committed rows (a concurrent consumer may have created some),
+        // where a plain read would see this transaction's older snapshot.
+        await this.selectSeries(executor, absent, true, learned);
+      }
+      for (const series of missing.values()) {
+        const id = learned.get(series.cacheKey);
+        if (id === undefined) throw new Error('a series could not be resolved after its insert');
+        resolved.set(series.cacheKey, id);
+      }
+      // Only after commit: a rolled-back series must not be remembered.
+      this.db.afterCommit(() => learned.forEach((id, key) => this.cache.set(key, id)));
+    }
+    return rowKeys.map((key) => resolved.get(key) as number);
+  }
+
+  private async selectSeries(
+    executor: Executor,
+    wanted: readonly PendingSeries[],
+    locking: boolean,
+    into: Map<string, number>,
+  ): Promise<void> {
+    const byExperiment = new Map<number, string[]>();
+    for (const series of wanted) {
+      const keys = byExperiment.get(series.experimentId) ?? [];
+      keys.push(series.key);
+      byExperiment.set(series.experimentId, keys);
+    }
+    for (const [experimentId, keys] of byExperiment) {
+      for (const chunk of chunks(keys, MEASURE_CHUNK)) {
+        const [rows] = await executor.query<RowDataPacket[]>(
+          `SELECT id, series_key FROM series WHERE experiment_id = ? AND series_key IN (?)${locking ? ' LOCK IN SHARE MODE' : ''}`,
+          [experimentId, chunk],
+        );
+        for (const row of rows) into.set(SeriesCache.keyOf(experimentId, String(row.series_key)), Number(row.id));
+      }
+    }
+  }
+
+  /** ON DUPLICATE KEY rather than IGNORE: a too-long metric must fail, not be truncated into another series. */
+  private async insertSeries(executor: Executor, series: readonly PendingSeries[]): Promise<void> {
+    const sorted = [...series].sort((a, b) => a.experimentId - b.experimentId || (a.key < b.key ? -1 : 1));
+    const now = new Date();
+    for (const chunk of chunks(sorted, SERIES_CHUNK)) {
+      await translatingErrors(() =>
+        executor.query<ResultSetHeader>(
+          'INSERT INTO series (experiment_id, metric, source, unit, tags, series_key, created_at) VALUES ? ON DUPLICATE KEY UPDATE id = id',
+          [chunk.map((s) => [s.experimentId, s.metric, s.source, s.unit, s.tags, s.key, now])],
+        ),
+      );
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import { inject, injectable } from 'inversify';
+import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { NewRejectedMessage, RejectedMessage, RejectionReason } from '../domain/rejected-message';
+import { TYPES } from '../identifiers';
+import type { MysqlDatabase } from './mysql-database';
+import { keysetBounds } from './sql-window';
+import type { ListWindow, RejectedMessageStore } from './stores';
+
+interface RejectedMessageRow extends RowDataPacket {
+  id: number;
+  received_at: Date;
+  reason: RejectionReason;
+  detail: string;
+  message_id: string | null;
+  routing_key: string | null;
+  content_type: string | null;
+  body: Buffer;
+  body_truncated: number;
+}
+
+const COLUMNS =
+  'id, received_at, reason, detail, message_id, routing_key, content_type, body, body_truncated';
+
+/** TEXT holds 65,535 bytes, and a utf8mb4 character takes up to 4 of them. */
+const MAX_DETAIL_CHARS = 16_000;
+/** The VARCHAR(255) columns: AMQP short strings fit, but a REST replay could carry anything. */
+const MAX_HEADER_CHARS = 255;
+
+/**
+ * A rejected message must always be recordable: "nothing that arrives is silently dropped" would fail if
+ * an over-long explanation made the insert fail, so text is cut to fit rather than refused.
+ */
+function fit(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function fitOrNull(text: string | null, max: number): string | null {
+  return text === null ? null : fit(text, max);
+}
+
+function toRejectedMessage(row: RejectedMessageRow): RejectedMessage {
+  return {
+    id: Number(row.id),
+    receivedAt: row.received_at,
+    reason: row.reason,
+    detail: row.detail,
+    messageId: row.message_id,
+    routingKey: row.routing_key,
+    contentType: row.content_type,
+    body: row.body,
+    bodyTruncated: Boolean(row.body_truncated),
+  };
+}
+
+/** MysqlRejectedMessageStore keeps what the broker delivered and could not be stored, with the reason. */
+@injectable()
+export class MysqlRejectedMessageStore implements RejectedMessageStore {
+  constructor(@inject(TYPES.Database) private readonly db: MysqlDatabase) {}
+
+  async insert(message: NewRejectedMessage): Promise<RejectedMessage> {
+    // DATETIME(3) keeps milliseconds, so this Date is exactly what a later read returns.
+    const receivedAt = new Date();
+    const stored: Omit<RejectedMessage, 'id'> = {
+      receivedAt,
+      reason: message.reason,
+      detail: fit(message.detail, MAX_DETAIL_CHARS),
+      messageId: fitOrNull(message.messageId, MAX_HEADER_CHARS),
+      routingKey: fitOrNull(message.routingKey, MAX_HEADER_CHARS),
+      contentType: fitOrNull(message.contentType, MAX_HEADER_CHARS),
+      body: message.body,
+      bodyTruncated: message.bodyTruncated,
+    };
+    const [result] = await this.db
+      .executor()
+      .query<ResultSetHeader>(
+        'INSERT INTO rejected_messages (received_at, reason, detail, message_id, routing_key, content_type, body, body_truncated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+          stored.receivedAt,
+          stored.reason,
+          stored.detail,
+          stored.messageId,
+          stored.routingKey,
+          stored.contentType,
+          stored.body,
+          stored.bodyTruncated,
+        ],
+      );
+    return { id: result.insertId, ...stored };
+  }
+
+  async findById(id: number): Promise<RejectedMessage | undefined> {
+    const [rows] = await this.db
+      .executor()
+      .query<RejectedMessageRow[]>(`SELECT ${COLUMNS} FROM rejected_messages WHERE id = ?`, [id]);
+    return rows[0] && toRejectedMessage(rows[0]);
+  }
+
+  async list(window: ListWindow & { reason?: RejectionReason }): Promise<RejectedMessage[]> {
+    const { afterId, limit } = keysetBounds(window);
+    const [rows] =
+      window.reason === undefined
+        ? await this.db
+            .executor()
+            .query<RejectedMessageRow[]>(`SELECT ${COLUMNS} FROM rejected_messages WHERE id > ? ORDER BY id LIMIT ?`, [
+              afterId,
+              limit,
+            ])
+        : await this.db
+            .executor()
+            .query<RejectedMessageRow[]>(
+              `SELECT ${COLUMNS} FROM rejected_messages WHERE reason = ? AND id > ? ORDER BY id LIMIT ?`,
+              [window.reason, afterId, limit],
+            );
+    return rows.map(toRejectedMessage);
+  }
+
+  async delete(id: number): Promise<boolean> {
+    const [result] = await this.db.executor().query<ResultSetHeader>('DELETE FROM rejected_messages WHERE id = ?', [id]);
+    return result.affectedRows > 0;
+  }
+}

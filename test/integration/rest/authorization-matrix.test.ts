@@ -1,0 +1,152 @@
+import type { User } from '../../../src/domain/user';
+import { call, startPlatform, type TestPlatform } from '../../support/platform';
+
+/**
+ * Every cell of the architecture brief's authorization matrix, over real HTTP and MySQL. Each row is an
+ * action; each test checks what an ADMIN and what a SCIENTIST get.
+ */
+describe('authorization matrix', () => {
+  let p: TestPlatform;
+  let admin: string;
+  let scientist: User;
+  let sci: string;
+  let other: User;
+  let associatedCode: string;
+
+  beforeAll(async () => {
+    p = await startPlatform();
+    admin = await p.tokenFor(p.admin);
+    scientist = await p.createUser('SCIENTIST', 'sci');
+    other = await p.createUser('SCIENTIST', 'other');
+    sci = await p.tokenFor(scientist);
+    associatedCode = 'ASSOC';
+    for (const code of ['ASSOC', 'PRIVATE']) {
+      expect((await call(p.baseUrl, 'POST', '/experiments', { token: admin, body: { code, name: code } })).status).toBe(201);
+    }
+    expect((await call(p.baseUrl, 'PUT', `/experiments/ASSOC/users/${scientist.id}`, { token: admin })).status).toBe(204);
+  });
+  afterAll(() => p.stop());
+
+  const newUser = (tag: string) => ({ user_id: `N-${tag}`, name: `New ${tag}`, username: `new-${tag}`, email: `${tag}@example.org`, role: 'SCIENTIST' });
+
+  describe('users: create, read, update, erase', () => {
+    it('an ADMIN creates users; a SCIENTIST gets 403', async () => {
+      expect((await call(p.baseUrl, 'POST', '/users', { token: admin, body: newUser('a') })).status).toBe(201);
+      const refused = await call(p.baseUrl, 'POST', '/users', { token: sci, body: newUser('b') });
+      expect(refused.status).toBe(403);
+      expect(refused.body.type).toBe('https://mymonit.dev/problems/forbidden');
+    });
+
+    it('an ADMIN lists users; a SCIENTIST gets 403', async () => {
+      const list = await call(p.baseUrl, 'GET', '/users', { token: admin });
+      expect(list.status).toBe(200);
+      expect(list.body.items.map((u: { id: number }) => u.id)).toEqual(expect.arrayContaining([scientist.id, other.id]));
+      expect((await call(p.baseUrl, 'GET', '/users', { token: sci })).status).toBe(403);
+    });
+
+    it('an ADMIN reads any user; a SCIENTIST reads only their own record', async () => {
+      expect((await call(p.baseUrl, 'GET', `/users/${other.id}`, { token: admin })).status).toBe(200);
+      const own = await call(p.baseUrl, 'GET', `/users/${scientist.id}`, { token: sci });
+      expect(own.status).toBe(200);
+      expect(own.body.id).toBe(scientist.id);
+      expect((await call(p.baseUrl, 'GET', `/users/${other.id}`, { token: sci })).status).toBe(404);
+      const me = await call(p.baseUrl, 'GET', '/me', { token: sci });
+      expect(me.body).toMatchObject({ id: scientist.id, role: 'SCIENTIST' });
+    });
+
+    it('an ADMIN updates users; a SCIENTIST may not update anyone, not even themself', async () => {
+      const updated = await call(p.baseUrl, 'PATCH', `/users/${other.id}`, { token: admin, body: { user_id: 'S-999' } });
+      expect(updated.body.user_id).toBe('S-999');
+      expect((await call(p.baseUrl, 'PATCH', `/users/${scientist.id}`, { token: sci, body: { role: 'ADMIN' } })).status).toBe(403);
+      expect((await call(p.baseUrl, 'PATCH', `/users/${other.id}`, { token: sci, body: { name: 'x' } })).status).toBe(403);
+    });
+
+    it('an ADMIN erases users; a SCIENTIST gets 403; the last ADMIN cannot be erased', async () => {
+      const victim = await call(p.baseUrl, 'POST', '/users', { token: admin, body: newUser('erase') });
+      expect((await call(p.baseUrl, 'DELETE', `/users/${victim.body.id}`, { token: sci })).status).toBe(403);
+      expect((await call(p.baseUrl, 'DELETE', `/users/${victim.body.id}`, { token: admin })).status).toBe(204);
+      const last = await call(p.baseUrl, 'DELETE', `/users/${p.admin.id}`, { token: admin });
+      expect(last.status).toBe(409);
+      expect(last.body.type).toBe('https://mymonit.dev/problems/conflict');
+    });
+  });
+
+  describe('experiments: create, update, delete', () => {
+    it('an ADMIN creates, updates and deletes experiments; a SCIENTIST gets 403 for each', async () => {
+      expect((await call(p.baseUrl, 'POST', '/experiments', { token: sci, body: { code: 'SCI', name: 'x' } })).status).toBe(403);
+      expect((await call(p.baseUrl, 'POST', '/experiments', { token: admin, body: { code: 'TMP', name: 'Temp' } })).status).toBe(201);
+      expect((await call(p.baseUrl, 'PATCH', '/experiments/ASSOC', { token: sci, body: { name: 'hijack' } })).status).toBe(403);
+      const patched = await call(p.baseUrl, 'PATCH', '/experiments/TMP', { token: admin, body: { description: 'changed' } });
+      expect(patched.body.description).toBe('changed');
+      expect((await call(p.baseUrl, 'DELETE', '/experiments/ASSOC', { token: sci })).status).toBe(403);
+      expect((await call(p.baseUrl, 'DELETE', '/experiments/TMP', { token: admin })).status).toBe(204);
+      expect((await call(p.baseUrl, 'GET', '/experiments/TMP', { token: admin })).status).toBe(404);
+    });
+  });
+
+  describe('associations', () => {
+    it('an ADMIN associates, lists and removes; a SCIENTIST gets 403 for each', async () => {
+      expect((await call(p.baseUrl, 'PUT', `/experiments/PRIVATE/users/${other.id}`, { token: sci })).status).toBe(403);
+      expect((await call(p.baseUrl, 'GET', '/experiments/ASSOC/users', { token: sci })).status).toBe(403);
+      expect((await call(p.baseUrl, 'DELETE', `/experiments/ASSOC/users/${scientist.id}`, { token: sci })).status).toBe(403);
+      expect((await call(p.baseUrl, 'PUT', `/experiments/PRIVATE/users/${other.id}`, { token: admin })).status).toBe(204);
+      expect((await call(p.baseUrl, 'PUT', `/experiments/PRIVATE/users/${other.id}`, { token: admin })).status).toBe(204);
+      const listed = await call(p.baseUrl, 'GET', '/experiments/PRIVATE/users', { token: admin });
+      expect(listed.body.items.map((u: { id: number }) => u.id)).toEqual([other.id]);
+      expect((await call(p.baseUrl, 'DELETE', `/experiments/PRIVATE/users/${other.id}`, { token: admin })).status).toBe(204);
+      expect((await call(p.baseUrl, 'DELETE', `/experiments/PRIVATE/users/${other.id}`, { token: admin })).status).toBe(404);
+    });
+  });
+
+  describe('list experiments', () => {
+    it('an ADMIN lists all experiments; a SCIENTIST only the associated ones', async () => {
+      const all = await call(p.baseUrl, 'GET', '/experiments', { token: admin });
+      expect(all.body.items.map((e: { code: string }) => e.code)).toEqual(expect.arrayContaining(['ASSOC', 'PRIVATE']));
+      const mine = await call(p.baseUrl, 'GET', '/experiments', { token: sci });
+      expect(mine.body.items.map((e: { code: string }) => e.code)).toEqual([associatedCode]);
+    });
+  });
+
+  describe('read measures', () => {
+    it('an ADMIN reads every experiment; a SCIENTIST the associated ones, and 404 (not 403) for the others', async () => {
+      for (const code of ['ASSOC', 'PRIVATE']) {
+        expect((await call(p.baseUrl, 'GET', `/experiments/${code}/measures`, { token: admin })).status).toBe(200);
+        expect((await call(p.baseUrl, 'GET', `/experiments/${code}/series`, { token: admin })).status).toBe(200);
+      }
+      expect((await call(p.baseUrl, 'GET', '/experiments/ASSOC/measures', { token: sci })).status).toBe(200);
+      expect((await call(p.baseUrl, 'GET', '/experiments/ASSOC', { token: sci })).status).toBe(200);
+      for (const path of ['/experiments/PRIVATE/measures', '/experiments/PRIVATE/series', '/experiments/PRIVATE']) {
+        const hidden = await call(p.baseUrl, 'GET', path, { token: sci });
+        expect(hidden.status).toBe(404);
+        const missing = await call(p.baseUrl, 'GET', path.replace('PRIVATE', 'DOES-NOT-EXIST'), { token: sci });
+        expect(missing.status).toBe(404);
+        expect(missing.body.title).toBe(hidden.body.title);
+      }
+    });
+  });
+
+  describe('rejected messages', () => {
+    it('an ADMIN reads and discards rejected messages; a SCIENTIST gets 403', async () => {
+      expect((await call(p.baseUrl, 'GET', '/exceptions', { token: admin })).status).toBe(200);
+      expect((await call(p.baseUrl, 'GET', '/exceptions', { token: sci })).status).toBe(403);
+      expect((await call(p.baseUrl, 'GET', '/exceptions/1', { token: sci })).status).toBe(403);
+      expect((await call(p.baseUrl, 'DELETE', '/exceptions/1', { token: sci })).status).toBe(403);
+      expect((await call(p.baseUrl, 'GET', '/exceptions/999999', { token: admin })).status).toBe(404);
+    });
+  });
+
+  describe('public endpoints', () => {
+    it('health and docs need no token; everything else does', async () => {
+      expect((await call(p.baseUrl, 'GET', '/health/live')).status).toBe(200);
+      const ready = await call(p.baseUrl, 'GET', '/health/ready');
+      expect(ready.body.checks.mysql).toBe('ok');
+      expect((await call(p.baseUrl, 'GET', '/docs/')).status).toBe(200);
+      expect((await call(p.baseUrl, 'GET', '/openapi.json')).body.openapi).toBe('3.1.0');
+      for (const path of ['/me', '/users', '/experiments', '/exceptions', '/experiments/ASSOC/measures', '/nothing-here']) {
+        const response = await call(p.baseUrl, 'GET', path);
+        expect(response.status).toBe(401);
+        expect(response.headers.get('content-type')).toContain('application/problem+json');
+      }
+    });
+  });
+});

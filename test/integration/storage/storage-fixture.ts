@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { RowDataPacket } from 'mysql2/promise';
+import type { Config } from '../../../src/config';
+import type { NewUser, User } from '../../../src/domain/user';
+import { MysqlAuditStore } from '../../../src/storage/mysql-audit-store';
+import { MysqlDatabase } from '../../../src/storage/mysql-database';
+import { MysqlExperimentStore } from '../../../src/storage/mysql-experiment-store';
+import { MysqlMeasureStore } from '../../../src/storage/mysql-measure-store';
+import { MysqlRejectedMessageStore } from '../../../src/storage/mysql-rejected-message-store';
+import { MysqlUserStore } from '../../../src/storage/mysql-user-store';
+import { PostgratorMigrator } from '../../../src/storage/postgrator-migrator';
+import { createTestDatabase, testConfig, type TestDatabase } from '../../support/real-services';
+
+/** One migrated database of its own per test file, the real stores over one pool, and a raw query helper. */
+export interface StorageFixture {
+  config: Config;
+  database: TestDatabase;
+  db: MysqlDatabase;
+  users: MysqlUserStore;
+  experiments: MysqlExperimentStore;
+  measures: MysqlMeasureStore;
+  rejected: MysqlRejectedMessageStore;
+  audit: MysqlAuditStore;
+  rows<T = RowDataPacket>(sql: string, values?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export async function createStorageFixture(): Promise<StorageFixture> {
+  const database = await createTestDatabase();
+  const config = testConfig({ DB_DATABASE: database.name });
+  await new PostgratorMigrator(config).migrate();
+  const db = new MysqlDatabase(config);
+  return {
+    config,
+    database,
+    db,
+    users: new MysqlUserStore(db),
+    experiments: new MysqlExperimentStore(db),
+    measures: new MysqlMeasureStore(db),
+    rejected: new MysqlRejectedMessageStore(db),
+    audit: new MysqlAuditStore(db),
+    async rows<T>(sql: string, values: unknown[] = []) {
+      const [result] = await db.executor().query<RowDataPacket[]>(sql, values);
+      return result as T[];
+    },
+    async close() {
+      await db.close();
+      await database.drop();
+    },
+  };
+}
+
+let sequence = 0;
+
+/** A user with fields no other test shares: uniqueness rules stay the only source of conflicts. */
+export function newUser(overrides: Partial<NewUser> = {}): NewUser & { pseudonym: string } {
+  sequence += 1;
+  return {
+    pseudonym: randomUUID(),
+    userId: `S${process.pid}${sequence}`,
+    name: `Person ${sequence}`,
+    username: `uid-${sequence}-${randomUUID().slice(0, 8)}`,
+    email: `person${sequence}@example.org`,
+    role: 'SCIENTIST',
+    ...overrides,
+  };
+}
+
+export async function insertUser(fixture: StorageFixture, overrides: Partial<NewUser> = {}): Promise<User> {
+  return fixture.users.insert(newUser(overrides));
+}
+
+export function uniqueCode(prefix = 'EXP'): string {
+  sequence += 1;
+  return `${prefix}-${sequence}-${randomUUID().slice(0, 6)}`;
+}

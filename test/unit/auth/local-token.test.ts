@@ -1,0 +1,156 @@
+import { CompactSign, SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
+import { LocalTokenIssuer } from '../../../src/auth/local-token-issuer';
+import { LocalTokenVerifier } from '../../../src/auth/local-token-verifier';
+import type { TokenVerifier } from '../../../src/auth/token-verifier';
+import { UnauthenticatedError } from '../../../src/domain/errors';
+import { testConfig } from '../../support/real-services';
+
+/** Hand-built `alg: none` JWT: base64url header and payload, empty signature. */
+function unsignedToken(
+  payload: Record<string, unknown>,
+  header: Record<string, unknown> = { alg: 'none', typ: 'JWT' },
+): string {
+  const part = (value: Record<string, unknown>) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part(header)}.${part(payload)}.`;
+}
+
+async function expectRefused(verifier: TokenVerifier, token: string, message: string): Promise<void> {
+  const error = await verifier.verify(token).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(UnauthenticatedError);
+  expect((error as Error).message).toBe(message);
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+
+describe('LocalTokenIssuer and LocalTokenVerifier', () => {
+  const config = testConfig();
+  const key = new TextEncoder().encode(config.auth.local.key);
+  const issuer = new LocalTokenIssuer(config);
+  const verifier = new LocalTokenVerifier(config);
+
+  /** A token as the issuer would sign it, with claims changed: the way to test each claim on its own. */
+  function signed(claims: Record<string, unknown>, alg = 'HS256', signingKey: Uint8Array = key): Promise<string> {
+    const payload = {
+      sub: 'alice',
+      iss: config.auth.local.issuer,
+      aud: config.auth.audience,
+      iat: now(),
+      exp: now() + 600,
+      ...claims,
+    };
+    const defined = Object.fromEntries(Object.entries(payload).filter(([, value]) => value !== undefined));
+    return new SignJWT(defined).setProtectedHeader({ alg, typ: 'JWT' }).sign(signingKey);
+  }
+
+  it('round-trips a token it issued to the username', async () => {
+    const token = await issuer.issue('alice');
+    await expect(verifier.verify(token)).resolves.toEqual({ username: 'alice' });
+  });
+
+  it('issues HS256 tokens with iss, aud, sub, iat and exp = iat + AUTH_TOKEN_TTL', async () => {
+    const token = await issuer.issue('alice');
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'JWT' });
+    const claims = decodeJwt(token);
+    expect(claims).toMatchObject({ sub: 'alice', iss: 'mymonit-local', aud: 'mymonit' });
+    expect(claims.exp! - claims.iat!).toBe(12 * 3600);
+    expect(Math.abs(claims.iat! - now())).toBeLessThanOrEqual(2);
+  });
+
+  it('honours a ttl given for one token', async () => {
+    const claims = decodeJwt(await issuer.issue('alice', '30m'));
+    expect(claims.exp! - claims.iat!).toBe(1800);
+  });
+
+  it('refuses to issue for an empty username or with a ttl that is not a duration', async () => {
+    await expect(issuer.issue('')).rejects.toThrow(TypeError);
+    await expect(issuer.issue('alice', 'forever')).rejects.toThrow(TypeError);
+  });
+
+  it('refuses an expired token', async () => {
+    await expectRefused(verifier, await signed({ iat: now() - 3600, exp: now() - 60 }), 'token expired');
+  });
+
+  it('tolerates a few seconds of clock skew', async () => {
+    await expect(verifier.verify(await signed({ exp: now() - 2 }))).resolves.toEqual({ username: 'alice' });
+  });
+
+  it('refuses a token signed with another key', async () => {
+    const other = new LocalTokenIssuer(testConfig({ AUTH_LOCAL_KEY: 'another-signing-key-0123456789abcdef012345' }));
+    await expectRefused(verifier, await other.issue('alice'), 'token signature invalid');
+  });
+
+  it('refuses a token for another audience', async () => {
+    const other = new LocalTokenIssuer(testConfig({ AUTH_AUDIENCE: 'another-service' }));
+    await expectRefused(verifier, await other.issue('alice'), 'token audience not accepted');
+  });
+
+  it('refuses a token from another issuer', async () => {
+    const other = new LocalTokenIssuer(testConfig({ AUTH_LOCAL_ISSUER: 'someone-else' }));
+    await expectRefused(verifier, await other.issue('alice'), 'token issuer not accepted');
+  });
+
+  it('refuses an unsigned (alg: none) token, however the header spells it', async () => {
+    const payload = {
+      sub: 'admin',
+      iss: config.auth.local.issuer,
+      aud: config.auth.audience,
+      iat: now(),
+      exp: now() + 600,
+    };
+    await expectRefused(verifier, unsignedToken(payload), 'unsigned tokens are refused');
+    await expectRefused(verifier, unsignedToken(payload, { alg: 'NONE', typ: 'JWT' }), 'unsigned tokens are refused');
+    await expectRefused(verifier, unsignedToken(payload, { typ: 'JWT' }), 'unsigned tokens are refused');
+  });
+
+  it('refuses a token signed with the right key but another HMAC algorithm', async () => {
+    await expectRefused(verifier, await signed({}, 'HS512'), 'token uses a refused algorithm');
+  });
+
+  it.each([
+    ['an empty string', ''],
+    ['garbage', 'garbage'],
+    ['two segments', 'abc.def'],
+    ['three segments that are not JSON', 'abc.def.ghi'],
+    ['an encrypted-token shape', 'a.b.c.d.e'],
+    ['an over-long token', `${'a'.repeat(20000)}.b.c`],
+  ])('refuses %s as malformed', async (_name, token) => {
+    await expectRefused(verifier, token, 'token malformed');
+  });
+
+  it('refuses a correctly signed token whose payload is not a claims set', async () => {
+    const token = await new CompactSign(new TextEncoder().encode('not json'))
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(key);
+    await expectRefused(verifier, token, 'token malformed');
+  });
+
+  it('refuses a token without sub, or with an empty one', async () => {
+    await expectRefused(verifier, await signed({ sub: undefined }), 'token subject missing');
+    await expectRefused(verifier, await signed({ sub: '' }), 'token subject missing');
+  });
+
+  it('refuses a token without exp', async () => {
+    await expectRefused(verifier, await signed({ exp: undefined }), 'token expiry missing or invalid');
+  });
+
+  it('refuses a token not yet valid', async () => {
+    await expectRefused(verifier, await signed({ nbf: now() + 3600 }), 'token not yet valid');
+  });
+
+  it('never puts the token or a claim value in the refusal', async () => {
+    const tokens = [
+      await signed({ sub: 'secret-user', exp: now() - 60 }),
+      await signed({ sub: 'secret-user', aud: 'secret-audience' }),
+      await signed({ sub: 'secret-user', iss: 'secret-issuer' }),
+    ];
+    for (const token of tokens) {
+      const error = (await verifier.verify(token).catch((caught: unknown) => caught)) as Error;
+      expect(error).toBeInstanceOf(UnauthenticatedError);
+      expect(error.message).not.toMatch(/secret|eyJ/);
+      expect(JSON.stringify(error)).not.toMatch(/secret|eyJ/);
+    }
+  });
+});

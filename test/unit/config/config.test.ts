@@ -1,0 +1,61 @@
+import { ConfigError, loadConfig } from '../../../src/config';
+
+describe('configuration from the environment', () => {
+  it("uses the seed's names and defaults when nothing is set", () => {
+    const config = loadConfig({});
+    expect(config.db).toMatchObject({ user: 'root', password: '', host: 'localhost', port: 3306, database: 'my_monit' });
+    expect(config.rabbit).toMatchObject({
+      url: 'amqp://guest:guest@localhost:5672',
+      exchange: 'mymonit',
+      routingKey: 'measures',
+      queue: 'measures',
+      deadLetterExchange: 'mymonit.dead',
+      deadLetterQueue: 'measures.dead',
+    });
+    expect(config.rest).toMatchObject({ host: '0.0.0.0', port: 8080 });
+    expect(config.auth.mode).toBe('local');
+    expect(config.log.logstash).toBeUndefined();
+  });
+
+  it('builds the broker URL from a bare RABBIT_URL host and escapes the credentials', () => {
+    const config = loadConfig({ RABBIT_URL: 'rabbit:5673', RABBIT_USER: 'u@x', RABBIT_PASSWORD: 'p/w' });
+    expect(config.rabbit.url).toBe('amqp://u%40x:p%2Fw@rabbit:5673');
+    expect(loadConfig({ RABBIT_URL: 'amqps://h:5671/vh' }).rabbit.url).toBe('amqps://h:5671/vh');
+  });
+
+  it('turns on Logstash shipping only when LOGSTASH_HOST is set', () => {
+    expect(loadConfig({ LOGSTASH_HOST: 'logstash' }).log.logstash).toEqual({ host: 'logstash', port: 5959 });
+  });
+
+  it.each([
+    ['REST_PORT', 'abc', /^REST_PORT: .*\(got "abc"\)$/],
+    ['DB_PORT', '70000', /^DB_PORT: /],
+    ['AUTH_MODE', 'magic', /^AUTH_MODE: /],
+    ['DB_DATABASE', 'my-monit;drop', /^DB_DATABASE: letters, digits and _ only/],
+    ['MIGRATE_ON_START', 'maybe', /^MIGRATE_ON_START: /],
+    ['AUTH_TOKEN_TTL', 'forever', /^AUTH_TOKEN_TTL: /],
+  ])('a bad %s stops start-up with one line naming it', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('never echoes a secret value in the error', () => {
+    expect(() => loadConfig({ AUTH_LOCAL_KEY: 'short-secret' })).toThrow(/^AUTH_LOCAL_KEY: at least 32 characters$/);
+  });
+
+  it('requires the issuer and JWKS URL in oidc mode', () => {
+    expect(() => loadConfig({ AUTH_MODE: 'oidc' })).toThrow(/^OIDC_ISSUER: required when AUTH_MODE=oidc$/);
+    expect(() => loadConfig({ AUTH_MODE: 'oidc', OIDC_ISSUER: 'https://id.example' })).toThrow(/^OIDC_JWKS_URL/);
+  });
+
+  it('refuses the auth emulator in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', FIREBASE_AUTH_EMULATOR_HOST: 'localhost:9099' })).toThrow(
+      /^FIREBASE_AUTH_EMULATOR_HOST: /,
+    );
+  });
+
+  it('logs JSON in production and a human format in development', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).log.format).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'development' }).log.format).toBe('pretty');
+  });
+});
