@@ -37,7 +37,7 @@ const schema = z.object({
   MAX_MESSAGE_BYTES: positiveInt.default(1048576),
 
   REST_HOST: z.string().min(1).default('0.0.0.0'),
-  REST_PORT: port.default(8080),
+  REST_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   REST_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 1mb').default('1mb'),
   REST_TRUST_PROXY: z.string().default('loopback'),
   REST_VALIDATE_RESPONSES: bool.default(false),

@@ -47,8 +47,9 @@ export function errorFromFirebase(error: unknown): unknown {
   const byCode = CODE_REFUSALS[error.code];
   if (byCode) return new UnauthenticatedError(byCode);
   if (error.code === 'auth/argument-error' || error.code === 'auth/invalid-id-token') {
-    // A failed certificate download is reported as an argument error too; the token may well be fine.
-    if (/fetching (public keys|json web keys)/i.test(error.message)) {
+    // A failed certificate download (offline: "Error while making request: getaddrinfo ENOTFOUND ...") is
+    // reported as an argument error too; the token may well be fine.
+    if (/fetching (public keys|json web keys)|while making request/i.test(error.message)) {
       return new IdentityProviderUnavailableError('Firebase public keys unavailable', { cause: error });
     }
     const match = ARGUMENT_ERROR_REFUSALS.find(([pattern]) => pattern.test(error.message));

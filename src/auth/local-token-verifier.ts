@@ -29,7 +29,7 @@ export class LocalTokenVerifier implements TokenVerifier {
         algorithms: ['HS256'],
         issuer: this.config.auth.local.issuer,
         audience: this.config.auth.audience,
-        requiredClaims: ['sub', 'iat', 'exp'],
+        requiredClaims: ['sub', 'exp'],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
       });
       if (typeof payload.sub !== 'string' || payload.sub.length === 0) {

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
+import { IdentityProviderUnavailableError } from '../auth/identity-provider-unavailable';
 import { DomainError } from '../domain/errors';
 import type { Logger } from '../logging/logger';
 
@@ -53,6 +54,9 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof DomainError) {
     const status = STATUS_OF_DOMAIN[error.type] ?? 400;
     return problem(status, error.message, error.type);
+  }
+  if (error instanceof IdentityProviderUnavailableError) {
+    return problem(503, 'the identity provider could not be reached; retry later', 'identity-provider-unavailable');
   }
   const http = (typeof error === 'object' && error !== null ? error : {}) as HttpLikeError;
   if (http.type === 'entity.parse.failed') return problem(400, 'the body is not valid JSON', 'malformed-json');

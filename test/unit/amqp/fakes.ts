@@ -1,0 +1,99 @@
+import type { Measure } from '../../../src/domain/measure';
+import type { RejectionReason } from '../../../src/domain/rejected-message';
+import type { Logger } from '../../../src/logging/logger';
+import type { IngestOutcome, MeasureService, ReceivedMessage } from '../../../src/services/contracts';
+
+/**
+ * Fakes shared by the AMQP unit and integration tests. The integration tests use a real broker; the
+ * MeasureService is faked there too, because what is under test is the consumer, not MySQL.
+ */
+
+export interface LogEntry {
+  level: 'error' | 'warn' | 'info' | 'debug';
+  message: string;
+  meta: Record<string, unknown>;
+}
+
+/** MemoryLogger records entries so that tests can assert what was logged (and what was not). */
+export class MemoryLogger implements Logger {
+  constructor(
+    readonly entries: LogEntry[] = [],
+    private readonly base: Record<string, unknown> = {},
+  ) {}
+
+  error(message: string, meta: Record<string, unknown> = {}): void {
+    this.entries.push({ level: 'error', message, meta: { ...this.base, ...meta } });
+  }
+  warn(message: string, meta: Record<string, unknown> = {}): void {
+    this.entries.push({ level: 'warn', message, meta: { ...this.base, ...meta } });
+  }
+  info(message: string, meta: Record<string, unknown> = {}): void {
+    this.entries.push({ level: 'info', message, meta: { ...this.base, ...meta } });
+  }
+  debug(message: string, meta: Record<string, unknown> = {}): void {
+    this.entries.push({ level: 'debug', message, meta: { ...this.base, ...meta } });
+  }
+  child(meta: Record<string, unknown>): Logger {
+    return new MemoryLogger(this.entries, { ...this.base, ...meta });
+  }
+}
+
+export interface Rejection {
+  message: ReceivedMessage;
+  reason: RejectionReason;
+  detail: string;
+}
+
+/**
+ * FakeMeasureService keeps what it is given in memory. `onIngest`/`onReject` run before each call is
+ * recorded: throw from them to simulate storage failures, await in them to simulate slow commits.
+ */
+export class FakeMeasureService implements Pick<MeasureService, 'ingest' | 'reject'> {
+  readonly stored: Array<{ measures: readonly Measure[]; message: ReceivedMessage }> = [];
+  readonly rejected: Rejection[] = [];
+  ingestCalls = 0;
+  rejectCalls = 0;
+  onIngest: ((measures: readonly Measure[], message: ReceivedMessage) => Promise<void> | void) | undefined;
+  onReject: ((message: ReceivedMessage, reason: RejectionReason) => Promise<void> | void) | undefined;
+
+  get measures(): Measure[] {
+    return this.stored.flatMap((s) => s.measures);
+  }
+
+  async ingest(measures: readonly Measure[], message: ReceivedMessage): Promise<IngestOutcome> {
+    this.ingestCalls++;
+    await this.onIngest?.(measures, message);
+    this.stored.push({ measures, message });
+    return { kind: 'stored', stored: measures.length, duplicates: 0 };
+  }
+
+  async reject(message: ReceivedMessage, reason: RejectionReason, detail: string): Promise<IngestOutcome> {
+    this.rejectCalls++;
+    await this.onReject?.(message, reason);
+    this.rejected.push({ message, reason, detail });
+    return { kind: 'rejected', reason, detail, rejectionId: this.rejected.length };
+  }
+}
+
+/** What mysql2 throws when the server is down: worth waiting out. */
+export function connectionRefused(): Error {
+  return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED', errno: -111 });
+}
+
+/** What the server throws when the data itself does not fit: retrying will not help. */
+export function dataTooLong(): Error {
+  return Object.assign(new Error("Data too long for column 'unit' at row 1"), { code: 'ER_DATA_TOO_LONG', errno: 1406 });
+}
+
+export function measure(overrides: Partial<Record<string, unknown>> = {}): Record<string, unknown> {
+  return { experiment: 'EXP-1', metric: 'temperature', value: 21.5, timestamp: 1709296496123, ...overrides };
+}
+
+/** Polls until the condition holds; fails with `what` after timeoutMs. */
+export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

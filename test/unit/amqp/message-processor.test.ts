@@ -1,0 +1,192 @@
+import { MeasureMessageParser } from '../../../src/amqp/measure-message-parser';
+import { MessageProcessor } from '../../../src/amqp/message-processor';
+import { describeError, isTransient } from '../../../src/amqp/storage-failure';
+import type { ReceivedMessage } from '../../../src/services/contracts';
+import { testConfig } from '../../support/real-services';
+import { connectionRefused, dataTooLong, FakeMeasureService, measure, MemoryLogger, waitFor } from './fakes';
+
+// Retries capped at 20 ms keep the tests fast; the cap is what RABBIT_RECONNECT_MAX_MS sets in production.
+const config = testConfig({ RABBIT_RECONNECT_MAX_MS: '20' });
+const parser = new MeasureMessageParser(config);
+
+function message(body: unknown, messageId = 'msg-1'): ReceivedMessage {
+  return {
+    body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+    messageId,
+    routingKey: 'measures',
+    contentType: 'application/json',
+  };
+}
+
+function setup(cfg = config) {
+  const service = new FakeMeasureService();
+  const logger = new MemoryLogger();
+  const processor = new MessageProcessor(parser, service, cfg, logger);
+  return { service, logger, processor, running: new AbortController() };
+}
+
+describe('MessageProcessor', () => {
+  it('stores valid measures and acks', async () => {
+    const { service, processor, running } = setup();
+    const received = message([measure(), measure({ value: 3 })]);
+    await expect(processor.process(received, running.signal)).resolves.toBe('ack');
+    expect(service.stored).toHaveLength(1);
+    expect(service.stored[0].message).toBe(received);
+    expect(service.measures.map((m) => m.value)).toEqual([21.5, 3]);
+    expect(service.rejectCalls).toBe(0);
+  });
+
+  it('stores an invalid message as rejected, acks, and logs the rejection at warn without the body', async () => {
+    const { service, processor, logger, running } = setup();
+    const received = message('{"experiment": "EXP-1", "secret": oops', 'msg-bad');
+    await expect(processor.process(received, running.signal)).resolves.toBe('ack');
+    expect(service.ingestCalls).toBe(0);
+    expect(service.rejected).toEqual([{ message: received, reason: 'malformed-json', detail: expect.any(String) }]);
+    const warning = logger.entries.find((e) => e.message === 'message rejected');
+    expect(warning).toMatchObject({ level: 'warn', meta: { reason: 'malformed-json', messageId: 'msg-bad' } });
+    expect(JSON.stringify(logger.entries)).not.toMatch(/secret|oops/);
+  });
+
+  it('acks and logs a rejection decided by the service (unknown experiment)', async () => {
+    const { service, processor, logger, running } = setup();
+    service.ingest = async () => ({ kind: 'rejected', reason: 'unknown-experiment', detail: 'unknown experiment: X', rejectionId: 9 });
+    await expect(processor.process(message(measure()), running.signal)).resolves.toBe('ack');
+    expect(logger.entries).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: 'message rejected',
+        meta: expect.objectContaining({ reason: 'unknown-experiment', rejectionId: 9, messageId: 'msg-1' }),
+      }),
+    );
+  });
+
+  it('holds the message through transient storage failures and acks once stored', async () => {
+    const { service, processor, logger, running } = setup();
+    service.onIngest = () => {
+      if (service.ingestCalls <= 3) throw connectionRefused();
+    };
+    await expect(processor.process(message(measure()), running.signal)).resolves.toBe('ack');
+    expect(service.ingestCalls).toBe(4);
+    expect(service.stored).toHaveLength(1);
+    expect(service.rejectCalls).toBe(0);
+    const retries = logger.entries.filter((e) => e.message.startsWith('storage unavailable'));
+    expect(retries.map((e) => e.meta.attempt)).toEqual([1, 2, 3]);
+    expect(retries.every((e) => (e.meta.retryInMs as number) <= 20)).toBe(true);
+  });
+
+  it('retries storing a rejection too, when storage is down', async () => {
+    const { service, processor, running } = setup();
+    service.onReject = () => {
+      if (service.rejectCalls <= 2) throw connectionRefused();
+    };
+    await expect(processor.process(message(''), running.signal)).resolves.toBe('ack');
+    expect(service.rejected).toEqual([expect.objectContaining({ reason: 'empty' })]);
+    expect(service.rejectCalls).toBe(3);
+  });
+
+  it('hands the message back (requeue) when told to stop while retrying, without waiting out the delay', async () => {
+    const slow = testConfig({ RABBIT_RECONNECT_MAX_MS: '60000' });
+    const { service, processor, running } = setup(slow);
+    service.onIngest = () => {
+      throw connectionRefused();
+    };
+    const outcome = processor.process(message(measure()), running.signal);
+    await waitFor('a failed attempt', () => service.ingestCalls >= 1);
+    const stoppedAt = Date.now();
+    running.abort();
+    await expect(outcome).resolves.toBe('requeue');
+    expect(Date.now() - stoppedAt).toBeLessThan(1000);
+    expect(service.stored).toHaveLength(0);
+    expect(service.rejectCalls).toBe(0);
+  });
+
+  it('does not touch storage when already stopped', async () => {
+    const { service, processor, running } = setup();
+    running.abort();
+    await expect(processor.process(message(measure()), running.signal)).resolves.toBe('requeue');
+    expect(service.ingestCalls + service.rejectCalls).toBe(0);
+  });
+
+  it('stores the message as a storage-error rejection when storage refuses the data itself', async () => {
+    const { service, processor, logger, running } = setup();
+    service.onIngest = () => {
+      throw dataTooLong();
+    };
+    const received = message(measure());
+    await expect(processor.process(received, running.signal)).resolves.toBe('ack');
+    expect(service.ingestCalls).toBe(1);
+    expect(service.rejected).toEqual([
+      {
+        message: received,
+        reason: 'storage-error',
+        detail: "storage refused the message: ER_DATA_TOO_LONG: Data too long for column 'unit' at row 1",
+      },
+    ]);
+    expect(logger.entries).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: 'message rejected', meta: expect.objectContaining({ reason: 'storage-error', messageId: 'msg-1' }) }),
+    );
+  });
+
+  it('dead-letters the message when the storage-error rejection fails too', async () => {
+    const { service, processor, logger, running } = setup();
+    service.onIngest = () => {
+      throw dataTooLong();
+    };
+    service.onReject = () => {
+      throw new Error('Table rejected_message is marked as crashed');
+    };
+    await expect(processor.process(message(measure()), running.signal)).resolves.toBe('dead-letter');
+    expect(service.rejectCalls).toBe(1);
+    expect(logger.entries).toContainEqual(
+      expect.objectContaining({ level: 'error', meta: expect.objectContaining({ deadLetterQueue: config.rabbit.deadLetterQueue }) }),
+    );
+  });
+
+  it('treats a non-transient failure to store a parse rejection the same way', async () => {
+    const { service, processor, running } = setup();
+    const reasons: string[] = [];
+    service.onReject = (_m, reason) => {
+      reasons.push(reason);
+      throw dataTooLong();
+    };
+    await expect(processor.process(message('{'), running.signal)).resolves.toBe('dead-letter');
+    expect(reasons).toEqual(['malformed-json', 'storage-error']);
+  });
+});
+
+describe('isTransient', () => {
+  it.each([
+    ['a refused connection', connectionRefused()],
+    ['a lost connection', Object.assign(new Error('Connection lost'), { code: 'PROTOCOL_CONNECTION_LOST' })],
+    ['a deadlock', Object.assign(new Error('Deadlock found'), { code: 'ER_LOCK_DEADLOCK', errno: 1213 })],
+    ['a lock wait timeout', Object.assign(new Error('Lock wait timeout'), { code: 'ER_LOCK_WAIT_TIMEOUT' })],
+    ['too many connections', Object.assign(new Error('Too many connections'), { code: 'ER_CON_COUNT_ERROR' })],
+    ['a read-only server (failover)', Object.assign(new Error('read-only'), { code: 'ER_OPTION_PREVENTS_STATEMENT' })],
+    ['a fatal mysql2 error', Object.assign(new Error('whatever'), { fatal: true })],
+    ['a closed pool', new Error('Pool is closed.')],
+    ['a wrapped refused connection', new Error('ingest failed', { cause: connectionRefused() })],
+    ['an error marked transient', Object.assign(new Error('busy'), { transient: true })],
+  ])('is true for %s', (_name, error) => {
+    expect(isTransient(error)).toBe(true);
+  });
+
+  it.each([
+    ['data too long', dataTooLong()],
+    ['a duplicate key', Object.assign(new Error('Duplicate entry'), { code: 'ER_DUP_ENTRY' })],
+    ['a plain error', new Error('boom')],
+    ['a TypeError', new TypeError('x is undefined')],
+    ['a string', 'ECONNREFUSED'],
+    ['undefined', undefined],
+  ])('is false for %s', (_name, error) => {
+    expect(isTransient(error)).toBe(false);
+  });
+});
+
+describe('describeError', () => {
+  it('gives code and message on one bounded line', () => {
+    expect(describeError(connectionRefused())).toBe('ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:3306');
+    expect(describeError(new Error('a\nb'))).toBe('a b');
+    expect(describeError(new Error('x'.repeat(1000)))).toHaveLength(300);
+    expect(describeError('text')).toBe('text');
+  });
+});
