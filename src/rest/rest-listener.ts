@@ -69,7 +69,7 @@ export class RestListener {
         validateRequests: { allowUnknownQueryParameters: false },
         validateResponses: config.rest.validateResponses,
         validateSecurity: false,
-        validateFormats: 'full',
+        validateFormats: true,
       }),
     );
     app.use(usersResource(users));

@@ -58,8 +58,8 @@ describe('the API sequence, end to end', () => {
       () => call(baseUrl, 'GET', '/experiments/ATLAS-T1/measures', { token: scientistToken }),
       (r) => r.status === 200 && r.body.items.length === 4,
     );
-    expect(page.body.items.map((m: { value: number }) => m.value)).toEqual([21.5, 21.7, 1.01, 21.9]);
-    expect(page.body.items[2]).toMatchObject({ metric: 'pressure', source: null, tags: { loop: 'a' }, timestamp: '2026-11-01T00:00:02.000123Z' });
+    expect(page.body.items.map((m: { value: number }) => m.value)).toEqual([21.5, 21.7, 21.9, 1.01]);
+    expect(page.body.items[3]).toMatchObject({ metric: 'pressure', source: null, tags: { loop: 'a' }, timestamp: '2026-11-01T00:00:02.000123Z' });
 
     const temperatures = await call(baseUrl, 'GET', '/experiments/ATLAS-T1/measures?metric=temperature&limit=2', { token: scientistToken });
     expect(temperatures.body.items).toHaveLength(2);

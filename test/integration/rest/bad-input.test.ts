@@ -53,8 +53,8 @@ describe('bad input gets a clear answer', () => {
       ['an empty body', Buffer.alloc(0), 'empty'],
     ];
 
-    it.each(rejections)('%s', async (_label, body, reason) => {
-      const messageId = `bad-${reason}`;
+    it.each(rejections)('%s', async (label, body, reason) => {
+      const messageId = `bad-${label.replace(/\s+/g, '-')}`;
       await p.publish(body, { messageId });
       const found = await eventually(
         () => call(p.baseUrl, 'GET', `/exceptions?reason=${reason}`, { token: admin }),

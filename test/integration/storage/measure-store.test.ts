@@ -1,0 +1,335 @@
+import type { Executor } from '../../../src/storage/mysql-database';
+import { MysqlDatabase } from '../../../src/storage/mysql-database';
+import { MysqlMeasureStore } from '../../../src/storage/mysql-measure-store';
+import { ValidationError } from '../../../src/domain/errors';
+import type { Experiment } from '../../../src/domain/experiment';
+import type { StoredMeasure } from '../../../src/domain/measure';
+import type { MeasureRow } from '../../../src/storage/stores';
+import { createStorageFixture, uniqueCode, type StorageFixture } from './storage-fixture';
+
+const T0 = 1_700_000_000_123_456;
+
+describe('MysqlMeasureStore', () => {
+  let f: StorageFixture;
+
+  beforeAll(async () => {
+    f = await createStorageFixture();
+  });
+
+  afterAll(async () => {
+    await f.close();
+  });
+
+  async function newExperiment(): Promise<Experiment> {
+    return f.experiments.insert({ code: uniqueCode(), name: 'measures' });
+  }
+
+  function row(experiment: Experiment, overrides: Partial<MeasureRow> = {}): MeasureRow {
+    return {
+      experimentId: experiment.id,
+      experiment: experiment.code,
+      metric: 'temperature',
+      source: 'probe-1',
+      unit: 'C',
+      value: 21.5,
+      timestampUs: T0,
+      tags: {},
+      ...overrides,
+    };
+  }
+
+  async function countMeasures(experiment: Experiment): Promise<number> {
+    const rows = await f.rows<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM measures m JOIN series s ON s.id = m.series_id WHERE s.experiment_id = ?',
+      [experiment.id],
+    );
+    return Number(rows[0].n);
+  }
+
+  /** Records every statement the stores send, to check how many a batch costs. */
+  function recordStatements(): { statements: string[]; restore: () => void } {
+    const statements: string[] = [];
+    const original = f.db.executor.bind(f.db);
+    const spy = jest.spyOn(f.db, 'executor').mockImplementation((): Executor => {
+      const target = original();
+      return {
+        query: ((sql: string, values?: unknown[]) => {
+          statements.push(sql);
+          return target.query(sql, values);
+        }) as Executor['query'],
+      };
+    });
+    return { statements, restore: () => spy.mockRestore() };
+  }
+
+  it('stores measures and reads them back exactly: doubles, microseconds, tags, and null source/unit', async () => {
+    const experiment = await newExperiment();
+    const values = [0.1 + 0.2, Math.PI, -1e-300, 1.7976931348623157e308, 0];
+    const rows = values.map((value, i) =>
+      row(experiment, { value, timestampUs: T0 + i, source: null, unit: null, tags: { site: 'Zürich', rack: '7' } }),
+    );
+
+    expect(await f.measures.store(rows)).toEqual({ stored: 5, duplicates: 0 });
+
+    const stored = await f.measures.query(experiment.id, { limit: 100 });
+    expect(stored.map((m) => m.value)).toEqual(values);
+    expect(stored.map((m) => m.timestampUs)).toEqual(values.map((_, i) => T0 + i));
+    expect(stored[0]).toMatchObject({ metric: 'temperature', source: null, unit: null, tags: { rack: '7', site: 'Zürich' } });
+  });
+
+  it('a redelivered measure is stored once and counted as a duplicate', async () => {
+    const experiment = await newExperiment();
+    const batch = [row(experiment), row(experiment, { timestampUs: T0 + 1 })];
+
+    expect(await f.measures.store(batch)).toEqual({ stored: 2, duplicates: 0 });
+    expect(await f.measures.store(batch)).toEqual({ stored: 0, duplicates: 2 });
+    expect(await countMeasures(experiment)).toBe(2);
+  });
+
+  it('a partly redelivered batch counts exactly the new rows as stored, and the first value wins', async () => {
+    const experiment = await newExperiment();
+    await f.measures.store([row(experiment, { timestampUs: T0, value: 1 }), row(experiment, { timestampUs: T0 + 1, value: 2 })]);
+
+    const result = await f.measures.store([
+      row(experiment, { timestampUs: T0 + 1, value: 99 }),
+      row(experiment, { timestampUs: T0 + 2, value: 3 }),
+      row(experiment, { timestampUs: T0 + 3, value: 4 }),
+      row(experiment, { timestampUs: T0 + 3, value: 4 }),
+    ]);
+
+    expect(result).toEqual({ stored: 2, duplicates: 2 });
+    expect(await countMeasures(experiment)).toBe(4);
+    const values = (await f.measures.query(experiment.id, { limit: 10 })).map((m) => m.value);
+    expect(values).toEqual([1, 2, 3, 4]);
+  });
+
+  it('one series per (metric, source, unit, tags): tag order does not matter, null and empty source are one', async () => {
+    const experiment = await newExperiment();
+    await f.measures.store([
+      row(experiment, { tags: { a: '1', b: '2' }, timestampUs: 1 }),
+      row(experiment, { tags: { b: '2', a: '1' }, timestampUs: 2 }),
+      row(experiment, { source: null, timestampUs: 3 }),
+      row(experiment, { source: '', timestampUs: 4 }),
+      row(experiment, { unit: 'K', timestampUs: 5 }),
+      row(experiment, { metric: 'pressure', timestampUs: 6 }),
+      row(experiment, { tags: { a: '1' }, timestampUs: 7 }),
+    ]);
+
+    const series = await f.measures.listSeries(experiment.id);
+
+    expect(series).toHaveLength(5);
+    const described = series.map((s) => JSON.stringify([s.metric, s.source, s.unit, s.tags])).sort();
+    expect(described).toEqual(
+      [
+        ['temperature', 'probe-1', 'C', { a: '1', b: '2' }],
+        ['temperature', null, 'C', {}],
+        ['temperature', 'probe-1', 'K', {}],
+        ['pressure', 'probe-1', 'C', {}],
+        ['temperature', 'probe-1', 'C', { a: '1' }],
+      ]
+        .map((s) => JSON.stringify(s))
+        .sort(),
+    );
+    expect(series.every((s) => s.experiment === experiment.code)).toBe(true);
+    const bySeries = await f.measures.query(experiment.id, { limit: 10 });
+    expect(bySeries[0].seriesId).toBe(bySeries[1].seriesId);
+    expect(bySeries[2].seriesId).toBe(bySeries[3].seriesId);
+  });
+
+  it('the same series in two experiments are two series', async () => {
+    const a = await newExperiment();
+    const b = await newExperiment();
+    await f.measures.store([row(a), row(b)]);
+    const [sa] = await f.measures.listSeries(a.id);
+    const [sb] = await f.measures.listSeries(b.id);
+    expect(sa.id).not.toBe(sb.id);
+    expect(sa.experiment).toBe(a.code);
+    expect(sb.experiment).toBe(b.code);
+  });
+
+  it('a large batch is written in a few multi-row statements, never one per measure, and fully stored', async () => {
+    const experiment = await newExperiment();
+    const rows = Array.from({ length: 12_001 }, (_, i) =>
+      row(experiment, { metric: `m${i % 3}`, timestampUs: T0 + Math.floor(i / 3), value: i }),
+    );
+    const recorder = recordStatements();
+    let result;
+    try {
+      result = await f.measures.store(rows);
+    } finally {
+      recorder.restore();
+    }
+
+    expect(result).toEqual({ stored: 12_001, duplicates: 0 });
+    expect(await countMeasures(experiment)).toBe(12_001);
+    const inserts = recorder.statements.filter((sql) => sql.includes('INTO measures'));
+    expect(inserts).toHaveLength(Math.ceil(12_001 / 5_000));
+    expect(recorder.statements.length).toBeLessThanOrEqual(inserts.length + 4);
+  });
+
+  it('known series cost no series lookup: the second batch only locks the experiment and inserts', async () => {
+    const experiment = await newExperiment();
+    await f.measures.store([row(experiment, { timestampUs: 1 }), row(experiment, { metric: 'rh', timestampUs: 1 })]);
+    const recorder = recordStatements();
+    try {
+      await f.measures.store([row(experiment, { timestampUs: 2 }), row(experiment, { metric: 'rh', timestampUs: 2 })]);
+    } finally {
+      recorder.restore();
+    }
+    expect(recorder.statements.some((sql) => /FROM series|INTO series/.test(sql))).toBe(false);
+    expect(recorder.statements).toHaveLength(2);
+  });
+
+  it('a series created in a rolled-back transaction is not remembered: later measures still land in a real series', async () => {
+    const experiment = await newExperiment();
+    const store = new MysqlMeasureStore(f.db);
+    await expect(
+      f.db.inTransaction(async () => {
+        await store.store([row(experiment, { metric: 'rolled-back', timestampUs: 1 })]);
+        throw new Error('the audit write failed');
+      }),
+    ).rejects.toThrow('the audit write failed');
+    expect(await f.measures.listSeries(experiment.id)).toEqual([]);
+
+    expect(await store.store([row(experiment, { metric: 'rolled-back', timestampUs: 2 })])).toEqual({ stored: 1, duplicates: 0 });
+
+    const stored = await store.query(experiment.id, { limit: 10 });
+    expect(stored.map((m) => [m.metric, m.timestampUs])).toEqual([['rolled-back', 2]]);
+  });
+
+  it('a batch is stored whole or not at all: one invalid field rolls back the rows before it', async () => {
+    const experiment = await newExperiment();
+    const rows = [
+      ...Array.from({ length: 10 }, (_, i) => row(experiment, { timestampUs: i })),
+      row(experiment, { metric: 'x'.repeat(200), timestampUs: 99 }),
+    ];
+    await expect(f.measures.store(rows)).rejects.toThrow(new ValidationError('metric is longer than storage allows'));
+    expect(await countMeasures(experiment)).toBe(0);
+    expect(await f.measures.listSeries(experiment.id)).toEqual([]);
+  });
+
+  it('refuses values and timestamps SQL cannot hold exactly, before writing anything', async () => {
+    const experiment = await newExperiment();
+    for (const bad of [{ value: NaN }, { value: Infinity }, { timestampUs: 1.5 }, { timestampUs: Number.MAX_SAFE_INTEGER + 2 }]) {
+      await expect(f.measures.store([row(experiment), row(experiment, bad)])).rejects.toBeInstanceOf(ValidationError);
+    }
+    expect(await countMeasures(experiment)).toBe(0);
+  });
+
+  it('storing nothing is a no-op', async () => {
+    expect(await f.measures.store([])).toEqual({ stored: 0, duplicates: 0 });
+  });
+
+  it('two consumers creating the same new series at once end up sharing one series', async () => {
+    const experiment = await newExperiment();
+    const pools = [new MysqlDatabase(f.config), new MysqlDatabase(f.config), new MysqlDatabase(f.config)];
+    try {
+      const results = await Promise.all(
+        pools.map((db, i) =>
+          new MysqlMeasureStore(db).store(
+            Array.from({ length: 50 }, (_, j) => row(experiment, { metric: `shared-${j % 5}`, timestampUs: j * 10 + i })),
+          ),
+        ),
+      );
+      expect(results).toEqual([
+        { stored: 50, duplicates: 0 },
+        { stored: 50, duplicates: 0 },
+        { stored: 50, duplicates: 0 },
+      ]);
+    } finally {
+      await Promise.all(pools.map((db) => db.close()));
+    }
+    expect((await f.measures.listSeries(experiment.id)).map((s) => s.metric).sort()).toEqual(
+      ['shared-0', 'shared-1', 'shared-2', 'shared-3', 'shared-4'],
+    );
+    expect(await countMeasures(experiment)).toBe(150);
+  });
+
+  describe('query', () => {
+    let experiment: Experiment;
+    let all: StoredMeasure[];
+
+    beforeAll(async () => {
+      experiment = await newExperiment();
+      const other = await newExperiment();
+      const rows: MeasureRow[] = [];
+      for (let t = 0; t < 6; t += 1) {
+        rows.push(row(experiment, { metric: 'temperature', source: 'a', timestampUs: T0 + t * 10, value: t }));
+        rows.push(row(experiment, { metric: 'temperature', source: 'b', timestampUs: T0 + t * 10, value: 100 + t }));
+        rows.push(row(experiment, { metric: 'pressure', source: 'a', timestampUs: T0 + t * 10 + 5, value: 200 + t }));
+      }
+      await f.measures.store(rows);
+      await f.measures.store([row(other, { timestampUs: T0 })]);
+      all = await f.measures.query(experiment.id, { limit: 1000 });
+    });
+
+    it('returns only the experiment measures, ordered by (timestamp, series)', () => {
+      expect(all).toHaveLength(18);
+      const keys = all.map((m) => [m.timestampUs, m.seriesId]);
+      const sorted = [...keys].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+      expect(keys).toEqual(sorted);
+    });
+
+    it('filters by metric and by source', async () => {
+      const pressure = await f.measures.query(experiment.id, { metric: 'pressure', limit: 100 });
+      expect(pressure.map((m) => m.value)).toEqual([200, 201, 202, 203, 204, 205]);
+      const sourceB = await f.measures.query(experiment.id, { source: 'b', limit: 100 });
+      expect(sourceB.map((m) => m.value)).toEqual([100, 101, 102, 103, 104, 105]);
+      const both = await f.measures.query(experiment.id, { metric: 'temperature', source: 'a', limit: 100 });
+      expect(both.map((m) => m.value)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(await f.measures.query(experiment.id, { metric: 'humidity', limit: 100 })).toEqual([]);
+    });
+
+    it('the time window includes fromUs and excludes toUs', async () => {
+      const window = await f.measures.query(experiment.id, { metric: 'temperature', source: 'a', fromUs: T0 + 10, toUs: T0 + 40, limit: 100 });
+      expect(window.map((m) => m.timestampUs)).toEqual([T0 + 10, T0 + 20, T0 + 30]);
+      const open = await f.measures.query(experiment.id, { metric: 'pressure', fromUs: T0 + 40, limit: 100 });
+      expect(open.map((m) => m.value)).toEqual([204, 205]);
+      const until = await f.measures.query(experiment.id, { metric: 'pressure', toUs: T0 + 15, limit: 100 });
+      expect(until.map((m) => m.value)).toEqual([200]);
+    });
+
+    it('keyset pages walk every measure once, also across rows that share a timestamp', async () => {
+      const seen: StoredMeasure[] = [];
+      let after: { timestampUs: number; seriesId: number } | undefined;
+      for (;;) {
+        const page = await f.measures.query(experiment.id, { limit: 4, after });
+        if (page.length === 0) break;
+        expect(page.length).toBeLessThanOrEqual(4);
+        seen.push(...page);
+        const last = page[page.length - 1];
+        after = { timestampUs: last.timestampUs, seriesId: last.seriesId };
+      }
+      expect(seen).toEqual(all);
+    });
+
+    it('a page starts strictly after the cursor, between two series of the same timestamp', async () => {
+      const tie = all.findIndex((m, i) => i > 0 && m.timestampUs === all[i - 1].timestampUs);
+      const cursor = all[tie - 1];
+      const page = await f.measures.query(experiment.id, {
+        limit: 2,
+        after: { timestampUs: cursor.timestampUs, seriesId: cursor.seriesId },
+      });
+      expect(page).toEqual(all.slice(tie, tie + 2));
+    });
+
+    it('cursor, window and filters combine', async () => {
+      const first = await f.measures.query(experiment.id, { metric: 'temperature', fromUs: T0 + 10, toUs: T0 + 50, limit: 3 });
+      const last = first[first.length - 1];
+      const next = await f.measures.query(experiment.id, {
+        metric: 'temperature',
+        fromUs: T0 + 10,
+        toUs: T0 + 50,
+        limit: 100,
+        after: { timestampUs: last.timestampUs, seriesId: last.seriesId },
+      });
+      const expected = all.filter((m) => m.metric === 'temperature' && m.timestampUs >= T0 + 10 && m.timestampUs < T0 + 50);
+      expect([...first, ...next]).toEqual(expected);
+      expect(expected).toHaveLength(8);
+    });
+
+    it('refuses a limit that is not a non-negative integer', async () => {
+      await expect(f.measures.query(experiment.id, { limit: 1.5 })).rejects.toThrow(RangeError);
+    });
+  });
+});
