@@ -96,7 +96,7 @@ export class MysqlMeasureStore implements MeasureStore {
         // INSERT IGNORE's affected rows count only the rows inserted, whatever the FOUND_ROWS flag does to
         // ON DUPLICATE KEY UPDATE. IGNORE would also turn bad values into warnings: assertStorable ruled them out.
         const [result] = await executor.query<ResultSetHeader>(
-          'INSERT INTO measures (series_id, ts_us, value) VALUES ? ON DUPLICATE KEY UPDATE value = value',
+          'INSERT IGNORE INTO measures (series_id, ts_us, value) VALUES ?',
           [chunk],
         );
         stored += result.affectedRows;

@@ -31,7 +31,10 @@ const MAX_HEADER_CHARS = 255;
  * an over-long explanation made the insert fail, so text is cut to fit rather than refused.
  */
 function fit(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  // A cut between the two halves of a surrogate pair would leave a lone half, which utf8mb4 refuses.
+  const cut = text.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '');
+  return `${cut}…`;
 }
 
 function fitOrNull(text: string | null, max: number): string | null {

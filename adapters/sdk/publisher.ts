@@ -1,0 +1,641 @@
+import { randomUUID } from 'node:crypto';
+import * as amqp from 'amqplib';
+import { BufferFullError, PublisherClosedError } from './errors';
+import type { InvalidMeasure, Measure } from './measure';
+import { MeasureValidator } from './measure-validator';
+
+/** Where the publisher writes its own diagnostics; winston loggers and `console` both fit. */
+export interface PublisherLogger {
+  info(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+  error(message: string, meta?: Record<string, unknown>): void;
+}
+
+export interface PublisherOptions {
+  /** amqp:// or amqps:// URL with credentials, e.g. `amqp://guest:guest@localhost:5672`. */
+  url: string;
+  /** Topic exchange the consumer binds its queue to. Default `mymonit`. */
+  exchange?: string;
+  /** Default `measures`. */
+  routingKey?: string;
+  /** Declare the exchange (topic, durable, as the consumer does) at each connect. Default true. */
+  assertExchange?: boolean;
+  /** Shown by the broker (`rabbitmqctl list_connections client_properties`); default `mymonit-adapter <pid>`. */
+  connectionName?: string;
+  /** Measures per message, 1..10000 (the consumer's limit). Default 500. */
+  maxMeasuresPerMessage?: number;
+  /** A message body never exceeds this many bytes (the consumer's MAX_MESSAGE_BYTES). Default 1 MiB. */
+  maxMessageBytes?: number;
+  /** How long a measure may wait for companions before a partial message is sent. Default 50 ms. */
+  lingerMs?: number;
+  /** Measures held (buffered or waiting for a confirm) at most. Default 100000. */
+  bufferSize?: number;
+  /** When the buffer is full: 'block' makes publish() wait for space, 'fail' makes it throw BufferFullError. */
+  whenFull?: 'block' | 'fail';
+  /** Messages published and not yet confirmed, at most. Default 256. */
+  maxInFlightMessages?: number;
+  /** Validate each measure against openapi.yaml's Measure schema. Default true. */
+  validate?: boolean;
+  /** openapi.yaml; default: found upwards from the SDK's own directory. */
+  schemaPath?: string;
+  /** Reconnection backoff: first delay, doubled per failed attempt up to the maximum (±20% jitter). */
+  reconnectInitialMs?: number;
+  reconnectMaxMs?: number;
+  /** Delay before a message the broker returned as unroutable (no queue bound yet) is published again. */
+  unroutableRetryMs?: number;
+  /** Heartbeat in seconds, unless the URL sets `heartbeat`. Default 15. */
+  heartbeatSeconds?: number;
+  /** How long close() waits for the last confirms. Default 30000 ms. */
+  closeTimeoutMs?: number;
+  logger?: PublisherLogger;
+}
+
+/** What publish() did with its input. */
+export interface PublishOutcome {
+  /** Measures taken into the buffer. */
+  accepted: number;
+  /** Measures refused by schema validation (counted as droppedInvalid), with their index in the input. */
+  invalid: InvalidMeasure[];
+  /** Sequence number of the last accepted measure; `await whenConfirmed(sequence)` waits for its confirm. */
+  sequence: number;
+}
+
+/** Counters since construction; measures unless the name says messages. */
+export interface PublisherStats {
+  accepted: number;
+  /** Measures written to the broker the first time. */
+  published: number;
+  /** Measures the broker confirmed (each once, even if republished). */
+  confirmed: number;
+  /** Measures written again: nacked, in flight when the connection died, or returned unroutable. */
+  republished: number;
+  droppedInvalid: number;
+  unroutable: number;
+  messagesPublished: number;
+  messagesConfirmed: number;
+  nacks: number;
+  connections: number;
+  /** Measures held now (buffered or waiting for a confirm). */
+  buffered: number;
+  /** Measures close() gave up on (closeTimeoutMs elapsed before their confirm). */
+  unconfirmedAtClose: number;
+  connected: boolean;
+}
+
+const DEFAULTS = {
+  exchange: 'mymonit',
+  routingKey: 'measures',
+  assertExchange: true,
+  maxMeasuresPerMessage: 500,
+  maxMessageBytes: 1_048_576,
+  lingerMs: 50,
+  bufferSize: 100_000,
+  whenFull: 'block' as 'block' | 'fail',
+  maxInFlightMessages: 256,
+  validate: true,
+  reconnectInitialMs: 200,
+  reconnectMaxMs: 30_000,
+  unroutableRetryMs: 2_000,
+  heartbeatSeconds: 15,
+  closeTimeoutMs: 30_000,
+};
+
+/** One measure, serialised once when it is accepted. */
+interface Entry {
+  seq: number;
+  json: string;
+}
+
+/** One message: a contiguous run of sequence numbers, kept until the broker confirmed it. */
+interface Batch {
+  id: number;
+  messageId: string;
+  body: Buffer;
+  firstSeq: number;
+  lastSeq: number;
+  count: number;
+  /** Connection generation it was last written on; 0 while waiting to be written again. */
+  generation: number;
+  returned: boolean;
+  writes: number;
+}
+
+interface Waiter {
+  seq: number;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+const silentLogger: PublisherLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * MeasurePublisher publishes measures to the MyMONIT exchange with publisher confirms.
+ *
+ * Measures are validated, serialised and buffered; they leave in messages of up to maxMeasuresPerMessage
+ * (or maxMessageBytes), or after lingerMs. Each message is persistent, `application/json`, with a uuid
+ * `message_id` that stays the same when it is republished. A message the broker nacks, returns as
+ * unroutable, or that was in flight when the connection died is published again, so every measure
+ * accepted is eventually confirmed, or counted in unconfirmedAtClose. Each accepted measure has a
+ * sequence number; `confirmedThrough()` is the highest n such that measures 1..n are all confirmed.
+ */
+export class MeasurePublisher {
+  private readonly options: typeof DEFAULTS & { url: string; connectionName: string };
+  private readonly logger: PublisherLogger;
+  private readonly validator?: MeasureValidator;
+
+  private pending: Entry[] = [];
+  private pendingHead = 0;
+  private pendingBytes = 0;
+  private pendingSince = 0;
+  private readonly retry: Batch[] = [];
+  /** Every batch not yet confirmed, in creation (= sequence) order. */
+  private readonly outstanding = new Map<number, Batch>();
+  private held = 0;
+  private inFlight = 0;
+  private lastSeq = 0;
+  private nextBatchId = 1;
+  /** Measures up to this sequence leave without waiting for lingerMs (flush, publishAndConfirm). */
+  private flushThrough = 0;
+
+  private connection?: amqp.ChannelModel;
+  private channel?: amqp.ConfirmChannel;
+  private generation = 0;
+  private writable = true;
+  private connecting?: Promise<void>;
+  private started = false;
+  private closing = false;
+  private closed = false;
+  private readonly abort = new AbortController();
+  private lingerTimer?: NodeJS.Timeout;
+  private lingerDue = 0;
+
+  private readonly confirmWaiters: Waiter[] = [];
+  private readonly spaceWaiters: Array<() => void> = [];
+  private readonly counters = {
+    accepted: 0,
+    published: 0,
+    confirmed: 0,
+    republished: 0,
+    droppedInvalid: 0,
+    unroutable: 0,
+    messagesPublished: 0,
+    messagesConfirmed: 0,
+    nacks: 0,
+    connections: 0,
+    unconfirmedAtClose: 0,
+  };
+
+  constructor(options: PublisherOptions) {
+    const merged = { ...DEFAULTS, ...definedOnly(options) };
+    if (!Number.isInteger(merged.maxMeasuresPerMessage) || merged.maxMeasuresPerMessage < 1 || merged.maxMeasuresPerMessage > 10_000) {
+      throw new RangeError(`maxMeasuresPerMessage must be an integer in 1..10000 (got ${merged.maxMeasuresPerMessage})`);
+    }
+    if (!(merged.bufferSize >= merged.maxMeasuresPerMessage)) {
+      throw new RangeError(`bufferSize (${merged.bufferSize}) must be at least maxMeasuresPerMessage (${merged.maxMeasuresPerMessage})`);
+    }
+    if (merged.whenFull !== 'block' && merged.whenFull !== 'fail') {
+      throw new RangeError(`whenFull must be 'block' or 'fail' (got ${String(merged.whenFull)})`);
+    }
+    this.options = { ...merged, connectionName: options.connectionName ?? `mymonit-adapter ${process.pid}` };
+    this.logger = options.logger ?? silentLogger;
+    if (merged.validate) this.validator = new MeasureValidator(options.schemaPath);
+  }
+
+  /** Connects (retrying with backoff until connected or closed). publish() may be called before. */
+  async start(): Promise<void> {
+    if (this.closing) throw new PublisherClosedError('publisher is closed');
+    this.started = true;
+    await this.ensureConnecting();
+  }
+
+  /**
+   * Validates and buffers measures. Invalid ones are dropped, counted and returned with their index. With
+   * whenFull 'block' it resolves once every valid measure is buffered (waiting for space as needed); with
+   * 'fail' it throws BufferFullError, accepting none, when they do not all fit.
+   */
+  async publish(input: Measure | readonly Measure[]): Promise<PublishOutcome> {
+    if (this.closing) throw new PublisherClosedError('publisher is closed: publish() after close()');
+    const measures: readonly unknown[] = Array.isArray(input) ? input : [input];
+    const invalid: InvalidMeasure[] = [];
+    const entries: string[] = [];
+    for (let index = 0; index < measures.length; index++) {
+      const measure = measures[index];
+      const errors = this.validator ? this.validator.errors(measure) : [];
+      const json = errors.length === 0 ? JSON.stringify(measure) : '';
+      if (errors.length === 0 && Buffer.byteLength(json) + 2 > this.options.maxMessageBytes) {
+        errors.push(`/: ${Buffer.byteLength(json)} bytes as JSON, more than maxMessageBytes (${this.options.maxMessageBytes})`);
+      }
+      if (errors.length > 0) invalid.push({ index, errors });
+      else entries.push(json);
+    }
+    this.counters.droppedInvalid += invalid.length;
+    if (this.options.whenFull === 'fail' && this.held + entries.length > this.options.bufferSize) {
+      throw new BufferFullError(entries.length, this.held, this.options.bufferSize);
+    }
+    let offset = 0;
+    while (offset < entries.length) {
+      let space = this.options.bufferSize - this.held;
+      while (space <= 0) {
+        await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+        if (this.closed) throw new PublisherClosedError('publisher closed while publish() waited for buffer space');
+        space = this.options.bufferSize - this.held;
+      }
+      const end = Math.min(entries.length, offset + space);
+      for (; offset < end; offset++) this.enqueue(entries[offset]);
+      this.schedule();
+    }
+    return { accepted: entries.length, invalid, sequence: this.lastSeq };
+  }
+
+  /** publish(), then waits until the broker confirmed every accepted measure (without lingering). */
+  async publishAndConfirm(input: Measure | readonly Measure[]): Promise<PublishOutcome> {
+    const outcome = await this.publish(input);
+    if (outcome.accepted > 0) {
+      this.flushThrough = Math.max(this.flushThrough, outcome.sequence);
+      this.schedule();
+      await this.whenConfirmed(outcome.sequence);
+    }
+    return outcome;
+  }
+
+  /** Resolves once measures 1..sequence are all confirmed; rejects if close() gives up on them. */
+  whenConfirmed(sequence: number): Promise<void> {
+    if (sequence <= this.confirmedThrough()) return Promise.resolve();
+    if (this.closed) return Promise.reject(new PublisherClosedError(`publisher closed before measure ${sequence} was confirmed`));
+    return new Promise<void>((resolve, reject) => {
+      const waiter = { seq: sequence, resolve, reject };
+      let i = this.confirmWaiters.length;
+      while (i > 0 && this.confirmWaiters[i - 1].seq > sequence) i--;
+      this.confirmWaiters.splice(i, 0, waiter);
+    });
+  }
+
+  /** The highest n such that the measures with sequence 1..n are all confirmed by the broker. */
+  confirmedThrough(): number {
+    let lowest = Infinity;
+    const first = this.outstanding.values().next();
+    if (!first.done) lowest = first.value.firstSeq;
+    if (this.pendingHead < this.pending.length) lowest = Math.min(lowest, this.pending[this.pendingHead].seq);
+    return lowest === Infinity ? this.lastSeq : lowest - 1;
+  }
+
+  /** Sequence number of the last accepted measure. */
+  lastSequence(): number {
+    return this.lastSeq;
+  }
+
+  /** Sends what is buffered now, without lingering, and waits until the broker confirmed it all. */
+  async flush(): Promise<void> {
+    this.flushThrough = Math.max(this.flushThrough, this.lastSeq);
+    this.schedule();
+    await this.whenConfirmed(this.lastSeq);
+  }
+
+  /**
+   * Flushes (waiting up to closeTimeoutMs, reconnecting if it must), then closes the connection.
+   * Measures still unconfirmed after that are counted in unconfirmedAtClose; their whenConfirmed() rejects.
+   */
+  async close(): Promise<PublisherStats> {
+    if (this.closing) {
+      await this.closedPromise;
+      return this.stats();
+    }
+    this.closing = true;
+    let finish!: () => void;
+    this.closedPromise = new Promise<void>((resolve) => (finish = resolve));
+    try {
+      if (this.held > 0) {
+        if (!this.started && !this.channel) {
+          this.started = true;
+          void this.ensureConnecting();
+        }
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.closeTimeoutMs)));
+        await Promise.race([this.flush().catch(() => undefined), timeout]);
+        clearTimeout(timer);
+      }
+      this.counters.unconfirmedAtClose = this.held;
+      if (this.held > 0) {
+        this.logger.error('publisher closed with measures the broker never confirmed', {
+          unconfirmed: this.held,
+          closeTimeoutMs: this.options.closeTimeoutMs,
+        });
+      }
+      this.closed = true;
+      this.abort.abort();
+      clearTimeout(this.lingerTimer);
+      const error = new PublisherClosedError('publisher closed before these measures were confirmed');
+      for (const waiter of this.confirmWaiters.splice(0)) waiter.reject(error);
+      for (const wake of this.spaceWaiters.splice(0)) wake();
+      await this.connecting?.catch(() => undefined);
+      const connection = this.connection;
+      this.connection = undefined;
+      this.channel = undefined;
+      await connection?.close().catch(() => undefined);
+    } finally {
+      finish();
+    }
+    return this.stats();
+  }
+
+  private closedPromise: Promise<void> = Promise.resolve();
+
+  stats(): PublisherStats {
+    return { ...this.counters, buffered: this.held, connected: this.channel !== undefined };
+  }
+
+  // ---- buffering and batching -------------------------------------------------------------------------
+
+  private enqueue(json: string): void {
+    this.lastSeq += 1;
+    if (this.pendingHead === this.pending.length) this.pendingSince = Date.now();
+    this.pending.push({ seq: this.lastSeq, json });
+    this.pendingBytes += json.length;
+    this.held += 1;
+    this.counters.accepted += 1;
+  }
+
+  private pendingCount(): number {
+    return this.pending.length - this.pendingHead;
+  }
+
+  /** Whether the buffered measures should leave now rather than linger. */
+  private batchReady(): boolean {
+    const count = this.pendingCount();
+    if (count === 0) return false;
+    if (count >= this.options.maxMeasuresPerMessage) return true;
+    // pendingBytes counts UTF-16 units: a lower bound of the UTF-8 size, enough to decide "full".
+    if (this.pendingBytes + count + 2 >= this.options.maxMessageBytes) return true;
+    if (this.closing || this.pending[this.pendingHead].seq <= this.flushThrough) return true;
+    return Date.now() - this.pendingSince >= this.options.lingerMs;
+  }
+
+  /** Writes what may be written now; arms the linger timer for what must wait. */
+  private schedule(): void {
+    this.pump();
+    if (this.pendingCount() > 0 && !this.closed) {
+      const due = this.pendingSince + this.options.lingerMs;
+      if (!this.lingerTimer || this.lingerDue !== due) {
+        clearTimeout(this.lingerTimer);
+        this.lingerDue = due;
+        this.lingerTimer = setTimeout(() => {
+          this.lingerTimer = undefined;
+          this.schedule();
+        }, Math.max(0, due - Date.now()));
+        this.lingerTimer.unref?.();
+      }
+    }
+  }
+
+  private takeBatch(): Batch {
+    const max = this.options.maxMeasuresPerMessage;
+    const limit = this.options.maxMessageBytes;
+    const parts: string[] = [];
+    let bytes = 2;
+    const firstSeq = this.pending[this.pendingHead].seq;
+    while (this.pendingHead < this.pending.length && parts.length < max) {
+      const entry = this.pending[this.pendingHead];
+      const size = Buffer.byteLength(entry.json) + (parts.length > 0 ? 1 : 0);
+      if (parts.length > 0 && bytes + size > limit) break;
+      parts.push(entry.json);
+      bytes += size;
+      this.pendingBytes -= entry.json.length;
+      this.pendingHead += 1;
+    }
+    if (this.pendingHead === this.pending.length) {
+      this.pending = [];
+      this.pendingHead = 0;
+      this.pendingBytes = 0;
+    } else {
+      if (this.pendingHead > 65_536) {
+        this.pending = this.pending.slice(this.pendingHead);
+        this.pendingHead = 0;
+      }
+      this.pendingSince = Date.now();
+    }
+    const batch: Batch = {
+      id: this.nextBatchId++,
+      messageId: randomUUID(),
+      body: Buffer.from(`[${parts.join(',')}]`),
+      firstSeq,
+      lastSeq: firstSeq + parts.length - 1,
+      count: parts.length,
+      generation: 0,
+      returned: false,
+      writes: 0,
+    };
+    this.outstanding.set(batch.id, batch);
+    return batch;
+  }
+
+  private pump(): void {
+    while (this.channel && this.writable && this.inFlight < this.options.maxInFlightMessages) {
+      let batch: Batch | undefined = this.retry.shift();
+      if (!batch) {
+        if (!this.batchReady()) return;
+        batch = this.takeBatch();
+      }
+      this.write(this.channel, batch);
+    }
+  }
+
+  private write(channel: amqp.ConfirmChannel, batch: Batch): void {
+    const generation = this.generation;
+    batch.generation = generation;
+    batch.returned = false;
+    batch.writes += 1;
+    if (batch.writes === 1) this.counters.published += batch.count;
+    else this.counters.republished += batch.count;
+    this.counters.messagesPublished += 1;
+    this.inFlight += 1;
+    try {
+      this.writable = channel.publish(
+        this.options.exchange,
+        this.options.routingKey,
+        batch.body,
+        {
+          messageId: batch.messageId,
+          persistent: true,
+          contentType: 'application/json',
+          contentEncoding: 'utf-8',
+          mandatory: true,
+          timestamp: Math.floor(Date.now() / 1000),
+        },
+        (error: unknown) => this.onConfirm(batch, generation, error),
+      );
+    } catch (error) {
+      // The channel closed under us: the close handler puts this batch back in line.
+      this.logger.warn('publish failed, will republish after reconnecting', { error: errorMessage(error) });
+    }
+  }
+
+  private onConfirm(batch: Batch, generation: number, error: unknown): void {
+    // A callback from a connection already given up on: its batch was queued for republishing then.
+    if (batch.generation !== generation || generation !== this.generation) return;
+    this.inFlight -= 1;
+    batch.generation = 0;
+    if (error) {
+      this.counters.nacks += 1;
+      this.logger.warn('broker nacked a message, republishing', { messageId: batch.messageId, measures: batch.count });
+      this.requeue(batch);
+    } else if (batch.returned) {
+      this.counters.unroutable += batch.count;
+      this.logger.warn('broker returned a message as unroutable (no queue bound to the routing key?), will retry', {
+        messageId: batch.messageId,
+        exchange: this.options.exchange,
+        routingKey: this.options.routingKey,
+        retryInMs: this.options.unroutableRetryMs,
+      });
+      const timer = setTimeout(() => this.requeue(batch), this.options.unroutableRetryMs);
+      timer.unref?.();
+    } else {
+      this.outstanding.delete(batch.id);
+      this.held -= batch.count;
+      this.counters.confirmed += batch.count;
+      this.counters.messagesConfirmed += 1;
+      this.settleWaiters();
+    }
+    this.schedule();
+  }
+
+  private requeue(batch: Batch): void {
+    if (this.closed || !this.outstanding.has(batch.id)) return;
+    // Keep the retry line in creation order: the oldest measures go first.
+    let i = this.retry.length;
+    while (i > 0 && this.retry[i - 1].id > batch.id) i--;
+    this.retry.splice(i, 0, batch);
+    this.schedule();
+  }
+
+  private settleWaiters(): void {
+    const through = this.confirmedThrough();
+    let n = 0;
+    while (n < this.confirmWaiters.length && this.confirmWaiters[n].seq <= through) n++;
+    for (const waiter of this.confirmWaiters.splice(0, n)) waiter.resolve();
+    while (this.spaceWaiters.length > 0 && this.held < this.options.bufferSize) this.spaceWaiters.shift()?.();
+  }
+
+  // ---- connection -------------------------------------------------------------------------------------
+
+  private ensureConnecting(): Promise<void> {
+    this.connecting ??= this.connectLoop().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async connectLoop(): Promise<void> {
+    for (let attempt = 0; !this.closed; attempt++) {
+      try {
+        await this.connectOnce();
+        return;
+      } catch (error) {
+        const delay = backoffDelay(attempt, this.options.reconnectInitialMs, this.options.reconnectMaxMs);
+        this.logger.warn('cannot connect to RabbitMQ, retrying', { error: errorMessage(error), retryInMs: delay, attempt: attempt + 1 });
+        await sleep(delay, this.abort.signal);
+      }
+    }
+  }
+
+  private async connectOnce(): Promise<void> {
+    const connection = await amqp.connect(withHeartbeat(this.options.url, this.options.heartbeatSeconds), {
+      clientProperties: { connection_name: this.options.connectionName },
+      timeout: 10_000,
+    });
+    let channel: amqp.ConfirmChannel;
+    try {
+      connection.on('error', (error: Error) => this.logger.warn('RabbitMQ connection error', { error: error.message }));
+      channel = await connection.createConfirmChannel();
+      channel.on('error', (error: Error) => this.logger.warn('RabbitMQ channel error', { error: error.message }));
+      if (this.options.assertExchange) await channel.assertExchange(this.options.exchange, 'topic', { durable: true });
+    } catch (error) {
+      await connection.close().catch(() => undefined);
+      throw error;
+    }
+    if (this.closed) {
+      await connection.close().catch(() => undefined);
+      return;
+    }
+    this.generation += 1;
+    const generation = this.generation;
+    this.connection = connection;
+    this.channel = channel;
+    this.writable = true;
+    this.inFlight = 0;
+    this.counters.connections += 1;
+    channel.on('drain', () => {
+      if (generation !== this.generation) return;
+      this.writable = true;
+      this.schedule();
+    });
+    channel.on('return', (message: amqp.Message) => {
+      const id = message.properties.messageId as string | undefined;
+      for (const batch of this.outstanding.values()) {
+        if (batch.messageId === id) batch.returned = true;
+      }
+    });
+    connection.on('blocked', (reason: string) => this.logger.warn('RabbitMQ blocked the connection (resource alarm)', { reason }));
+    connection.on('unblocked', () => this.logger.info('RabbitMQ unblocked the connection'));
+    const lost = () => this.onConnectionLost(generation, connection);
+    connection.on('close', lost);
+    channel.on('close', lost);
+    this.logger.info('connected to RabbitMQ', { connectionName: this.options.connectionName, exchange: this.options.exchange });
+    // Whatever was in flight on the previous connection was queued for republishing when it died.
+    this.schedule();
+  }
+
+  private onConnectionLost(generation: number, connection: amqp.ChannelModel): void {
+    if (generation !== this.generation || this.closed) return;
+    this.generation += 1;
+    this.channel = undefined;
+    this.connection = undefined;
+    void connection.close().catch(() => undefined);
+    let lostInFlight = 0;
+    for (const batch of this.outstanding.values()) {
+      if (batch.generation === generation) {
+        batch.generation = 0;
+        lostInFlight += 1;
+        this.requeue(batch);
+      }
+    }
+    this.inFlight = 0;
+    this.logger.warn('lost the RabbitMQ connection; reconnecting, unconfirmed messages will be republished', {
+      unconfirmedMessages: lostInFlight,
+      buffered: this.held,
+    });
+    if (this.started) void this.ensureConnecting();
+  }
+}
+
+/** The delay before reconnect attempt `attempt` (0-based): doubled each time, capped, ±20% jitter. */
+export function backoffDelay(attempt: number, initialMs: number, maxMs: number): number {
+  const base = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));
+  return Math.min(maxMs, Math.round(base * (0.8 + Math.random() * 0.4)));
+}
+
+/** Waits, unless the signal aborts first (close() must not wait out a 30 s backoff). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function withHeartbeat(url: string, seconds: number): string {
+  if (/[?&]heartbeat=/.test(url)) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}heartbeat=${seconds}`;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
