@@ -13,6 +13,8 @@ import type { Config } from './config';
 import { TYPES } from './identifiers';
 import type { Logger } from './logging/logger';
 import { createWinstonLogger } from './logging/winston-logger';
+import { MetricsRegistry } from './metrics/metrics-registry';
+import { RestMetrics } from './metrics/rest-metrics';
 import { RestListener } from './rest/rest-listener';
 import { AuditTrail } from './services/audit-trail';
 import type { HealthCheck } from './services/contracts';
@@ -42,6 +44,9 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   const container = new Container({ defaultScope: 'Singleton' });
   container.bind<Config>(TYPES.Config).toConstantValue(config);
   container.bind<Logger>(TYPES.Logger).toConstantValue(logger);
+
+  container.bind(MetricsRegistry).toSelf();
+  container.bind(RestMetrics).toSelf();
 
   container.bind(TYPES.Database).to(MysqlDatabase);
   container.bind(TYPES.Transactor).toService(TYPES.Database);

@@ -8,6 +8,8 @@ import type { TokenVerifier } from '../auth/token-verifier';
 import type { Config } from '../config';
 import { TYPES } from '../identifiers';
 import type { Logger } from '../logging/logger';
+import { MetricsRegistry } from '../metrics/metrics-registry';
+import { RestMetrics } from '../metrics/rest-metrics';
 import { openApiDocument } from '../openapi-document';
 import { AuditTrail } from '../services/audit-trail';
 import type { ExperimentService, HealthCheck, MeasureService, UserService } from '../services/contracts';
@@ -43,6 +45,8 @@ export class RestListener {
     @inject(TYPES.MeasureService) measures: MeasureService,
     @inject(TYPES.AuditTrail) private readonly audit: AuditTrail,
     @inject(TYPES.HealthChecks) checks: HealthCheck[],
+    @inject(MetricsRegistry) metrics: MetricsRegistry,
+    @inject(RestMetrics) restMetrics: RestMetrics,
   ) {
     this.logger = logger.child({ component: 'rest' });
     const app = express();
@@ -54,13 +58,20 @@ export class RestListener {
       res.setHeader('X-MyMONIT-Instance', config.instance);
       next();
     });
-    app.use(accessLog(this.logger));
+    app.use(accessLog(this.logger, restMetrics));
     app.use(healthResource(checks));
+    app.get('/metrics', async (_req, res) => {
+      res.type(metrics.contentType).send(await metrics.text());
+    });
     app.get('/openapi.json', (_req, res) => {
       res.json(openApiDocument());
     });
     app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApiDocument()));
-    app.use((req, _res, next) => (PUBLIC.test(req.path) ? next('router') : next()));
+    const notFound = (req: express.Request, res: express.Response) => {
+      res.status(404).type('application/problem+json').send(JSON.stringify(problem(404, `no route ${req.method} ${req.path}`)));
+    };
+    // A public path that matched nothing above is a 404 here: it must not fall into authentication.
+    app.use((req, res, next) => (PUBLIC.test(req.path) ? notFound(req, res) : next()));
     app.use(authentication(verifier, users));
     app.use(express.json({ limit: config.rest.bodyLimit, type: ['application/json', 'application/*+json'] }));
     app.use(
@@ -76,9 +87,7 @@ export class RestListener {
     app.use(experimentsResource(experiments));
     app.use(measuresResource(measures));
     app.use(exceptionsResource(measures));
-    app.use((req, res) => {
-      res.status(404).type('application/problem+json').send(JSON.stringify(problem(404, `no route ${req.method} ${req.path}`)));
-    });
+    app.use(notFound);
     app.use(problemHandler(this.logger, (status, detail) => this.recordRefusal(status, detail)));
     this.app = app;
   }
