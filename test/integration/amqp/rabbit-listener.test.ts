@@ -136,6 +136,8 @@ describe.each<QueueType>(['classic', 'quorum'])('RabbitListener on a %s queue', 
     await h.listener.start();
     expect(h.listener.isConnected()).toBe(true);
     await expect(h.listener.healthCheck().check()).resolves.toBeUndefined();
+    // Negotiated from the URL (amqplib ignores a heartbeat socket option and would take the server's 60 s).
+    expect((h.connector.sessions[0].connection.connection as unknown as { heartbeat: number }).heartbeat).toBe(15);
 
     const first = await publish(h, measure({ value: 1 }));
     await publish(h, [measure({ value: 2 }), measure({ value: 3 })]);
@@ -220,8 +222,10 @@ describe.each<QueueType>(['classic', 'quorum'])('RabbitListener on a %s queue', 
     await publish(h, measure({ value: 2 }));
 
     await waitFor('the reconnection', () => h.listener.isConnected());
-    await waitFor('the second measure', () => h.service.measures.length === 2);
-    expect(h.service.measures.map((m) => m.value)).toEqual([1, 2]);
+    await waitFor('the second measure', () => h.service.measures.some((m) => m.value === 2));
+    // At least once: an ack still in the client's buffer when the socket died is lost, and the first
+    // message comes again (storage keeps one row per (series, timestamp)).
+    expect([...new Set(h.service.measures.map((m) => m.value))]).toEqual([1, 2]);
     expect(h.connector.sessions).toHaveLength(2);
     expect(h.logger.entries.map((e) => e.message)).toEqual(
       expect.arrayContaining(['lost the RabbitMQ connection; reconnecting', 'reconnected to RabbitMQ']),

@@ -283,7 +283,7 @@ describe('MeasureMessageParser', () => {
     it('reads fractional epoch milliseconds to the microsecond', () => {
       expect(timestampUs(1709296496123.456)).toBe(1709296496123456);
       expect(timestampUs(0.001)).toBe(1);
-      expect(Number.isInteger(timestampUs(1709296496123.4567))).toBe(true);
+      expect(Number.isInteger(timestampUs(1709296496123 + 0.4567))).toBe(true);
     });
   });
 });
