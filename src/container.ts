@@ -12,10 +12,12 @@ import type { TokenVerifier } from './auth/token-verifier';
 import type { Config } from './config';
 import { TYPES } from './identifiers';
 import type { Logger } from './logging/logger';
-import { createWinstonLogger } from './logging/winston-logger';
+import { createWinstonLogger, shippingOf } from './logging/winston-logger';
+import { LogMetrics } from './metrics/log-metrics';
 import { MetricsRegistry } from './metrics/metrics-registry';
 import { RestMetrics } from './metrics/rest-metrics';
 import { RestListener } from './rest/rest-listener';
+import { AuditServiceImpl } from './services/audit-service';
 import { AuditTrail } from './services/audit-trail';
 import type { HealthCheck } from './services/contracts';
 import { ExperimentServiceImpl } from './services/experiment-service';
@@ -47,9 +49,12 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
 
   container.bind(MetricsRegistry).toSelf();
   container.bind(RestMetrics).toSelf();
+  container.bind(TYPES.LogShipping).toConstantValue(shippingOf(logger));
+  container.bind(LogMetrics).toSelf();
 
   container.bind(TYPES.Database).to(MysqlDatabase);
   container.bind(TYPES.Transactor).toService(TYPES.Database);
+  container.bind(TYPES.CommitHooks).toService(TYPES.Database);
   container.bind(TYPES.Migrator).to(PostgratorMigrator);
   container.bind(TYPES.UserStore).to(MysqlUserStore);
   container.bind(TYPES.ExperimentStore).to(MysqlExperimentStore);
@@ -58,6 +63,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.AuditStore).to(MysqlAuditStore);
 
   container.bind(TYPES.AuditTrail).to(AuditTrail);
+  container.bind(TYPES.AuditService).to(AuditServiceImpl);
   container.bind(ExperimentVisibility).toSelf();
   container.bind(TYPES.UserService).to(UserServiceImpl);
   container.bind(TYPES.ExperimentService).to(ExperimentServiceImpl);

@@ -100,12 +100,6 @@ const DEFAULTS = {
   closeTimeoutMs: 30_000,
 };
 
-/** One measure, serialised once when it is accepted. */
-interface Entry {
-  seq: number;
-  json: string;
-}
-
 /** One message: a contiguous run of sequence numbers, kept until the broker confirmed it. */
 interface Batch {
   id: number;
@@ -143,9 +137,10 @@ export class MeasurePublisher {
   private readonly logger: PublisherLogger;
   private readonly validator?: MeasureValidator;
 
-  private pending: Entry[] = [];
+  /** Accepted measures not yet in a message; pending[pendingHead] has sequence number pendingFirstSeq. */
+  private pending: unknown[] = [];
   private pendingHead = 0;
-  private pendingBytes = 0;
+  private pendingFirstSeq = 1;
   private pendingSince = 0;
   private readonly retry: Batch[] = [];
   /** Every batch not yet confirmed, in creation (= sequence) order. */
@@ -166,6 +161,7 @@ export class MeasurePublisher {
   private closing = false;
   private closed = false;
   private readonly abort = new AbortController();
+  private closedPromise: Promise<void> = Promise.resolve();
   private lingerTimer?: NodeJS.Timeout;
   private lingerDue = 0;
 
@@ -196,7 +192,8 @@ export class MeasurePublisher {
     if (merged.whenFull !== 'block' && merged.whenFull !== 'fail') {
       throw new RangeError(`whenFull must be 'block' or 'fail' (got ${String(merged.whenFull)})`);
     }
-    this.options = { ...merged, connectionName: options.connectionName ?? `mymonit-adapter ${process.pid}` };
+    if (!options.url) throw new RangeError('url is required (amqp://user:password@host:5672)');
+    this.options = { ...merged, url: options.url, connectionName: options.connectionName ?? `mymonit-adapter ${process.pid}` };
     this.logger = options.logger ?? silentLogger;
     if (merged.validate) this.validator = new MeasureValidator(options.schemaPath);
   }
@@ -211,24 +208,31 @@ export class MeasurePublisher {
   /**
    * Validates and buffers measures. Invalid ones are dropped, counted and returned with their index. With
    * whenFull 'block' it resolves once every valid measure is buffered (waiting for space as needed); with
-   * 'fail' it throws BufferFullError, accepting none, when they do not all fit.
+   * 'fail' it throws BufferFullError, accepting none, when they do not all fit. The measures are kept by
+   * reference and serialised when their message is formed: do not change a measure after publishing it.
    */
   async publish(input: Measure | readonly Measure[]): Promise<PublishOutcome> {
     if (this.closing) throw new PublisherClosedError('publisher is closed: publish() after close()');
     const measures: readonly unknown[] = Array.isArray(input) ? input : [input];
     const invalid: InvalidMeasure[] = [];
-    const entries: string[] = [];
-    for (let index = 0; index < measures.length; index++) {
-      const measure = measures[index];
-      const errors = this.validator ? this.validator.errors(measure) : [];
-      const json = errors.length === 0 ? JSON.stringify(measure) : '';
-      if (errors.length === 0 && Buffer.byteLength(json) + 2 > this.options.maxMessageBytes) {
-        errors.push(`/: ${Buffer.byteLength(json)} bytes as JSON, more than maxMessageBytes (${this.options.maxMessageBytes})`);
+    // Measures are kept as given and serialised a message at a time (half the cost of one at a time); a
+    // measure the schema accepts is a few KB at most, so only a whole message can outgrow maxMessageBytes.
+    let entries: readonly unknown[] = measures;
+    if (this.validator) {
+      const valid: unknown[] = [];
+      for (let index = 0; index < measures.length; index++) {
+        const errors = this.validator.errors(measures[index]);
+        if (errors.length > 0) invalid.push({ index, errors });
+        else valid.push(measures[index]);
       }
-      if (errors.length > 0) invalid.push({ index, errors });
-      else entries.push(json);
+      entries = valid;
     }
     this.counters.droppedInvalid += invalid.length;
+    if (!this.started) {
+      // The first publish() connects, for adapters that never call start().
+      this.started = true;
+      void this.ensureConnecting();
+    }
     if (this.options.whenFull === 'fail' && this.held + entries.length > this.options.bufferSize) {
       throw new BufferFullError(entries.length, this.held, this.options.bufferSize);
     }
@@ -275,7 +279,7 @@ export class MeasurePublisher {
     let lowest = Infinity;
     const first = this.outstanding.values().next();
     if (!first.done) lowest = first.value.firstSeq;
-    if (this.pendingHead < this.pending.length) lowest = Math.min(lowest, this.pending[this.pendingHead].seq);
+    if (this.pendingHead < this.pending.length) lowest = Math.min(lowest, this.pendingFirstSeq);
     return lowest === Infinity ? this.lastSeq : lowest - 1;
   }
 
@@ -338,19 +342,19 @@ export class MeasurePublisher {
     return this.stats();
   }
 
-  private closedPromise: Promise<void> = Promise.resolve();
-
   stats(): PublisherStats {
     return { ...this.counters, buffered: this.held, connected: this.channel !== undefined };
   }
 
   // ---- buffering and batching -------------------------------------------------------------------------
 
-  private enqueue(json: string): void {
+  private enqueue(measure: unknown): void {
     this.lastSeq += 1;
-    if (this.pendingHead === this.pending.length) this.pendingSince = Date.now();
-    this.pending.push({ seq: this.lastSeq, json });
-    this.pendingBytes += json.length;
+    if (this.pendingHead === this.pending.length) {
+      this.pendingSince = Date.now();
+      this.pendingFirstSeq = this.lastSeq;
+    }
+    this.pending.push(measure);
     this.held += 1;
     this.counters.accepted += 1;
   }
@@ -364,16 +368,16 @@ export class MeasurePublisher {
     const count = this.pendingCount();
     if (count === 0) return false;
     if (count >= this.options.maxMeasuresPerMessage) return true;
-    // pendingBytes counts UTF-16 units: a lower bound of the UTF-8 size, enough to decide "full".
-    if (this.pendingBytes + count + 2 >= this.options.maxMessageBytes) return true;
-    if (this.closing || this.pending[this.pendingHead].seq <= this.flushThrough) return true;
+    if (this.closing || this.pendingFirstSeq <= this.flushThrough) return true;
     return Date.now() - this.pendingSince >= this.options.lingerMs;
   }
 
   /** Writes what may be written now; arms the linger timer for what must wait. */
   private schedule(): void {
     this.pump();
-    if (this.pendingCount() > 0 && !this.closed) {
+    // Armed only while the measures wait for lingerMs; when they wait for the broker (in-flight limit,
+    // a full socket, no connection), a confirm, 'drain' or the reconnect calls schedule() again.
+    if (this.pendingCount() > 0 && !this.closed && !this.batchReady()) {
       const due = this.pendingSince + this.options.lingerMs;
       if (!this.lingerTimer || this.lingerDue !== due) {
         clearTimeout(this.lingerTimer);
@@ -387,25 +391,22 @@ export class MeasurePublisher {
     }
   }
 
-  private takeBatch(): Batch {
-    const max = this.options.maxMeasuresPerMessage;
+  /** The next message from the pending measures; undefined if the only one left could not be serialised. */
+  private takeBatch(): Batch | undefined {
     const limit = this.options.maxMessageBytes;
-    const parts: string[] = [];
-    let bytes = 2;
-    const firstSeq = this.pending[this.pendingHead].seq;
-    while (this.pendingHead < this.pending.length && parts.length < max) {
-      const entry = this.pending[this.pendingHead];
-      const size = Buffer.byteLength(entry.json) + (parts.length > 0 ? 1 : 0);
-      if (parts.length > 0 && bytes + size > limit) break;
-      parts.push(entry.json);
-      bytes += size;
-      this.pendingBytes -= entry.json.length;
-      this.pendingHead += 1;
+    let count = Math.min(this.options.maxMeasuresPerMessage, this.pendingCount());
+    let body = Buffer.from(JSON.stringify(this.pending.slice(this.pendingHead, this.pendingHead + count)));
+    // Too large (big tags, or validation off): halve until it fits.
+    while (body.length > limit && count > 1) {
+      count = Math.ceil(count / 2);
+      body = Buffer.from(JSON.stringify(this.pending.slice(this.pendingHead, this.pendingHead + count)));
     }
+    const firstSeq = this.pendingFirstSeq;
+    this.pendingHead += count;
+    this.pendingFirstSeq += count;
     if (this.pendingHead === this.pending.length) {
       this.pending = [];
       this.pendingHead = 0;
-      this.pendingBytes = 0;
     } else {
       if (this.pendingHead > 65_536) {
         this.pending = this.pending.slice(this.pendingHead);
@@ -413,13 +414,21 @@ export class MeasurePublisher {
       }
       this.pendingSince = Date.now();
     }
+    if (body.length > limit) {
+      // One measure larger than a message may be (only possible with validate: false): it cannot be sent.
+      this.held -= 1;
+      this.counters.droppedInvalid += 1;
+      this.logger.error('dropped a measure larger than maxMessageBytes', { bytes: body.length, maxMessageBytes: limit, sequence: firstSeq });
+      this.settleWaiters();
+      return undefined;
+    }
     const batch: Batch = {
       id: this.nextBatchId++,
       messageId: randomUUID(),
-      body: Buffer.from(`[${parts.join(',')}]`),
+      body,
       firstSeq,
-      lastSeq: firstSeq + parts.length - 1,
-      count: parts.length,
+      lastSeq: firstSeq + count - 1,
+      count,
       generation: 0,
       returned: false,
       writes: 0,
@@ -434,6 +443,7 @@ export class MeasurePublisher {
       if (!batch) {
         if (!this.batchReady()) return;
         batch = this.takeBatch();
+        if (!batch) continue;
       }
       this.write(this.channel, batch);
     }
@@ -464,14 +474,22 @@ export class MeasurePublisher {
         (error: unknown) => this.onConfirm(batch, generation, error),
       );
     } catch (error) {
-      // The channel closed under us: the close handler puts this batch back in line.
+      // The channel closed under us (amqplib throws on a closing channel): start over on a new connection,
+      // which puts this batch back in line with the others that were in flight.
       this.logger.warn('publish failed, will republish after reconnecting', { error: errorMessage(error) });
+      this.onConnectionLost(generation);
     }
   }
 
   private onConfirm(batch: Batch, generation: number, error: unknown): void {
     // A callback from a connection already given up on: its batch was queued for republishing then.
     if (batch.generation !== generation || generation !== this.generation) return;
+    if (error && !(error instanceof Error && error.message === 'message nacked')) {
+      // amqplib fails every pending confirm with 'channel closed' before the channel's close event:
+      // that is the connection dying, not the broker refusing this message.
+      this.onConnectionLost(generation);
+      return;
+    }
     this.inFlight -= 1;
     batch.generation = 0;
     if (error) {
@@ -518,6 +536,7 @@ export class MeasurePublisher {
   // ---- connection -------------------------------------------------------------------------------------
 
   private ensureConnecting(): Promise<void> {
+    if (this.channel) return Promise.resolve();
     this.connecting ??= this.connectLoop().finally(() => {
       this.connecting = undefined;
     });
@@ -576,7 +595,7 @@ export class MeasurePublisher {
     });
     connection.on('blocked', (reason: string) => this.logger.warn('RabbitMQ blocked the connection (resource alarm)', { reason }));
     connection.on('unblocked', () => this.logger.info('RabbitMQ unblocked the connection'));
-    const lost = () => this.onConnectionLost(generation, connection);
+    const lost = () => this.onConnectionLost(generation);
     connection.on('close', lost);
     channel.on('close', lost);
     this.logger.info('connected to RabbitMQ', { connectionName: this.options.connectionName, exchange: this.options.exchange });
@@ -584,12 +603,13 @@ export class MeasurePublisher {
     this.schedule();
   }
 
-  private onConnectionLost(generation: number, connection: amqp.ChannelModel): void {
+  private onConnectionLost(generation: number): void {
     if (generation !== this.generation || this.closed) return;
+    const connection = this.connection;
     this.generation += 1;
     this.channel = undefined;
     this.connection = undefined;
-    void connection.close().catch(() => undefined);
+    void connection?.close().catch(() => undefined);
     let lostInFlight = 0;
     for (const batch of this.outstanding.values()) {
       if (batch.generation === generation) {

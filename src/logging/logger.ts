@@ -5,4 +5,6 @@ export interface Logger {
   info(message: string, meta?: Record<string, unknown>): void;
   debug(message: string, meta?: Record<string, unknown>): void;
   child(meta: Record<string, unknown>): Logger;
+  /** Flushes what is still queued for remote transports (bounded in time) and closes them; called at shutdown. */
+  close?(): Promise<void>;
 }

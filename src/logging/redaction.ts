@@ -2,49 +2,123 @@ import { doNotLogFields } from './do-not-log';
 
 export const MASK = '***';
 
-/** Keys whose values are secret or personal whatever object they sit in. */
-const SECRET_KEY =
-  /^(authorization|proxy-authorization|cookie|set-cookie|token|id_?token|access_?token|refresh_?token|password|passwd|secret|client_?secret|api_?key|private_?key|credentials?|email|e-mail|username|full_?name)$/i;
+/**
+ * Words that make a key secret or personal wherever they appear in it (`access_token`, `X-Api-Key`,
+ * `userEmail`...). Matching by substring over-masks a little (`tokenType`), which is the safe direction.
+ */
+const SECRET_WORDS = [
+  'auth',
+  'cookie',
+  'session',
+  'token',
+  'password',
+  'passwd',
+  'pwd',
+  'secret',
+  'api[-_]?key',
+  'private[-_]?key',
+  'credential',
+  'signature',
+  'e-?mail',
+  'username',
+  'full[-_]?name',
+  'given[-_]?name',
+  'family[-_]?name',
+  'display[-_]?name',
+  'phone',
+];
+const SECRET_KEY = new RegExp(`(${SECRET_WORDS.join('|')})`, 'i');
 
-const IN_TEXT: Array<[RegExp, string]> = [
-  [/\bBearer\s+[A-Za-z0-9._~+/=-]+/gi, `Bearer ${MASK}`],
-  [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, MASK],
-  [/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, MASK],
-  [/([?&](?:token|access_token|id_token|key|api_key|password|secret)=)[^&\s"]*/gi, `$1${MASK}`],
+/**
+ * Keys that are not secret by name but whose values echo data: mysql2 puts the bound values into `sql`,
+ * and a body or raw header list holds whatever the client sent. (A `headers` object is redacted by key.)
+ */
+const DATA_KEY = /^(sql|sqlMessage|rawHeaders|body|rawBody)$/;
+
+/** Words that, in free text, make the value after `=` or `:` secret: `?token=...`, `password: ...`. */
+const TEXT_SECRET_KEY = 'authorization|cookie|token|password|passwd|pwd|secret|api[-_]?key|private[-_]?key|credentials?|signature';
+
+/**
+ * Each pattern comes with a cheap test that must pass before it runs, and every unbounded run is anchored
+ * at the start of a run (lookbehind): a long string without `@` must not cost a quadratic scan per line.
+ */
+const IN_TEXT: Array<[(text: string) => boolean, RegExp, string]> = [
+  // Schemes first: `Authorization: Bearer x` keeps the word Bearer, so the reader knows what was there.
+  // Spelled as in headers (not /i), so that prose such as "token signature invalid" stays readable.
+  [() => true, /\b(Bearer|bearer|Basic|Digest)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${MASK}`],
+  [(t) => t.includes('eyJ'), /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, MASK],
+  [(t) => t.includes('@'), /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,}/g, MASK],
+  // Credentials in URLs: amqp://user:password@host.
+  [(t) => t.includes('://'), /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/[^:/\s@]{1,256}:)[^@\s/]{1,256}@/gi, `$1${MASK}@`],
+  [
+    () => true,
+    new RegExp(`((?:${TEXT_SECRET_KEY})[\\w-]{0,64}["']?\\s*[=:]\\s*["']?)(?!Bearer |Basic |\\*\\*\\*)[^\\s"'&,;}]+`, 'gi'),
+    `$1${MASK}`,
+  ],
+  // MySQL echoes the offending value in duplicate-key messages; usernames and institute ids are personal.
+  [(t) => t.includes('Duplicate entry'), /(Duplicate entry ')[^']*(')/g, `$1${MASK}$2`],
 ];
 
+/** Longer strings are cut: a log line is not the place for a message body, and redaction cost stays bounded. */
+const MAX_STRING = 16 * 1024;
+/** Redacted beyond the cut, so that a secret straddling it is masked before it is cut. */
+const CUT_MARGIN = 512;
+
 export function redactText(text: string): string {
-  return IN_TEXT.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
+  const window = text.length > MAX_STRING ? text.slice(0, MAX_STRING + CUT_MARGIN) : text;
+  const redacted = IN_TEXT.reduce(
+    (out, [applies, pattern, replacement]) => (applies(out) ? out.replace(pattern, replacement) : out),
+    window,
+  );
+  return text.length > MAX_STRING ? `${redacted.slice(0, MAX_STRING)}...[cut at ${MAX_STRING} of ${text.length} chars]` : redacted;
 }
+
+/** True when a value under this key must never be logged, whatever it holds. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key) || DATA_KEY.test(key);
+}
+
+const MAX_DEPTH = 8;
 
 /**
  * Returns a copy of `value` fit for a log line: fields marked @doNotLog and keys that name secrets or
- * personal data become `***`, bearer tokens, JWTs and email addresses inside strings are masked, and
- * errors keep name, message, stack and cause, each redacted. Cycles and depth are bounded.
+ * personal data become `***`, bearer tokens, JWTs, email addresses and URL credentials inside strings are
+ * masked, and errors keep name, message, stack, code and cause (and an AggregateError its errors), each
+ * redacted. Cycles and depth are bounded. The input is never modified.
  */
 export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
   if (typeof value === 'string') return redactText(value);
+  if (typeof value === 'bigint') return value.toString();
   if (value === null || typeof value !== 'object') return value;
   if (seen.has(value)) return '[Circular]';
-  if (depth > 8) return '[Truncated]';
+  if (depth > MAX_DEPTH) return '[Truncated]';
   seen.add(value);
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
   if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1, seen));
-  if (value instanceof Error) {
-    const error: Record<string, unknown> = { name: value.name, message: redactText(value.message) };
-    if (value.stack) error.stack = redactText(value.stack);
-    if (value.cause !== undefined) error.cause = redact(value.cause, depth + 1, seen);
-    for (const [key, inner] of Object.entries(value)) error[key] = redactEntry(key, inner, value, depth, seen);
-    return error;
-  }
+  if (value instanceof Map) return redactFields(Object.fromEntries(value), depth, seen);
+  if (value instanceof Set) return [...value].map((item) => redact(item, depth + 1, seen));
+  if (value instanceof Error) return redactError(value, depth, seen);
+  return redactFields(value, depth, seen);
+}
+
+/** Redacts each field of `owner` by its key, its @doNotLog mark, then its value. */
+export function redactFields(owner: object, depth = 0, seen = new WeakSet<object>()): Record<string, unknown> {
+  const marked = doNotLogFields(owner);
   const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) out[key] = redactEntry(key, inner, value, depth, seen);
+  for (const [key, inner] of Object.entries(owner)) {
+    if (inner === null || inner === undefined) out[key] = inner;
+    else if (marked.has(key) || isSecretKey(key)) out[key] = MASK;
+    else out[key] = redact(inner, depth + 1, seen);
+  }
   return out;
 }
 
-function redactEntry(key: string, inner: unknown, owner: object, depth: number, seen: WeakSet<object>): unknown {
-  if (inner === null || inner === undefined) return inner;
-  if (SECRET_KEY.test(key) || doNotLogFields(owner).has(key)) return MASK;
-  return redact(inner, depth + 1, seen);
+function redactError(error: Error, depth: number, seen: WeakSet<object>): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: error.name, message: redactText(error.message) };
+  if (error.stack) out.stack = redactText(error.stack);
+  if (error.cause !== undefined) out.cause = redact(error.cause, depth + 1, seen);
+  if (error instanceof AggregateError) out.errors = redact(error.errors, depth + 1, seen);
+  Object.assign(out, redactFields(error, depth, seen));
+  return out;
 }

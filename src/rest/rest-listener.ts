@@ -8,15 +8,17 @@ import type { TokenVerifier } from '../auth/token-verifier';
 import type { Config } from '../config';
 import { TYPES } from '../identifiers';
 import type { Logger } from '../logging/logger';
+import { LogMetrics } from '../metrics/log-metrics';
 import { MetricsRegistry } from '../metrics/metrics-registry';
 import { RestMetrics } from '../metrics/rest-metrics';
 import { openApiDocument } from '../openapi-document';
 import { AuditTrail } from '../services/audit-trail';
-import type { ExperimentService, HealthCheck, MeasureService, UserService } from '../services/contracts';
+import type { AuditService, ExperimentService, HealthCheck, MeasureService, UserService } from '../services/contracts';
 import { accessLog } from './access-log';
 import { authentication } from './authentication';
 import { problem, problemHandler } from './problem';
 import { requestContext } from './request-context';
+import { auditResource } from './resources/audit';
 import { exceptionsResource } from './resources/exceptions';
 import { experimentsResource } from './resources/experiments';
 import { healthResource } from './resources/health';
@@ -47,6 +49,9 @@ export class RestListener {
     @inject(TYPES.HealthChecks) checks: HealthCheck[],
     @inject(MetricsRegistry) metrics: MetricsRegistry,
     @inject(RestMetrics) restMetrics: RestMetrics,
+    @inject(TYPES.AuditService) auditService: AuditService,
+    // Resolved for its side effect: it registers the log shipping series that /metrics serves.
+    @inject(LogMetrics) _logMetrics: LogMetrics,
   ) {
     this.logger = logger.child({ component: 'rest' });
     const app = express();
@@ -87,6 +92,7 @@ export class RestListener {
     app.use(experimentsResource(experiments));
     app.use(measuresResource(measures));
     app.use(exceptionsResource(measures));
+    app.use(auditResource(auditService));
     app.use(notFound);
     app.use(problemHandler(this.logger, (status, detail) => this.recordRefusal(status, detail)));
     this.app = app;

@@ -79,8 +79,8 @@ export async function createTestBroker(prefix = 'adapters'): Promise<TestBroker>
 
 /**
  * Closes, from the broker side, the connection whose client_properties carry this connection_name
- * (`rabbitmqctl close_connection`), as a broker restart or an operator would. Resolves with the
- * broker's name of the connection it closed.
+ * (`rabbitmqctl close_connection <pid>`), as a broker restart or an operator would. Resolves with the
+ * broker's name of the connection it closed (`127.0.0.1:port -> 127.0.0.1:5672`).
  */
 export async function killConnectionFromBroker(connectionName: string): Promise<string> {
   const { execFile } = await import('node:child_process');
@@ -90,11 +90,12 @@ export async function killConnectionFromBroker(connectionName: string): Promise<
         error ? reject(new Error(`rabbitmqctl ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout),
       ),
     );
-  const listing = await run(['list_connections', '-q', '--no-table-headers', 'name', 'client_properties']);
+  const listing = await run(['list_connections', '-q', '--no-table-headers', 'pid', 'name', 'client_properties']);
   const marker = `{"connection_name","${connectionName}"}`;
   const line = listing.split('\n').find((l) => l.includes(marker));
   if (!line) throw new Error(`no broker connection named ${connectionName}; rabbitmqctl listed:\n${listing}`);
-  const name = line.split('\t')[0];
-  await run(['close_connection', name, 'test: connection killed from the broker side']);
+  const [pid, name] = line.split('\t');
+  // RabbitMQ 3.x identifies the connection by its Erlang pid here; 4.x also accepts the pid.
+  await run(['close_connection', pid, 'test: connection killed from the broker side']);
   return name;
 }

@@ -27,19 +27,32 @@ describe('MeasurePublisher when the broker closes its connection', () => {
       reconnectInitialMs: 100,
     });
     await publisher.start();
-    const n = 30_000;
+    try {
+      await publishThroughKill(publisher, connectionName);
+    } finally {
+      await publisher.close();
+    }
+  });
+
+  async function publishThroughKill(publisher: MeasurePublisher, connectionName: string): Promise<void> {
     const measure = (i: number): Measure => ({ experiment: 'EXP-KILL', metric: 'seq', value: i, timestamp: 1_700_000_000_000 + i });
 
     let confirmedBeforeKill = 0;
+    let killDone = false;
     const killed = (async () => {
       while (publisher.confirmedThrough() < 3_000) await new Promise((resolve) => setTimeout(resolve, 5));
       confirmedBeforeKill = publisher.confirmedThrough();
       await killConnectionFromBroker(connectionName);
+      killDone = true;
     })();
-    // The publishing side goes on while the connection dies and comes back.
-    for (let i = 0; i < n; i += 100) {
-      await publisher.publish(Array.from({ length: 100 }, (_, k) => measure(i + k)));
-      if (i % 2_000 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    // The publishing side goes on, paced, while the connection dies and comes back, and a while after.
+    let n = 0;
+    let afterReconnect = 0;
+    while (afterReconnect < 3_000 && n < 200_000) {
+      await publisher.publish(Array.from({ length: 100 }, (_, k) => measure(n + k)));
+      n += 100;
+      if (killDone && publisher.stats().connections >= 2) afterReconnect += 100;
+      await new Promise((resolve) => setTimeout(resolve, 2));
     }
     await killed;
     await publisher.flush();
@@ -60,5 +73,5 @@ describe('MeasurePublisher when the broker closes its connection', () => {
     const byId = new Map<string, number>();
     for (const message of broker.received) byId.set(message.messageId ?? '', (byId.get(message.messageId ?? '') ?? 0) + 1);
     expect(byId.has('')).toBe(false);
-  });
+  }
 });

@@ -1,0 +1,38 @@
+# syntax=docker/dockerfile:1
+# MyMONIT: one image for every role. The command picks it: `serve` (REST), `consume` (AMQP consumer),
+# `all` (both, the default), `migrate`, `user create`, `token`; adapters run `node dist/adapters/<name>/main.js`.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# 1. Compile TypeScript with the dev dependencies.
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
+
+# 2. Production dependencies only (no TypeScript, jest, eslint, testcontainers, newman).
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# 3. The runtime: compiled code, production node_modules, the OpenAPI contract. Files belong to root and
+#    the process runs as the unprivileged "node" user, so the app cannot rewrite itself.
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    LOG_FORMAT=json \
+    REST_PORT=8080
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json openapi.yaml ./
+COPY bin ./bin
+COPY scripts/healthcheck.js ./scripts/healthcheck.js
+USER node
+EXPOSE 8080
+# REST roles answer /health/live; consumer containers override this with `healthcheck.js amqp`
+# (docker-compose.yml), since `consume` serves no HTTP.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "scripts/healthcheck.js", "live"]
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/src/main.js", "all"]

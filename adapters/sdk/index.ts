@@ -1,0 +1,13 @@
+/**
+ * The MyMONIT adapter SDK: publish measures to the MyMONIT exchange with confirms. See README.md.
+ */
+export { BufferFullError, PublisherClosedError } from './errors';
+export type { InvalidMeasure, Measure } from './measure';
+export { MeasureValidator, findUpwards } from './measure-validator';
+export {
+  MeasurePublisher,
+  type PublishOutcome,
+  type PublisherLogger,
+  type PublisherOptions,
+  type PublisherStats,
+} from './publisher';

@@ -1,0 +1,62 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+/** A real prometheus-node-exporter (the Debian package) on a free loopback port; stop() ends it. */
+export interface NodeExporter {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const BINARY = 'prometheus-node-exporter';
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export async function startNodeExporter(): Promise<NodeExporter> {
+  if (spawnSync('sh', ['-c', `command -v ${BINARY}`]).status !== 0) {
+    throw new Error(
+      `${BINARY} is not installed: 'apt-get update && apt-get install -y prometheus-node-exporter' (.ci/run does it). ` +
+        'The prometheus adapter is tested against the real exporter; this test does not skip.',
+    );
+  }
+  const port = await freePort();
+  const child: ChildProcess = spawn(BINARY, [`--web.listen-address=127.0.0.1:${port}`, '--log.level=error'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const url = `http://127.0.0.1:${port}/metrics`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${BINARY} exited with ${child.exitCode}: ${stderr}`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) {
+        await response.text();
+        break;
+      }
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${BINARY} did not answer on ${url} within 15 s: ${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
