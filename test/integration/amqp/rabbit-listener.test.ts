@@ -337,7 +337,8 @@ describe('RabbitListener', () => {
     const startedAt = Date.now();
     await h.listener.stop();
     expect(Date.now() - startedAt).toBeLessThan(2000);
-    expect((await inspect(h.config.rabbit.queue)).messageCount).toBe(1);
+    // The broker requeues the unacked delivery once it sees the channel close, a moment after stop() returns.
+    await waitFor('the message back in the queue', async () => (await inspect(h.config.rabbit.queue)).messageCount === 1);
   });
 
   it('fails to start, naming the broker but not the password, when the broker is unreachable', async () => {
