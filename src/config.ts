@@ -32,9 +32,11 @@ const schema = z.object({
   RABBIT_QUEUE_TYPE: z.enum(['quorum', 'classic']).default('quorum'),
   RABBIT_DEAD_LETTER_EXCHANGE: z.string().min(1).optional(),
   RABBIT_DEAD_LETTER_QUEUE: z.string().min(1).optional(),
-  RABBIT_PREFETCH: positiveInt.max(65535).default(100),
+  RABBIT_PREFETCH: positiveInt.max(65535).default(2000),
   RABBIT_RECONNECT_MAX_MS: positiveInt.default(30000),
   MAX_MESSAGE_BYTES: positiveInt.default(1048576),
+  INGEST_BATCH_SIZE: positiveInt.max(100000).default(5000),
+  INGEST_LINGER_MS: z.coerce.number().int().min(0).max(60000).default(50),
 
   REST_HOST: z.string().min(1).default('0.0.0.0'),
   REST_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -87,6 +89,13 @@ export interface Config {
     prefetch: number;
     reconnectMaxMs: number;
     maxMessageBytes: number;
+  };
+  /** How the consumer groups deliveries into transactions. */
+  ingest: {
+    /** Measures per batch (one transaction); a message is never split, so a bigger one is a batch alone. */
+    batchSize: number;
+    /** How long the first delivery of a partial batch waits for more before the batch is committed. */
+    lingerMs: number;
   };
   rest: {
     host: string;
@@ -172,6 +181,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       reconnectMaxMs: env.RABBIT_RECONNECT_MAX_MS,
       maxMessageBytes: env.MAX_MESSAGE_BYTES,
     },
+    ingest: { batchSize: env.INGEST_BATCH_SIZE, lingerMs: env.INGEST_LINGER_MS },
     rest: {
       host: env.REST_HOST,
       port: env.REST_PORT,

@@ -4,6 +4,7 @@ import { AmqplibRabbitConnector } from './amqp/rabbit-connector';
 import { MeasureMessageParser } from './amqp/measure-message-parser';
 import { MessageProcessor } from './amqp/message-processor';
 import { RabbitListener } from './amqp/rabbit-listener';
+import { RabbitReplayPublisher } from './amqp/rabbit-publisher';
 import { FirebaseTokenVerifier } from './auth/firebase-token-verifier';
 import { LocalTokenIssuer } from './auth/local-token-issuer';
 import { LocalTokenVerifier } from './auth/local-token-verifier';
@@ -13,6 +14,7 @@ import type { Config } from './config';
 import { TYPES } from './identifiers';
 import type { Logger } from './logging/logger';
 import { createWinstonLogger, shippingOf } from './logging/winston-logger';
+import { IngestMetrics } from './metrics/ingest-metrics';
 import { LogMetrics } from './metrics/log-metrics';
 import { MetricsRegistry } from './metrics/metrics-registry';
 import { RestMetrics } from './metrics/rest-metrics';
@@ -51,6 +53,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(RestMetrics).toSelf();
   container.bind(TYPES.LogShipping).toConstantValue(shippingOf(logger));
   container.bind(LogMetrics).toSelf();
+  container.bind(IngestMetrics).toSelf();
 
   container.bind(TYPES.Database).to(MysqlDatabase);
   container.bind(TYPES.Transactor).toService(TYPES.Database);
@@ -76,6 +79,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.MessageProcessor).to(MessageProcessor);
   container.bind(TYPES.RabbitConnector).to(AmqplibRabbitConnector);
   container.bind(TYPES.RabbitListener).to(RabbitListener);
+  container.bind(TYPES.MessagePublisher).to(RabbitReplayPublisher);
   container.bind(TYPES.RestListener).to(RestListener);
 
   container

@@ -24,5 +24,6 @@ export const TYPES = {
   RabbitListener: Symbol.for('RabbitListener'),
   MessageProcessor: Symbol.for('MessageProcessor'),
   MeasureMessageParser: Symbol.for('MeasureMessageParser'),
+  MessagePublisher: Symbol.for('MessagePublisher'),
   HealthChecks: Symbol.for('HealthChecks'),
 } as const;

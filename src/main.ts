@@ -33,6 +33,8 @@ async function run(container: Container, config: Config, rest: boolean, consume:
     await listener?.stop();
     await container.get<Database>(TYPES.Database).close();
     logger.info('stopped cleanly');
+    // Lines still queued for Logstash would be lost at exit.
+    await logger.close?.();
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
@@ -53,6 +55,7 @@ async function once<T>(container: Container, work: () => Promise<T>): Promise<T>
     return await work();
   } finally {
     await container.get<Database>(TYPES.Database).close();
+    await container.get<Logger>(TYPES.Logger).close?.();
   }
 }
 

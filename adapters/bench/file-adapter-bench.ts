@@ -240,10 +240,14 @@ async function main(options: Options): Promise<void> {
   const raw = median(results.map((r) => r.raw));
   const sdk = median(results.map((r) => r.sdk));
   const adapter = median(results.map((r) => r.adapter));
-  const ratio = (100 * adapter) / raw;
+  // Rounds run back to back, so a round's ratio compares contenders under the same load on the machine.
+  const ratios = results.map((r) => (100 * r.adapter) / r.raw);
+  const sdkRatios = results.map((r) => (100 * r.sdk) / r.raw);
+  const ratio = median([...ratios]);
   console.log(
-    `\nmedian measures/s: raw amqplib ${fmt(raw)}, SDK alone ${fmt(sdk)} (${pct(sdk, raw)} of raw), ` +
-      `file adapter ${fmt(adapter)} (${pct(adapter, raw)} of raw; target >= 70%)`,
+    `\nmedian measures/s: raw amqplib ${fmt(raw)}, SDK alone ${fmt(sdk)}, file adapter ${fmt(adapter)}` +
+      `\nmedian of the rounds' ratios: SDK alone ${median([...sdkRatios]).toFixed(1)}% of raw, ` +
+      `file adapter ${ratio.toFixed(1)}% of raw (target >= 70%)`,
   );
   if (ratio < 70) process.exitCode = 1;
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { MeasurePublisher, Measure } from '../sdk';
+import { PublisherClosedError, type MeasurePublisher, type Measure } from '../sdk';
 import { BadInputReporter } from '../common/bad-input';
 import type { AdapterJob } from '../common/cli';
 import type { AdapterLogger } from '../common/logger';
@@ -64,6 +64,7 @@ export class FileAdapter implements AdapterJob {
     await this.open(await this.state.read());
     this.checkpointTimer = setInterval(() => void this.checkpoint(), this.config.checkpointIntervalMs);
     this.loop = this.run().catch((error: Error) => {
+      if (error instanceof PublisherClosedError && this.stopping) return; // stopped while waiting for buffer space
       this.logger.error('file adapter stopped on an error', { file: this.file, error: error.message });
       throw error;
     });
@@ -76,7 +77,11 @@ export class FileAdapter implements AdapterJob {
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
-    await this.loop?.catch(() => undefined);
+    // The loop ends after the chunk it is publishing; with the broker gone and the buffer full, that
+    // publish() waits for space, so stop does not wait for it: the publisher's close() ends that wait.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loop?.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 2_000)))]);
+    clearTimeout(timer);
     clearInterval(this.checkpointTimer);
     await this.settle();
     await this.handle?.close().catch(() => undefined);
@@ -211,12 +216,12 @@ export class FileAdapter implements AdapterJob {
     }
   }
 
-  /** Waits (bounded) for the broker to confirm what was read, then saves the position. */
+  /** Waits (up to the publisher's closeTimeoutMs) for the broker to confirm what was read, then saves the position. */
   private async settle(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       this.publisher.flush().catch(() => undefined),
-      new Promise((resolve) => (timer = setTimeout(resolve, 30_000))),
+      new Promise((resolve) => (timer = setTimeout(resolve, this.publisher.closeTimeoutMs))),
     ]);
     clearTimeout(timer);
     await this.checkpoint();

@@ -221,9 +221,9 @@ export class MeasurePublisher {
     if (this.validator) {
       const valid: unknown[] = [];
       for (let index = 0; index < measures.length; index++) {
-        const errors = this.validator.errors(measures[index]);
-        if (errors.length > 0) invalid.push({ index, errors });
-        else valid.push(measures[index]);
+        const measure = measures[index];
+        if (this.validator.isValid(measure)) valid.push(measure);
+        else invalid.push({ index, errors: this.validator.errors(measure) });
       }
       entries = valid;
     }
@@ -281,6 +281,11 @@ export class MeasurePublisher {
     if (!first.done) lowest = first.value.firstSeq;
     if (this.pendingHead < this.pending.length) lowest = Math.min(lowest, this.pendingFirstSeq);
     return lowest === Infinity ? this.lastSeq : lowest - 1;
+  }
+
+  /** How long close() waits for the last confirms; adapters that flush before closing wait as long. */
+  get closeTimeoutMs(): number {
+    return this.options.closeTimeoutMs;
   }
 
   /** Sequence number of the last accepted measure. */

@@ -2,9 +2,10 @@ import { inject, injectable } from 'inversify';
 import type { Config } from '../config';
 import { TYPES } from '../identifiers';
 import type { Logger } from '../logging/logger';
-import type { IngestOutcome, MeasureService, ReceivedMessage } from '../services/contracts';
+import { IngestMetrics } from '../metrics/ingest-metrics';
+import type { BatchOutcome, IngestItem, IngestOutcome, MeasureService, ReceivedMessage } from '../services/contracts';
 import { backoffDelay, sleep } from './backoff';
-import { MeasureMessageParser } from './measure-message-parser';
+import { MeasureMessageParser, type ParsedMessage } from './measure-message-parser';
 import { describeError, isTransient } from './storage-failure';
 
 /**
@@ -18,8 +19,9 @@ export type Disposition = 'ack' | 'requeue' | 'dead-letter';
 const RETRY_INITIAL_MS = 100;
 
 /**
- * MessageProcessor decides the fate of one delivery: it parses it, stores its measures or the rejection,
- * and holds on through transient storage failures, so that a message is acked only after its commit.
+ * MessageProcessor decides the fate of the deliveries of a batch: it parses each one as it arrives, stores
+ * the batch in one commit, holds on through transient storage failures, and isolates a message whose data
+ * storage refuses, so that a message is acked only after its commit and one bad message never blocks the rest.
  */
 @injectable()
 export class MessageProcessor {
@@ -27,45 +29,81 @@ export class MessageProcessor {
 
   constructor(
     @inject(TYPES.MeasureMessageParser) private readonly parser: MeasureMessageParser,
-    @inject(TYPES.MeasureService) private readonly measures: Pick<MeasureService, 'ingest' | 'reject'>,
+    @inject(TYPES.MeasureService) private readonly measures: Pick<MeasureService, 'ingestBatch' | 'reject'>,
     @inject(TYPES.Config) private readonly config: Config,
     @inject(TYPES.Logger) logger: Logger,
+    @inject(IngestMetrics) private readonly metrics: IngestMetrics,
   ) {
     this.logger = logger.child({ component: 'amqp-processor' });
   }
 
+  /** Parses one delivery (pure, no I/O): its measures, or the reason it will be stored as rejected. */
+  prepare(message: ReceivedMessage): IngestItem {
+    this.metrics.messagesReceived.inc();
+    let parsed: ParsedMessage;
+    try {
+      parsed = this.parser.parse(message.body);
+    } catch (error) {
+      // The parser is pure and total; a throw is a bug, and the message is kept, not lost, for a replay.
+      parsed = { kind: 'invalid', reason: 'schema-violation', detail: `could not be parsed: ${describeError(error)}` };
+    }
+    return parsed.kind === 'measures'
+      ? { message, measures: parsed.measures }
+      : { message, rejection: { reason: parsed.reason, detail: parsed.detail } };
+  }
+
   /**
-   * Resolves once the message's fate is settled. Transient storage failures are retried until they pass or
-   * until `stop` aborts ('requeue': the broker keeps the message for the next consumer).
+   * Stores a batch and resolves with one disposition per item, in order, once their fate is settled.
+   * Transient storage failures are retried until they pass or until `stop` aborts ('requeue': the broker
+   * keeps the messages for the next consumer). A failure retrying cannot fix is narrowed down by halving
+   * the batch until the message at fault is alone; that one becomes a `storage-error` rejection.
    */
-  async process(message: ReceivedMessage, stop: AbortSignal): Promise<Disposition> {
-    if (stop.aborted) return 'requeue';
-    const parsed = this.parser.parse(message.body);
-    const store =
-      parsed.kind === 'measures'
-        ? () => this.measures.ingest(parsed.measures, message)
-        : () => this.measures.reject(message, parsed.reason, parsed.detail);
+  async processBatch(items: readonly IngestItem[], stop: AbortSignal): Promise<Disposition[]> {
+    if (items.length === 0) return [];
     for (let attempt = 0; ; attempt++) {
+      if (stop.aborted) return items.map(() => 'requeue');
+      const startedAt = performance.now();
       try {
-        this.report(await store(), message);
-        return 'ack';
+        const outcome = await this.measures.ingestBatch(items);
+        this.report(items, outcome, (performance.now() - startedAt) / 1000);
+        return items.map(() => 'ack');
       } catch (error) {
-        if (!isTransient(error)) return this.storeAsStorageError(message, error);
+        if (!isTransient(error)) return this.isolate(items, error, stop);
+        this.metrics.storageRetries.inc();
         const retryInMs = backoffDelay(attempt, RETRY_INITIAL_MS, this.config.rabbit.reconnectMaxMs);
-        this.logger.warn('storage unavailable; holding the message and retrying', {
-          messageId: message.messageId,
+        this.logger.warn('storage unavailable; holding the batch and retrying', {
+          messages: items.length,
+          firstMessageId: items[0].message.messageId,
           attempt: attempt + 1,
           retryInMs,
           error: describeError(error),
         });
         if (!(await sleep(retryInMs, stop))) {
-          this.logger.info('stopped while storage was failing; the message goes back to the queue', {
-            messageId: message.messageId,
+          this.logger.info('stopped while storage was failing; the batch goes back to the queue', {
+            messages: items.length,
           });
-          return 'requeue';
+          return items.map(() => 'requeue');
         }
       }
     }
+  }
+
+  /** One message alone: what a batch of one gives (kept for callers that handle single messages). */
+  async process(message: ReceivedMessage, stop: AbortSignal): Promise<Disposition> {
+    const [disposition] = await this.processBatch([this.prepare(message)], stop);
+    return disposition;
+  }
+
+  private async isolate(items: readonly IngestItem[], error: unknown, stop: AbortSignal): Promise<Disposition[]> {
+    if (items.length === 1) return [await this.storeAsStorageError(items[0].message, error)];
+    this.logger.warn('storage refused a batch; splitting it to find the message at fault', {
+      messages: items.length,
+      error: describeError(error),
+    });
+    const half = Math.ceil(items.length / 2);
+    const first = await this.processBatch(items.slice(0, half), stop);
+    const second = await this.processBatch(items.slice(half), stop);
+    return [...first, ...second];
   }
 
   /**
@@ -79,9 +117,11 @@ export class MessageProcessor {
       error: describeError(error),
     });
     try {
-      this.report(await this.measures.reject(message, 'storage-error', detail), message);
+      const outcome = await this.measures.reject(message, 'storage-error', detail);
+      this.reportRejection(outcome, message);
       return 'ack';
     } catch (second) {
+      this.metrics.messagesDeadLettered.inc();
       this.logger.error('could not store the rejection either; dead-lettering the message', {
         messageId: message.messageId,
         deadLetterQueue: this.config.rabbit.deadLetterQueue,
@@ -91,20 +131,35 @@ export class MessageProcessor {
     }
   }
 
-  private report(outcome: IngestOutcome, message: ReceivedMessage): void {
-    if (outcome.kind === 'rejected') {
-      this.logger.warn('message rejected', {
-        reason: outcome.reason,
-        detail: outcome.detail,
-        messageId: message.messageId,
-        rejectionId: outcome.rejectionId,
-      });
-    } else {
-      this.logger.debug('measures stored', {
-        messageId: message.messageId,
-        stored: outcome.stored,
-        duplicates: outcome.duplicates,
-      });
-    }
+  private report(items: readonly IngestItem[], outcome: BatchOutcome, seconds: number): void {
+    this.metrics.commitSeconds.observe(seconds);
+    this.metrics.batchMessages.observe(items.length);
+    this.metrics.batchMeasures.observe(outcome.stored + outcome.duplicates);
+    this.metrics.measuresStored.inc(outcome.stored);
+    this.metrics.measuresDuplicate.inc(outcome.duplicates);
+    let rejected = 0;
+    outcome.items.forEach((item, index) => {
+      if (item.kind !== 'rejected') return;
+      rejected++;
+      this.reportRejection(item, items[index].message);
+    });
+    this.logger.debug('batch committed', {
+      messages: items.length,
+      stored: outcome.stored,
+      duplicates: outcome.duplicates,
+      rejected,
+      ms: Math.round(seconds * 1000),
+    });
+  }
+
+  private reportRejection(outcome: IngestOutcome, message: ReceivedMessage): void {
+    if (outcome.kind !== 'rejected') return;
+    this.metrics.rejected(outcome.reason);
+    this.logger.warn('message rejected', {
+      reason: outcome.reason,
+      detail: outcome.detail,
+      messageId: message.messageId,
+      rejectionId: outcome.rejectionId,
+    });
   }
 }

@@ -3,9 +3,12 @@ import { inject, injectable } from 'inversify';
 import type { Config } from '../config';
 import { TYPES } from '../identifiers';
 import type { Logger } from '../logging/logger';
-import type { HealthCheck, ReceivedMessage } from '../services/contracts';
+import { IngestMetrics } from '../metrics/ingest-metrics';
+import type { HealthCheck } from '../services/contracts';
 import { backoffDelay, sleep } from './backoff';
-import type { Disposition, MessageProcessor } from './message-processor';
+import { CommitQueue } from './commit-queue';
+import { IngestPipeline, type BatchLimits } from './ingest-pipeline';
+import type { MessageProcessor } from './message-processor';
 import { redactedUrl, type RabbitConnector, type RabbitSession } from './rabbit-connector';
 import { describeError } from './storage-failure';
 import { declareTopology } from './topology';
@@ -17,25 +20,27 @@ const RECONNECT_INITIAL_MS = 250;
 interface Consumption {
   readonly session: RabbitSession;
   readonly stop: AbortController;
+  readonly pipeline: IngestPipeline;
   consumerTag?: string;
 }
 
 type State = 'idle' | 'running' | 'stopping' | 'stopped';
 
 /**
- * RabbitListener consumes the measures queue: it declares the topology, hands each delivery to the
- * MessageProcessor in arrival order, acks only what is settled, and reconnects until it is stopped.
- * It also provides the 'rabbitmq' readiness check (bind it as a singleton, so the check sees this consumer).
+ * RabbitListener consumes the measures queue: it declares the topology, feeds each channel's deliveries to
+ * an IngestPipeline (batches committed in arrival order, acked after their commit), and reconnects until it
+ * is stopped. It also provides the 'rabbitmq' readiness check (bind it as a singleton, so the check sees
+ * this consumer).
  */
 @injectable()
 export class RabbitListener {
   private state: State = 'idle';
   private current: Consumption | undefined;
-  /**
-   * Deliveries are processed one at a time, in arrival order, across reconnects too: a redelivery never
-   * races the attempt it replaces. Batching will replace this chain; handle() is the seam.
-   */
-  private tail: Promise<void> = Promise.resolve();
+  /** Commits run one at a time, across reconnects too: a redelivery never races the attempt it replaces. */
+  private readonly commits = new CommitQueue();
+  /** The pipelines not yet finished (the current one, and a lost one still committing its last batch). */
+  private readonly pipelines = new Set<IngestPipeline>();
+  private readonly limits: BatchLimits;
   /** The initial connect or the reconnect loop in progress; stop() waits for it. */
   private opening: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
@@ -44,11 +49,17 @@ export class RabbitListener {
 
   constructor(
     @inject(TYPES.RabbitConnector) private readonly connector: RabbitConnector,
-    @inject(TYPES.MessageProcessor) private readonly processor: Pick<MessageProcessor, 'process'>,
+    @inject(TYPES.MessageProcessor) private readonly processor: Pick<MessageProcessor, 'prepare' | 'processBatch'>,
     @inject(TYPES.Config) private readonly config: Config,
     @inject(TYPES.Logger) logger: Logger,
+    @inject(IngestMetrics) private readonly metrics: IngestMetrics,
   ) {
     this.logger = logger.child({ component: 'amqp-listener' });
+    this.limits = {
+      measures: config.ingest.batchSize,
+      messages: Math.max(1, Math.floor(config.rabbit.prefetch / 2)),
+      lingerMs: config.ingest.lingerMs,
+    };
   }
 
   /**
@@ -70,13 +81,19 @@ export class RabbitListener {
       });
     }
     if (this.isConnected()) {
-      this.logger.info('consuming', { queue: this.config.rabbit.queue, queueType: this.config.rabbit.queueType });
+      this.logger.info('consuming', {
+        queue: this.config.rabbit.queue,
+        queueType: this.config.rabbit.queueType,
+        prefetch: this.config.rabbit.prefetch,
+        batch: this.limits,
+      });
     }
   }
 
   /**
-   * Stops taking deliveries, lets the one in progress settle (at most SHUTDOWN_TIMEOUT_MS; a message still
-   * waiting for storage is handed back to the queue), then closes channel and connection. Idempotent.
+   * Stops taking deliveries, lets the batch being committed finish and be acked (at most
+   * SHUTDOWN_TIMEOUT_MS; a batch still waiting for storage is handed back), hands back what was received but
+   * not committed, then closes channel and connection. Idempotent.
    */
   stop(): Promise<void> {
     this.stopping ??= this.stopGracefully();
@@ -120,22 +137,29 @@ export class RabbitListener {
       });
     }
     consumption?.stop.abort();
-    if (!(await settlesWithin(this.tail, timeoutMs))) {
-      this.logger.warn('stop: the message in progress did not settle in time; the broker will redeliver it', {
+    const pipelines = Promise.all([...this.pipelines].map((pipeline) => pipeline.finished));
+    if (!(await settlesWithin(pipelines, timeoutMs))) {
+      this.logger.warn('stop: the batch in progress did not settle in time; the broker will redeliver it', {
         timeoutMs,
       });
     }
     await consumption?.session.close();
     this.state = 'stopped';
+    this.metrics.consumerConnected.set(0);
     this.logger.info('stopped consuming');
   }
 
   private async open(): Promise<void> {
     const session = await this.connector.connect();
-    const consumption: Consumption = { session, stop: new AbortController() };
+    const stop = new AbortController();
+    const pipeline = new IngestPipeline(this.processor, session.channel, this.commits, this.limits, stop.signal, this.logger);
+    this.pipelines.add(pipeline);
+    void pipeline.finished.then(() => this.pipelines.delete(pipeline));
+    const consumption: Consumption = { session, stop, pipeline };
     try {
       const { channel } = session;
       await declareTopology(channel, this.config.rabbit);
+      // Bounded: at most this many unacked messages are held, in the broker's accounting and in memory.
       await channel.prefetch(this.config.rabbit.prefetch);
       this.current = consumption;
       const { consumerTag } = await channel.consume(
@@ -153,6 +177,7 @@ export class RabbitListener {
       await this.abandon(consumption);
       return;
     }
+    this.metrics.consumerConnected.set(1);
     // Registered once consuming: a loss before this point made open() fail, and its caller retries.
     session.onClose((cause) => this.lost(consumption, cause));
   }
@@ -169,51 +194,15 @@ export class RabbitListener {
       this.lost(consumption, new Error('the broker cancelled the consumer'));
       return;
     }
-    this.tail = this.tail.then(() => this.handle(consumption, delivery));
-  }
-
-  private async handle(consumption: Consumption, delivery: ConsumeMessage): Promise<void> {
     // Its channel is gone or closing: the broker redelivers the message, to this consumer or another.
     if (consumption.stop.signal.aborted) return;
-    let disposition: Disposition;
-    try {
-      disposition = await this.processor.process(received(delivery), consumption.stop.signal);
-    } catch (error) {
-      // The processor settles every storage outcome itself; a throw is a bug, and requeueing would loop.
-      this.logger.error('processing failed unexpectedly; dead-lettering the message', {
-        messageId: received(delivery).messageId,
-        error: describeError(error),
-      });
-      disposition = 'dead-letter';
-    }
-    this.settle(consumption, delivery, disposition);
-  }
-
-  private settle(consumption: Consumption, delivery: ConsumeMessage, disposition: Disposition): void {
-    const { channel } = consumption.session;
-    try {
-      if (disposition === 'ack') channel.ack(delivery);
-      else channel.nack(delivery, false, disposition === 'requeue');
-    } catch (error) {
-      // The channel closed meanwhile; the broker redelivers the message and storage keeps (series, ts) once.
-      this.logger.warn('could not settle the message; the broker will redeliver it', {
-        messageId: received(delivery).messageId,
-        disposition,
-        error: describeError(error),
-      });
-      return;
-    }
-    if (disposition === 'dead-letter') {
-      this.logger.warn('message dead-lettered', {
-        messageId: received(delivery).messageId,
-        deadLetterQueue: this.config.rabbit.deadLetterQueue,
-      });
-    }
+    consumption.pipeline.add(delivery);
   }
 
   private lost(consumption: Consumption, cause: Error): void {
     if (this.current !== consumption) return;
     this.current = undefined;
+    this.metrics.consumerConnected.set(0);
     consumption.stop.abort();
     void consumption.session.close();
     if (this.state !== 'running') return;
@@ -234,16 +223,6 @@ export class RabbitListener {
       }
     }
   }
-}
-
-function received(delivery: ConsumeMessage): ReceivedMessage {
-  const { messageId, contentType } = delivery.properties as { messageId?: unknown; contentType?: unknown };
-  return {
-    body: delivery.content,
-    messageId: typeof messageId === 'string' ? messageId : null,
-    routingKey: delivery.fields.routingKey || null,
-    contentType: typeof contentType === 'string' ? contentType : null,
-  };
 }
 
 /** True when the promise settles within ms; never rejects. */

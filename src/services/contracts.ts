@@ -41,13 +41,40 @@ export interface ReceivedMessage {
   messageId: string | null;
   routingKey: string | null;
   contentType: string | null;
+  /** The broker delivered it before (its ack was lost): a rejection already stored for it is not stored again. */
+  redelivered?: boolean;
 }
 
 export type IngestOutcome =
   | { kind: 'stored'; stored: number; duplicates: number }
   | { kind: 'rejected'; reason: RejectionReason; detail: string; rejectionId: number };
 
+/** One message of a batch as the consumer parsed it: its measures, or why it cannot be stored. */
+export type IngestItem =
+  | { message: ReceivedMessage; measures: readonly Measure[] }
+  | { message: ReceivedMessage; rejection: { reason: RejectionReason; detail: string } };
+
+/** What became of one message of a batch. */
+export type ItemOutcome =
+  | { kind: 'stored'; measures: number }
+  | { kind: 'rejected'; reason: RejectionReason; detail: string; rejectionId: number };
+
+/** What a committed batch did: one outcome per item, in order, and the row counts of the whole batch. */
+export interface BatchOutcome {
+  items: ItemOutcome[];
+  stored: number;
+  duplicates: number;
+}
+
 export interface MeasureService {
+  /**
+   * Stores a batch of messages in one transaction: the measures of every valid message, and a rejection
+   * (with its audit event) for every message that is invalid or names an unknown experiment, so that one
+   * bad message never holds back the rest. Resolves only after the commit: the caller may then ack them
+   * all. Throws on storage failure, having stored nothing (the caller keeps the messages and retries, or
+   * splits the batch to isolate a message whose data storage refuses).
+   */
+  ingestBatch(items: readonly IngestItem[]): Promise<BatchOutcome>;
   /**
    * Stores the measures of one message atomically, or stores the message as rejected when it names an
    * unknown experiment. Resolves only after the commit: the caller may then ack. Throws on storage
@@ -58,9 +85,35 @@ export interface MeasureService {
   reject(message: ReceivedMessage, reason: RejectionReason, detail: string): Promise<IngestOutcome>;
   list(actor: User, query: Omit<MeasureQuery, 'after'> & { cursor?: string }): Promise<Page<StoredMeasure>>;
   listSeries(actor: User, experiment: string): Promise<Series[]>;
-  listRejected(actor: User, limit: number, cursor?: string, reason?: RejectionReason): Promise<Page<RejectedMessage>>;
+  listRejected(actor: User, query: RejectedQuery): Promise<Page<RejectedMessage>>;
   getRejected(actor: User, id: number): Promise<RejectedMessage>;
   discardRejected(actor: User, id: number): Promise<void>;
+  /**
+   * Publishes a rejected message's body again to the measures exchange (say, once its experiment exists)
+   * and removes it from the rejected messages; the consumer then stores it, or rejects it anew.
+   */
+  replayRejected(actor: User, id: number): Promise<ReplayedMessage>;
+}
+
+/** Filters of the rejected-message list: by reason, and by arrival time (from inclusive, to exclusive). */
+export interface RejectedQuery {
+  limit: number;
+  cursor?: string;
+  reason?: RejectionReason;
+  from?: Date;
+  to?: Date;
+}
+
+export interface ReplayedMessage {
+  /** The rejected message that was replayed (and is now gone from the list). */
+  id: number;
+  /** The message id the body was published with again. */
+  messageId: string;
+}
+
+/** The way a replayed message goes back to the broker: published with confirms, resolved once the broker has it. */
+export interface MessagePublisher {
+  publish(body: Buffer, properties: { messageId: string; contentType: string | null; replayOf: number }): Promise<void>;
 }
 
 export interface AuditService {

@@ -1,13 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'inversify';
-import { NotFoundError, ValidationError } from '../domain/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import type { Measure, MeasureCursor, MeasureQuery, Series, StoredMeasure } from '../domain/measure';
 import { decodeCursor, encodeCursor, type Page } from '../domain/page';
 import type { RejectedMessage, RejectionReason } from '../domain/rejected-message';
 import type { User } from '../domain/user';
 import { TYPES } from '../identifiers';
-import type { ExperimentStore, MeasureStore, RejectedMessageStore, Transactor } from '../storage/stores';
+import type { ExperimentStore, MeasureRow, MeasureStore, RejectedMessageStore, Transactor } from '../storage/stores';
 import { AuditTrail } from './audit-trail';
-import type { IngestOutcome, MeasureService, ReceivedMessage } from './contracts';
+import type {
+  BatchOutcome,
+  IngestItem,
+  IngestOutcome,
+  ItemOutcome,
+  MeasureService,
+  MessagePublisher,
+  ReceivedMessage,
+  RejectedQuery,
+  ReplayedMessage,
+} from './contracts';
 import { ExperimentVisibility, requireAdmin } from './experiment-visibility';
 import { afterIdFromCursor, pageById } from './pagination';
 
@@ -30,44 +41,89 @@ export class MeasureServiceImpl implements MeasureService {
     @inject(TYPES.Transactor) private readonly tx: Transactor,
     @inject(TYPES.AuditTrail) private readonly audit: AuditTrail,
     @inject(ExperimentVisibility) private readonly visibility: ExperimentVisibility,
+    @inject(TYPES.MessagePublisher) private readonly publisher: MessagePublisher,
   ) {}
 
+  async ingestBatch(items: readonly IngestItem[]): Promise<BatchOutcome> {
+    const decisions = await this.decide(items);
+    const rows: MeasureRow[] = [];
+    for (const decision of decisions) if (decision.rows) for (const row of decision.rows) rows.push(row);
+    const { result, outcomes } = await this.tx.inTransaction(async () => {
+      const result = await this.measures.store(rows);
+      // Later work that must commit with the measures (say, marking rollup buckets dirty) goes here.
+      const outcomes: ItemOutcome[] = [];
+      for (const decision of decisions) {
+        if (decision.rows) outcomes.push({ kind: 'stored', measures: decision.rows.length });
+        else outcomes.push(await this.storeRejection(decision.message, decision.reason, decision.detail));
+      }
+      return { result, outcomes };
+    });
+    if (rows.length > 0) this.committed(rows);
+    return { items: outcomes, ...result };
+  }
+
   async ingest(measures: readonly Measure[], message: ReceivedMessage): Promise<IngestOutcome> {
-    const codes = [...new Set(measures.map((m) => m.experiment))];
-    const ids = await this.experiments.idsByCode(codes);
-    const unknown = codes.filter((code) => !ids.has(code));
-    if (unknown.length > 0) {
-      return this.reject(message, 'unknown-experiment', `unknown experiment: ${unknown.slice(0, 5).join(', ')}`);
-    }
-    const rows = measures.map((m) => ({ ...m, experimentId: ids.get(m.experiment) as number }));
-    const result = await this.tx.inTransaction(() => this.measures.store(rows));
-    this.committed(measures);
-    return { kind: 'stored', ...result };
+    const batch = await this.ingestBatch([{ message, measures }]);
+    const [outcome] = batch.items;
+    return outcome.kind === 'rejected' ? outcome : { kind: 'stored', stored: batch.stored, duplicates: batch.duplicates };
   }
 
   async reject(message: ReceivedMessage, reason: RejectionReason, detail: string): Promise<IngestOutcome> {
-    const truncated = message.body.length > MAX_STORED_BODY_BYTES;
-    const stored = await this.tx.inTransaction(async () => {
-      const row = await this.rejected.insert({
-        reason,
-        detail,
-        messageId: message.messageId,
-        routingKey: message.routingKey,
-        contentType: message.contentType,
-        body: truncated ? message.body.subarray(0, MAX_STORED_BODY_BYTES) : message.body,
-        bodyTruncated: truncated,
+    return this.tx.inTransaction(() => this.storeRejection(message, reason, detail));
+  }
+
+  /**
+   * Which messages of a batch are stored and which rejected. Experiments are resolved once per batch; a
+   * message naming an unknown one is rejected whole (a message is stored whole or rejected whole).
+   */
+  private async decide(items: readonly IngestItem[]): Promise<Decision[]> {
+    const codes = new Set<string>();
+    for (const item of items) if ('measures' in item) for (const m of item.measures) codes.add(m.experiment);
+    const ids = codes.size > 0 ? await this.experiments.idsByCode([...codes]) : new Map<string, number>();
+    return items.map((item): Decision => {
+      if (!('measures' in item)) return { message: item.message, ...item.rejection };
+      const unknown = new Set<string>();
+      const rows = item.measures.map((m) => {
+        const experimentId = ids.get(m.experiment);
+        if (experimentId === undefined) unknown.add(m.experiment);
+        return { ...m, experimentId: experimentId as number };
       });
-      await this.audit.record({
-        actor: null,
-        action: 'message.reject',
-        resourceType: 'rejected-message',
-        resourceId: String(row.id),
-        outcome: 'failure',
-        detail: { reason, messageId: message.messageId },
-      });
-      return row;
+      if (unknown.size === 0) return { message: item.message, rows };
+      const detail = `unknown experiment: ${[...unknown].slice(0, 5).join(', ')}`;
+      return { message: item.message, reason: 'unknown-experiment', detail };
     });
-    return { kind: 'rejected', reason, detail, rejectionId: stored.id };
+  }
+
+  /** Inside the caller's transaction: the rejection and its audit event commit together, or not at all. */
+  private async storeRejection(
+    message: ReceivedMessage,
+    reason: RejectionReason,
+    detail: string,
+  ): Promise<Extract<IngestOutcome, { kind: 'rejected' }>> {
+    // A redelivery of a message whose rejection was committed but not acked: the first record stands.
+    if (message.redelivered && message.messageId !== null) {
+      const existing = await this.rejected.findSame(message.messageId, storedBody(message.body));
+      if (existing !== undefined) return { kind: 'rejected', reason, detail, rejectionId: existing };
+    }
+    const truncated = message.body.length > MAX_STORED_BODY_BYTES;
+    const row = await this.rejected.insert({
+      reason,
+      detail,
+      messageId: message.messageId,
+      routingKey: message.routingKey,
+      contentType: message.contentType,
+      body: storedBody(message.body),
+      bodyTruncated: truncated,
+    });
+    await this.audit.record({
+      actor: null,
+      action: 'message.reject',
+      resourceType: 'rejected-message',
+      resourceId: String(row.id),
+      outcome: 'failure',
+      detail: { reason, messageId: message.messageId },
+    });
+    return { kind: 'rejected', reason, detail, rejectionId: row.id };
   }
 
   /** The seam for what must see committed measures (alerting, later); nothing listens yet. */
@@ -94,15 +150,16 @@ export class MeasureServiceImpl implements MeasureService {
     return this.measures.listSeries(experiment.id);
   }
 
-  async listRejected(
-    actor: User,
-    limit: number,
-    cursor?: string,
-    reason?: RejectionReason,
-  ): Promise<Page<RejectedMessage>> {
+  async listRejected(actor: User, query: RejectedQuery): Promise<Page<RejectedMessage>> {
     requireAdmin(actor, 'read rejected messages');
-    const rows = await this.rejected.list({ afterId: afterIdFromCursor(cursor), limit: limit + 1, reason });
-    return pageById(rows, limit);
+    const rows = await this.rejected.list({
+      afterId: afterIdFromCursor(query.cursor),
+      limit: query.limit + 1,
+      reason: query.reason,
+      from: query.from,
+      to: query.to,
+    });
+    return pageById(rows, query.limit);
   }
 
   async getRejected(actor: User, id: number): Promise<RejectedMessage> {
@@ -124,6 +181,43 @@ export class MeasureServiceImpl implements MeasureService {
       });
     });
   }
+
+  async replayRejected(actor: User, id: number): Promise<ReplayedMessage> {
+    requireAdmin(actor, 'replay rejected messages');
+    // The row stays locked until the commit: a second replay of the same message waits, then finds it gone.
+    return this.tx.inTransaction(async () => {
+      const rejected = await this.rejected.findForUpdate(id);
+      if (!rejected) throw new NotFoundError(`rejected message ${id} not found`);
+      if (rejected.bodyTruncated) {
+        throw new ConflictError(`rejected message ${id} was stored truncated; its body cannot be replayed`);
+      }
+      const messageId = rejected.messageId ?? `replay-${id}-${randomUUID()}`;
+      // Published before the commit: if the broker refuses it, the rejection stays (rolled back), nothing is lost.
+      // If the commit fails after the publish, the worst case is a second replay, which storage deduplicates.
+      await this.publisher.publish(rejected.body, {
+        messageId,
+        contentType: rejected.contentType,
+        replayOf: id,
+      });
+      await this.rejected.delete(id);
+      await this.audit.record({
+        action: 'message.replay',
+        resourceType: 'rejected-message',
+        resourceId: String(id),
+        outcome: 'success',
+        detail: { reason: rejected.reason, messageId },
+      });
+      return { id, messageId };
+    });
+  }
+}
+
+type Decision =
+  | { message: ReceivedMessage; rows: MeasureRow[]; reason?: undefined; detail?: undefined }
+  | { message: ReceivedMessage; rows?: undefined; reason: RejectionReason; detail: string };
+
+function storedBody(body: Buffer): Buffer {
+  return body.length > MAX_STORED_BODY_BYTES ? body.subarray(0, MAX_STORED_BODY_BYTES) : body;
 }
 
 function measureCursor(cursor: string | undefined): MeasureCursor | undefined {

@@ -6,6 +6,7 @@ import { TYPES } from '../identifiers';
 import type { Executor, MysqlDatabase } from './mysql-database';
 import { translatingErrors } from './mysql-errors';
 import { SeriesCache } from './series-cache';
+import { measureInsertSql, seriesCacheKey, type MeasureValues } from './measure-insert';
 import { seriesIdentity, type SeriesIdentity } from './series-key';
 import type { MeasureRow, MeasureStore } from './stores';
 
@@ -80,6 +81,7 @@ export class MysqlMeasureStore implements MeasureStore {
   /**
    * One transaction (or the caller's): a batch is stored whole or not at all, and the shared lock on its
    * experiments keeps a concurrent ExperimentStore.delete from leaving measures without a series.
+   * Round trips per batch, once its series are cached: the lock, then one INSERT per MEASURE_CHUNK rows.
    */
   async store(rows: readonly MeasureRow[]): Promise<StoreResult> {
     if (rows.length === 0) return { stored: 0, duplicates: 0 };
@@ -88,17 +90,12 @@ export class MysqlMeasureStore implements MeasureStore {
       const executor = this.db.executor();
       await this.lockExperiments(executor, rows);
       const seriesIds = await this.resolveSeries(executor, rows);
-      const values = rows.map((row, index): [number, number, number] => [seriesIds[index], row.timestampUs, row.value]);
+      const values = rows.map((row, index): MeasureValues => [seriesIds[index], row.timestampUs, row.value]);
       // One lock order for every batch: two consumers writing overlapping batches wait instead of deadlocking.
       values.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
       let stored = 0;
       for (const chunk of chunks(values, MEASURE_CHUNK)) {
-        // INSERT IGNORE's affected rows count only the rows inserted, whatever the FOUND_ROWS flag does to
-        // ON DUPLICATE KEY UPDATE. IGNORE would also turn bad values into warnings: assertStorable ruled them out.
-        const [result] = await executor.query<ResultSetHeader>(
-          'INSERT IGNORE INTO measures (series_id, ts_us, value) VALUES ?',
-          [chunk],
-        );
+        const [result] = await executor.query<ResultSetHeader>(measureInsertSql(chunk));
         stored += result.affectedRows;
       }
       return { stored, duplicates: rows.length - stored };
@@ -196,39 +193,44 @@ export class MysqlMeasureStore implements MeasureStore {
 
   /** Returns the series id of each row, in row order, creating the series that do not exist yet. */
   private async resolveSeries(executor: Executor, rows: readonly MeasureRow[]): Promise<number[]> {
-    const resolved = new Map<string, number>();
-    const missing = new Map<string, PendingSeries>();
-    const rowKeys = rows.map((row) => {
-      const identity = seriesIdentity(row);
-      const cacheKey = SeriesCache.keyOf(row.experimentId, identity.key);
-      if (!resolved.has(cacheKey) && !missing.has(cacheKey)) {
-        const cached = this.cache.get(cacheKey);
-        if (cached !== undefined) resolved.set(cacheKey, cached);
-        else missing.set(cacheKey, { ...identity, experimentId: row.experimentId, cacheKey });
+    const ids = new Array<number>(rows.length);
+    // Rows whose series is not cached, grouped by cache key: each missing series is hashed and looked up once.
+    const missing = new Map<string, { series: PendingSeries; rows: number[] }>();
+    for (let index = 0; index < rows.length; index++) {
+      const cacheKey = seriesCacheKey(rows[index]);
+      const cached = this.cache.get(cacheKey);
+      if (cached !== undefined) {
+        ids[index] = cached;
+        continue;
       }
-      return cacheKey;
-    });
-
-    if (missing.size > 0) {
-      const learned = new Map<string, number>();
-      // A plain read first: on a known series it takes no lock at all.
-      await this.selectSeries(executor, [...missing.values()], false, learned);
-      const absent = [...missing.values()].filter((series) => !learned.has(series.cacheKey));
-      if (absent.length > 0) {
-        await this.insertSeries(executor, absent);
-        // A locking read sees the latest committed rows (a concurrent consumer may have created some),
-        // where a plain read would see this transaction's older snapshot.
-        await this.selectSeries(executor, absent, true, learned);
+      const pending = missing.get(cacheKey);
+      if (pending) pending.rows.push(index);
+      else {
+        const series = { ...seriesIdentity(rows[index]), experimentId: rows[index].experimentId, cacheKey };
+        missing.set(cacheKey, { series, rows: [index] });
       }
-      for (const series of missing.values()) {
-        const id = learned.get(series.cacheKey);
-        if (id === undefined) throw new Error('a series could not be resolved after its insert');
-        resolved.set(series.cacheKey, id);
-      }
-      // Only after commit: a rolled-back series must not be remembered.
-      this.db.afterCommit(() => learned.forEach((id, key) => this.cache.set(key, id)));
     }
-    return rowKeys.map((key) => resolved.get(key) as number);
+    if (missing.size === 0) return ids;
+
+    const wanted = [...missing.values()].map((m) => m.series);
+    const learned = new Map<string, number>();
+    // A plain read first: on a known series it takes no lock at all.
+    await this.selectSeries(executor, wanted, false, learned);
+    const absent = wanted.filter((series) => !learned.has(series.cacheKey));
+    if (absent.length > 0) {
+      await this.insertSeries(executor, absent);
+      // A locking read sees the latest committed rows (a concurrent consumer may have created some),
+      // where a plain read would see this transaction's older snapshot.
+      await this.selectSeries(executor, absent, true, learned);
+    }
+    for (const [cacheKey, { rows: indexes }] of missing) {
+      const id = learned.get(cacheKey);
+      if (id === undefined) throw new Error('a series could not be resolved after its insert');
+      for (const index of indexes) ids[index] = id;
+    }
+    // Only after commit: a rolled-back series must not be remembered.
+    this.db.afterCommit(() => learned.forEach((id, key) => this.cache.set(key, id)));
+    return ids;
   }
 
   private async selectSeries(
@@ -238,6 +240,7 @@ export class MysqlMeasureStore implements MeasureStore {
     into: Map<string, number>,
   ): Promise<void> {
     const byExperiment = new Map<number, string[]>();
+    const byKey = new Map(wanted.map((series) => [SeriesCache.keyOf(series.experimentId, series.key), series]));
     for (const series of wanted) {
       const keys = byExperiment.get(series.experimentId) ?? [];
       keys.push(series.key);
@@ -249,7 +252,10 @@ export class MysqlMeasureStore implements MeasureStore {
           `SELECT id, series_key FROM series WHERE experiment_id = ? AND series_key IN (?)${locking ? ' LOCK IN SHARE MODE' : ''}`,
           [experimentId, chunk],
         );
-        for (const row of rows) into.set(SeriesCache.keyOf(experimentId, String(row.series_key)), Number(row.id));
+        for (const row of rows) {
+          const series = byKey.get(SeriesCache.keyOf(experimentId, String(row.series_key)));
+          if (series) into.set(series.cacheKey, Number(row.id));
+        }
       }
     }
   }

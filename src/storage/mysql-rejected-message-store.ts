@@ -4,7 +4,7 @@ import type { NewRejectedMessage, RejectedMessage, RejectionReason } from '../do
 import { TYPES } from '../identifiers';
 import type { MysqlDatabase } from './mysql-database';
 import { keysetBounds } from './sql-window';
-import type { ListWindow, RejectedMessageStore } from './stores';
+import type { RejectedMessageQuery, RejectedMessageStore } from './stores';
 
 interface RejectedMessageRow extends RowDataPacket {
   id: number;
@@ -98,22 +98,46 @@ export class MysqlRejectedMessageStore implements RejectedMessageStore {
     return rows[0] && toRejectedMessage(rows[0]);
   }
 
-  async list(window: ListWindow & { reason?: RejectionReason }): Promise<RejectedMessage[]> {
-    const { afterId, limit } = keysetBounds(window);
-    const [rows] =
-      window.reason === undefined
-        ? await this.db
-            .executor()
-            .query<RejectedMessageRow[]>(`SELECT ${COLUMNS} FROM rejected_messages WHERE id > ? ORDER BY id LIMIT ?`, [
-              afterId,
-              limit,
-            ])
-        : await this.db
-            .executor()
-            .query<RejectedMessageRow[]>(
-              `SELECT ${COLUMNS} FROM rejected_messages WHERE reason = ? AND id > ? ORDER BY id LIMIT ?`,
-              [window.reason, afterId, limit],
-            );
+  async findSame(messageId: string, body: Buffer): Promise<number | undefined> {
+    // message_id is indexed (migration 002); the body comparison rules out a publisher that reuses ids.
+    const [rows] = await this.db
+      .executor()
+      .query<RowDataPacket[]>('SELECT id FROM rejected_messages WHERE message_id = ? AND body = ? ORDER BY id LIMIT 1', [
+        fit(messageId, MAX_HEADER_CHARS),
+        body,
+      ]);
+    return rows[0] ? Number(rows[0].id) : undefined;
+  }
+
+  async findForUpdate(id: number): Promise<RejectedMessage | undefined> {
+    const [rows] = await this.db
+      .executor()
+      .query<RejectedMessageRow[]>(`SELECT ${COLUMNS} FROM rejected_messages WHERE id = ? FOR UPDATE`, [id]);
+    return rows[0] && toRejectedMessage(rows[0]);
+  }
+
+  async list(query: RejectedMessageQuery): Promise<RejectedMessage[]> {
+    const { afterId, limit } = keysetBounds(query);
+    const conditions = ['id > ?'];
+    const values: unknown[] = [afterId];
+    if (query.reason !== undefined) {
+      conditions.push('reason = ?');
+      values.push(query.reason);
+    }
+    if (query.from !== undefined) {
+      conditions.push('received_at >= ?');
+      values.push(query.from);
+    }
+    if (query.to !== undefined) {
+      conditions.push('received_at < ?');
+      values.push(query.to);
+    }
+    const [rows] = await this.db
+      .executor()
+      .query<RejectedMessageRow[]>(
+        `SELECT ${COLUMNS} FROM rejected_messages WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ?`,
+        [...values, limit],
+      );
     return rows.map(toRejectedMessage);
   }
 

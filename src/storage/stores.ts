@@ -79,12 +79,24 @@ export interface MeasureStore {
   listSeries(experimentId: number): Promise<Series[]>;
 }
 
+export interface RejectedMessageQuery extends ListWindow {
+  reason?: RejectionReason;
+  /** received_at >= from */
+  from?: Date;
+  /** received_at < to */
+  to?: Date;
+}
+
 export interface RejectedMessageStore {
   insert(message: NewRejectedMessage): Promise<RejectedMessage>;
   findById(id: number): Promise<RejectedMessage | undefined>;
+  /** The id of a rejection already stored for this message id and body, if any (a redelivery of it). */
+  findSame(messageId: string, body: Buffer): Promise<number | undefined>;
   /** Ordered by id. */
-  list(window: ListWindow & { reason?: RejectionReason }): Promise<RejectedMessage[]>;
+  list(query: RejectedMessageQuery): Promise<RejectedMessage[]>;
   delete(id: number): Promise<boolean>;
+  /** Reads the row with a lock held until the ambient transaction ends: two replays of one message serialise. */
+  findForUpdate(id: number): Promise<RejectedMessage | undefined>;
 }
 
 export interface AuditQuery extends ListWindow {

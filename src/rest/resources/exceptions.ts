@@ -4,16 +4,22 @@ import type { MeasureService } from '../../services/contracts';
 import { rejectedJson } from '../representations';
 import { pathInt, queryInt, queryString } from './query';
 
+/** A date-time query value (validated as RFC 3339 by the OpenAPI validator) as a Date. */
+function queryDate(value: string | undefined): Date | undefined {
+  return value === undefined ? undefined : new Date(value);
+}
+
 /** /exceptions: messages the consumer could not store, kept with their reason for an ADMIN to inspect. */
 export function exceptionsResource(measures: MeasureService): Router {
   const router = Router();
   router.get('/exceptions', async (req, res) => {
-    const page = await measures.listRejected(
-      res.locals.actor,
-      queryInt(req, 'limit', 100),
-      queryString(req, 'cursor'),
-      queryString(req, 'reason') as RejectionReason | undefined,
-    );
+    const page = await measures.listRejected(res.locals.actor, {
+      limit: queryInt(req, 'limit', 100),
+      cursor: queryString(req, 'cursor'),
+      reason: queryString(req, 'reason') as RejectionReason | undefined,
+      from: queryDate(queryString(req, 'from')),
+      to: queryDate(queryString(req, 'to')),
+    });
     res.json({ items: page.items.map((m) => rejectedJson(m, false)), next: page.next });
   });
   router.get('/exceptions/:exceptionId', async (req, res) => {
@@ -22,6 +28,11 @@ export function exceptionsResource(measures: MeasureService): Router {
   router.delete('/exceptions/:exceptionId', async (req, res) => {
     await measures.discardRejected(res.locals.actor, pathInt(req, 'exceptionId'));
     res.status(204).end();
+  });
+  // 202: the broker has the message; whether it is stored now is the consumer's verdict (or a new rejection).
+  router.post('/exceptions/:exceptionId/replay', async (req, res) => {
+    const replayed = await measures.replayRejected(res.locals.actor, pathInt(req, 'exceptionId'));
+    res.status(202).json({ id: replayed.id, message_id: replayed.messageId });
   });
   return router;
 }

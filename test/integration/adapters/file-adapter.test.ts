@@ -80,6 +80,25 @@ describe('file adapter against the real RabbitMQ', () => {
     expect(third.badInput()).toEqual([]);
   });
 
+  it('stops promptly, exit status 1, when the broker is unreachable and the buffer is full', async () => {
+    const csv = tmp.file('many.csv', `metric,value,timestamp\n${Array.from({ length: 100 }, (_, i) => `m,${i},${i + 1}`).join('\n')}\n`);
+    const config = tmp.yaml('file.yaml', {
+      experiment: 'EXP-DOWN',
+      file: { path: csv, mode: 'follow' },
+      publisher: { bufferSize: 10, maxMeasuresPerMessage: 10, closeTimeoutMs: 200 },
+    });
+    const running = start(config, { RABBIT_URL: 'amqp://guest:guest@127.0.0.1:1' });
+    await running.started;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stopping = Date.now();
+    expect(await running.stop()).toBe(1);
+    expect(Date.now() - stopping).toBeLessThan(5_000);
+    const summary = running.logger.entries.find((e) => e.message === 'adapter stopped')?.meta;
+    expect(summary).toMatchObject({ publisher: { unconfirmedAtClose: 10, confirmed: 0 } });
+    // Nothing was confirmed, so no position was saved past the start.
+    expect(fs.existsSync(`${csv}.mymonit-state.json`)).toBe(false);
+  });
+
   it('follows a growing JSON-lines file, waits for partial lines, survives rotation and resumes after a restart', async () => {
     const jsonl = tmp.file('events.jsonl', '');
     const stateFile = `${tmp.dir}/events.state.json`;

@@ -13,7 +13,15 @@ import { RabbitListener } from '../../../src/amqp/rabbit-listener';
 import type { RabbitTopology } from '../../../src/amqp/topology';
 import type { Config } from '../../../src/config';
 import { testConfig, uniqueName } from '../../support/real-services';
-import { connectionRefused, dataTooLong, FakeMeasureService, measure, MemoryLogger, waitFor } from '../../unit/amqp/fakes';
+import {
+  connectionRefused,
+  dataTooLong,
+  FakeMeasureService,
+  ingestMetrics,
+  measure,
+  MemoryLogger,
+  waitFor,
+} from '../../unit/amqp/fakes';
 
 /**
  * The consumer against the real broker: what is acked, what stays in the queue, what is dead-lettered,
@@ -92,8 +100,9 @@ function harness(queueType: QueueType, env: Record<string, string> = {}): Harnes
   const logger = new MemoryLogger();
   const service = new FakeMeasureService();
   const connector = new RecordingConnector(new AmqplibRabbitConnector(config, logger));
-  const processor = new MessageProcessor(new MeasureMessageParser(config), service, config, logger);
-  const listener = new RabbitListener(connector, processor, config, logger);
+  const metrics = ingestMetrics();
+  const processor = new MessageProcessor(new MeasureMessageParser(config), service, config, logger, metrics);
+  const listener = new RabbitListener(connector, processor, config, logger, metrics);
   running.push(listener);
   return { config, service, logger, connector, listener };
 }
@@ -249,13 +258,13 @@ describe('RabbitListener', () => {
     expect((await inspect(h.config.rabbit.deadLetterQueue)).messageCount).toBe(0);
   });
 
-  it('processes deliveries one at a time, in arrival order', async () => {
+  it('commits one batch at a time, in arrival order, and acks each batch after its commit', async () => {
     const h = harness('quorum');
     let inFlight = 0;
     let maxInFlight = 0;
     h.service.onIngest = async () => {
       maxInFlight = Math.max(maxInFlight, ++inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 2));
+      await new Promise((resolve) => setTimeout(resolve, 20));
       inFlight--;
     };
     await h.listener.start();
@@ -263,6 +272,31 @@ describe('RabbitListener', () => {
     await waitFor('30 measures', () => h.service.measures.length === 30);
     expect(h.service.measures.map((m) => m.value)).toEqual(Array.from({ length: 30 }, (_, i) => i));
     expect(maxInFlight).toBe(1);
+    // Prefetch 10: batches close at 5 messages, so that the next 5 arrive while one commits.
+    expect(Math.max(...h.service.batches.map((b) => b.length))).toBeLessThanOrEqual(5);
+    await waitFor('every ack', async () => (await inspect(h.config.rabbit.queue)).messageCount === 0);
+    await h.listener.stop();
+    expect((await inspect(h.config.rabbit.queue)).messageCount).toBe(0);
+  });
+
+  it('groups deliveries into one batch up to INGEST_BATCH_SIZE measures, and commits a partial batch after the linger', async () => {
+    const h = harness('quorum', { RABBIT_PREFETCH: '1000', INGEST_BATCH_SIZE: '50', INGEST_LINGER_MS: '300' });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The first batch is held, so that everything published meanwhile waits in the pipeline.
+    h.service.onIngest = () => (h.service.ingestCalls === 1 ? gate : undefined);
+    await h.listener.start();
+    await publish(h, measure({ value: -1 }));
+    await waitFor('the first batch', () => h.service.ingestCalls === 1);
+    for (let i = 0; i < 12; i++) {
+      await publish(h, Array.from({ length: 10 }, (_, j) => measure({ value: i * 10 + j })));
+    }
+    release();
+    await waitFor('121 measures', () => h.service.measures.length === 121);
+    // 12 messages of 10: two full batches of 5 messages (50 measures), then the last 2 after the linger.
+    expect(h.service.batches.map((b) => b.length)).toEqual([1, 5, 5, 2]);
   });
 
   it('reconnects when the broker closes the channel', async () => {
@@ -305,7 +339,7 @@ describe('RabbitListener', () => {
     // Stored once before the ack could be sent, and again on redelivery: storage's (series, ts) key dedups.
     await waitFor('the redelivery', () => h.service.stored.length === 2);
     expect(h.service.stored.map((s) => s.message.messageId)).toEqual([id, id]);
-    expect(h.logger.entries.map((e) => e.message)).toContain('could not settle the message; the broker will redeliver it');
+    expect(h.logger.entries.map((e) => e.message)).toContain('could not settle the batch; the broker will redeliver it');
     await h.listener.stop();
     expect((await inspect(h.config.rabbit.queue)).messageCount).toBe(0);
   });

@@ -34,7 +34,8 @@ describe('the bounded Logstash transport', () => {
     const logstash = await receiver();
     const log = logger(logstash.port, 100);
     log.child({ component: 'test' }).info('hello', { answer: 42, password: 'hunter2' });
-    await logstash.waitFor((events) => events.length === 1);
+    // The write callback and the receiver's read race: wait for both.
+    await logstash.waitFor((events) => events.length === 1 && log.shipping.stats().sent === 1);
     expect(logstash.events[0]).toMatchObject({
       message: 'hello',
       level: 'info',
@@ -72,7 +73,7 @@ describe('the bounded Logstash transport', () => {
     await logstash.waitFor((events) => events.length === 500);
     expect(logstash.events.map((e) => e.i)).toEqual([...Array(500).keys()]);
     log.info('after recovery');
-    await logstash.waitFor((events) => events.some((e) => e.message === 'after recovery'));
+    await logstash.waitFor((events) => events.some((e) => e.message === 'after recovery') && log.shipping.stats().queued === 0);
     expect(log.shipping.stats()).toMatchObject({ queued: 0, sent: 501 });
   });
 

@@ -135,6 +135,15 @@ describe('authorization matrix', () => {
     });
   });
 
+  describe('audit trail', () => {
+    it('an ADMIN reads the audit trail; a SCIENTIST gets 403', async () => {
+      const trail = await call(p.baseUrl, 'GET', '/audit', { token: admin });
+      expect(trail.status).toBe(200);
+      expect(trail.body.items.length).toBeGreaterThan(0);
+      expect((await call(p.baseUrl, 'GET', '/audit', { token: sci })).status).toBe(403);
+    });
+  });
+
   describe('public endpoints', () => {
     it('health and docs need no token; everything else does', async () => {
       expect((await call(p.baseUrl, 'GET', '/health/live')).status).toBe(200);

@@ -4,6 +4,8 @@ import { MessageProcessor } from '../../../src/amqp/message-processor';
 import { AmqplibRabbitConnector } from '../../../src/amqp/rabbit-connector';
 import { RabbitListener } from '../../../src/amqp/rabbit-listener';
 import { TYPES } from '../../../src/identifiers';
+import { IngestMetrics } from '../../../src/metrics/ingest-metrics';
+import { MetricsRegistry } from '../../../src/metrics/metrics-registry';
 import { testConfig } from '../../support/real-services';
 import { FakeMeasureService, MemoryLogger } from './fakes';
 
@@ -13,6 +15,8 @@ describe('AMQP wiring', () => {
     container.bind(TYPES.Config).toConstantValue(testConfig());
     container.bind(TYPES.Logger).toConstantValue(new MemoryLogger());
     container.bind(TYPES.MeasureService).toConstantValue(new FakeMeasureService());
+    container.bind(MetricsRegistry).toSelf();
+    container.bind(IngestMetrics).toSelf();
     container.bind(TYPES.MeasureMessageParser).to(MeasureMessageParser);
     container.bind(TYPES.MessageProcessor).to(MessageProcessor);
     container.bind(TYPES.RabbitConnector).to(AmqplibRabbitConnector);

@@ -1,7 +1,16 @@
 import type { Measure } from '../../../src/domain/measure';
 import type { RejectionReason } from '../../../src/domain/rejected-message';
 import type { Logger } from '../../../src/logging/logger';
-import type { IngestOutcome, MeasureService, ReceivedMessage } from '../../../src/services/contracts';
+import type {
+  BatchOutcome,
+  IngestItem,
+  IngestOutcome,
+  ItemOutcome,
+  MeasureService,
+  ReceivedMessage,
+} from '../../../src/services/contracts';
+import { IngestMetrics } from '../../../src/metrics/ingest-metrics';
+import { MetricsRegistry } from '../../../src/metrics/metrics-registry';
 
 /**
  * Fakes shared by the AMQP unit and integration tests. The integration tests use a real broker; the
@@ -46,32 +55,53 @@ export interface Rejection {
 
 /**
  * FakeMeasureService keeps what it is given in memory. `onIngest`/`onReject` run before each call is
- * recorded: throw from them to simulate storage failures, await in them to simulate slow commits.
+ * recorded: throw from them to simulate storage failures (of the whole batch, as a rolled-back transaction
+ * would), await in them to simulate slow commits. `unknownExperiments` are rejected as the real service does.
  */
-export class FakeMeasureService implements Pick<MeasureService, 'ingest' | 'reject'> {
+export class FakeMeasureService implements Pick<MeasureService, 'ingestBatch' | 'reject'> {
   readonly stored: Array<{ measures: readonly Measure[]; message: ReceivedMessage }> = [];
   readonly rejected: Rejection[] = [];
+  readonly batches: Array<readonly IngestItem[]> = [];
+  readonly unknownExperiments = new Set<string>();
+  /** ingestBatch calls, failed ones included. */
   ingestCalls = 0;
   rejectCalls = 0;
-  onIngest: ((measures: readonly Measure[], message: ReceivedMessage) => Promise<void> | void) | undefined;
+  onIngest: ((items: readonly IngestItem[]) => Promise<void> | void) | undefined;
   onReject: ((message: ReceivedMessage, reason: RejectionReason) => Promise<void> | void) | undefined;
 
   get measures(): Measure[] {
     return this.stored.flatMap((s) => s.measures);
   }
 
-  async ingest(measures: readonly Measure[], message: ReceivedMessage): Promise<IngestOutcome> {
+  async ingestBatch(items: readonly IngestItem[]): Promise<BatchOutcome> {
     this.ingestCalls++;
-    await this.onIngest?.(measures, message);
-    this.stored.push({ measures, message });
-    return { kind: 'stored', stored: measures.length, duplicates: 0 };
+    await this.onIngest?.(items);
+    this.batches.push(items);
+    let stored = 0;
+    const outcomes = items.map((item): ItemOutcome => {
+      if ('measures' in item) {
+        const unknown = item.measures.find((m) => this.unknownExperiments.has(m.experiment));
+        if (!unknown) {
+          this.stored.push({ measures: item.measures, message: item.message });
+          stored += item.measures.length;
+          return { kind: 'stored', measures: item.measures.length };
+        }
+        return this.record(item.message, 'unknown-experiment', `unknown experiment: ${unknown.experiment}`);
+      }
+      return this.record(item.message, item.rejection.reason, item.rejection.detail);
+    });
+    return { items: outcomes, stored, duplicates: 0 };
   }
 
   async reject(message: ReceivedMessage, reason: RejectionReason, detail: string): Promise<IngestOutcome> {
     this.rejectCalls++;
     await this.onReject?.(message, reason);
+    return this.record(message, reason, detail);
+  }
+
+  private record(message: ReceivedMessage, reason: RejectionReason, detail: string) {
     this.rejected.push({ message, reason, detail });
-    return { kind: 'rejected', reason, detail, rejectionId: this.rejected.length };
+    return { kind: 'rejected' as const, reason, detail, rejectionId: this.rejected.length };
   }
 }
 
@@ -96,4 +126,9 @@ export async function waitFor(what: string, condition: () => boolean | Promise<b
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Ingest metrics on a registry of their own, as each container has. */
+export function ingestMetrics(): IngestMetrics {
+  return new IngestMetrics(new MetricsRegistry());
 }
