@@ -15,11 +15,8 @@ import type { Database, Migrator } from './storage/stores';
 /** Starts what `mymonit serve | consume | all` asks for and stops it in order on SIGTERM/SIGINT. */
 async function run(container: Container, config: Config, rest: boolean, consume: boolean): Promise<void> {
   const logger = container.get<Logger>(TYPES.Logger);
-  if (config.db.migrateOnStart) await container.get<Migrator>(TYPES.Migrator).migrate();
   const listener = consume ? container.get<RabbitListener>(TYPES.RabbitListener) : undefined;
   const restListener = rest ? container.get<RestListener>(TYPES.RestListener) : undefined;
-  await listener?.start();
-  await restListener?.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -36,8 +33,11 @@ async function run(container: Container, config: Config, rest: boolean, consume:
     // Lines still queued for Logstash would be lost at exit.
     await logger.close?.();
   };
+  // Handlers go in before anything starts, so a SIGTERM during start-up still drains instead of killing.
+  // `on`, not `once`: once the last listener is gone Node restores the default action, and a signal
+  // arriving during the drain would kill the process mid-commit.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
       shutdown(signal).then(
         () => process.exit(0),
         (error: unknown) => {
@@ -47,6 +47,10 @@ async function run(container: Container, config: Config, rest: boolean, consume:
       );
     });
   }
+
+  if (config.db.migrateOnStart) await container.get<Migrator>(TYPES.Migrator).migrate();
+  if (!stopping) await listener?.start();
+  if (!stopping) await restListener?.start();
 }
 
 /** One-shot commands (migrate, user, token) release their connections so the process can exit. */
