@@ -3,33 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { IdentityProviderUnavailableError } from '../../../src/auth/identity-provider-unavailable';
 import { OidcTokenVerifier } from '../../../src/auth/oidc-token-verifier';
-import type { TokenVerifier } from '../../../src/auth/token-verifier';
 import { ConfigError } from '../../../src/config';
-import { UnauthenticatedError } from '../../../src/domain/errors';
+import { expectRefused, nowSeconds as now, unsignedToken } from '../../support/tokens';
 import { testConfig } from '../../support/real-services';
 
 const ISSUER = 'https://issuer.example.test/realms/mymonit';
 const AUDIENCE = 'mymonit-api';
-const now = () => Math.floor(Date.now() / 1000);
-
-function unsignedToken(
-  payload: Record<string, unknown>,
-  header: Record<string, unknown> = { alg: 'none', typ: 'JWT' },
-): string {
-  const part = (value: Record<string, unknown>) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${part(header)}.${part(payload)}.`;
-}
-
-async function expectRefused(verifier: TokenVerifier, token: string, message: string): Promise<void> {
-  const error = await verifier.verify(token).then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(UnauthenticatedError);
-  expect((error as Error).message).toBe(message);
-  expect((error as Error).message).not.toMatch(/alice|eyJ/);
-}
-
 /** A real HTTP server publishing a JWKS, as an OIDC issuer does. */
 function serveJwks(keys: JWK[]) {
   let fetches = 0;

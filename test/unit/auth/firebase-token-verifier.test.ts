@@ -4,22 +4,12 @@ import { deleteApp, getApps } from 'firebase-admin/app';
 import { Auth } from 'firebase-admin/auth';
 import { FirebaseTokenVerifier } from '../../../src/auth/firebase-token-verifier';
 import { IdentityProviderUnavailableError } from '../../../src/auth/identity-provider-unavailable';
-import type { TokenVerifier } from '../../../src/auth/token-verifier';
 import { ConfigError } from '../../../src/config';
 import { UnauthenticatedError } from '../../../src/domain/errors';
+import { expectRefused, nowSeconds as now, unsignedToken } from '../../support/tokens';
 import { testConfig } from '../../support/real-services';
 
 const PROJECT_ID = 'demo-mymonit';
-const now = () => Math.floor(Date.now() / 1000);
-
-function unsignedToken(
-  payload: Record<string, unknown>,
-  header: Record<string, unknown> = { alg: 'none', typ: 'JWT' },
-): string {
-  const part = (value: Record<string, unknown>) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${part(header)}.${part(payload)}.`;
-}
-
 /** An ID token as the Auth emulator issues it: unsigned, aud = project id, iss = securetoken + project id. */
 function emulatorToken(claims: Record<string, unknown> = {}, header?: Record<string, unknown>): string {
   const uid = (claims.sub as string | undefined) ?? 'uid-alice';
@@ -37,15 +27,6 @@ function emulatorToken(claims: Record<string, unknown> = {}, header?: Record<str
     },
     header,
   );
-}
-
-async function expectRefused(verifier: TokenVerifier, token: string, message: string): Promise<void> {
-  const error = await verifier.verify(token).then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(UnauthenticatedError);
-  expect((error as Error).message).toBe(message);
 }
 
 /**

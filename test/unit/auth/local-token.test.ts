@@ -1,29 +1,9 @@
 import { CompactSign, SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import { LocalTokenIssuer } from '../../../src/auth/local-token-issuer';
 import { LocalTokenVerifier } from '../../../src/auth/local-token-verifier';
-import type { TokenVerifier } from '../../../src/auth/token-verifier';
 import { UnauthenticatedError } from '../../../src/domain/errors';
+import { expectRefused, nowSeconds as now, unsignedToken } from '../../support/tokens';
 import { testConfig } from '../../support/real-services';
-
-/** Hand-built `alg: none` JWT: base64url header and payload, empty signature. */
-function unsignedToken(
-  payload: Record<string, unknown>,
-  header: Record<string, unknown> = { alg: 'none', typ: 'JWT' },
-): string {
-  const part = (value: Record<string, unknown>) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${part(header)}.${part(payload)}.`;
-}
-
-async function expectRefused(verifier: TokenVerifier, token: string, message: string): Promise<void> {
-  const error = await verifier.verify(token).then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(UnauthenticatedError);
-  expect((error as Error).message).toBe(message);
-}
-
-const now = () => Math.floor(Date.now() / 1000);
 
 describe('LocalTokenIssuer and LocalTokenVerifier', () => {
   const config = testConfig();
