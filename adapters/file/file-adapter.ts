@@ -1,16 +1,26 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { PublisherClosedError, type MeasurePublisher, type Measure } from '../sdk';
+import { PublisherClosedError, type MeasurePublisher } from '../sdk';
+import type { SerializedMessage } from '../sdk/publisher';
 import { BadInputReporter } from '../common/bad-input';
 import type { AdapterJob } from '../common/cli';
 import type { AdapterLogger } from '../common/logger';
 import { defaultStateFile, resolveFormat, type FileSection } from './config';
-import { CsvRecordParser, JsonLinesRecordParser, type RecordParser } from './record-parser';
+import type { ChunkResult } from './chunk-parser';
+import { ParserThread } from './parser-thread';
 import { StateFile, type FilePosition } from './state-file';
 
 const NEWLINE = 0x0a;
+/** Chunks handed to the parser thread and not yet published, at most: it parses the next while this thread publishes. */
+const PIPELINE_DEPTH = 2;
 
 /** A position the file adapter may save once the publisher confirmed every measure up to `sequence`. */
+/** A chunk in the parser thread: its result, and the file offset after its last line. */
+interface InParser {
+  result: Promise<ChunkResult>;
+  endOffset: number;
+}
+
 interface Checkpoint {
   sequence: number;
   offset: number;
@@ -22,12 +32,20 @@ interface Checkpoint {
  * measures. It remembers, in a state file, the byte offset after the last line whose measures the broker
  * confirmed: a restart resumes there (at worst republishing up to one chunk, which the consumer
  * deduplicates), and a rotated, replaced or truncated file is read from its start.
+ *
+ * Parsing, mapping, validation and serialisation run in a worker thread (ChunkParser, parse-worker.ts),
+ * a chunk ahead of this thread, which reads the file, publishes the ready messages
+ * (MeasurePublisher.publishSerialized) and tracks confirms and positions.
  */
 export class FileAdapter implements AdapterJob {
   readonly finished: Promise<void>;
   private resolveFinished!: () => void;
   private readonly file: string;
-  private readonly parser: RecordParser;
+  private thread?: ParserThread;
+  private readonly inParser: InParser[] = [];
+  /** Chunks were parsed since the parser thread last sent the measures it carries over. */
+  private unflushed = false;
+  private columns?: string[];
   private readonly state: StateFile;
   private readonly bad: BadInputReporter;
   private readonly checkpoints: Checkpoint[] = [];
@@ -48,19 +66,28 @@ export class FileAdapter implements AdapterJob {
     private readonly config: FileSection,
     private readonly publisher: MeasurePublisher,
     private readonly logger: AdapterLogger,
-    defaultExperiment?: string,
+    private readonly defaultExperiment?: string,
   ) {
     this.file = config.path;
-    this.parser =
-      resolveFormat(config.path, config.format) === 'jsonl'
-        ? new JsonLinesRecordParser(config.mapping, defaultExperiment)
-        : new CsvRecordParser(config.csv, config.mapping ?? {}, defaultExperiment);
     this.state = new StateFile(config.stateFile ?? defaultStateFile(config.path));
     this.bad = new BadInputReporter(logger);
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
   }
 
   async start(): Promise<void> {
+    this.thread = new ParserThread({
+      format: resolveFormat(this.config.path, this.config.format),
+      csv: this.config.csv,
+      mapping: this.config.mapping,
+      defaultExperiment: this.defaultExperiment,
+      maxMeasuresPerMessage: this.publisher.maxMeasuresPerMessage,
+      maxMessageBytes: this.publisher.maxMessageBytes,
+    });
+    // The worker loads openapi.yaml and compiles the schema, as the publisher did: a failure shows at start.
+    const fastCheck = await this.thread.ready();
+    if (!fastCheck && resolveFormat(this.config.path, this.config.format) === 'csv') {
+      this.logger.warn('openapi.yaml holds another Measure schema than the fast check implements: validating every measure with ajv', { file: this.file });
+    }
     await this.open(await this.state.read());
     this.checkpointTimer = setInterval(() => void this.checkpoint(), this.config.checkpointIntervalMs);
     this.loop = this.run().catch((error: Error) => {
@@ -86,6 +113,7 @@ export class FileAdapter implements AdapterJob {
     await this.settle();
     await this.handle?.close().catch(() => undefined);
     this.handle = undefined;
+    await this.thread?.close().catch(() => undefined);
   }
 
   summary(): Record<string, unknown> {
@@ -100,15 +128,18 @@ export class FileAdapter implements AdapterJob {
     this.offset = 0;
     this.line = 0;
     this.leftover = Buffer.alloc(0);
+    this.columns = undefined;
     if (position && position.ino === stat.ino && position.dev === stat.dev && position.offset <= stat.size) {
       this.offset = position.offset;
       this.line = position.line;
-      if (position.columns && this.parser instanceof CsvRecordParser) this.parser.restore(position.columns);
+      this.columns = position.columns;
+      await this.thread?.reset(position.columns);
       this.logger.info('resuming at the remembered position', { file: this.file, offset: this.offset, line: this.line });
     } else if (position) {
       this.counters.restarts += 1;
       this.logger.info('the file was replaced or truncated since the last run: reading it from the start', { file: this.file });
-    }
+      await this.thread?.reset();
+    } else await this.thread?.reset();
     this.saved = { offset: this.offset, line: this.line, ino: stat.ino };
   }
 
@@ -135,7 +166,7 @@ export class FileAdapter implements AdapterJob {
     let any = false;
     while (!this.stopping && this.handle) {
       const { bytesRead } = await this.handle.read(buffer, 0, buffer.length, this.offset + this.leftover.length);
-      if (bytesRead === 0) return any;
+      if (bytesRead === 0) break;
       any = true;
       const chunk = buffer.subarray(0, bytesRead);
       const lastNewline = chunk.lastIndexOf(NEWLINE);
@@ -146,9 +177,11 @@ export class FileAdapter implements AdapterJob {
       const complete = this.leftover.length > 0 ? Buffer.concat([this.leftover, chunk.subarray(0, lastNewline)]) : chunk.subarray(0, lastNewline);
       const consumed = complete.length + 1;
       this.leftover = Buffer.from(chunk.subarray(lastNewline + 1));
-      await this.publishLines(complete.toString('utf8').split('\n'), this.offset + consumed);
+      this.submit(complete, this.offset + consumed, false); // copied to the thread at once: the buffer is free again
       this.offset += consumed;
+      while (this.inParser.length > PIPELINE_DEPTH && !this.stopping) await this.publishNext();
     }
+    await this.drain();
     return any;
   }
 
@@ -157,38 +190,57 @@ export class FileAdapter implements AdapterJob {
     if (this.leftover.length === 0) return;
     const last = this.leftover;
     this.leftover = Buffer.alloc(0);
-    await this.publishLines([last.toString('utf8')], this.offset + last.length);
+    this.submit(last, this.offset + last.length, false);
     this.offset += last.length;
+    await this.drain();
   }
 
-  private async publishLines(lines: string[], endOffset: number): Promise<void> {
-    const measures: Measure[] = [];
-    const lineOf: number[] = [];
-    for (const text of lines) {
-      this.line += 1;
-      if (text.trim() === '') continue;
-      this.counters.linesRead += 1;
-      if (this.parser.wantsHeader) {
-        this.parser.header(text);
-        continue;
-      }
-      const error = this.parser.parseInto(text, measures);
-      if (error !== undefined) {
-        this.counters.badLines += 1;
-        this.bad.report({ file: this.file, line: this.line }, error);
-        continue;
-      }
-      while (lineOf.length < measures.length) lineOf.push(this.line);
+  /** Hands complete lines (without their last newline) to the parser thread; `endOffset` follows them in the file. */
+  private submit(lines: Buffer, endOffset: number, flush: boolean): void {
+    if (!this.thread) throw new Error('file adapter not started');
+    const result = this.thread.parse(lines, flush);
+    result.catch(() => undefined); // abandoned when stopping; otherwise awaited (and thrown) by publishNext
+    this.inParser.push({ result, endOffset });
+    this.unflushed = !flush;
+  }
+
+  /** Publishes every chunk in the parser thread, and the measures it carries over for a fuller message. */
+  private async drain(): Promise<void> {
+    if (this.unflushed && !this.stopping) this.submit(Buffer.alloc(0), this.offset, true);
+    while (this.inParser.length > 0 && !this.stopping) await this.publishNext();
+    this.inParser.length = 0;
+  }
+
+  /** Publishes the oldest chunk's messages, reports its bad lines, and notes its position as a checkpoint. */
+  private async publishNext(): Promise<void> {
+    const next = this.inParser.shift();
+    if (!next) return;
+    const result = await next.result;
+    const base = this.line;
+    this.line += result.lines;
+    this.counters.linesRead += result.linesRead;
+    this.columns = result.columns;
+    for (const problem of result.bad) {
+      this.counters.badLines += 1;
+      this.bad.report({ file: this.file, line: base + problem.line }, problem.reason);
     }
-    if (measures.length > 0) {
-      const outcome = await this.publisher.publish(measures);
-      this.counters.measuresRead += measures.length;
-      for (const invalid of outcome.invalid) {
-        this.counters.invalidMeasures += 1;
-        this.bad.report({ file: this.file, line: lineOf[invalid.index] }, invalid.errors.join('; '));
+    if (result.counts.length > 0 || result.invalid.length > 0) {
+      const messages: SerializedMessage[] = [];
+      let at = 0;
+      for (let i = 0; i < result.counts.length; i++) {
+        messages.push({ body: result.body.subarray(at, at + result.sizes[i]), count: result.counts[i] });
+        at += result.sizes[i];
       }
+      await this.publisher.publishSerialized(messages, result.invalid.length);
     }
-    this.checkpoints.push({ sequence: this.publisher.lastSequence(), offset: endOffset, line: this.line });
+    this.counters.measuresRead += result.measures;
+    for (const problem of result.invalid) {
+      this.counters.invalidMeasures += 1;
+      this.bad.report({ file: this.file, line: base + problem.line }, problem.reason);
+    }
+    // The measures carried into the next message get the next sequence numbers: this position is
+    // confirmed once they are too.
+    this.checkpoints.push({ sequence: this.publisher.lastSequence() + result.carried, offset: next.endOffset, line: this.line });
   }
 
   /** Saves the furthest position whose measures are all confirmed. */
@@ -205,7 +257,7 @@ export class FileAdapter implements AdapterJob {
       ino: this.identity.ino,
       offset: reached.offset,
       line: reached.line,
-      columns: this.parser.columns ? [...this.parser.columns] : undefined,
+      columns: this.columns ? [...this.columns] : undefined,
       updatedAt: new Date().toISOString(),
     };
     this.saved = { offset: reached.offset, line: reached.line, ino: this.identity.ino };

@@ -10,4 +10,5 @@ export {
   type PublisherLogger,
   type PublisherOptions,
   type PublisherStats,
+  type SerializedMessage,
 } from './publisher';

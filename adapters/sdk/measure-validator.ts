@@ -28,10 +28,13 @@ export function findUpwards(name: string, from: string): string {
  */
 export class MeasureValidator {
   private readonly validateFn: ValidateFunction<Measure>;
+  /** openapi.yaml's components.schemas, as loaded. */
+  readonly schemas: Record<string, unknown>;
 
   constructor(schemaPath: string = findUpwards('openapi.yaml', __dirname)) {
     const document = parse(fs.readFileSync(schemaPath, 'utf8')) as { components?: { schemas?: Record<string, unknown> } };
     if (!document.components?.schemas?.Measure) throw new Error(`${schemaPath} has no components.schemas.Measure`);
+    this.schemas = document.components.schemas;
     const ajv = new Ajv2020({ strict: true, allErrors: true });
     addFormats(ajv);
     // The same check as ajv-formats' full date-time, four times faster (test/unit/adapters proves them equal).

@@ -60,6 +60,12 @@ export interface PublishOutcome {
   sequence: number;
 }
 
+/** A message serialised by the caller: a JSON array of `count` measures (see publishSerialized). */
+export interface SerializedMessage {
+  body: Buffer;
+  count: number;
+}
+
 /** Counters since construction; measures unless the name says messages. */
 export interface PublisherStats {
   accepted: number;
@@ -143,6 +149,8 @@ export class MeasurePublisher {
   private pendingFirstSeq = 1;
   private pendingSince = 0;
   private readonly retry: Batch[] = [];
+  /** Messages formed and not yet written (publishSerialized), oldest first; they go after retry, before pending. */
+  private readonly ready: Batch[] = [];
   /** Every batch not yet confirmed, in creation (= sequence) order. */
   private readonly outstanding = new Map<number, Batch>();
   private held = 0;
@@ -249,6 +257,77 @@ export class MeasurePublisher {
       this.schedule();
     }
     return { accepted: entries.length, invalid, sequence: this.lastSeq };
+  }
+
+  /**
+   * Publishes messages the caller serialised: each body a JSON array of `count` measures (1..maxMeasuresPerMessage,
+   * at most maxMessageBytes), all of them valid against the contract. The SDK does not parse or validate
+   * them: this is for adapters that validate and serialise elsewhere (the file adapter does it in a worker
+   * thread, with the same schema). Each measure gets its sequence number, after those publish() buffered
+   * before; confirms, republishing, the bounded buffer and whenFull work as for publish(), a message at a
+   * time. `droppedInvalid` counts measures the caller refused (added to stats().droppedInvalid).
+   */
+  async publishSerialized(messages: readonly SerializedMessage[], droppedInvalid = 0): Promise<PublishOutcome> {
+    if (this.closing) throw new PublisherClosedError('publisher is closed: publishSerialized() after close()');
+    let total = 0;
+    for (const message of messages) {
+      if (!Number.isInteger(message.count) || message.count < 1 || message.count > this.options.maxMeasuresPerMessage) {
+        throw new RangeError(`a serialised message holds 1..${this.options.maxMeasuresPerMessage} measures (got ${message.count})`);
+      }
+      if (message.body.length > this.options.maxMessageBytes) {
+        throw new RangeError(`a serialised message of ${message.body.length} bytes exceeds maxMessageBytes (${this.options.maxMessageBytes})`);
+      }
+      total += message.count;
+    }
+    this.counters.droppedInvalid += droppedInvalid;
+    if (!this.started) {
+      this.started = true;
+      void this.ensureConnecting();
+    }
+    if (this.options.whenFull === 'fail' && this.held + total > this.options.bufferSize) {
+      throw new BufferFullError(total, this.held, this.options.bufferSize);
+    }
+    for (const message of messages) {
+      while (this.held > 0 && this.held + message.count > this.options.bufferSize) {
+        await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+        if (this.closed) throw new PublisherClosedError('publisher closed while publishSerialized() waited for buffer space');
+      }
+      // What publish() buffered before goes first, in messages of its own.
+      while (this.pendingCount() > 0) {
+        const batch = this.takeBatch();
+        if (batch) this.ready.push(batch);
+      }
+      const firstSeq = this.lastSeq + 1;
+      this.lastSeq += message.count;
+      this.held += message.count;
+      this.counters.accepted += message.count;
+      this.pendingFirstSeq = this.lastSeq + 1;
+      const batch: Batch = {
+        id: this.nextBatchId++,
+        messageId: randomUUID(),
+        body: message.body,
+        firstSeq,
+        lastSeq: this.lastSeq,
+        count: message.count,
+        generation: 0,
+        returned: false,
+        writes: 0,
+      };
+      this.outstanding.set(batch.id, batch);
+      this.ready.push(batch);
+      this.schedule();
+    }
+    return { accepted: total, invalid: [], sequence: this.lastSeq };
+  }
+
+  /** Measures per message at most (publishSerialized callers form their messages with it). */
+  get maxMeasuresPerMessage(): number {
+    return this.options.maxMeasuresPerMessage;
+  }
+
+  /** Bytes per message body at most. */
+  get maxMessageBytes(): number {
+    return this.options.maxMessageBytes;
   }
 
   /** publish(), then waits until the broker confirmed every accepted measure (without lingering). */
@@ -444,7 +523,7 @@ export class MeasurePublisher {
 
   private pump(): void {
     while (this.channel && this.writable && this.inFlight < this.options.maxInFlightMessages) {
-      let batch: Batch | undefined = this.retry.shift();
+      let batch: Batch | undefined = this.retry.shift() ?? this.ready.shift();
       if (!batch) {
         if (!this.batchReady()) return;
         batch = this.takeBatch();
