@@ -32,11 +32,13 @@ const schema = z.object({
   RABBIT_QUEUE_TYPE: z.enum(['quorum', 'classic']).default('quorum'),
   RABBIT_DEAD_LETTER_EXCHANGE: z.string().min(1).optional(),
   RABBIT_DEAD_LETTER_QUEUE: z.string().min(1).optional(),
-  RABBIT_PREFETCH: positiveInt.max(65535).default(2000),
+  RABBIT_PREFETCH: positiveInt.max(65535).default(1000),
   RABBIT_RECONNECT_MAX_MS: positiveInt.default(30000),
   MAX_MESSAGE_BYTES: positiveInt.default(1048576),
   INGEST_BATCH_SIZE: positiveInt.max(100000).default(5000),
   INGEST_LINGER_MS: z.coerce.number().int().min(0).max(60000).default(50),
+  INGEST_CONCURRENCY: positiveInt.max(16).default(2),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 
   REST_HOST: z.string().min(1).default('0.0.0.0'),
   REST_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -61,6 +63,12 @@ const schema = z.object({
   FIREBASE_AUTH_EMULATOR_HOST: z.string().min(1).optional(),
 
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10000),
+
+  ROLLUP_INTERVAL_MS: positiveInt.max(3600000).default(1000),
+  RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(0),
+  ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(0),
+  RETENTION_INTERVAL_MS: positiveInt.max(86400000).default(600000),
+  RETENTION_CHUNK_ROWS: positiveInt.max(100000).default(5000),
 });
 
 type Env = z.infer<typeof schema>;
@@ -96,6 +104,8 @@ export interface Config {
     batchSize: number;
     /** How long the first delivery of a partial batch waits for more before the batch is committed. */
     lingerMs: number;
+    /** Batches committing at once (each on its own connection); acks still go out in delivery order. */
+    concurrency: number;
   };
   rest: {
     host: string;
@@ -112,6 +122,12 @@ export interface Config {
     firebase: { projectId?: string; emulatorHost?: string };
   };
   shutdownTimeoutMs: number;
+  /** Where `consume` (no REST listener) serves /metrics; unset: it serves nothing. */
+  metricsPort?: number;
+  /** The consumer's rollup job: how often it recomputes the minutes that ingest marked. */
+  rollups: { intervalMs: number };
+  /** Age limits, in days (0 keeps forever), enforced by the consumer in bounded deletes. */
+  retention: { rawDays: number; rollupDays: number; intervalMs: number; chunkRows: number };
 }
 
 /** ConfigError names the variable that stopped start-up; main prints its message as one line. */
@@ -131,6 +147,10 @@ function crossCheck(env: Env): void {
     throw new ConfigError(
       'FIREBASE_AUTH_EMULATOR_HOST: the auth emulator accepts unsigned tokens and is refused with NODE_ENV=production',
     );
+  }
+  // Aggregates read rollups wherever raw data also exists: rollups must outlive the raw rows they summarise.
+  if (env.ROLLUP_RETENTION_DAYS > 0 && (env.RETENTION_DAYS === 0 || env.ROLLUP_RETENTION_DAYS < env.RETENTION_DAYS)) {
+    throw new ConfigError('ROLLUP_RETENTION_DAYS: must be 0 (keep) or at least RETENTION_DAYS, which must then be set');
   }
   if (env.AUTH_MODE === 'oidc') {
     for (const name of ['OIDC_ISSUER', 'OIDC_JWKS_URL'] as const) {
@@ -181,7 +201,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       reconnectMaxMs: env.RABBIT_RECONNECT_MAX_MS,
       maxMessageBytes: env.MAX_MESSAGE_BYTES,
     },
-    ingest: { batchSize: env.INGEST_BATCH_SIZE, lingerMs: env.INGEST_LINGER_MS },
+    ingest: { batchSize: env.INGEST_BATCH_SIZE, lingerMs: env.INGEST_LINGER_MS, concurrency: env.INGEST_CONCURRENCY },
     rest: {
       host: env.REST_HOST,
       port: env.REST_PORT,
@@ -207,5 +227,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       firebase: { projectId: env.FIREBASE_PROJECT_ID, emulatorHost: env.FIREBASE_AUTH_EMULATOR_HOST },
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    metricsPort: env.METRICS_PORT,
+    rollups: { intervalMs: env.ROLLUP_INTERVAL_MS },
+    retention: {
+      rawDays: env.RETENTION_DAYS,
+      rollupDays: env.ROLLUP_RETENTION_DAYS,
+      intervalMs: env.RETENTION_INTERVAL_MS,
+      chunkRows: env.RETENTION_CHUNK_ROWS,
+    },
   };
 }

@@ -17,6 +17,7 @@ import { createWinstonLogger, shippingOf } from './logging/winston-logger';
 import { IngestMetrics } from './metrics/ingest-metrics';
 import { LogMetrics } from './metrics/log-metrics';
 import { MetricsRegistry } from './metrics/metrics-registry';
+import { MetricsServer } from './metrics/metrics-server';
 import { RestMetrics } from './metrics/rest-metrics';
 import { RestListener } from './rest/rest-listener';
 import { AuditServiceImpl } from './services/audit-service';
@@ -24,13 +25,21 @@ import { AuditTrail } from './services/audit-trail';
 import type { HealthCheck } from './services/contracts';
 import { ExperimentServiceImpl } from './services/experiment-service';
 import { ExperimentVisibility } from './services/experiment-visibility';
+import { Maintenance } from './services/maintenance';
+import { MeasureQueryServiceImpl } from './services/measure-query-service';
 import { MeasureServiceImpl } from './services/measure-service';
+import { RetentionJob } from './services/retention-job';
+import { RollupJob } from './services/rollup-job';
 import { UserServiceImpl } from './services/user-service';
 import { MysqlAuditStore } from './storage/mysql-audit-store';
 import { MysqlDatabase } from './storage/mysql-database';
 import { MysqlExperimentStore } from './storage/mysql-experiment-store';
+import { MysqlAggregateReader } from './storage/mysql-aggregate-reader';
+import { MysqlMeasureReader } from './storage/mysql-measure-reader';
 import { MysqlMeasureStore } from './storage/mysql-measure-store';
 import { MysqlRejectedMessageStore } from './storage/mysql-rejected-message-store';
+import { MysqlRetentionStore } from './storage/mysql-retention-store';
+import { MysqlRollupMaintainer } from './storage/mysql-rollup-maintainer';
 import { MysqlUserStore } from './storage/mysql-user-store';
 import { PostgratorMigrator } from './storage/postgrator-migrator';
 
@@ -54,6 +63,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.LogShipping).toConstantValue(shippingOf(logger));
   container.bind(LogMetrics).toSelf();
   container.bind(IngestMetrics).toSelf();
+  container.bind(MetricsServer).toSelf();
 
   container.bind(TYPES.Database).to(MysqlDatabase);
   container.bind(TYPES.Transactor).toService(TYPES.Database);
@@ -62,6 +72,10 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.UserStore).to(MysqlUserStore);
   container.bind(TYPES.ExperimentStore).to(MysqlExperimentStore);
   container.bind(TYPES.MeasureStore).to(MysqlMeasureStore);
+  container.bind(TYPES.MeasureReader).to(MysqlMeasureReader);
+  container.bind(TYPES.AggregateReader).to(MysqlAggregateReader);
+  container.bind(TYPES.RollupMaintainer).to(MysqlRollupMaintainer);
+  container.bind(TYPES.RetentionStore).to(MysqlRetentionStore);
   container.bind(TYPES.RejectedMessageStore).to(MysqlRejectedMessageStore);
   container.bind(TYPES.AuditStore).to(MysqlAuditStore);
 
@@ -71,6 +85,10 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.UserService).to(UserServiceImpl);
   container.bind(TYPES.ExperimentService).to(ExperimentServiceImpl);
   container.bind(TYPES.MeasureService).to(MeasureServiceImpl);
+  container.bind(TYPES.MeasureQueryService).to(MeasureQueryServiceImpl);
+  container.bind(RollupJob).toSelf();
+  container.bind(RetentionJob).toSelf();
+  container.bind(Maintenance).toSelf();
 
   container.bind(TYPES.TokenVerifier).to(VERIFIERS[config.auth.mode]);
   container.bind(TYPES.TokenIssuer).to(LocalTokenIssuer);

@@ -26,4 +26,9 @@ export const TYPES = {
   MeasureMessageParser: Symbol.for('MeasureMessageParser'),
   MessagePublisher: Symbol.for('MessagePublisher'),
   HealthChecks: Symbol.for('HealthChecks'),
+  MeasureReader: Symbol.for('MeasureReader'),
+  AggregateReader: Symbol.for('AggregateReader'),
+  RollupMaintainer: Symbol.for('RollupMaintainer'),
+  RetentionStore: Symbol.for('RetentionStore'),
+  MeasureQueryService: Symbol.for('MeasureQueryService'),
 } as const;

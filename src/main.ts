@@ -8,8 +8,10 @@ import { buildContainer } from './container';
 import { ROLES, type Role } from './domain/role';
 import { TYPES } from './identifiers';
 import type { Logger } from './logging/logger';
+import { MetricsServer } from './metrics/metrics-server';
 import type { RestListener } from './rest/rest-listener';
 import type { UserService } from './services/contracts';
+import { Maintenance } from './services/maintenance';
 import type { Database, Migrator } from './storage/stores';
 
 /** Starts what `mymonit serve | consume | all` asks for and stops it in order on SIGTERM/SIGINT. */
@@ -17,6 +19,10 @@ async function run(container: Container, config: Config, rest: boolean, consume:
   const logger = container.get<Logger>(TYPES.Logger);
   const listener = consume ? container.get<RabbitListener>(TYPES.RabbitListener) : undefined;
   const restListener = rest ? container.get<RestListener>(TYPES.RestListener) : undefined;
+  // Rollups and retention run where ingest runs: a `serve`-only instance writes nothing.
+  const maintenance = consume ? container.get(Maintenance) : undefined;
+  // Without a REST listener, /metrics is served on METRICS_PORT (when set).
+  const metricsServer = rest ? undefined : container.get(MetricsServer);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -27,7 +33,9 @@ async function run(container: Container, config: Config, rest: boolean, consume:
     stopping = true;
     logger.info('shutting down: no new work, draining in-flight work', { signal });
     await restListener?.stop();
+    await maintenance?.stop();
     await listener?.stop();
+    await metricsServer?.stop();
     await container.get<Database>(TYPES.Database).close();
     logger.info('stopped cleanly');
     // Lines still queued for Logstash would be lost at exit.
@@ -50,7 +58,9 @@ async function run(container: Container, config: Config, rest: boolean, consume:
 
   if (config.db.migrateOnStart) await container.get<Migrator>(TYPES.Migrator).migrate();
   if (!stopping) await listener?.start();
+  if (!stopping) await metricsServer?.start();
   if (!stopping) await restListener?.start();
+  if (!stopping) maintenance?.start();
 }
 
 /** One-shot commands (migrate, user, token) release their connections so the process can exit. */

@@ -1,7 +1,7 @@
 import type { ConsumeMessage } from 'amqplib';
 import type { Logger } from '../logging/logger';
 import type { IngestItem, ReceivedMessage } from '../services/contracts';
-import type { CommitQueue } from './commit-queue';
+import type { CommitSlots } from './commit-slots';
 import type { Disposition, MessageProcessor } from './message-processor';
 import { describeError } from './storage-failure';
 
@@ -15,8 +15,8 @@ export interface BatchLimits {
   /** Close a batch once it holds this many measures (INGEST_BATCH_SIZE); a bigger message is a batch alone. */
   measures: number;
   /**
-   * Close a batch at this many messages. Half the prefetch: the broker keeps sending the next batch's
-   * messages while this one commits, which is what lets parsing overlap the commit.
+   * Close a batch at this many messages: the prefetch shared between the batches committing, the one
+   * prepared behind them and the one filling, so that the broker never waits for an ack to fill a batch.
    */
   messages: number;
   /** How long the first message of a partial batch waits for company (INGEST_LINGER_MS). */
@@ -25,29 +25,40 @@ export interface BatchLimits {
 
 interface Pending {
   delivery: ConsumeMessage;
-  item: IngestItem;
-  measures: number;
   /** performance.now() at arrival: the linger deadline of a batch counts from its oldest delivery. */
   at: number;
+  /** Set once parsed; until then only the raw body is held. */
+  item?: IngestItem;
+  /** Measures in the message once parsed (a rejection counts 1). */
+  measures: number;
 }
 
 /**
- * IngestPipeline turns the deliveries of one channel into batches: each delivery is parsed as it arrives
- * (while the previous batch commits), batches close on size or linger, commit one at a time through the
- * CommitQueue, and are acked with one ack-multiple after their commit. When `stop` aborts (shutdown or a
- * lost connection), the batch being committed finishes and everything not yet committed is handed back.
+ * IngestPipeline turns the deliveries of one channel into batches: batches close on size or linger, commit
+ * through the CommitSlots, and are acked in delivery order with one ack-multiple after their commit. When
+ * `stop` aborts (shutdown or a lost connection), the batch being committed finishes and everything not yet
+ * committed is handed back.
+ *
+ * Deliveries are parsed at most one batch ahead: the next batches are parsed and prepared while the
+ * current one commits, and whatever else the prefetch lets in waits as raw bodies. Parsed measures are
+ * several times larger than their JSON, so memory stays bounded by RABBIT_PREFETCH x message size plus
+ * three batches.
  */
 export class IngestPipeline {
   private pending: Pending[] = [];
-  private pendingMeasures = 0;
+  /** pending[0 .. parsed) are parsed; they hold parsedMeasures measures. */
+  private parsed = 0;
+  private parsedMeasures = 0;
+  /** Deliveries not yet counted in the received metric (counted per batch: a counter per message costs). */
+  private uncounted = 0;
   private wake: (() => void) | undefined;
   /** Resolves once the pipeline has settled or handed back everything it received. */
   readonly finished: Promise<void>;
 
   constructor(
-    private readonly processor: Pick<MessageProcessor, 'prepare' | 'processBatch'>,
+    private readonly processor: Pick<MessageProcessor, 'prepare' | 'prepareBatch' | 'commitBatch' | 'countReceived'>,
     private readonly channel: SettleChannel,
-    private readonly commits: CommitQueue,
+    private readonly commits: CommitSlots,
     private readonly limits: BatchLimits,
     private readonly stop: AbortSignal,
     private readonly logger: Logger,
@@ -57,32 +68,59 @@ export class IngestPipeline {
   }
 
   add(delivery: ConsumeMessage): void {
-    const item = this.processor.prepare(received(delivery));
-    const measures = 'measures' in item ? item.measures.length : 1;
-    this.pending.push({ delivery, item, measures, at: performance.now() });
-    this.pendingMeasures += measures;
-    if (this.isFull()) this.wakeUp();
+    this.pending.push({ delivery, at: performance.now(), measures: 0 });
+    this.uncounted++;
+    this.parseAhead();
+    // The first delivery starts the linger clock; a full batch goes at once.
+    if (this.pending.length === 1 || this.isFull()) this.wakeUp();
   }
 
   private async run(): Promise<void> {
+    // Up to `commits.size` batches commit at once while the next one is prepared (parsed, looked up, its
+    // INSERT written). Whatever order the commits end in, batches are settled in delivery order: an
+    // ack-multiple must never cover a batch that has not committed yet.
+    const inFlight: Array<Promise<void>> = [];
+    let settled: Promise<void> = Promise.resolve();
     try {
       while (await this.batchReady()) {
         const batch = this.take();
-        const dispositions = await this.commits.run(() =>
-          this.processor.processBatch(
-            batch.map((p) => p.item),
-            this.stop,
-          ),
-        );
-        this.settle(batch, dispositions);
+        const items = batch.map((p) => p.item as IngestItem);
+        const preparing = this.processor.prepareBatch(items);
+        const committed = this.commits.run(() => this.processor.commitBatch(items, preparing, this.stop));
+        const previous = settled;
+        settled = committed.then(async (dispositions) => {
+          await previous;
+          this.settle(batch, dispositions);
+        });
+        inFlight.push(settled);
+        // The commits are with MySQL now: parse what comes next meanwhile.
+        this.parseAhead();
+        if (inFlight.length > this.commits.size) await inFlight.shift();
       }
+      await Promise.all(inFlight);
     } catch (error) {
       // The processor settles every storage outcome itself; a throw is a bug. The broker redelivers.
       this.logger.error('the ingest pipeline failed unexpectedly; unacked messages go back to the queue', {
         error: describeError(error),
       });
+      await Promise.allSettled(inFlight);
     }
     this.handBack();
+  }
+
+  /** Parses pending deliveries in arrival order until one batch's worth is parsed. */
+  private parseAhead(): void {
+    while (
+      this.parsed < this.pending.length &&
+      this.parsedMeasures < this.limits.measures &&
+      this.parsed < this.limits.messages
+    ) {
+      const pending = this.pending[this.parsed];
+      pending.item = this.processor.prepare(received(pending.delivery));
+      pending.measures = 'measures' in pending.item ? pending.item.measures.length : 1;
+      this.parsedMeasures += pending.measures;
+      this.parsed++;
+    }
   }
 
   /** Waits until a batch should be taken: full, or its linger is over. False once stopped. */
@@ -101,15 +139,16 @@ export class IngestPipeline {
   }
 
   private isFull(): boolean {
-    return this.pendingMeasures >= this.limits.measures || this.pending.length >= this.limits.messages;
+    return this.parsedMeasures >= this.limits.measures || this.pending.length >= this.limits.messages;
   }
 
   /** The oldest pending deliveries, up to the limits; never splits a message, always takes at least one. */
   private take(): Pending[] {
+    this.parseAhead();
     let count = 0;
     let measures = 0;
     while (
-      count < this.pending.length &&
+      count < this.parsed &&
       count < this.limits.messages &&
       (count === 0 || measures + this.pending[count].measures <= this.limits.measures)
     ) {
@@ -117,7 +156,10 @@ export class IngestPipeline {
       count++;
     }
     const batch = this.pending.splice(0, count);
-    this.pendingMeasures -= measures;
+    this.parsed -= count;
+    this.parsedMeasures -= measures;
+    this.processor.countReceived(this.uncounted);
+    this.uncounted = 0;
     return batch;
   }
 
@@ -148,7 +190,10 @@ export class IngestPipeline {
     const last = this.pending[this.pending.length - 1];
     const count = this.pending.length;
     this.pending = [];
-    this.pendingMeasures = 0;
+    this.parsed = 0;
+    this.parsedMeasures = 0;
+    this.processor.countReceived(this.uncounted);
+    this.uncounted = 0;
     if (!last) return;
     try {
       this.channel.nack(last.delivery, true, true);

@@ -120,6 +120,9 @@ function format(error: ErrorObject): string {
   return `${error.instancePath || '/'}: ${error.message ?? error.keyword}${extra}`;
 }
 
+/** Shared by every measure without tags: most of them, and one allocation per measure less at line rate. */
+const NO_TAGS: Readonly<Record<string, string>> = Object.freeze({});
+
 function toMeasure(published: PublishedMeasure): Measure {
   return {
     experiment: published.experiment,
@@ -128,9 +131,14 @@ function toMeasure(published: PublishedMeasure): Measure {
     value: published.value,
     unit: published.unit ?? null,
     timestampUs: toMicroseconds(published.timestamp),
-    // fromEntries defines own properties: a tag named "__proto__" stays a tag and cannot touch the prototype.
-    tags: Object.fromEntries(Object.entries(published.tags ?? {})),
+    tags: published.tags === undefined ? NO_TAGS : copyTags(published.tags),
   };
+}
+
+/** fromEntries defines own properties: a tag named "__proto__" stays a tag and cannot touch the prototype. */
+function copyTags(tags: Record<string, string>): Readonly<Record<string, string>> {
+  const entries = Object.entries(tags);
+  return entries.length === 0 ? NO_TAGS : Object.fromEntries(entries);
 }
 
 /** Epoch milliseconds (fractions allowed) or an RFC 3339 string, to integer microseconds since the epoch. */

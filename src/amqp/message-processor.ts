@@ -3,7 +3,14 @@ import type { Config } from '../config';
 import { TYPES } from '../identifiers';
 import type { Logger } from '../logging/logger';
 import { IngestMetrics } from '../metrics/ingest-metrics';
-import type { BatchOutcome, IngestItem, IngestOutcome, MeasureService, ReceivedMessage } from '../services/contracts';
+import type {
+  BatchOutcome,
+  IngestItem,
+  IngestOutcome,
+  MeasureService,
+  PreparedBatch,
+  ReceivedMessage,
+} from '../services/contracts';
 import { backoffDelay, sleep } from './backoff';
 import { MeasureMessageParser, type ParsedMessage } from './measure-message-parser';
 import { describeError, isTransient } from './storage-failure';
@@ -29,7 +36,8 @@ export class MessageProcessor {
 
   constructor(
     @inject(TYPES.MeasureMessageParser) private readonly parser: MeasureMessageParser,
-    @inject(TYPES.MeasureService) private readonly measures: Pick<MeasureService, 'ingestBatch' | 'reject'>,
+    @inject(TYPES.MeasureService)
+    private readonly measures: Pick<MeasureService, 'prepareBatch' | 'commitBatch' | 'reject'>,
     @inject(TYPES.Config) private readonly config: Config,
     @inject(TYPES.Logger) logger: Logger,
     @inject(IngestMetrics) private readonly metrics: IngestMetrics,
@@ -37,9 +45,13 @@ export class MessageProcessor {
     this.logger = logger.child({ component: 'amqp-processor' });
   }
 
+  /** Counts deliveries in the received metric; the pipeline reports them per batch rather than one by one. */
+  countReceived(messages: number): void {
+    if (messages > 0) this.metrics.messagesReceived.inc(messages);
+  }
+
   /** Parses one delivery (pure, no I/O): its measures, or the reason it will be stored as rejected. */
   prepare(message: ReceivedMessage): IngestItem {
-    this.metrics.messagesReceived.inc();
     let parsed: ParsedMessage;
     try {
       parsed = this.parser.parse(message.body);
@@ -53,18 +65,33 @@ export class MessageProcessor {
   }
 
   /**
+   * Starts the work of a batch that needs no transaction (experiment lookup, rows, INSERT text), so that it
+   * runs while the previous batch commits. Never rejects: a failure here is met again, and handled, by
+   * commitBatch.
+   */
+  prepareBatch(items: readonly IngestItem[]): Promise<PreparedBatch | undefined> {
+    return this.measures.prepareBatch(items).catch(() => undefined);
+  }
+
+  /**
    * Stores a batch and resolves with one disposition per item, in order, once their fate is settled.
    * Transient storage failures are retried until they pass or until `stop` aborts ('requeue': the broker
    * keeps the messages for the next consumer). A failure retrying cannot fix is narrowed down by halving
    * the batch until the message at fault is alone; that one becomes a `storage-error` rejection.
    */
-  async processBatch(items: readonly IngestItem[], stop: AbortSignal): Promise<Disposition[]> {
+  async commitBatch(
+    items: readonly IngestItem[],
+    preparing: Promise<PreparedBatch | undefined>,
+    stop: AbortSignal,
+  ): Promise<Disposition[]> {
     if (items.length === 0) return [];
+    let prepared = await preparing;
     for (let attempt = 0; ; attempt++) {
       if (stop.aborted) return items.map(() => 'requeue');
       const startedAt = performance.now();
       try {
-        const outcome = await this.measures.ingestBatch(items);
+        prepared ??= await this.measures.prepareBatch(items);
+        const outcome = await this.measures.commitBatch(prepared);
         this.report(items, outcome, (performance.now() - startedAt) / 1000);
         return items.map(() => 'ack');
       } catch (error) {
@@ -88,8 +115,14 @@ export class MessageProcessor {
     }
   }
 
+  /** prepareBatch then commitBatch: one batch on its own. */
+  processBatch(items: readonly IngestItem[], stop: AbortSignal): Promise<Disposition[]> {
+    return this.commitBatch(items, this.prepareBatch(items), stop);
+  }
+
   /** One message alone: what a batch of one gives (kept for callers that handle single messages). */
   async process(message: ReceivedMessage, stop: AbortSignal): Promise<Disposition> {
+    this.countReceived(1);
     const [disposition] = await this.processBatch([this.prepare(message)], stop);
     return disposition;
   }

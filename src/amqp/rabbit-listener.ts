@@ -6,7 +6,7 @@ import type { Logger } from '../logging/logger';
 import { IngestMetrics } from '../metrics/ingest-metrics';
 import type { HealthCheck } from '../services/contracts';
 import { backoffDelay, sleep } from './backoff';
-import { CommitQueue } from './commit-queue';
+import { CommitSlots } from './commit-slots';
 import { IngestPipeline, type BatchLimits } from './ingest-pipeline';
 import type { MessageProcessor } from './message-processor';
 import { redactedUrl, type RabbitConnector, type RabbitSession } from './rabbit-connector';
@@ -36,8 +36,8 @@ type State = 'idle' | 'running' | 'stopping' | 'stopped';
 export class RabbitListener {
   private state: State = 'idle';
   private current: Consumption | undefined;
-  /** Commits run one at a time, across reconnects too: a redelivery never races the attempt it replaces. */
-  private readonly commits = new CommitQueue();
+  /** Shared by every session: after a reconnect, redelivered batches queue behind the commits still running. */
+  private readonly commits: CommitSlots;
   /** The pipelines not yet finished (the current one, and a lost one still committing its last batch). */
   private readonly pipelines = new Set<IngestPipeline>();
   private readonly limits: BatchLimits;
@@ -49,15 +49,16 @@ export class RabbitListener {
 
   constructor(
     @inject(TYPES.RabbitConnector) private readonly connector: RabbitConnector,
-    @inject(TYPES.MessageProcessor) private readonly processor: Pick<MessageProcessor, 'prepare' | 'processBatch'>,
+    @inject(TYPES.MessageProcessor) private readonly processor: Pick<MessageProcessor, 'prepare' | 'prepareBatch' | 'commitBatch' | 'countReceived'>,
     @inject(TYPES.Config) private readonly config: Config,
     @inject(TYPES.Logger) logger: Logger,
     @inject(IngestMetrics) private readonly metrics: IngestMetrics,
   ) {
     this.logger = logger.child({ component: 'amqp-listener' });
+    this.commits = new CommitSlots(config.ingest.concurrency);
     this.limits = {
       measures: config.ingest.batchSize,
-      messages: Math.max(1, Math.floor(config.rabbit.prefetch / 2)),
+      messages: Math.max(1, Math.floor(config.rabbit.prefetch / (config.ingest.concurrency + 2))),
       lingerMs: config.ingest.lingerMs,
     };
   }

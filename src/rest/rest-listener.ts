@@ -14,6 +14,7 @@ import { RestMetrics } from '../metrics/rest-metrics';
 import { openApiDocument } from '../openapi-document';
 import { AuditTrail } from '../services/audit-trail';
 import type { AuditService, ExperimentService, HealthCheck, MeasureService, UserService } from '../services/contracts';
+import type { MeasureQueryService } from '../services/query-contracts';
 import { accessLog } from './access-log';
 import { authentication } from './authentication';
 import { problem, problemHandler } from './problem';
@@ -50,6 +51,7 @@ export class RestListener {
     @inject(MetricsRegistry) metrics: MetricsRegistry,
     @inject(RestMetrics) restMetrics: RestMetrics,
     @inject(TYPES.AuditService) auditService: AuditService,
+    @inject(TYPES.MeasureQueryService) measureQueries: MeasureQueryService,
     // Resolved for its side effect: it registers the log shipping series that /metrics serves.
     @inject(LogMetrics) _logMetrics: LogMetrics,
   ) {
@@ -90,7 +92,7 @@ export class RestListener {
     );
     app.use(usersResource(users));
     app.use(experimentsResource(experiments));
-    app.use(measuresResource(measures));
+    app.use(measuresResource(measureQueries, { validateResponses: config.rest.validateResponses }));
     app.use(exceptionsResource(measures));
     app.use(auditResource(auditService));
     app.use(notFound);

@@ -1,6 +1,6 @@
 import type { StoredAuditEvent } from '../domain/audit-event';
 import type { Experiment, ExperimentChanges, NewExperiment } from '../domain/experiment';
-import type { Measure, MeasureQuery, Series, StoredMeasure } from '../domain/measure';
+import type { Measure } from '../domain/measure';
 import type { Page } from '../domain/page';
 import type { RejectedMessage, RejectionReason } from '../domain/rejected-message';
 import type { NewUser, User, UserChanges } from '../domain/user';
@@ -59,6 +59,11 @@ export type ItemOutcome =
   | { kind: 'stored'; measures: number }
   | { kind: 'rejected'; reason: RejectionReason; detail: string; rejectionId: number };
 
+/** A batch made ready for its commit by MeasureService.prepareBatch; opaque to the consumer. */
+export interface PreparedBatch {
+  readonly items: readonly IngestItem[];
+}
+
 /** What a committed batch did: one outcome per item, in order, and the row counts of the whole batch. */
 export interface BatchOutcome {
   items: ItemOutcome[];
@@ -76,6 +81,13 @@ export interface MeasureService {
    */
   ingestBatch(items: readonly IngestItem[]): Promise<BatchOutcome>;
   /**
+   * ingestBatch in two steps, so that the consumer can prepare a batch while the previous one commits:
+   * prepareBatch does the lookups and the CPU work outside any transaction (it writes nothing);
+   * commitBatch runs the transaction. A prepared batch may be committed again after a failed commit.
+   */
+  prepareBatch(items: readonly IngestItem[]): Promise<PreparedBatch>;
+  commitBatch(prepared: PreparedBatch): Promise<BatchOutcome>;
+  /**
    * Stores the measures of one message atomically, or stores the message as rejected when it names an
    * unknown experiment. Resolves only after the commit: the caller may then ack. Throws on storage
    * failure (the caller keeps the message and retries).
@@ -83,8 +95,6 @@ export interface MeasureService {
   ingest(measures: readonly Measure[], message: ReceivedMessage): Promise<IngestOutcome>;
   /** Stores a message that could not be parsed or validated, with the reason, and its audit event. */
   reject(message: ReceivedMessage, reason: RejectionReason, detail: string): Promise<IngestOutcome>;
-  list(actor: User, query: Omit<MeasureQuery, 'after'> & { cursor?: string }): Promise<Page<StoredMeasure>>;
-  listSeries(actor: User, experiment: string): Promise<Series[]>;
   listRejected(actor: User, query: RejectedQuery): Promise<Page<RejectedMessage>>;
   getRejected(actor: User, id: number): Promise<RejectedMessage>;
   discardRejected(actor: User, id: number): Promise<void>;

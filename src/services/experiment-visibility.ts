@@ -16,11 +16,25 @@ export class ExperimentVisibility {
 
   async visible(actor: User, code: string): Promise<Experiment> {
     const experiment = await this.experiments.findByCode(code);
+    const userId = this.requiredAssociation(actor);
     const allowed =
-      experiment !== undefined && (actor.isAdmin || (await this.experiments.isAssociated(experiment.id, actor.id)));
-    if (!experiment || !allowed) throw new NotFoundError(`experiment ${code} not found`);
+      experiment !== undefined && (userId === undefined || (await this.experiments.isAssociated(experiment.id, userId)));
+    if (!experiment || !allowed) throw notVisible(code);
     return experiment;
   }
+
+  /**
+   * The same rule for a store that checks it in the query that reads the data (one round trip on hot
+   * paths): the user an experiment must be associated with for `actor` to see it, or undefined for all.
+   */
+  requiredAssociation(actor: User): number | undefined {
+    return actor.isAdmin ? undefined : actor.id;
+  }
+}
+
+/** What a hidden and a missing experiment both answer. */
+export function notVisible(code: string): NotFoundError {
+  return new NotFoundError(`experiment ${code} not found`);
 }
 
 /** Role gate for ADMIN-only actions; checked before any lookup so a refusal says nothing about existence. */

@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'inversify';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
-import type { Measure, MeasureCursor, MeasureQuery, Series, StoredMeasure } from '../domain/measure';
-import { decodeCursor, encodeCursor, type Page } from '../domain/page';
+import { ConflictError, NotFoundError } from '../domain/errors';
+import type { Measure } from '../domain/measure';
+import type { Page } from '../domain/page';
 import type { RejectedMessage, RejectionReason } from '../domain/rejected-message';
 import type { User } from '../domain/user';
 import { TYPES } from '../identifiers';
-import type { ExperimentStore, MeasureRow, MeasureStore, RejectedMessageStore, Transactor } from '../storage/stores';
+import type {
+  ExperimentStore,
+  MeasureRow,
+  MeasureStore,
+  PreparedMeasures,
+  RejectedMessageStore,
+  Transactor,
+} from '../storage/stores';
 import { AuditTrail } from './audit-trail';
 import type {
   BatchOutcome,
@@ -15,11 +22,12 @@ import type {
   ItemOutcome,
   MeasureService,
   MessagePublisher,
+  PreparedBatch,
   ReceivedMessage,
   RejectedQuery,
   ReplayedMessage,
 } from './contracts';
-import { ExperimentVisibility, requireAdmin } from './experiment-visibility';
+import { requireAdmin } from './experiment-visibility';
 import { afterIdFromCursor, pageById } from './pagination';
 
 /** What storage keeps of a rejected body: enough to inspect and replay, bounded so one message cannot fill MySQL. */
@@ -40,17 +48,25 @@ export class MeasureServiceImpl implements MeasureService {
     @inject(TYPES.RejectedMessageStore) private readonly rejected: RejectedMessageStore,
     @inject(TYPES.Transactor) private readonly tx: Transactor,
     @inject(TYPES.AuditTrail) private readonly audit: AuditTrail,
-    @inject(ExperimentVisibility) private readonly visibility: ExperimentVisibility,
     @inject(TYPES.MessagePublisher) private readonly publisher: MessagePublisher,
   ) {}
 
   async ingestBatch(items: readonly IngestItem[]): Promise<BatchOutcome> {
+    return this.commitBatch(await this.prepareBatch(items));
+  }
+
+  async prepareBatch(items: readonly IngestItem[]): Promise<PreparedBatch> {
     const decisions = await this.decide(items);
     const rows: MeasureRow[] = [];
     for (const decision of decisions) if (decision.rows) for (const row of decision.rows) rows.push(row);
+    const prepared: ServicePreparedBatch = { items, decisions, rows, measures: this.measures.prepare(rows) };
+    return prepared;
+  }
+
+  async commitBatch(batch: PreparedBatch): Promise<BatchOutcome> {
+    const { decisions, rows, measures } = batch as ServicePreparedBatch;
     const { result, outcomes } = await this.tx.inTransaction(async () => {
-      const result = await this.measures.store(rows);
-      // Later work that must commit with the measures (say, marking rollup buckets dirty) goes here.
+      const result = await this.measures.storePrepared(measures);
       const outcomes: ItemOutcome[] = [];
       for (const decision of decisions) {
         if (decision.rows) outcomes.push({ kind: 'stored', measures: decision.rows.length });
@@ -83,10 +99,20 @@ export class MeasureServiceImpl implements MeasureService {
     return items.map((item): Decision => {
       if (!('measures' in item)) return { message: item.message, ...item.rejection };
       const unknown = new Set<string>();
-      const rows = item.measures.map((m) => {
+      const rows = item.measures.map((m): MeasureRow => {
         const experimentId = ids.get(m.experiment);
         if (experimentId === undefined) unknown.add(m.experiment);
-        return { ...m, experimentId: experimentId as number };
+        // Spelled out rather than spread: one object shape for every row, which keeps this loop fast.
+        return {
+          experiment: m.experiment,
+          experimentId: experimentId as number,
+          metric: m.metric,
+          source: m.source,
+          unit: m.unit,
+          tags: m.tags,
+          timestampUs: m.timestampUs,
+          value: m.value,
+        };
       });
       if (unknown.size === 0) return { message: item.message, rows };
       const detail = `unknown experiment: ${[...unknown].slice(0, 5).join(', ')}`;
@@ -128,27 +154,6 @@ export class MeasureServiceImpl implements MeasureService {
 
   /** The seam for what must see committed measures (alerting, later); nothing listens yet. */
   protected committed(_measures: readonly Measure[]): void {}
-
-  async list(actor: User, query: Omit<MeasureQuery, 'after'> & { cursor?: string }): Promise<Page<StoredMeasure>> {
-    const experiment = await this.visibility.visible(actor, query.experiment);
-    const rows = await this.measures.query(experiment.id, {
-      metric: query.metric,
-      source: query.source,
-      fromUs: query.fromUs,
-      toUs: query.toUs,
-      limit: query.limit + 1,
-      after: measureCursor(query.cursor),
-    });
-    if (rows.length <= query.limit) return { items: rows };
-    const items = rows.slice(0, query.limit);
-    const last = items[items.length - 1];
-    return { items, next: encodeCursor({ t: last.timestampUs, s: last.seriesId }) };
-  }
-
-  async listSeries(actor: User, code: string): Promise<Series[]> {
-    const experiment = await this.visibility.visible(actor, code);
-    return this.measures.listSeries(experiment.id);
-  }
 
   async listRejected(actor: User, query: RejectedQuery): Promise<Page<RejectedMessage>> {
     requireAdmin(actor, 'read rejected messages');
@@ -212,19 +217,17 @@ export class MeasureServiceImpl implements MeasureService {
   }
 }
 
+/** What prepareBatch hands the consumer, and commitBatch gets back. */
+interface ServicePreparedBatch extends PreparedBatch {
+  decisions: Decision[];
+  rows: MeasureRow[];
+  measures: PreparedMeasures;
+}
+
 type Decision =
   | { message: ReceivedMessage; rows: MeasureRow[]; reason?: undefined; detail?: undefined }
   | { message: ReceivedMessage; rows?: undefined; reason: RejectionReason; detail: string };
 
 function storedBody(body: Buffer): Buffer {
   return body.length > MAX_STORED_BODY_BYTES ? body.subarray(0, MAX_STORED_BODY_BYTES) : body;
-}
-
-function measureCursor(cursor: string | undefined): MeasureCursor | undefined {
-  if (cursor === undefined) return undefined;
-  const key = decodeCursor(cursor) as { t?: unknown; s?: unknown } | undefined;
-  if (!key || !Number.isSafeInteger(key.t) || !Number.isSafeInteger(key.s)) {
-    throw new ValidationError('cursor is not one this API issued');
-  }
-  return { timestampUs: key.t as number, seriesId: key.s as number };
 }

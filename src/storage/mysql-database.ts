@@ -58,7 +58,12 @@ export class MysqlDatabase implements Database, Transactor {
     else this.runCallbacks([callback]);
   }
 
-  async inTransaction<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * `readCommitted` is for background work (rollups, retention) that must not hold gap locks that would
+   * make ingest wait, and that must see rows committed after its first read. It applies to a new
+   * transaction only; joining an outer one keeps the outer's isolation.
+   */
+  async inTransaction<T>(work: () => Promise<T>, options: { readCommitted?: boolean } = {}): Promise<T> {
     const outer = this.scopes.getStore();
     if (outer?.open) return this.joinTransaction(outer, work);
 
@@ -67,6 +72,8 @@ export class MysqlDatabase implements Database, Transactor {
     // Stays false when BEGIN, COMMIT or ROLLBACK failed: the session is then in an unknown state.
     let reusable = false;
     try {
+      // Without SESSION, this sets the level of the next transaction only: the pooled session keeps its default.
+      if (options.readCommitted) await connection.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
       await connection.beginTransaction();
       let result: T;
       try {

@@ -124,6 +124,10 @@ export class MysqlExperimentStore implements ExperimentStore {
         'DELETE m FROM measures m JOIN series s ON s.id = m.series_id WHERE s.experiment_id = ?',
         [id],
       );
+      // Rollups and their marks are keyed by series like measures, and go with them.
+      for (const table of ['rollup_minute', 'rollup_hour', 'rollup_dirty']) {
+        await executor.query(`DELETE r FROM ${table} r JOIN series s ON s.id = r.series_id WHERE s.experiment_id = ?`, [id]);
+      }
       await executor.query('DELETE FROM series WHERE experiment_id = ?', [id]);
       await executor.query('DELETE FROM experiment_users WHERE experiment_id = ?', [id]);
       await executor.query('DELETE FROM experiments WHERE id = ?', [id]);

@@ -1,14 +1,15 @@
 import { inject, injectable } from 'inversify';
-import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import type { MeasureQuery, Series, StoredMeasure, StoreResult } from '../domain/measure';
 import { TYPES } from '../identifiers';
 import type { Executor, MysqlDatabase } from './mysql-database';
 import { translatingErrors } from './mysql-errors';
 import { SeriesCache } from './series-cache';
-import { measureInsertSql, seriesCacheKey, type MeasureValues } from './measure-insert';
+import { measureInsertStatements, seriesCacheKey, type InsertStatement, type MeasureValues } from './measure-insert';
+import { markRollupsDirty } from './rollup-marks';
 import { seriesIdentity, type SeriesIdentity } from './series-key';
-import type { MeasureRow, MeasureStore } from './stores';
+import type { MeasureRow, MeasureStore, PreparedMeasures } from './stores';
 
 /** Rows per INSERT: ~70 bytes each, so a statement stays far below the default 16 MB max_allowed_packet. */
 const MEASURE_CHUNK = 5_000;
@@ -68,6 +69,24 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return result;
 }
 
+/** What MysqlMeasureStore.prepare hands back: the statements when every series was cached, else what is missing. */
+interface MysqlPreparedMeasures extends PreparedMeasures {
+  readonly ids: number[];
+  readonly missing: Map<string, { series: PendingSeries; rows: number[] }>;
+  values?: MeasureValues[];
+  statements?: InsertStatement[];
+}
+
+/**
+ * The INSERTs of a batch, rows sorted by (series, time): one lock order for every batch, so two consumers
+ * writing overlapping batches wait for each other instead of deadlocking.
+ */
+function insertStatements(ids: readonly number[], rows: readonly MeasureRow[]): { values: MeasureValues[]; statements: InsertStatement[] } {
+  const values = rows.map((row, index): MeasureValues => [ids[index], row.timestampUs, row.value]);
+  values.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return { values, statements: measureInsertStatements(values) };
+}
+
 /**
  * MysqlMeasureStore writes measures in bulk against their series and reads them back in keyset pages.
  * A series is stored once; a measure is (series_id, ts_us, value), unique on (series_id, ts_us).
@@ -84,20 +103,37 @@ export class MysqlMeasureStore implements MeasureStore {
    * Round trips per batch, once its series are cached: the lock, then one INSERT per MEASURE_CHUNK rows.
    */
   async store(rows: readonly MeasureRow[]): Promise<StoreResult> {
-    if (rows.length === 0) return { stored: 0, duplicates: 0 };
+    return this.storePrepared(this.prepare(rows));
+  }
+
+  prepare(rows: readonly MeasureRow[]): PreparedMeasures {
     assertStorable(rows);
+    const prepared = this.lookUpCached(rows);
+    // Every series known: the statements are ready, and the transaction only has to send them.
+    if (prepared.missing.size === 0) Object.assign(prepared, insertStatements(prepared.ids, rows));
+    return prepared;
+  }
+
+  async storePrepared(prepared: PreparedMeasures): Promise<StoreResult> {
+    const own = prepared as MysqlPreparedMeasures;
+    const { rows } = own;
+    if (rows.length === 0) return { stored: 0, duplicates: 0 };
     return this.db.inTransaction(async () => {
       const executor = this.db.executor();
       await this.lockExperiments(executor, rows);
-      const seriesIds = await this.resolveSeries(executor, rows);
-      const values = rows.map((row, index): MeasureValues => [seriesIds[index], row.timestampUs, row.value]);
-      // One lock order for every batch: two consumers writing overlapping batches wait instead of deadlocking.
-      values.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      // New series are created inside this transaction; what it learns is kept apart from `prepared`, which a
+      // retry after a rollback reuses.
+      const { values, statements } =
+        own.statements && own.values
+          ? { values: own.values, statements: own.statements }
+          : insertStatements(await this.resolveMissing(executor, own), rows);
       let stored = 0;
-      for (const chunk of chunks(values, MEASURE_CHUNK)) {
-        const [result] = await executor.query<ResultSetHeader>(measureInsertSql(chunk));
+      for (const { sql, params } of statements) {
+        const [result] = await (executor as unknown as Pick<PoolConnection, 'execute'>).execute<ResultSetHeader>(sql, params);
         stored += result.affectedRows;
       }
+      // In this transaction, so that a minute is marked exactly when its rows are committed (issue 3, query side).
+      await markRollupsDirty(executor, values);
       return { stored, duplicates: rows.length - stored };
     });
   }
@@ -191,10 +227,9 @@ export class MysqlMeasureStore implements MeasureStore {
     }
   }
 
-  /** Returns the series id of each row, in row order, creating the series that do not exist yet. */
-  private async resolveSeries(executor: Executor, rows: readonly MeasureRow[]): Promise<number[]> {
+  /** The series id of each row whose series is cached; the others grouped by series, each hashed once. */
+  private lookUpCached(rows: readonly MeasureRow[]): MysqlPreparedMeasures {
     const ids = new Array<number>(rows.length);
-    // Rows whose series is not cached, grouped by cache key: each missing series is hashed and looked up once.
     const missing = new Map<string, { series: PendingSeries; rows: number[] }>();
     for (let index = 0; index < rows.length; index++) {
       const cacheKey = seriesCacheKey(rows[index]);
@@ -210,9 +245,13 @@ export class MysqlMeasureStore implements MeasureStore {
         missing.set(cacheKey, { series, rows: [index] });
       }
     }
-    if (missing.size === 0) return ids;
+    return { rows, ids, missing };
+  }
 
-    const wanted = [...missing.values()].map((m) => m.series);
+  /** The series id of every row (a copy), creating the series that do not exist yet. */
+  private async resolveMissing(executor: Executor, prepared: MysqlPreparedMeasures): Promise<number[]> {
+    const ids = [...prepared.ids];
+    const wanted = [...prepared.missing.values()].map((m) => m.series);
     const learned = new Map<string, number>();
     // A plain read first: on a known series it takes no lock at all.
     await this.selectSeries(executor, wanted, false, learned);
@@ -223,7 +262,7 @@ export class MysqlMeasureStore implements MeasureStore {
       // where a plain read would see this transaction's older snapshot.
       await this.selectSeries(executor, absent, true, learned);
     }
-    for (const [cacheKey, { rows: indexes }] of missing) {
+    for (const [cacheKey, { rows: indexes }] of prepared.missing) {
       const id = learned.get(cacheKey);
       if (id === undefined) throw new Error('a series could not be resolved after its insert');
       for (const index of indexes) ids[index] = id;

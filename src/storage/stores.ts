@@ -71,9 +71,21 @@ export interface MeasureRow extends Measure {
   experimentId: number;
 }
 
+/** Rows made ready for their INSERT ahead of the transaction (MeasureStore.prepare); opaque to callers. */
+export interface PreparedMeasures {
+  readonly rows: readonly MeasureRow[];
+}
+
 export interface MeasureStore {
   /** Creates missing series and stores the measures; a (series, timestamp) already stored counts as a duplicate. */
   store(rows: readonly MeasureRow[]): Promise<StoreResult>;
+  /**
+   * The CPU part of store(), no I/O: checks the rows and, for series already known, builds the INSERT, so
+   * that it can run while the previous batch commits. Throws ValidationError on a row that cannot be stored.
+   */
+  prepare(rows: readonly MeasureRow[]): PreparedMeasures;
+  /** store() of prepared rows. */
+  storePrepared(prepared: PreparedMeasures): Promise<StoreResult>;
   /** Ordered by (timestampUs, seriesId), strictly after `query.after` when given, at most `query.limit` rows. */
   query(experimentId: number, query: Omit<MeasureQuery, 'experiment'>): Promise<StoredMeasure[]>;
   listSeries(experimentId: number): Promise<Series[]>;

@@ -258,8 +258,8 @@ describe('RabbitListener', () => {
     expect((await inspect(h.config.rabbit.deadLetterQueue)).messageCount).toBe(0);
   });
 
-  it('commits one batch at a time, in arrival order, and acks each batch after its commit', async () => {
-    const h = harness('quorum');
+  it.each([1, 2])('commits at most INGEST_CONCURRENCY=%i batches at once and acks them all after their commit', async (concurrency) => {
+    const h = harness('quorum', { RABBIT_PREFETCH: '12', INGEST_CONCURRENCY: String(concurrency) });
     let inFlight = 0;
     let maxInFlight = 0;
     h.service.onIngest = async () => {
@@ -270,17 +270,17 @@ describe('RabbitListener', () => {
     await h.listener.start();
     for (let i = 0; i < 30; i++) await publish(h, measure({ value: i }));
     await waitFor('30 measures', () => h.service.measures.length === 30);
-    expect(h.service.measures.map((m) => m.value)).toEqual(Array.from({ length: 30 }, (_, i) => i));
-    expect(maxInFlight).toBe(1);
-    // Prefetch 10: batches close at 5 messages, so that the next 5 arrive while one commits.
-    expect(Math.max(...h.service.batches.map((b) => b.length))).toBeLessThanOrEqual(5);
+    expect(maxInFlight).toBeLessThanOrEqual(concurrency);
+    // One at a time: stored in arrival order. Batches close at prefetch / (concurrency + 2) messages.
+    if (concurrency === 1) expect(h.service.measures.map((m) => m.value)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(Math.max(...h.service.batches.map((b) => b.length))).toBeLessThanOrEqual(12 / (concurrency + 2));
     await waitFor('every ack', async () => (await inspect(h.config.rabbit.queue)).messageCount === 0);
     await h.listener.stop();
     expect((await inspect(h.config.rabbit.queue)).messageCount).toBe(0);
   });
 
   it('groups deliveries into one batch up to INGEST_BATCH_SIZE measures, and commits a partial batch after the linger', async () => {
-    const h = harness('quorum', { RABBIT_PREFETCH: '1000', INGEST_BATCH_SIZE: '50', INGEST_LINGER_MS: '300' });
+    const h = harness('quorum', { RABBIT_PREFETCH: '1000', INGEST_BATCH_SIZE: '50', INGEST_LINGER_MS: '300', INGEST_CONCURRENCY: '1' });
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => {
       release = resolve;

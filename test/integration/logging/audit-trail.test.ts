@@ -54,9 +54,10 @@ describe('the audit trail', () => {
     const admin = logged.platform.admin.pseudonym;
     await api('POST', '/experiments', { body: { code: 'AUD-1', name: 'Audited' } });
     await logged.platform.publish('not json');
+    await logged.platform.publish('not json either');
     const rejection = await eventually(
       () => api('GET', '/exceptions'),
-      (r) => r.status === 200 && r.body.items.length === 1,
+      (r) => r.status === 200 && r.body.items.length === 2,
     );
 
     const mutations: Array<[string, string, () => Promise<ApiResponse & { requestId: string }>, Partial<AuditJson>]> = [
@@ -68,6 +69,7 @@ describe('the audit trail', () => {
       ['delete', '/experiments/{code}/users/{userId}', () => api('DELETE', `/experiments/AUD-1/users/${id}`), { action: 'association.remove', detail: { user: pseudonym } }],
       ['delete', '/experiments/{code}', () => api('DELETE', '/experiments/AUD-2'), { action: 'experiment.delete', resource_id: 'AUD-2' }],
       ['delete', '/exceptions/{exceptionId}', () => api('DELETE', `/exceptions/${rejection.body.items[0].id}`), { action: 'message.discard', resource_type: 'rejected-message' }],
+      ['post', '/exceptions/{exceptionId}/replay', () => api('POST', `/exceptions/${rejection.body.items[1].id}/replay`), { action: 'message.replay', resource_type: 'rejected-message', resource_id: String(rejection.body.items[1].id) }],
       ['delete', '/users/{userId}', () => api('DELETE', `/users/${id}`), { action: 'user.erase', resource_id: pseudonym }],
     ];
 

@@ -109,13 +109,16 @@ describe('authorization matrix', () => {
 
   describe('read measures', () => {
     it('an ADMIN reads every experiment; a SCIENTIST the associated ones, and 404 (not 403) for the others', async () => {
+      const aggregate = '/measures/aggregate?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z&step=1h&fn=avg';
       for (const code of ['ASSOC', 'PRIVATE']) {
         expect((await call(p.baseUrl, 'GET', `/experiments/${code}/measures`, { token: admin })).status).toBe(200);
         expect((await call(p.baseUrl, 'GET', `/experiments/${code}/series`, { token: admin })).status).toBe(200);
+        expect((await call(p.baseUrl, 'GET', `/experiments/${code}${aggregate}`, { token: admin })).status).toBe(200);
       }
       expect((await call(p.baseUrl, 'GET', '/experiments/ASSOC/measures', { token: sci })).status).toBe(200);
+      expect((await call(p.baseUrl, 'GET', `/experiments/ASSOC${aggregate}`, { token: sci })).status).toBe(200);
       expect((await call(p.baseUrl, 'GET', '/experiments/ASSOC', { token: sci })).status).toBe(200);
-      for (const path of ['/experiments/PRIVATE/measures', '/experiments/PRIVATE/series', '/experiments/PRIVATE']) {
+      for (const path of ['/experiments/PRIVATE/measures', '/experiments/PRIVATE/series', `/experiments/PRIVATE${aggregate}`, '/experiments/PRIVATE']) {
         const hidden = await call(p.baseUrl, 'GET', path, { token: sci });
         expect(hidden.status).toBe(404);
         const missing = await call(p.baseUrl, 'GET', path.replace('PRIVATE', 'DOES-NOT-EXIST'), { token: sci });

@@ -28,6 +28,8 @@ describe('bad input gets a clear answer', () => {
       ['a limit out of range', () => call(p.baseUrl, 'GET', '/experiments?limit=0', { token: admin }), 400, 'validation'],
       ['a forged cursor', () => call(p.baseUrl, 'GET', '/experiments?cursor=bm90LWEtY3Vyc29y', { token: admin }), 400, 'validation'],
       ['a bad date in a range', () => call(p.baseUrl, 'GET', '/experiments/EXP/measures?from=yesterday', { token: admin }), 400, 'validation'],
+      ['an aggregate step without a unit', () => call(p.baseUrl, 'GET', '/experiments/EXP/measures/aggregate?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z&step=60', { token: admin }), 400, 'validation'],
+      ['an unknown aggregate fn', () => call(p.baseUrl, 'GET', '/experiments/EXP/measures/aggregate?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z&step=1h&fn=median', { token: admin }), 400, 'validation'],
       ['a non-numeric id', () => call(p.baseUrl, 'GET', '/users/abc', { token: admin }), 400, 'validation'],
       ['a duplicate experiment code', () => call(p.baseUrl, 'POST', '/experiments', { token: admin, body: { code: 'EXP', name: 'again' } }), 409, 'conflict'],
       ['an unknown route', () => call(p.baseUrl, 'GET', '/nothing-here', { token: admin }), 404, 'not-found'],

@@ -49,7 +49,10 @@ describe('PostgratorMigrator', () => {
     expect(database.charset).toBe('utf8mb4');
     const tables = (await query('SELECT TABLE_NAME AS t, ENGINE AS engine FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [name]));
     expect(tables.map((row) => row.t).sort()).toEqual(
-      ['audit_events', 'experiment_users', 'experiments', 'measures', 'rejected_messages', 'schemaversion', 'series', 'users'].sort(),
+      [
+        'audit_events', 'experiment_users', 'experiments', 'measures', 'rejected_messages', 'rollup_dirty', 'rollup_hour',
+        'rollup_minute', 'schemaversion', 'series', 'users',
+      ].sort(),
     );
     expect(tables.filter((row) => row.t !== 'schemaversion').every((row) => row.engine === 'InnoDB')).toBe(true);
   });

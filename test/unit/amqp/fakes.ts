@@ -7,6 +7,7 @@ import type {
   IngestOutcome,
   ItemOutcome,
   MeasureService,
+  PreparedBatch,
   ReceivedMessage,
 } from '../../../src/services/contracts';
 import { IngestMetrics } from '../../../src/metrics/ingest-metrics';
@@ -58,7 +59,7 @@ export interface Rejection {
  * recorded: throw from them to simulate storage failures (of the whole batch, as a rolled-back transaction
  * would), await in them to simulate slow commits. `unknownExperiments` are rejected as the real service does.
  */
-export class FakeMeasureService implements Pick<MeasureService, 'ingestBatch' | 'reject'> {
+export class FakeMeasureService implements Pick<MeasureService, 'ingestBatch' | 'prepareBatch' | 'commitBatch' | 'reject'> {
   readonly stored: Array<{ measures: readonly Measure[]; message: ReceivedMessage }> = [];
   readonly rejected: Rejection[] = [];
   readonly batches: Array<readonly IngestItem[]> = [];
@@ -71,6 +72,14 @@ export class FakeMeasureService implements Pick<MeasureService, 'ingestBatch' | 
 
   get measures(): Measure[] {
     return this.stored.flatMap((s) => s.measures);
+  }
+
+  async prepareBatch(items: readonly IngestItem[]): Promise<PreparedBatch> {
+    return { items };
+  }
+
+  async commitBatch(prepared: PreparedBatch): Promise<BatchOutcome> {
+    return this.ingestBatch(prepared.items);
   }
 
   async ingestBatch(items: readonly IngestItem[]): Promise<BatchOutcome> {

@@ -174,6 +174,7 @@ describe('MessageProcessor batches', () => {
   it('stores a batch in one call, acks every message, and counts it in /metrics', async () => {
     const { service, processor, metrics, running } = setup();
     const items = batch(processor, [measure({ value: 1 }), [measure({ value: 2 }), measure({ value: 3 })], '{', measure({ value: 4 })]);
+    processor.countReceived(items.length);
     await expect(processor.processBatch(items, running.signal)).resolves.toEqual(['ack', 'ack', 'ack', 'ack']);
     expect(service.ingestCalls).toBe(1);
     expect(service.measures.map((m) => m.value)).toEqual([1, 2, 3, 4]);

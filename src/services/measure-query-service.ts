@@ -1,0 +1,85 @@
+import { inject, injectable } from 'inversify';
+import {
+  MAX_BUCKETS,
+  MAX_POINTS,
+  reduce,
+  type AggregateQuery,
+  type SeriesAggregate,
+} from '../domain/aggregate';
+import { ValidationError } from '../domain/errors';
+import type { MeasureCursor, MeasureQuery, Series, StoredMeasure } from '../domain/measure';
+import { decodeCursor, encodeCursor, type Page } from '../domain/page';
+import type { User } from '../domain/user';
+import { TYPES } from '../identifiers';
+import type { AggregateReader, MeasureReader, SeriesFilter } from '../storage/query-stores';
+import { ExperimentVisibility, notVisible } from './experiment-visibility';
+import type { MeasureQueryService } from './query-contracts';
+
+/**
+ * MeasureQueryServiceImpl serves measures to the people allowed to read them: pages of raw measures
+ * and downsampled buckets.
+ */
+@injectable()
+export class MeasureQueryServiceImpl implements MeasureQueryService {
+  constructor(
+    @inject(TYPES.MeasureReader) private readonly reader: MeasureReader,
+    @inject(TYPES.AggregateReader) private readonly aggregates: AggregateReader,
+    @inject(ExperimentVisibility) private readonly visibility: ExperimentVisibility,
+  ) {}
+
+  async list(actor: User, query: Omit<MeasureQuery, 'after'> & { cursor?: string }): Promise<Page<StoredMeasure>> {
+    const series = await this.visibleSeries(actor, query.experiment, { metric: query.metric, source: query.source });
+    const after = measureCursor(query.cursor);
+    // One row more than the page: it only tells whether a next page exists.
+    const rows = await this.reader.measures(series, { fromUs: query.fromUs, toUs: query.toUs, after, limit: query.limit + 1 });
+    if (rows.length <= query.limit) return { items: rows };
+    const items = rows.slice(0, query.limit);
+    const last = items[items.length - 1];
+    return { items, next: encodeCursor({ t: last.timestampUs, s: last.seriesId }) };
+  }
+
+  async listSeries(actor: User, code: string): Promise<Series[]> {
+    return this.visibleSeries(actor, code, {});
+  }
+
+  /** The visibility rule and the series lookup in one round trip: range reads are the hot path. */
+  private async visibleSeries(actor: User, code: string, filter: SeriesFilter): Promise<Series[]> {
+    const series = await this.reader.visibleSeries(code, filter, this.visibility.requiredAssociation(actor));
+    if (!series) throw notVisible(code);
+    return series;
+  }
+
+  async aggregate(actor: User, query: AggregateQuery): Promise<SeriesAggregate[]> {
+    if (query.fromUs >= query.toUs) throw new ValidationError('from must be before to');
+    const buckets = Math.ceil((query.toUs - query.fromUs) / query.stepUs);
+    if (buckets > MAX_BUCKETS) {
+      throw new ValidationError(`the window holds ${buckets} steps, more than ${MAX_BUCKETS}: raise step or narrow the window`);
+    }
+    const series = await this.visibleSeries(actor, query.experiment, { metric: query.metric, source: query.source });
+    if (series.length * buckets > MAX_POINTS) {
+      throw new ValidationError(
+        `${series.length} series of ${buckets} steps exceed ${MAX_POINTS} points: filter by metric or source, or raise step`,
+      );
+    }
+    const partials = await this.aggregates.partials(
+      series.map((s) => s.id),
+      { fromUs: query.fromUs, toUs: query.toUs, stepUs: query.stepUs, withLast: query.fn === 'last' },
+    );
+    return series.map((s) => {
+      const byBucket = partials.get(s.id) ?? new Map();
+      const points = [...byBucket.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([timestampUs, partial]) => ({ timestampUs, value: reduce(partial, query.fn), count: partial.n }));
+      return { series: s, points };
+    });
+  }
+}
+
+function measureCursor(cursor: string | undefined): MeasureCursor | undefined {
+  if (cursor === undefined) return undefined;
+  const key = decodeCursor(cursor) as { t?: unknown; s?: unknown } | undefined;
+  if (!key || !Number.isSafeInteger(key.t) || !Number.isSafeInteger(key.s)) {
+    throw new ValidationError('cursor is not one this API issued');
+  }
+  return { timestampUs: key.t as number, seriesId: key.s as number };
+}

@@ -1,0 +1,127 @@
+import { inject, injectable } from 'inversify';
+import type { RowDataPacket } from 'mysql2/promise';
+import { floorTo, HOUR_US, MINUTE_US, mergePartial, type BucketPartial } from '../domain/aggregate';
+import { planPieces, type Level, type Piece } from '../domain/aggregate-plan';
+import { TYPES } from '../identifiers';
+import type { Executor, MysqlDatabase } from './mysql-database';
+import type { AggregateReader, AggregateWindow } from './query-stores';
+
+/** Time ranges per statement: the range optimizer handles a few hundred ORed ranges well. */
+const RANGES_PER_STATEMENT = 200;
+
+interface LevelSource {
+  table: string;
+  column: string;
+  /** Granule width; 0 for raw rows. */
+  width: number;
+}
+
+const SOURCES: Record<Level, LevelSource> = {
+  hour: { table: 'rollup_hour', column: 'bucket_us', width: HOUR_US },
+  minute: { table: 'rollup_minute', column: 'bucket_us', width: MINUTE_US },
+  raw: { table: 'measures', column: 'ts_us', width: 0 },
+};
+
+/**
+ * The partial aggregates of one source, grouped by (series, step bucket). `k` is the bucket's index from
+ * `origin`, a multiple of the step at or before the window: every row is at or after it, so the integer
+ * division needs no care for negative numbers. The value at each bucket's latest timestamp is one primary
+ * key lookup per bucket, joined only when asked.
+ */
+function partialsSql(source: LevelSource, origin: number, stepUs: number, ranges: string, withLast: boolean): string {
+  const { table, column, width } = source;
+  const raw = width === 0;
+  const inner = `SELECT series_id, (${column} - ${origin}) DIV ${stepUs} AS k,
+      ${raw ? 'COUNT(*)' : 'SUM(n)'} AS n, ${raw ? 'SUM(value)' : 'SUM(total)'} AS total,
+      ${raw ? 'MIN(value)' : 'MIN(lo)'} AS lo, ${raw ? 'MAX(value)' : 'MAX(hi)'} AS hi,
+      ${raw ? 'MAX(ts_us)' : 'MAX(last_ts)'} AS last_ts
+    FROM ${table} WHERE series_id IN (?) AND (${ranges}) GROUP BY series_id, k`;
+  if (!withLast) return `SELECT series_id, k, n, total, lo, hi, last_ts, NULL AS last_value FROM (${inner}) a`;
+  const lastValue = raw ? 'l.value' : 'l.last_value';
+  const lastKey = raw ? 'a.last_ts' : `a.last_ts - MOD(a.last_ts - ${origin}, ${width})`;
+  return `SELECT a.series_id, a.k, a.n, a.total, a.lo, a.hi, a.last_ts, ${lastValue} AS last_value
+    FROM (${inner}) a JOIN ${table} l ON l.series_id = a.series_id AND l.${column} = ${lastKey}`;
+}
+
+function safe(value: number): number {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`expected a safe integer, got ${value}`);
+  return value;
+}
+
+/**
+ * MysqlAggregateReader answers downsampling queries from the cheapest exact source for each part of the
+ * window: hourly rollups for whole clean hours, minute rollups for whole clean minutes, raw rows for the
+ * rest (unaligned edges, minutes ingest marked that the rollup job has not recomputed yet, steps that are
+ * not whole minutes). See docs/adr/0002-rollups-for-aggregates.md.
+ */
+@injectable()
+export class MysqlAggregateReader implements AggregateReader {
+  constructor(@inject(TYPES.Database) private readonly db: MysqlDatabase) {}
+
+  async partials(seriesIds: readonly number[], window: AggregateWindow): Promise<Map<number, Map<number, BucketPartial>>> {
+    const result = new Map<number, Map<number, BucketPartial>>();
+    if (seriesIds.length === 0 || window.fromUs >= window.toUs) return result;
+    const fromUs = safe(window.fromUs);
+    const toUs = safe(window.toUs);
+    const stepUs = safe(window.stepUs);
+    const ids = seriesIds.map(safe);
+    const origin = floorTo(fromUs, stepUs);
+    const executor = this.db.executor();
+
+    const dirty = stepUs % MINUTE_US === 0 ? await this.dirtyMinutes(executor, ids, fromUs, toUs) : [];
+    const pieces = planPieces(fromUs, toUs, stepUs, dirty);
+    const byLevel = new Map<Level, Piece[]>();
+    for (const piece of pieces) byLevel.set(piece.level, [...(byLevel.get(piece.level) ?? []), piece]);
+
+    for (const [level, levelPieces] of byLevel) {
+      const source = SOURCES[level];
+      for (let start = 0; start < levelPieces.length; start += RANGES_PER_STATEMENT) {
+        const ranges = levelPieces
+          .slice(start, start + RANGES_PER_STATEMENT)
+          .map((p) => `(${source.column} >= ${p.fromUs} AND ${source.column} < ${p.toUs})`)
+          .join(' OR ');
+        const [rows] = await executor.query<RowDataPacket[]>(
+          { sql: partialsSql(source, origin, stepUs, ranges, window.withLast), rowsAsArray: true },
+          [ids],
+        );
+        for (const row of rows as unknown as unknown[][]) this.add(result, origin, stepUs, row);
+      }
+    }
+    return result;
+  }
+
+  /** Minutes of these series in the window that ingest marked and the rollup job has not recomputed yet. */
+  private async dirtyMinutes(executor: Executor, ids: number[], fromUs: number, toUs: number): Promise<number[]> {
+    const [rows] = await executor.query<RowDataPacket[]>(
+      {
+        sql: 'SELECT DISTINCT bucket_us FROM rollup_dirty WHERE series_id IN (?) AND bucket_us >= ? AND bucket_us < ? ORDER BY bucket_us',
+        rowsAsArray: true,
+      },
+      [ids, floorTo(fromUs, MINUTE_US), toUs],
+    );
+    return (rows as unknown as unknown[][]).map((row) => Number(row[0]));
+  }
+
+  private add(result: Map<number, Map<number, BucketPartial>>, origin: number, stepUs: number, row: unknown[]): void {
+    const [seriesId, k, n, total, lo, hi, lastTs, last] = row;
+    const partial: BucketPartial = {
+      // SUM over a BIGINT column comes back as a DECIMAL string.
+      n: Number(n),
+      sum: Number(total),
+      min: Number(lo),
+      max: Number(hi),
+      lastTs: Number(lastTs),
+      last: last === null ? Number.NaN : Number(last),
+    };
+    const id = Number(seriesId);
+    let buckets = result.get(id);
+    if (!buckets) {
+      buckets = new Map();
+      result.set(id, buckets);
+    }
+    const bucket = origin + Number(k) * stepUs;
+    const existing = buckets.get(bucket);
+    if (existing) mergePartial(existing, partial);
+    else buckets.set(bucket, partial);
+  }
+}
