@@ -57,7 +57,7 @@ export interface InsertStatement {
   params: number[];
 }
 
-const MAX_STATEMENT_ROWS = 4096;
+const MAX_STATEMENT_ROWS = 1024;
 const shapes = new Map<number, string>();
 
 /**
@@ -69,7 +69,7 @@ export function measureInsertStatements(values: readonly MeasureValues[]): Inser
   const statements: InsertStatement[] = [];
   for (let start = 0; start < values.length; start += MAX_STATEMENT_ROWS) {
     const count = Math.min(MAX_STATEMENT_ROWS, values.length - start);
-    const size = Math.min(MAX_STATEMENT_ROWS, 2 ** Math.ceil(Math.log2(count)));
+    const size = Math.min(MAX_STATEMENT_ROWS, 4 ** Math.ceil(Math.log(count) / Math.log(4)));
     const params = new Array<number>(size * 3);
     for (let i = 0; i < size; i++) {
       const [seriesId, ts, value] = values[start + Math.min(i, count - 1)];
