@@ -50,39 +50,3 @@ export function measureInsertSql(values: readonly MeasureValues[]): string {
   }
   return `INSERT IGNORE INTO measures (series_id, ts_us, value) VALUES ${parts.join(',')}`;
 }
-
-/** One INSERT of the binary protocol: a fixed shape (so the server prepares it once per size), numbers as params. */
-export interface InsertStatement {
-  sql: string;
-  params: number[];
-}
-
-const MAX_STATEMENT_ROWS = 1024;
-const shapes = new Map<number, string>();
-
-/**
- * The rows as prepared INSERTs: rows travel as 8-byte binary numbers the server does not have to parse,
- * and a statement is prepared once per connection and size. Sizes are powers of two (at most 13 shapes);
- * the last chunk is padded by repeating its last row, which IGNORE skips and affectedRows does not count.
- */
-export function measureInsertStatements(values: readonly MeasureValues[]): InsertStatement[] {
-  const statements: InsertStatement[] = [];
-  for (let start = 0; start < values.length; start += MAX_STATEMENT_ROWS) {
-    const count = Math.min(MAX_STATEMENT_ROWS, values.length - start);
-    const size = Math.min(MAX_STATEMENT_ROWS, 4 ** Math.ceil(Math.log(count) / Math.log(4)));
-    const params = new Array<number>(size * 3);
-    for (let i = 0; i < size; i++) {
-      const [seriesId, ts, value] = values[start + Math.min(i, count - 1)];
-      params[3 * i] = seriesId;
-      params[3 * i + 1] = ts;
-      params[3 * i + 2] = value;
-    }
-    let sql = shapes.get(size);
-    if (sql === undefined) {
-      sql = `INSERT IGNORE INTO measures (series_id, ts_us, value) VALUES ${new Array<string>(size).fill('(?,?,?)').join(',')}`;
-      shapes.set(size, sql);
-    }
-    statements.push({ sql, params });
-  }
-  return statements;
-}

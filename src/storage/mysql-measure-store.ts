@@ -1,12 +1,12 @@
 import { inject, injectable } from 'inversify';
-import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import type { MeasureQuery, Series, StoredMeasure, StoreResult } from '../domain/measure';
 import { TYPES } from '../identifiers';
 import type { Executor, MysqlDatabase } from './mysql-database';
 import { translatingErrors } from './mysql-errors';
 import { SeriesCache } from './series-cache';
-import { measureInsertStatements, seriesCacheKey, type InsertStatement, type MeasureValues } from './measure-insert';
+import { measureInsertSql, seriesCacheKey, type MeasureValues } from './measure-insert';
 import { markRollupsDirty } from './rollup-marks';
 import { seriesIdentity, type SeriesIdentity } from './series-key';
 import type { MeasureRow, MeasureStore, PreparedMeasures } from './stores';
@@ -74,17 +74,17 @@ interface MysqlPreparedMeasures extends PreparedMeasures {
   readonly ids: number[];
   readonly missing: Map<string, { series: PendingSeries; rows: number[] }>;
   values?: MeasureValues[];
-  statements?: InsertStatement[];
+  statements?: string[];
 }
 
 /**
  * The INSERTs of a batch, rows sorted by (series, time): one lock order for every batch, so two consumers
  * writing overlapping batches wait for each other instead of deadlocking.
  */
-function insertStatements(ids: readonly number[], rows: readonly MeasureRow[]): { values: MeasureValues[]; statements: InsertStatement[] } {
+function insertStatements(ids: readonly number[], rows: readonly MeasureRow[]): { values: MeasureValues[]; statements: string[] } {
   const values = rows.map((row, index): MeasureValues => [ids[index], row.timestampUs, row.value]);
   values.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  return { values, statements: measureInsertStatements(values) };
+  return { values, statements: chunks(values, MEASURE_CHUNK).map(measureInsertSql) };
 }
 
 /**
@@ -128,8 +128,8 @@ export class MysqlMeasureStore implements MeasureStore {
           ? { values: own.values, statements: own.statements }
           : insertStatements(await this.resolveMissing(executor, own), rows);
       let stored = 0;
-      for (const { sql, params } of statements) {
-        const [result] = await (executor as unknown as Pick<PoolConnection, 'execute'>).execute<ResultSetHeader>(sql, params);
+      for (const sql of statements) {
+        const [result] = await executor.query<ResultSetHeader>(sql);
         stored += result.affectedRows;
       }
       // In this transaction, so that a minute is marked exactly when its rows are committed (issue 3, query side).

@@ -169,7 +169,7 @@ describe('MysqlMeasureStore', () => {
     expect(result).toEqual({ stored: 12_001, duplicates: 0 });
     expect(await countMeasures(experiment)).toBe(12_001);
     const inserts = recorder.statements.filter((sql) => sql.includes('INTO measures'));
-    // Multi-row statements (prepared ones hold up to 4,096 rows, padded to a power of two): never one per measure.
+    // A few multi-row statements, never one per measure.
     expect(inserts.length).toBeLessThanOrEqual(Math.ceil(12_001 / 1_000));
     // + the lock, the series lookups and inserts, and the one statement marking the batch's rollup minutes.
     expect(recorder.statements.length).toBeLessThanOrEqual(inserts.length + 5);
