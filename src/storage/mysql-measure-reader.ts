@@ -4,6 +4,7 @@ import type { Series, StoredMeasure } from '../domain/measure';
 import { TYPES } from '../identifiers';
 import type { MysqlDatabase } from './mysql-database';
 import type { MeasureReader, MeasureWindow, SeriesFilter } from './query-stores';
+import { orNull } from './series-columns';
 
 /**
  * Up to this many series, a page is merged from one LIMITed range scan per series (UNION ALL): each scan
@@ -17,10 +18,6 @@ interface SeriesRow extends RowDataPacket {
   source: string;
   unit: string;
   tags: string;
-}
-
-function orNull(value: string): string | null {
-  return value === '' ? null : value;
 }
 
 function checkedInteger(name: string, value: number): number {

@@ -10,6 +10,7 @@ import { measureInsertSql, seriesCacheKey, type MeasureValues } from './measure-
 import { markRollupsDirty } from './rollup-marks';
 import { seriesIdentity, type SeriesIdentity } from './series-key';
 import type { MeasureRow, MeasureStore, PreparedMeasures } from './stores';
+import { orNull } from './series-columns';
 
 /** Rows per INSERT: ~70 bytes each, so a statement stays far below the default 16 MB max_allowed_packet. */
 const MEASURE_CHUNK = 5_000;
@@ -38,10 +39,6 @@ interface SeriesRow extends RowDataPacket {
   source: string;
   unit: string;
   tags: string;
-}
-
-function orNull(value: string): string | null {
-  return value === '' ? null : value;
 }
 
 function parseTags(json: string): Readonly<Record<string, string>> {
