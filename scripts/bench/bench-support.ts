@@ -139,3 +139,64 @@ export function formatRate(perSecond: number): string {
 export function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 }
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; 0 once it is gone. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return ticks / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** The pids whose command name is `name` (Linux /proc). */
+function pidsNamed(name: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === name) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/**
+ * Who used the two cores during a phase: CPU seconds of MariaDB/MySQL, RabbitMQ, this process and the
+ * phase's child, read from /proc at the start and the end. It shows which process bounds a phase.
+ */
+export class CpuAccount {
+  private readonly start: Map<string, number>;
+
+  constructor(private readonly childPid?: number) {
+    this.start = this.read();
+  }
+
+  private read(): Map<string, number> {
+    const sum = (pids: number[]) => pids.reduce((total, pid) => total + cpuSecondsOf(pid), 0);
+    const usage = new Map<string, number>([
+      ['mysql', sum([...pidsNamed('mariadbd'), ...pidsNamed('mysqld')])],
+      ['rabbitmq', sum(pidsNamed('beam.smp'))],
+      ['bench', cpuSecondsOf(process.pid)],
+    ]);
+    if (this.childPid !== undefined) usage.set('consumer', cpuSecondsOf(this.childPid));
+    return usage;
+  }
+
+  /** "mysql 2.1 s, rabbitmq 0.3 s, ..." over the phase, with each as a share of the phase's wall time. */
+  stop(wallSeconds: number): string {
+    const end = this.read();
+    return [...end]
+      .map(([name, seconds]) => {
+        const used = seconds - (this.start.get(name) ?? 0);
+        return `${name} ${used.toFixed(2)} s (${Math.round((100 * used) / wallSeconds)}%)`;
+      })
+      .join(', ');
+  }
+}

@@ -15,6 +15,7 @@ import {
   readyMessages,
   ROOT,
   RssSampler,
+  CpuAccount,
   startNode,
   stopChild,
   until,
@@ -74,6 +75,7 @@ interface Phase {
   measures: number;
   seconds: number;
   peakRss?: number;
+  cpu?: string;
 }
 
 class IngestBench {
@@ -198,10 +200,11 @@ class IngestBench {
       values.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
       statements.push(`INSERT INTO measures (series_id, ts_us, value) VALUES ${values.map((v) => `(${v.join(',')})`).join(',')}`);
     }
+    const cpu = new CpuAccount();
     const startedAt = performance.now();
     // Autocommit: each statement is its own transaction, as each MyMONIT batch is.
     for (const sql of statements) await this.db.query(sql);
-    this.record({ name: `raw multi-row INSERT (${chunk} rows per statement and transaction)`, measures: MEASURES, startedAt });
+    this.record({ name: `raw multi-row INSERT (${chunk} rows per statement and transaction)`, measures: MEASURES, startedAt, cpu });
     await this.check(MEASURES);
   }
 
@@ -212,10 +215,11 @@ class IngestBench {
     await this.consuming(consumer);
     const rss = new RssSampler(consumer.process.pid as number);
     const messages = MEASURES / PER_MESSAGE;
+    const cpu = new CpuAccount(consumer.process.pid);
     const startedAt = performance.now();
     await publishAll(this.publisher, this.config.rabbit, messages, batchBody, 200);
     await until('the last batch message', () => this.lastRowStored(MEASURES - 1), 600_000, 10, consumer);
-    this.record({ name: `MyMONIT, batched messages of ${PER_MESSAGE}, published until committed`, measures: MEASURES, startedAt, peakRss: rss.stop() });
+    this.record({ name: `MyMONIT, batched messages of ${PER_MESSAGE}, published until committed`, measures: MEASURES, startedAt, peakRss: rss.stop(), cpu });
     await this.settled(consumer, MEASURES);
   }
 
@@ -240,10 +244,11 @@ class IngestBench {
       String(this.config.rabbit.prefetch),
       String(MEASURES),
     ], {});
+    const cpu = new CpuAccount(child.process.pid);
     const startedAt = await this.drainStarted(MEASURES, child);
     const code = await child.exited;
     if (code !== 0) throw new Error(`the ack-only consumer failed:\n${child.output()}`);
-    this.record({ name: 'ack-only consumer, single-measure messages (no storage)', measures: MEASURES, startedAt });
+    this.record({ name: 'ack-only consumer, single-measure messages (no storage)', measures: MEASURES, startedAt, cpu });
     await until('an empty queue', async () => (await readyMessages(this.broker, this.config.rabbit.queue)).messages === 0, 10_000);
   }
 
@@ -253,9 +258,10 @@ class IngestBench {
     await this.prefill(messages, body);
     const consumer = this.startConsumer();
     const rss = new RssSampler(consumer.process.pid as number);
+    const cpu = new CpuAccount(consumer.process.pid);
     const startedAt = await this.drainStarted(messages, consumer);
     await until('the last message', () => this.lastRowStored(MEASURES - 1), 600_000, 10, consumer);
-    this.record({ name, measures: MEASURES, startedAt, peakRss: rss.stop() });
+    this.record({ name, measures: MEASURES, startedAt, peakRss: rss.stop(), cpu });
     await this.settled(consumer, MEASURES);
   }
 
@@ -293,11 +299,12 @@ class IngestBench {
     if (count !== expected) throw new Error(`expected ${expected} rows in measures, found ${count}`);
   }
 
-  private record(phase: Omit<Phase, 'seconds'> & { startedAt: number }): void {
+  private record(phase: Omit<Phase, 'seconds' | 'cpu'> & { startedAt: number; cpu: CpuAccount }): void {
     const seconds = (performance.now() - phase.startedAt) / 1000;
-    this.phases.push({ name: phase.name, measures: phase.measures, seconds, peakRss: phase.peakRss });
+    const cpu = phase.cpu.stop(seconds);
+    this.phases.push({ name: phase.name, measures: phase.measures, seconds, peakRss: phase.peakRss, cpu });
     const memory = phase.peakRss ? `, consumer peak RSS ${mib(phase.peakRss)}` : '';
-    console.log(`  ${phase.name}: ${formatRate(phase.measures / seconds)} (${seconds.toFixed(2)} s)${memory}`);
+    console.log(`  ${phase.name}: ${formatRate(phase.measures / seconds)} (${seconds.toFixed(2)} s)${memory}\n    CPU: ${cpu}`);
   }
 }
 

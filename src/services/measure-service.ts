@@ -15,6 +15,7 @@ import type {
   Transactor,
 } from '../storage/stores';
 import { AuditTrail } from './audit-trail';
+import { ExperimentIdCache } from './experiment-id-cache';
 import type {
   BatchOutcome,
   IngestItem,
@@ -42,6 +43,8 @@ const MAX_STORED_BODY_BYTES = 4 * 1024 * 1024;
  */
 @injectable()
 export class MeasureServiceImpl implements MeasureService {
+  private readonly experimentIds = new ExperimentIdCache();
+
   constructor(
     @inject(TYPES.MeasureStore) private readonly measures: MeasureStore,
     @inject(TYPES.ExperimentStore) private readonly experiments: ExperimentStore,
@@ -64,7 +67,18 @@ export class MeasureServiceImpl implements MeasureService {
   }
 
   async commitBatch(batch: PreparedBatch): Promise<BatchOutcome> {
-    const { decisions, rows, measures } = batch as ServicePreparedBatch;
+    try {
+      return await this.commitPrepared(batch as ServicePreparedBatch);
+    } catch (error) {
+      // An experiment of the batch was deleted after its id was cached: decide again from what MySQL says.
+      if (!(error instanceof NotFoundError)) throw error;
+      this.experimentIds.clear();
+      return this.commitPrepared((await this.prepareBatch(batch.items)) as ServicePreparedBatch);
+    }
+  }
+
+  private async commitPrepared(batch: ServicePreparedBatch): Promise<BatchOutcome> {
+    const { decisions, rows, measures } = batch;
     const { result, outcomes } = await this.tx.inTransaction(async () => {
       const result = await this.measures.storePrepared(measures);
       const outcomes: ItemOutcome[] = [];
@@ -73,7 +87,7 @@ export class MeasureServiceImpl implements MeasureService {
         else outcomes.push(await this.storeRejection(decision.message, decision.reason, decision.detail));
       }
       return { result, outcomes };
-    });
+    }, { bulkWrite: true });
     if (rows.length > 0) this.committed(rows);
     return { items: outcomes, ...result };
   }
@@ -95,7 +109,7 @@ export class MeasureServiceImpl implements MeasureService {
   private async decide(items: readonly IngestItem[]): Promise<Decision[]> {
     const codes = new Set<string>();
     for (const item of items) if ('measures' in item) for (const m of item.measures) codes.add(m.experiment);
-    const ids = codes.size > 0 ? await this.experiments.idsByCode([...codes]) : new Map<string, number>();
+    const ids = await this.experimentIds.idsOf(codes, (missing) => this.experiments.idsByCode(missing));
     return items.map((item): Decision => {
       if (!('measures' in item)) return { message: item.message, ...item.rejection };
       const unknown = new Set<string>();

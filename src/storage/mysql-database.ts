@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { inject, injectable, optional } from 'inversify';
-import mysql, { type Connection, type Pool, type PoolConnection } from 'mysql2/promise';
+import mysql, { type Connection, type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import type { Config } from '../config';
 import { TYPES } from '../identifiers';
 import type { Logger } from '../logging/logger';
-import type { Database, Transactor } from './stores';
+import type { Database, TransactionOptions, Transactor } from './stores';
 
 /** What stores run queries on: the pool, or the connection of the ambient transaction. */
 export type Executor = Pick<Connection, 'query'>;
@@ -16,7 +16,19 @@ interface TransactionScope {
   /** Set when a nested unit failed: its partial writes share the outer transaction, so committing would keep them. */
   rollbackOnly: boolean;
   afterCommit: Array<() => void>;
+  /**
+   * A bulk transaction (TransactionOptions.bulkWrite) runs on a multi-statement connection and sends its
+   * BEGIN with its first statements and its last statements with its COMMIT: a batch costs two round trips.
+   */
+  bulk: boolean;
+  /** False until START TRANSACTION was sent (bulk transactions defer it); true at once otherwise. */
+  begun: boolean;
+  /** Statements sent in the COMMIT's round trip, in order (bulk transactions only). */
+  atCommit: string[];
 }
+
+/** One statement's result in a multi-statement round trip: a header for writes, rows for reads. */
+export type StatementResult = ResultSetHeader | RowDataPacket[];
 
 /**
  * MysqlDatabase owns the one mysql2 connection pool of the process and the ambient transactions that
@@ -25,6 +37,8 @@ interface TransactionScope {
 @injectable()
 export class MysqlDatabase implements Database, Transactor {
   private pool?: Pool;
+  /** Multi-statement connections, for bulk transactions only: every other query runs on `pool`. */
+  private bulkPool?: Pool;
   private closing?: Promise<void>;
   private readonly scopes = new AsyncLocalStorage<TransactionScope>();
 
@@ -40,7 +54,43 @@ export class MysqlDatabase implements Database, Transactor {
     if (!scope.open) {
       throw new Error('a query was issued after its transaction had finished; await it inside inTransaction()');
     }
-    return scope.connection;
+    if (scope.begun) return scope.connection;
+    // A bulk transaction that has sent nothing yet: the first query of a store that knows nothing of bulk
+    // writes begins it first.
+    const { connection } = scope;
+    const query = (...args: unknown[]) =>
+      this.begin(scope).then(() => (connection.query as (...a: unknown[]) => Promise<unknown>)(...args));
+    return { query } as unknown as Executor;
+  }
+
+  /**
+   * Runs `statements` in order: in a bulk transaction as one round trip (with the deferred BEGIN when it is
+   * still due), else one by one on the executor. Resolves with each statement's result.
+   */
+  async statements(statements: readonly string[]): Promise<StatementResult[]> {
+    const scope = this.scopes.getStore();
+    if (!scope?.bulk) {
+      const results: StatementResult[] = [];
+      for (const sql of statements) results.push((await this.executor().query<ResultSetHeader>(sql))[0]);
+      return results;
+    }
+    this.executor();
+    const begin = scope.begun ? [] : ['START TRANSACTION'];
+    scope.begun = true;
+    const all = [...begin, ...statements];
+    const [results] = await scope.connection.query<ResultSetHeader[]>(all.join(';\n'));
+    const list = (all.length === 1 ? [results] : results) as StatementResult[];
+    return list.slice(begin.length);
+  }
+
+  /**
+   * Runs `sql` as part of the ambient transaction's COMMIT round trip in a bulk transaction (the statement
+   * fails the commit if it fails); at once otherwise.
+   */
+  async atCommit(sql: string): Promise<void> {
+    const scope = this.scopes.getStore();
+    if (scope?.bulk && scope.open) scope.atCommit.push(sql);
+    else await this.executor().query(sql);
   }
 
   /** True inside inTransaction(): stores use it to decide whether a locking read can hold its lock. */
@@ -63,18 +113,19 @@ export class MysqlDatabase implements Database, Transactor {
    * make ingest wait, and that must see rows committed after its first read. It applies to a new
    * transaction only; joining an outer one keeps the outer's isolation.
    */
-  async inTransaction<T>(work: () => Promise<T>, options: { readCommitted?: boolean } = {}): Promise<T> {
+  async inTransaction<T>(work: () => Promise<T>, options: TransactionOptions & { readCommitted?: boolean } = {}): Promise<T> {
     const outer = this.scopes.getStore();
     if (outer?.open) return this.joinTransaction(outer, work);
 
-    const connection = await this.connectionPool().getConnection();
-    const scope: TransactionScope = { connection, open: true, rollbackOnly: false, afterCommit: [] };
+    const bulk = options.bulkWrite === true && !options.readCommitted;
+    const connection = await (bulk ? this.bulkConnectionPool() : this.connectionPool()).getConnection();
+    const scope: TransactionScope = { connection, open: true, rollbackOnly: false, afterCommit: [], bulk, begun: !bulk, atCommit: [] };
     // Stays false when BEGIN, COMMIT or ROLLBACK failed: the session is then in an unknown state.
     let reusable = false;
     try {
       // Without SESSION, this sets the level of the next transaction only: the pooled session keeps its default.
       if (options.readCommitted) await connection.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
-      await connection.beginTransaction();
+      if (!bulk) await connection.beginTransaction();
       let result: T;
       try {
         result = await this.scopes.run(scope, work);
@@ -83,11 +134,11 @@ export class MysqlDatabase implements Database, Transactor {
         }
       } catch (error) {
         scope.open = false;
-        reusable = await this.rollback(connection);
+        reusable = scope.begun ? await this.rollback(connection) : true;
         throw error;
       }
       scope.open = false;
-      await connection.commit();
+      await this.commit(scope);
       reusable = true;
       this.runCallbacks(scope.afterCommit);
       return result;
@@ -103,8 +154,26 @@ export class MysqlDatabase implements Database, Transactor {
   }
 
   async close(): Promise<void> {
-    this.closing ??= this.pool ? this.pool.end() : Promise.resolve();
+    this.closing ??= Promise.all([this.pool?.end(), this.bulkPool?.end()]).then(() => undefined);
     await this.closing;
+  }
+
+  private async begin(scope: TransactionScope): Promise<void> {
+    if (scope.begun) return;
+    scope.begun = true;
+    await scope.connection.query('START TRANSACTION');
+  }
+
+  /** COMMIT, after the statements deferred to it, in one round trip; nothing at all when nothing was sent. */
+  private async commit(scope: TransactionScope): Promise<void> {
+    if (!scope.bulk) {
+      await scope.connection.commit();
+      return;
+    }
+    if (!scope.begun && scope.atCommit.length === 0) return;
+    const all = [...(scope.begun ? [] : ['START TRANSACTION']), ...scope.atCommit, 'COMMIT'];
+    scope.begun = true;
+    await scope.connection.query(all.join(';\n'));
   }
 
   private async joinTransaction<T>(scope: TransactionScope, work: () => Promise<T>): Promise<T> {
@@ -140,13 +209,29 @@ export class MysqlDatabase implements Database, Transactor {
   private connectionPool(): Pool {
     if (this.closing) throw new Error('the database has been closed');
     // Created on first use so that commands that never touch MySQL (token, help) open nothing.
-    this.pool ??= mysql.createPool({
+    this.pool ??= mysql.createPool(this.poolOptions(this.config.db.poolSize));
+    return this.pool;
+  }
+
+  /**
+   * A pool of its own, so that multi-statement connections serve only the bulk path, whose statements are
+   * built from numbers (and whose other queries use placeholders): every other query keeps one statement per
+   * round trip, which also limits what an injection could ever do.
+   */
+  private bulkConnectionPool(): Pool {
+    if (this.closing) throw new Error('the database has been closed');
+    this.bulkPool ??= mysql.createPool({ ...this.poolOptions(this.config.ingest.concurrency + 1), multipleStatements: true });
+    return this.bulkPool;
+  }
+
+  private poolOptions(connectionLimit: number): mysql.PoolOptions {
+    return {
       host: this.config.db.host,
       port: this.config.db.port,
       user: this.config.db.user,
       password: this.config.db.password,
       database: this.config.db.database,
-      connectionLimit: this.config.db.poolSize,
+      connectionLimit,
       waitForConnections: true,
       enableKeepAlive: true,
       timezone: 'Z',
@@ -154,7 +239,6 @@ export class MysqlDatabase implements Database, Transactor {
       supportBigNumbers: true,
       bigNumberStrings: false,
       charset: 'utf8mb4',
-    });
-    return this.pool;
+    };
   }
 }

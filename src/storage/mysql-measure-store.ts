@@ -3,11 +3,11 @@ import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import type { MeasureQuery, Series, StoredMeasure, StoreResult } from '../domain/measure';
 import { TYPES } from '../identifiers';
-import type { Executor, MysqlDatabase } from './mysql-database';
+import type { Executor, MysqlDatabase, StatementResult } from './mysql-database';
 import { translatingErrors } from './mysql-errors';
 import { SeriesCache } from './series-cache';
 import { measureInsertSql, seriesCacheKey, type MeasureValues } from './measure-insert';
-import { markRollupsDirty } from './rollup-marks';
+import { rollupDeltaSql, rollupMarksSql } from './rollup-marks';
 import { seriesIdentity, type SeriesIdentity } from './series-key';
 import type { MeasureRow, MeasureStore, PreparedMeasures } from './stores';
 import { orNull } from './series-columns';
@@ -84,6 +84,22 @@ function insertStatements(ids: readonly number[], rows: readonly MeasureRow[]): 
   return { values, statements: chunks(values, MEASURE_CHUNK).map(measureInsertSql) };
 }
 
+/** The shared lock on the batch's experiments (ids are checked safe integers, written as literals). */
+function lockSql(rows: readonly MeasureRow[]): { sql: string; ids: number[] } {
+  const ids = new Set<number>();
+  for (const row of rows) ids.add(row.experimentId);
+  const list = [...ids];
+  return { sql: `SELECT id FROM experiments WHERE id IN (${list.join(',')}) LOCK IN SHARE MODE`, ids: list };
+}
+
+/** Throws when an experiment of the batch was deleted meanwhile: its rows are rolled back with the transaction. */
+function checkLocked(found: readonly RowDataPacket[], ids: readonly number[]): void {
+  if (found.length === ids.length) return;
+  const present = new Set(found.map((row) => Number(row.id)));
+  const missing = ids.filter((id) => !present.has(id));
+  throw new NotFoundError('experiment no longer exists', { experimentIds: missing });
+}
+
 /**
  * MysqlMeasureStore writes measures in bulk against their series and reads them back in keyset pages.
  * A series is stored once; a measure is (series_id, ts_us, value), unique on (series_id, ts_us).
@@ -97,7 +113,8 @@ export class MysqlMeasureStore implements MeasureStore {
   /**
    * One transaction (or the caller's): a batch is stored whole or not at all, and the shared lock on its
    * experiments keeps a concurrent ExperimentStore.delete from leaving measures without a series.
-   * Round trips per batch, once its series are cached: the lock, then one INSERT per MEASURE_CHUNK rows.
+   * Round trips per batch, once its series are cached, in a bulk transaction: BEGIN, the lock and the
+   * INSERTs in one; the rollup writes and COMMIT in the other.
    */
   async store(rows: readonly MeasureRow[]): Promise<StoreResult> {
     return this.storePrepared(this.prepare(rows));
@@ -115,24 +132,32 @@ export class MysqlMeasureStore implements MeasureStore {
     const own = prepared as MysqlPreparedMeasures;
     const { rows } = own;
     if (rows.length === 0) return { stored: 0, duplicates: 0 };
-    return this.db.inTransaction(async () => {
-      const executor = this.db.executor();
-      await this.lockExperiments(executor, rows);
-      // New series are created inside this transaction; what it learns is kept apart from `prepared`, which a
-      // retry after a rollback reuses.
-      const { values, statements } =
-        own.statements && own.values
-          ? { values: own.values, statements: own.statements }
-          : insertStatements(await this.resolveMissing(executor, own), rows);
-      let stored = 0;
-      for (const sql of statements) {
-        const [result] = await executor.query<ResultSetHeader>(sql);
-        stored += result.affectedRows;
-      }
-      // In this transaction, so that a minute is marked exactly when its rows are committed (issue 3, query side).
-      await markRollupsDirty(executor, values);
-      return { stored, duplicates: rows.length - stored };
-    });
+    return this.db.inTransaction(
+      async () => {
+        const lock = lockSql(rows);
+        let inserts: { values: MeasureValues[]; statements: string[] };
+        let results: StatementResult[];
+        if (own.statements && own.values) {
+          inserts = { values: own.values, statements: own.statements };
+          results = await this.db.statements([lock.sql, ...inserts.statements]);
+        } else {
+          // New series are created inside this transaction; what it learns is kept apart from `prepared`,
+          // which a retry after a rollback reuses.
+          results = await this.db.statements([lock.sql]);
+          inserts = insertStatements(await this.resolveMissing(this.db.executor(), own), rows);
+          results.push(...(await this.db.statements(inserts.statements)));
+        }
+        checkLocked(results[0] as RowDataPacket[], lock.ids);
+        let stored = 0;
+        for (const result of results.slice(1)) stored += (result as ResultSetHeader).affectedRows;
+        // All new: the batch's partials are added to the rollups. Some were duplicates, and which is not
+        // known: their minutes are marked for the rollup job to recompute from the stored rows.
+        const rollups = stored === inserts.values.length ? rollupDeltaSql(inserts.values) : [rollupMarksSql(inserts.values)];
+        for (const sql of rollups) await this.db.atCommit(sql);
+        return { stored, duplicates: rows.length - stored };
+      },
+      { bulkWrite: true },
+    );
   }
 
   async query(experimentId: number, query: Omit<MeasureQuery, 'experiment'>): Promise<StoredMeasure[]> {
@@ -209,19 +234,6 @@ export class MysqlMeasureStore implements MeasureStore {
       unit: orNull(row.unit),
       tags: parseTags(row.tags),
     }));
-  }
-
-  private async lockExperiments(executor: Executor, rows: readonly MeasureRow[]): Promise<void> {
-    const ids = [...new Set(rows.map((row) => row.experimentId))];
-    const [found] = await executor.query<RowDataPacket[]>(
-      'SELECT id FROM experiments WHERE id IN (?) LOCK IN SHARE MODE',
-      [ids],
-    );
-    if (found.length !== ids.length) {
-      const present = new Set(found.map((row) => Number(row.id)));
-      const missing = ids.filter((id) => !present.has(id));
-      throw new NotFoundError('experiment no longer exists', { experimentIds: missing });
-    }
   }
 
   /** The series id of each row whose series is cached; the others grouped by series, each hashed once. */

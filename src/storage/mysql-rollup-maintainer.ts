@@ -85,6 +85,10 @@ export class MysqlRollupMaintainer implements RollupMaintainer {
   }
 
   private async recomputeMinutes(executor: Executor, minutes: readonly Key[]): Promise<void> {
+    // Locked before the raw rows are read: ingest adds its partials to these rows in its own transaction,
+    // so an ingest that commits first is in what this reads, and one that commits later adds to what this
+    // writes; never both, never neither.
+    await this.lockRows(executor, 'rollup_minute', minutes);
     const [rows] = await executor.query<RowDataPacket[]>({
       sql: `SELECT a.series_id, a.b, a.n, a.total, a.lo, a.hi, a.last_ts, m.value
         FROM (SELECT series_id, ${floorSql('ts_us', MINUTE_US)} AS b, COUNT(*) AS n, SUM(value) AS total,
@@ -98,11 +102,7 @@ export class MysqlRollupMaintainer implements RollupMaintainer {
   }
 
   private async recomputeHours(executor: Executor, hours: readonly Key[]): Promise<void> {
-    // The lock: an existing row is locked by the no-op update, a missing one by its (uncommitted) insert.
-    await executor.query(
-      `INSERT INTO rollup_hour ${COLUMNS} VALUES ${hours.map(([s, h]) => `(${s},${h},0,0,0,0,0,0)`).join(',')}
-       ON DUPLICATE KEY UPDATE n = n`,
-    );
+    await this.lockRows(executor, 'rollup_hour', hours);
     const [rows] = await executor.query<RowDataPacket[]>({
       sql: `SELECT a.series_id, a.b, a.n, a.total, a.lo, a.hi, a.last_ts, m.last_value
         FROM (SELECT series_id, ${floorSql('bucket_us', HOUR_US)} AS b, SUM(n) AS n, SUM(total) AS total,
@@ -113,6 +113,14 @@ export class MysqlRollupMaintainer implements RollupMaintainer {
     });
     await executor.query(`DELETE FROM rollup_hour WHERE ${keysSql(hours)}`);
     await this.insertRows(executor, 'rollup_hour', rows as unknown as unknown[][]);
+  }
+
+  /** The lock: an existing row is locked by the no-op update, a missing one by its (uncommitted) insert. */
+  private async lockRows(executor: Executor, table: string, keys: readonly Key[]): Promise<void> {
+    await executor.query(
+      `INSERT INTO ${table} ${COLUMNS} VALUES ${keys.map(([s, b]) => `(${s},${b},0,0,0,0,0,0)`).join(',')}
+       ON DUPLICATE KEY UPDATE n = n`,
+    );
   }
 
   /** Numbers only, from MySQL itself: String(number) is exact (the shortest text that reads back the same). */

@@ -1,14 +1,19 @@
-import { floorTo, MINUTE_US } from '../domain/aggregate';
+import { floorTo, HOUR_US, MINUTE_US } from '../domain/aggregate';
 import type { Executor } from './mysql-database';
 
 /** (seriesId, timestampUs, value), as the measure store writes them. */
 type Values = ReadonlyArray<readonly [number, number, number]>;
 
 /**
- * Marks the minutes these measures fall in as needing their rollups recomputed. The ingest path calls it
- * in the transaction that stores the measures, so a mark exists exactly when its rows are committed; the
- * rollup job (MysqlRollupMaintainer) recomputes each marked minute from the stored rows. One row per
- * (series, minute) however many measures, duplicates and redeliveries hit it.
+ * What ingest writes for the rollups, in the transaction that stores the measures (so that it commits
+ * exactly when its rows do). Two cases:
+ *
+ * - every row of the batch was new (the INSERT's affected rows equal its rows): the batch's own partial
+ *   aggregates are added to the minute and hour rollups (`rollupDeltaSql`). Exact, because each row is
+ *   counted once, and cheap: MySQL never reads the rows back.
+ * - some rows were duplicates (a redelivery, or a measure published twice): which ones is not known, so
+ *   the minutes they fall in are marked (`rollupMarksSql`) and the rollup job (MysqlRollupMaintainer)
+ *   recomputes them from the stored rows. Until then, readers take marked minutes from the raw rows.
  */
 export async function markRollupsDirty(executor: Executor, values: Values): Promise<void> {
   if (values.length > 0) await executor.query(rollupMarksSql(values));
@@ -31,4 +36,58 @@ export function rollupMarksSql(values: Values): string {
     lastMinute = minute;
   }
   return `INSERT IGNORE INTO rollup_dirty (series_id, bucket_us) VALUES ${marks.join(',')}`;
+}
+
+/** One bucket's partial aggregate: what a rollup row holds. */
+interface Partial {
+  series: number;
+  bucket: number;
+  n: number;
+  total: number;
+  lo: number;
+  hi: number;
+  lastTs: number;
+  lastValue: number;
+}
+
+/**
+ * Adds partials to a rollup table. Assignments run left to right and see the columns already updated, so
+ * last_value is decided before last_ts moves. VALUES() rather than MySQL 8's row alias: MariaDB has no alias.
+ */
+function upsertSql(table: string, partials: readonly Partial[]): string {
+  const rows = partials.map((p) => `(${p.series},${p.bucket},${p.n},${p.total},${p.lo},${p.hi},${p.lastTs},${p.lastValue})`);
+  return (
+    `INSERT INTO ${table} (series_id, bucket_us, n, total, lo, hi, last_ts, last_value) VALUES ${rows.join(',')} ` +
+    'ON DUPLICATE KEY UPDATE last_value = IF(VALUES(last_ts) > last_ts, VALUES(last_value), last_value), ' +
+    'last_ts = GREATEST(last_ts, VALUES(last_ts)), n = n + VALUES(n), total = total + VALUES(total), ' +
+    'lo = LEAST(lo, VALUES(lo)), hi = GREATEST(hi, VALUES(hi))'
+  );
+}
+
+/** Consecutive values of one series and bucket folded into one partial; `values` sorted by series, then time. */
+function fold(values: Values, width: number): Partial[] {
+  const partials: Partial[] = [];
+  let current: Partial | undefined;
+  for (const [series, ts, value] of values) {
+    const bucket = floorTo(ts, width);
+    if (current && current.series === series && current.bucket === bucket) {
+      current.n++;
+      current.total += value;
+      if (value < current.lo) current.lo = value;
+      if (value > current.hi) current.hi = value;
+      // Sorted by time within a series: the latest so far is this one.
+      current.lastTs = ts;
+      current.lastValue = value;
+      continue;
+    }
+    current = { series, bucket, n: 1, total: value, lo: value, hi: value, lastTs: ts, lastValue: value };
+    partials.push(current);
+  }
+  return partials;
+}
+
+/** The minute and hour rollup upserts for a batch whose rows were all new; `values` sorted by series, then time. */
+export function rollupDeltaSql(values: Values): string[] {
+  if (values.length === 0) return [];
+  return [upsertSql('rollup_minute', fold(values, MINUTE_US)), upsertSql('rollup_hour', fold(values, HOUR_US))];
 }

@@ -12,8 +12,16 @@ import type { NewUser, User, UserChanges } from '../domain/user';
  * same async context) runs on the transaction's connection, so services compose stores without passing
  * connections around. Outside one, each call takes a pooled connection of its own.
  */
+export interface TransactionOptions {
+  /**
+   * The transaction writes many rows in few statements (ingest): storage may defer its BEGIN to its first
+   * statements and send its last ones with the COMMIT, to save round trips. Ignored when joining an outer one.
+   */
+  bulkWrite?: boolean;
+}
+
 export interface Transactor {
-  inTransaction<T>(work: () => Promise<T>): Promise<T>;
+  inTransaction<T>(work: () => Promise<T>, options?: TransactionOptions): Promise<T>;
 }
 
 /** Database owns the connection pool: readiness, shutdown. */

@@ -124,7 +124,8 @@ describe('GET /experiments/{code}/measures and /measures/aggregate', () => {
 
   it('and after it, from rollups; a redelivered message and late data change nothing but what they add', async () => {
     const job = p.container.get(RollupJob);
-    expect(await job.catchUp()).toBeGreaterThan(0);
+    // Every batch so far was new: its partials are already in the rollups, nothing is left to recompute.
+    expect(await job.catchUp()).toBe(0);
     await expectAggregatesExact();
 
     // The same message again (as after a lost ack), and late measures for an hour already rolled up.
@@ -134,7 +135,8 @@ describe('GET /experiments/{code}/measures and /measures/aggregate', () => {
     await publish('temperature', 'a', late);
     await eventually(storedCount, (n) => n === total());
     await expectAggregatesExact();
-    await job.catchUp();
+    // The redelivery's minutes were marked (its rows were duplicates): the job recomputes them from raw rows.
+    expect(await job.catchUp()).toBeGreaterThan(0);
     await expectAggregatesExact();
   });
 

@@ -47,9 +47,24 @@ describe('MysqlMeasureStore', () => {
   }
 
   /** Records every statement the stores send, to check how many a batch costs. */
-  function recordStatements(): { statements: string[]; restore: () => void } {
+  /** Every statement sent, and the round trips of bulk transactions (one per `statements` call, plus the COMMIT's). */
+  function recordStatements(): { statements: string[]; roundTrips: string[][]; atCommit: string[]; restore: () => void } {
     const statements: string[] = [];
+    const roundTrips: string[][] = [];
+    const atCommit: string[] = [];
     const original = f.db.executor.bind(f.db);
+    const originalStatements = f.db.statements.bind(f.db);
+    const originalAtCommit = f.db.atCommit.bind(f.db);
+    const statementsSpy = jest.spyOn(f.db, 'statements').mockImplementation((list: readonly string[]) => {
+      statements.push(...list);
+      roundTrips.push([...list]);
+      return originalStatements(list);
+    });
+    const atCommitSpy = jest.spyOn(f.db, 'atCommit').mockImplementation((sql: string) => {
+      statements.push(sql);
+      atCommit.push(sql);
+      return originalAtCommit(sql);
+    });
     const spy = jest.spyOn(f.db, 'executor').mockImplementation((): Executor => {
       const target = original();
       const execute = (target as unknown as { execute(sql: string, values?: unknown[]): Promise<unknown> }).execute;
@@ -65,7 +80,16 @@ describe('MysqlMeasureStore', () => {
         },
       } as Executor;
     });
-    return { statements, restore: () => spy.mockRestore() };
+    return {
+      statements,
+      roundTrips,
+      atCommit,
+      restore: () => {
+        spy.mockRestore();
+        statementsSpy.mockRestore();
+        atCommitSpy.mockRestore();
+      },
+    };
   }
 
   it('stores measures and reads them back exactly: doubles, microseconds, tags, and null source/unit', async () => {
@@ -171,11 +195,11 @@ describe('MysqlMeasureStore', () => {
     const inserts = recorder.statements.filter((sql) => sql.includes('INTO measures'));
     // A few multi-row statements, never one per measure.
     expect(inserts.length).toBeLessThanOrEqual(Math.ceil(12_001 / 1_000));
-    // + the lock, the series lookups and inserts, and the one statement marking the batch's rollup minutes.
-    expect(recorder.statements.length).toBeLessThanOrEqual(inserts.length + 5);
+    // + the lock, the series lookups and inserts, and the two rollup upserts (minutes, hours).
+    expect(recorder.statements.length).toBeLessThanOrEqual(inserts.length + 6);
   });
 
-  it('known series cost no series lookup: the second batch only locks the experiment, inserts and marks its minutes', async () => {
+  it('known series cost no series lookup: the second batch is the lock and its INSERT in one round trip, the rollups with the COMMIT', async () => {
     const experiment = await newExperiment();
     await f.measures.store([row(experiment, { timestampUs: 1 }), row(experiment, { metric: 'rh', timestampUs: 1 })]);
     const recorder = recordStatements();
@@ -185,8 +209,29 @@ describe('MysqlMeasureStore', () => {
       recorder.restore();
     }
     expect(recorder.statements.some((sql) => /FROM series|INTO series/.test(sql))).toBe(false);
-    expect(recorder.statements).toHaveLength(3);
-    expect(recorder.statements[2]).toMatch(/^INSERT IGNORE INTO rollup_dirty/);
+    expect(recorder.roundTrips).toHaveLength(1);
+    expect(recorder.roundTrips[0]).toHaveLength(2);
+    expect(recorder.roundTrips[0][0]).toMatch(/^SELECT id FROM experiments WHERE id IN \(\d+\) LOCK IN SHARE MODE$/);
+    expect(recorder.roundTrips[0][1]).toMatch(/^INSERT IGNORE INTO measures/);
+    // Every row was new: its partials go straight into the rollups, nothing is marked for the rollup job.
+    expect(recorder.atCommit).toHaveLength(2);
+    expect(recorder.atCommit[0]).toMatch(/^INSERT INTO rollup_minute .* ON DUPLICATE KEY UPDATE/);
+    expect(recorder.atCommit[1]).toMatch(/^INSERT INTO rollup_hour .* ON DUPLICATE KEY UPDATE/);
+  });
+
+  it('a batch with a duplicate marks its minutes for the rollup job instead of adding to the rollups', async () => {
+    const experiment = await newExperiment();
+    await f.measures.store([row(experiment, { timestampUs: 5 })]);
+    const recorder = recordStatements();
+    let result;
+    try {
+      result = await f.measures.store([row(experiment, { timestampUs: 5 }), row(experiment, { timestampUs: 6 })]);
+    } finally {
+      recorder.restore();
+    }
+    expect(result).toEqual({ stored: 1, duplicates: 1 });
+    expect(recorder.atCommit).toHaveLength(1);
+    expect(recorder.atCommit[0]).toMatch(/^INSERT IGNORE INTO rollup_dirty/);
   });
 
   it('a series created in a rolled-back transaction is not remembered: later measures still land in a real series', async () => {

@@ -117,9 +117,13 @@ describe('retention', () => {
   });
 
   it('the rollup job drops marks older than the raw horizon instead of shrinking their rollups', async () => {
+    // Late data older than the raw retention: all new, so it is added to its rollups at once; then the same
+    // rows again (a redelivery): duplicates, so the minute is marked, to be expired by the next pass.
+    const late = rows('a', rawHorizon - 30 * MINUTE_US + 7, rawHorizon - 29 * MINUTE_US, 10 * 1_000_000);
+    await f.measures.store(late);
     const before = await f.rows('SELECT * FROM rollup_minute WHERE bucket_us < ? ORDER BY series_id, bucket_us', [rawHorizon]);
-    // Late data older than the raw retention: stored (and marked), to be expired by the next pass.
-    await f.measures.store(rows('a', rawHorizon - 30 * MINUTE_US + 7, rawHorizon - 29 * MINUTE_US, 10 * 1_000_000));
+    await f.measures.store(late);
+    expect(await count('SELECT COUNT(*) AS n FROM rollup_dirty')).toBeGreaterThan(0);
     const config = testConfig({ DB_DATABASE: f.config.db.database, RETENTION_DAYS: '3' });
     const maintainer = new MysqlRollupMaintainer(f.db);
     const refresh = jest.spyOn(maintainer, 'refresh');
