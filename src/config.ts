@@ -32,12 +32,13 @@ const schema = z.object({
   RABBIT_QUEUE_TYPE: z.enum(['quorum', 'classic']).default('quorum'),
   RABBIT_DEAD_LETTER_EXCHANGE: z.string().min(1).optional(),
   RABBIT_DEAD_LETTER_QUEUE: z.string().min(1).optional(),
-  RABBIT_PREFETCH: positiveInt.max(65535).default(1000),
+  RABBIT_PREFETCH: positiveInt.max(65535).default(20000),
   RABBIT_RECONNECT_MAX_MS: positiveInt.default(30000),
   MAX_MESSAGE_BYTES: positiveInt.default(1048576),
   INGEST_BATCH_SIZE: positiveInt.max(100000).default(5000),
   INGEST_LINGER_MS: z.coerce.number().int().min(0).max(60000).default(50),
   INGEST_CONCURRENCY: positiveInt.max(16).default(2),
+  INGEST_BUFFER_BYTES: z.coerce.number().int().min(0).max(1073741824).default(33554432),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 
   REST_HOST: z.string().min(1).default('0.0.0.0'),
@@ -106,6 +107,8 @@ export interface Config {
     lingerMs: number;
     /** Batches committing at once (each on its own connection); acks still go out in delivery order. */
     concurrency: number;
+    /** Bytes of unacked message bodies the consumer aims to hold: the prefetch follows the messages' size (0: fixed RABBIT_PREFETCH). */
+    bufferBytes: number;
   };
   rest: {
     host: string;
@@ -201,7 +204,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       reconnectMaxMs: env.RABBIT_RECONNECT_MAX_MS,
       maxMessageBytes: env.MAX_MESSAGE_BYTES,
     },
-    ingest: { batchSize: env.INGEST_BATCH_SIZE, lingerMs: env.INGEST_LINGER_MS, concurrency: env.INGEST_CONCURRENCY },
+    ingest: {
+      batchSize: env.INGEST_BATCH_SIZE,
+      lingerMs: env.INGEST_LINGER_MS,
+      concurrency: env.INGEST_CONCURRENCY,
+      bufferBytes: env.INGEST_BUFFER_BYTES,
+    },
     rest: {
       host: env.REST_HOST,
       port: env.REST_PORT,

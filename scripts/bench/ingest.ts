@@ -38,6 +38,9 @@ import {
  */
 const MEASURES = Number(process.env.BENCH_MEASURES ?? 1_000_000);
 const SEED_MESSAGES = Number(process.env.BENCH_SEED_MESSAGES ?? 20_000);
+const ALL_PHASES = ['raw', 'batched', 'ack-only', 'single', 'batched-drain', 'seed'];
+/** BENCH_PHASES: a comma-separated subset of ALL_PHASES, to look at one while tuning (no verdicts then). */
+const PHASES = new Set((process.env.BENCH_PHASES ?? ALL_PHASES.join(',')).split(',').map((p) => p.trim()));
 const SERIES = 100;
 const PER_MESSAGE = 100;
 const BASE_MS = Date.UTC(2026, 0, 1);
@@ -328,15 +331,16 @@ async function main(): Promise<void> {
     for (const line of await bench.machine()) console.log(line);
     console.log(`\n${MEASURES.toLocaleString('en-US')} measures per phase, ${SERIES} series; seed phase ${SEED_MESSAGES.toLocaleString('en-US')} messages\n`);
     await bench.warmUp();
-    await bench.raw();
-    await bench.batchedEndToEnd();
-    await bench.ackOnly();
-    await bench.drain(`MyMONIT, single-measure messages, ${QUEUED} queued`, MEASURES, singleBody);
-    await bench.drain(`MyMONIT, batched messages of ${PER_MESSAGE}, ${QUEUED} measures queued`, MEASURES / PER_MESSAGE, batchBody);
-    await bench.seed();
+    if (PHASES.has('raw')) await bench.raw();
+    if (PHASES.has('batched')) await bench.batchedEndToEnd();
+    if (PHASES.has('ack-only')) await bench.ackOnly();
+    if (PHASES.has('single')) await bench.drain(`MyMONIT, single-measure messages, ${QUEUED} queued`, MEASURES, singleBody);
+    if (PHASES.has('batched-drain')) await bench.drain(`MyMONIT, batched messages of ${PER_MESSAGE}, ${QUEUED} measures queued`, MEASURES / PER_MESSAGE, batchBody);
+    if (PHASES.has('seed')) await bench.seed();
   } finally {
     await bench.tearDown();
   }
+  if (PHASES.size < ALL_PHASES.length) return;
   const [raw, batched, ackOnly, single, batchedDrain, seed] = bench.phases;
   const peak = Math.max(single.peakRss ?? 0, batchedDrain.peakRss ?? 0, batched.peakRss ?? 0);
   const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');

@@ -46,6 +46,7 @@ interface Pending {
  */
 export class IngestPipeline {
   private pending: Pending[] = [];
+  private readonly limits: BatchLimits;
   /** pending[0 .. parsed) are parsed; they hold parsedMeasures measures. */
   private parsed = 0;
   private parsedMeasures = 0;
@@ -59,12 +60,19 @@ export class IngestPipeline {
     private readonly processor: Pick<MessageProcessor, 'prepare' | 'prepareBatch' | 'commitBatch' | 'countReceived'>,
     private readonly channel: SettleChannel,
     private readonly commits: CommitSlots,
-    private readonly limits: BatchLimits,
+    limits: BatchLimits,
     private readonly stop: AbortSignal,
     private readonly logger: Logger,
   ) {
+    this.limits = { ...limits };
     stop.addEventListener('abort', () => this.wakeUp(), { once: true });
     this.finished = this.run();
+  }
+
+  /** The consumer's prefetch changed (PrefetchSizer): batches now close at this many messages. */
+  setMessageLimit(messages: number): void {
+    this.limits.messages = Math.max(1, messages);
+    if (this.isFull()) this.wakeUp();
   }
 
   add(delivery: ConsumeMessage): void {

@@ -8,6 +8,7 @@ import type { HealthCheck } from '../services/contracts';
 import { backoffDelay, sleep } from './backoff';
 import { CommitSlots } from './commit-slots';
 import { IngestPipeline, type BatchLimits } from './ingest-pipeline';
+import { PrefetchSizer } from './prefetch-sizer';
 import type { MessageProcessor } from './message-processor';
 import { redactedUrl, type RabbitConnector, type RabbitSession } from './rabbit-connector';
 import { describeError } from './storage-failure';
@@ -22,6 +23,8 @@ interface Consumption {
   readonly stop: AbortController;
   readonly pipeline: IngestPipeline;
   consumerTag?: string;
+  /** A change of prefetch in progress (a new consumer replacing the current one); stop() waits for it. */
+  resizing?: Promise<void>;
 }
 
 type State = 'idle' | 'running' | 'stopping' | 'stopped';
@@ -41,6 +44,7 @@ export class RabbitListener {
   /** The pipelines not yet finished (the current one, and a lost one still committing its last batch). */
   private readonly pipelines = new Set<IngestPipeline>();
   private readonly limits: BatchLimits;
+  private readonly sizer: PrefetchSizer;
   /** The initial connect or the reconnect loop in progress; stop() waits for it. */
   private opening: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
@@ -56,11 +60,21 @@ export class RabbitListener {
   ) {
     this.logger = logger.child({ component: 'amqp-listener' });
     this.commits = new CommitSlots(config.ingest.concurrency);
+    const inFlight = config.ingest.concurrency + 2;
+    this.sizer = new PrefetchSizer(config.rabbit.prefetch, config.ingest.bufferBytes, inFlight);
     this.limits = {
       measures: config.ingest.batchSize,
-      messages: Math.max(1, Math.floor(config.rabbit.prefetch / (config.ingest.concurrency + 2))),
+      messages: this.messagesPerBatch(this.sizer.prefetch),
       lingerMs: config.ingest.lingerMs,
     };
+  }
+
+  /**
+   * A batch holds a share of the prefetch: the batches committing, the one prepared behind them and the one
+   * filling, so that the broker never waits for an ack to fill a batch.
+   */
+  private messagesPerBatch(prefetch: number): number {
+    return Math.max(1, Math.floor(prefetch / (this.config.ingest.concurrency + 2)));
   }
 
   /**
@@ -85,7 +99,7 @@ export class RabbitListener {
       this.logger.info('consuming', {
         queue: this.config.rabbit.queue,
         queueType: this.config.rabbit.queueType,
-        prefetch: this.config.rabbit.prefetch,
+        prefetch: this.sizer.prefetch,
         batch: this.limits,
       });
     }
@@ -132,6 +146,7 @@ export class RabbitListener {
     }
     const consumption = this.current;
     this.current = undefined;
+    await consumption?.resizing;
     if (consumption?.consumerTag) {
       await consumption.session.channel.cancel(consumption.consumerTag).catch((error: unknown) => {
         this.logger.warn('stop: could not cancel the consumer', { error: describeError(error) });
@@ -153,7 +168,8 @@ export class RabbitListener {
   private async open(): Promise<void> {
     const session = await this.connector.connect();
     const stop = new AbortController();
-    const pipeline = new IngestPipeline(this.processor, session.channel, this.commits, this.limits, stop.signal, this.logger);
+    const limits = { ...this.limits, messages: this.messagesPerBatch(this.sizer.prefetch) };
+    const pipeline = new IngestPipeline(this.processor, session.channel, this.commits, limits, stop.signal, this.logger);
     this.pipelines.add(pipeline);
     void pipeline.finished.then(() => this.pipelines.delete(pipeline));
     const consumption: Consumption = { session, stop, pipeline };
@@ -161,14 +177,10 @@ export class RabbitListener {
       const { channel } = session;
       await declareTopology(channel, this.config.rabbit);
       // Bounded: at most this many unacked messages are held, in the broker's accounting and in memory.
-      await channel.prefetch(this.config.rabbit.prefetch);
+      await channel.prefetch(this.sizer.prefetch);
+      this.metrics.prefetch.set(this.sizer.prefetch);
       this.current = consumption;
-      const { consumerTag } = await channel.consume(
-        this.config.rabbit.queue,
-        (delivery) => this.receive(consumption, delivery),
-        { noAck: false },
-      );
-      consumption.consumerTag = consumerTag;
+      consumption.consumerTag = await this.consume(consumption);
     } catch (error) {
       await this.abandon(consumption);
       throw error;
@@ -189,6 +201,15 @@ export class RabbitListener {
     await consumption.session.close();
   }
 
+  private async consume(consumption: Consumption): Promise<string> {
+    const { consumerTag } = await consumption.session.channel.consume(
+      this.config.rabbit.queue,
+      (delivery) => this.receive(consumption, delivery),
+      { noAck: false },
+    );
+    return consumerTag;
+  }
+
   private receive(consumption: Consumption, delivery: ConsumeMessage | null): void {
     if (delivery === null) {
       // The broker cancelled the consumer (the queue was deleted, or a quorum queue lost its leader).
@@ -198,6 +219,32 @@ export class RabbitListener {
     // Its channel is gone or closing: the broker redelivers the message, to this consumer or another.
     if (consumption.stop.signal.aborted) return;
     consumption.pipeline.add(delivery);
+    const prefetch = this.sizer.observe(delivery.content.length);
+    if (prefetch !== undefined && !consumption.resizing) {
+      consumption.resizing = this.resize(consumption, prefetch).finally(() => (consumption.resizing = undefined));
+    }
+  }
+
+  /**
+   * RabbitMQ applies a prefetch to the consumers started after it: a new consumer with the new prefetch
+   * replaces the current one on the same channel. The old one's unacked deliveries stay on the channel and
+   * are acked as usual (delivery tags are the channel's), and the pipeline takes both in arrival order.
+   */
+  private async resize(consumption: Consumption, prefetch: number): Promise<void> {
+    const { channel } = consumption.session;
+    try {
+      await channel.prefetch(prefetch);
+      if (consumption.stop.signal.aborted) return;
+      const replaced = consumption.consumerTag;
+      consumption.consumerTag = await this.consume(consumption);
+      consumption.pipeline.setMessageLimit(this.messagesPerBatch(prefetch));
+      this.metrics.prefetch.set(prefetch);
+      if (replaced) await channel.cancel(replaced);
+      this.logger.info('prefetch resized to the messages\' size', { prefetch, messagesPerBatch: this.messagesPerBatch(prefetch) });
+    } catch (error) {
+      // The channel is closing: the session's loss is handled by lost(); the next session starts afresh.
+      this.logger.warn('could not resize the prefetch', { prefetch, error: describeError(error) });
+    }
   }
 
   private lost(consumption: Consumption, cause: Error): void {

@@ -19,6 +19,7 @@ export class IngestMetrics {
   readonly batchMessages: Histogram;
   readonly commitSeconds: Histogram;
   readonly consumerConnected: Gauge;
+  readonly prefetch: Gauge;
 
   constructor(@inject(MetricsRegistry) metrics: MetricsRegistry) {
     const registers = [metrics.registry];
@@ -79,6 +80,11 @@ export class IngestMetrics {
       registers,
     });
     this.consumerConnected.set(0);
+    this.prefetch = new Gauge({
+      name: 'mymonit_ingest_prefetch',
+      help: 'Unacked messages the consumer asks the broker for, sized to the messages seen (INGEST_BUFFER_BYTES)',
+      registers,
+    });
   }
 
   rejected(reason: RejectionReason): void {
