@@ -38,7 +38,7 @@ const schema = z.object({
   INGEST_BATCH_SIZE: positiveInt.max(100000).default(5000),
   INGEST_LINGER_MS: z.coerce.number().int().min(0).max(60000).default(50),
   INGEST_CONCURRENCY: positiveInt.max(16).default(2),
-  INGEST_BUFFER_BYTES: z.coerce.number().int().min(0).max(1073741824).default(33554432),
+  INGEST_BUFFER_BYTES: z.coerce.number().int().min(0).max(1073741824).default(16777216),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 
   REST_HOST: z.string().min(1).default('0.0.0.0'),

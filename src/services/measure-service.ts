@@ -112,10 +112,10 @@ export class MeasureServiceImpl implements MeasureService {
     const ids = await this.experimentIds.idsOf(codes, (missing) => this.experiments.idsByCode(missing));
     return items.map((item): Decision => {
       if (!('measures' in item)) return { message: item.message, ...item.rejection };
-      const unknown = new Set<string>();
+      let unknown: Set<string> | undefined;
       const rows = item.measures.map((m): MeasureRow => {
         const experimentId = ids.get(m.experiment);
-        if (experimentId === undefined) unknown.add(m.experiment);
+        if (experimentId === undefined) (unknown ??= new Set<string>()).add(m.experiment);
         // Spelled out rather than spread: one object shape for every row, which keeps this loop fast.
         return {
           experiment: m.experiment,
@@ -128,7 +128,7 @@ export class MeasureServiceImpl implements MeasureService {
           value: m.value,
         };
       });
-      if (unknown.size === 0) return { message: item.message, rows };
+      if (unknown === undefined) return { message: item.message, rows };
       const detail = `unknown experiment: ${[...unknown].slice(0, 5).join(', ')}`;
       return { message: item.message, reason: 'unknown-experiment', detail };
     });

@@ -28,7 +28,7 @@ export function seriesCacheKey(row: MeasureRow): string {
 }
 
 /** Without allocating, unlike Object.keys: most measures have no tags. */
-function hasTags(tags: Readonly<Record<string, string>>): boolean {
+export function hasTags(tags: Readonly<Record<string, string>>): boolean {
   for (const name in tags) if (Object.hasOwn(tags, name)) return true;
   return false;
 }

@@ -220,7 +220,13 @@ export class MysqlDatabase implements Database, Transactor {
    */
   private bulkConnectionPool(): Pool {
     if (this.closing) throw new Error('the database has been closed');
-    this.bulkPool ??= mysql.createPool({ ...this.poolOptions(this.config.ingest.concurrency + 1), multipleStatements: true });
+    this.bulkPool ??= mysql.createPool({
+      ...this.poolOptions(this.config.ingest.concurrency + 1),
+      multipleStatements: true,
+      // mysql2 scans every statement for placeholders even without values: 150 KB per bulk INSERT.
+      queryFormat: (sql: string, values?: unknown) =>
+        values === undefined || (Array.isArray(values) && values.length === 0) ? sql : mysql.format(sql, values as Parameters<typeof mysql.format>[1], false, 'Z'),
+    });
     return this.bulkPool;
   }
 

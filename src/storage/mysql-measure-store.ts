@@ -6,7 +6,7 @@ import { TYPES } from '../identifiers';
 import type { Executor, MysqlDatabase, StatementResult } from './mysql-database';
 import { translatingErrors } from './mysql-errors';
 import { SeriesCache } from './series-cache';
-import { measureInsertSql, seriesCacheKey, type MeasureValues } from './measure-insert';
+import { hasTags, measureInsertSql, seriesCacheKey, type MeasureValues } from './measure-insert';
 import { rollupDeltaSql, rollupMarksSql } from './rollup-marks';
 import { seriesIdentity, type SeriesIdentity } from './series-key';
 import type { MeasureRow, MeasureStore, PreparedMeasures } from './stores';
@@ -79,9 +79,39 @@ interface MysqlPreparedMeasures extends PreparedMeasures {
  * writing overlapping batches wait for each other instead of deadlocking.
  */
 function insertStatements(ids: readonly number[], rows: readonly MeasureRow[]): { values: MeasureValues[]; statements: string[] } {
-  const values = rows.map((row, index): MeasureValues => [ids[index], row.timestampUs, row.value]);
-  values.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const values = sortedValues(ids, rows);
   return { values, statements: chunks(values, MEASURE_CHUNK).map(measureInsertSql) };
+}
+
+/**
+ * The rows as (series, time, value), sorted by series then time, stable. Measures mostly arrive in time
+ * order within each series, interleaved across series: grouping by series keeps that order, and only a
+ * series whose times go back is sorted.
+ */
+function sortedValues(ids: readonly number[], rows: readonly MeasureRow[]): MeasureValues[] {
+  const bySeries = new Map<number, MeasureValues[]>();
+  for (let index = 0; index < rows.length; index++) {
+    const id = ids[index];
+    let list = bySeries.get(id);
+    if (list === undefined) {
+      list = [];
+      bySeries.set(id, list);
+    }
+    list.push([id, rows[index].timestampUs, rows[index].value]);
+  }
+  const values = new Array<MeasureValues>(rows.length);
+  let next = 0;
+  for (const id of [...bySeries.keys()].sort((a, b) => a - b)) {
+    const list = bySeries.get(id) as MeasureValues[];
+    if (!ascending(list)) list.sort((a, b) => a[1] - b[1]);
+    for (const value of list) values[next++] = value;
+  }
+  return values;
+}
+
+function ascending(list: readonly MeasureValues[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i][1] < list[i - 1][1]) return false;
+  return true;
 }
 
 /** The shared lock on the batch's experiments (ids are checked safe integers, written as literals). */
@@ -241,7 +271,15 @@ export class MysqlMeasureStore implements MeasureStore {
     const ids = new Array<number>(rows.length);
     const missing = new Map<string, { series: PendingSeries; rows: number[] }>();
     for (let index = 0; index < rows.length; index++) {
-      const cacheKey = seriesCacheKey(rows[index]);
+      const row = rows[index];
+      if (!hasTags(row.tags)) {
+        const id = this.cache.getUntagged(row.experimentId, row.metric, row.source ?? '', row.unit ?? '');
+        if (id !== undefined) {
+          ids[index] = id;
+          continue;
+        }
+      }
+      const cacheKey = seriesCacheKey(row);
       const cached = this.cache.get(cacheKey);
       if (cached !== undefined) {
         ids[index] = cached;
@@ -277,7 +315,13 @@ export class MysqlMeasureStore implements MeasureStore {
       for (const index of indexes) ids[index] = id;
     }
     // Only after commit: a rolled-back series must not be remembered.
-    this.db.afterCommit(() => learned.forEach((id, key) => this.cache.set(key, id)));
+    this.db.afterCommit(() => {
+      for (const [key, { series }] of prepared.missing) {
+        const id = learned.get(key) as number;
+        this.cache.set(key, id);
+        if (series.tags === '{}') this.cache.setUntagged(series.experimentId, series.metric, series.source, series.unit, id);
+      }
+    });
     return ids;
   }
 

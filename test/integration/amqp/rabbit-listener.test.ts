@@ -299,6 +299,53 @@ describe('RabbitListener', () => {
     expect(h.service.batches.map((b) => b.length)).toEqual([1, 5, 5, 2]);
   });
 
+  it('raises its prefetch for small messages by replacing its consumer: every message stored once, all acked', async () => {
+    const h = harness('quorum', { RABBIT_PREFETCH: '5000', INGEST_BUFFER_BYTES: '1048576', INGEST_BATCH_SIZE: '1000' });
+    await h.listener.start();
+    const count = 3000;
+    for (let i = 0; i < count; i++) {
+      publisher.publish(h.config.rabbit.exchange, h.config.rabbit.routingKey, Buffer.from(JSON.stringify(measure({ value: i }))), {
+        persistent: true,
+        messageId: randomUUID(),
+      });
+    }
+    await publisher.waitForConfirms();
+    await waitFor(`${count} measures`, () => h.service.measures.length >= count, 30_000);
+    // ~100-byte messages: 1 MiB holds ~10,000 of them, RABBIT_PREFETCH caps it at 5,000.
+    const resized = h.logger.entries.filter((e) => e.message.startsWith('prefetch resized'));
+    expect(resized.map((e) => e.meta.prefetch)).toEqual([5000]);
+    expect(resized[0].meta.messagesPerBatch).toBe(1250);
+    const values = h.service.measures.map((m) => m.value);
+    expect(values).toHaveLength(count);
+    expect(new Set(values).size).toBe(count);
+    await waitFor('every ack', async () => (await inspect(h.config.rabbit.queue)).messageCount === 0);
+    // The replaced consumer was cancelled: one consumer only.
+    expect((await inspect(h.config.rabbit.queue)).consumerCount).toBe(1);
+    await h.listener.stop();
+    expect(await inspect(h.config.rabbit.queue)).toMatchObject({ messageCount: 0, consumerCount: 0 });
+  });
+
+  it('lowers its prefetch for big messages, so that about INGEST_BUFFER_BYTES of bodies are held', async () => {
+    const h = harness('quorum', { RABBIT_PREFETCH: '1000', INGEST_BUFFER_BYTES: '200000' });
+    await h.listener.start();
+    const count = 1200;
+    const body = (i: number) => Buffer.from(JSON.stringify(Array.from({ length: 20 }, (_, j) => measure({ value: i * 20 + j }))));
+    // The sizer decides on the first 1,000 deliveries (one prefetch's worth): their average size.
+    let firstBytes = 0;
+    for (let i = 0; i < 1000; i++) firstBytes += body(i).length;
+    const size = firstBytes / 1000;
+    for (let i = 0; i < count; i++) {
+      publisher.publish(h.config.rabbit.exchange, h.config.rabbit.routingKey, body(i), { persistent: true, messageId: randomUUID() });
+    }
+    await publisher.waitForConfirms();
+    await waitFor(`${count * 20} measures`, () => h.service.measures.length >= count * 20, 30_000);
+    const resized = h.logger.entries.filter((e) => e.message.startsWith('prefetch resized'));
+    expect(resized.map((e) => e.meta.prefetch)).toEqual([Math.floor(200000 / size)]);
+    expect(new Set(h.service.measures.map((m) => m.value)).size).toBe(count * 20);
+    await h.listener.stop();
+    expect(await inspect(h.config.rabbit.queue)).toMatchObject({ messageCount: 0, consumerCount: 0 });
+  });
+
   it('reconnects when the broker closes the channel', async () => {
     const h = harness('quorum');
     await h.listener.start();
