@@ -101,7 +101,9 @@ export class IngestPipeline {
           this.settle(batch, dispositions);
         });
         inFlight.push(settled);
-        // The commits are with MySQL now: parse what comes next meanwhile.
+        // The commits are with MySQL now: parse what comes next meanwhile, after the replies that arrived
+        // while this batch was prepared (a commit waiting for its next round trip keeps MySQL idle).
+        await new Promise<void>((resolve) => setImmediate(resolve));
         this.parseAhead();
         if (inFlight.length > this.commits.size) await inFlight.shift();
       }

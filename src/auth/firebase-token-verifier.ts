@@ -1,5 +1,4 @@
-import { getApps, initializeApp } from 'firebase-admin/app';
-import { getAuth, type Auth } from 'firebase-admin/auth';
+import type { Auth } from 'firebase-admin/auth';
 import { inject, injectable } from 'inversify';
 import { ConfigError, type Config } from '../config';
 import { UnauthenticatedError } from '../domain/errors';
@@ -29,6 +28,12 @@ export class FirebaseTokenVerifier implements TokenVerifier {
     // live side by side: firebase-admin caches the emulator address in the app's Auth on first use. No
     // credential is passed: firebase-admin then uses application default credentials (it reads
     // GOOGLE_APPLICATION_CREDENTIALS itself), and verifying ID tokens needs none, only Google's public keys.
+    // Loaded here rather than imported: firebase-admin costs ~20 MB of memory in every process otherwise,
+    // and only AUTH_MODE=firebase in a process that serves REST needs it (a consumer never does).
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { getApps, initializeApp } = require('firebase-admin/app') as typeof import('firebase-admin/app');
+    const { getAuth } = require('firebase-admin/auth') as typeof import('firebase-admin/auth');
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const name = emulatorHost ? `mymonit-auth:${projectId}:emulator:${emulatorHost}` : `mymonit-auth:${projectId}`;
     const app = getApps().find((candidate) => candidate.name === name) ?? initializeApp({ projectId }, name);
     this.auth = getAuth(app);
