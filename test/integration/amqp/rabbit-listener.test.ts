@@ -312,7 +312,9 @@ describe('RabbitListener', () => {
     await publisher.waitForConfirms();
     await waitFor(`${count} measures`, () => h.service.measures.length >= count, 30_000);
     // ~100-byte messages: 1 MiB holds ~10,000 of them, RABBIT_PREFETCH caps it at 5,000.
-    const resized = h.logger.entries.filter((e) => e.message.startsWith('prefetch resized'));
+    const resizes = () => h.logger.entries.filter((e) => e.message.startsWith('prefetch resized'));
+    await waitFor('the new consumer', () => resizes().length > 0);
+    const resized = resizes();
     expect(resized.map((e) => e.meta.prefetch)).toEqual([5000]);
     expect(resized[0].meta.messagesPerBatch).toBe(1250);
     const values = h.service.measures.map((m) => m.value);
@@ -339,7 +341,9 @@ describe('RabbitListener', () => {
     }
     await publisher.waitForConfirms();
     await waitFor(`${count * 20} measures`, () => h.service.measures.length >= count * 20, 30_000);
-    const resized = h.logger.entries.filter((e) => e.message.startsWith('prefetch resized'));
+    const resizes = () => h.logger.entries.filter((e) => e.message.startsWith('prefetch resized'));
+    await waitFor('the new consumer', () => resizes().length > 0);
+    const resized = resizes();
     expect(resized.map((e) => e.meta.prefetch)).toEqual([Math.floor(200000 / size)]);
     expect(new Set(h.service.measures.map((m) => m.value)).size).toBe(count * 20);
     await h.listener.stop();
