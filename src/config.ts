@@ -32,7 +32,7 @@ const schema = z.object({
   RABBIT_QUEUE_TYPE: z.enum(['quorum', 'classic']).default('quorum'),
   RABBIT_DEAD_LETTER_EXCHANGE: z.string().min(1).optional(),
   RABBIT_DEAD_LETTER_QUEUE: z.string().min(1).optional(),
-  RABBIT_PREFETCH: positiveInt.max(65535).default(20000),
+  RABBIT_PREFETCH: positiveInt.max(65535).default(10000),
   RABBIT_RECONNECT_MAX_MS: positiveInt.default(30000),
   MAX_MESSAGE_BYTES: positiveInt.default(1048576),
   INGEST_BATCH_SIZE: positiveInt.max(100000).default(5000),

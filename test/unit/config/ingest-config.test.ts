@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../../../src/config';
 describe('ingest configuration', () => {
   it('bounds the prefetch and batches by default', () => {
     const config = loadConfig({});
-    expect(config.rabbit.prefetch).toBe(20000);
+    expect(config.rabbit.prefetch).toBe(10000);
     expect(config.ingest).toEqual({ batchSize: 5000, lingerMs: 50, concurrency: 2, bufferBytes: 16 * 1024 * 1024 });
   });
 
