@@ -7,8 +7,8 @@ import { describeError } from './storage-failure';
 
 /** What the pipeline needs of its channel: amqplib's ack and nack. */
 export interface SettleChannel {
-  ack(message: ConsumeMessage, allUpTo?: boolean): void;
-  nack(message: ConsumeMessage, allUpTo?: boolean, requeue?: boolean): void;
+  ack(message: Pick<ConsumeMessage, 'fields'>, allUpTo?: boolean): void;
+  nack(message: Pick<ConsumeMessage, 'fields'>, allUpTo?: boolean, requeue?: boolean): void;
 }
 
 export interface BatchLimits {
@@ -24,7 +24,13 @@ export interface BatchLimits {
 }
 
 interface Pending {
-  delivery: ConsumeMessage;
+  /**
+   * What settling needs of the delivery (amqplib acks by fields.deliveryTag): the rest of amqplib's message
+   * (its properties and headers objects) is let go on arrival, so that a prefetch's worth of waiting
+   * deliveries costs the garbage collector fewer surviving objects.
+   */
+  delivery: Pick<ConsumeMessage, 'fields'>;
+  message: ReceivedMessage;
   /** performance.now() at arrival: the linger deadline of a batch counts from its oldest delivery. */
   at: number;
   /** Set once parsed; until then only the raw body is held. */
@@ -76,7 +82,7 @@ export class IngestPipeline {
   }
 
   add(delivery: ConsumeMessage): void {
-    this.pending.push({ delivery, at: performance.now(), measures: 0 });
+    this.pending.push({ delivery: { fields: delivery.fields }, message: received(delivery), at: performance.now(), measures: 0 });
     this.uncounted++;
     this.parseAhead();
     // The first delivery starts the linger clock; a full batch goes at once.
@@ -126,7 +132,7 @@ export class IngestPipeline {
       this.parsed < this.limits.messages
     ) {
       const pending = this.pending[this.parsed];
-      pending.item = this.processor.prepare(received(pending.delivery));
+      pending.item = this.processor.prepare(pending.message);
       pending.measures = 'measures' in pending.item ? pending.item.measures.length : 1;
       this.parsedMeasures += pending.measures;
       this.parsed++;
@@ -178,7 +184,7 @@ export class IngestPipeline {
    * deliveries of the channel, so "all up to" covers exactly its acked messages.
    */
   private settle(batch: readonly Pending[], dispositions: readonly Disposition[]): void {
-    let lastAck: ConsumeMessage | undefined;
+    let lastAck: Pick<ConsumeMessage, 'fields'> | undefined;
     try {
       batch.forEach((pending, index) => {
         const disposition = dispositions[index];

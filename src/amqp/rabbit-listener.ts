@@ -7,7 +7,7 @@ import { IngestMetrics } from '../metrics/ingest-metrics';
 import type { HealthCheck } from '../services/contracts';
 import { backoffDelay, sleep } from './backoff';
 import { CommitSlots } from './commit-slots';
-import { IngestPipeline, type BatchLimits } from './ingest-pipeline';
+import { IngestPipeline, type BatchLimits, type SettleChannel } from './ingest-pipeline';
 import { PrefetchSizer } from './prefetch-sizer';
 import type { MessageProcessor } from './message-processor';
 import { redactedUrl, type RabbitConnector, type RabbitSession } from './rabbit-connector';
@@ -169,7 +169,7 @@ export class RabbitListener {
     const session = await this.connector.connect();
     const stop = new AbortController();
     const limits = { ...this.limits, messages: this.messagesPerBatch(this.sizer.prefetch) };
-    const pipeline = new IngestPipeline(this.processor, session.channel, this.commits, limits, stop.signal, this.logger);
+    const pipeline = new IngestPipeline(this.processor, settling(session.channel), this.commits, limits, stop.signal, this.logger);
     this.pipelines.add(pipeline);
     void pipeline.finished.then(() => this.pipelines.delete(pipeline));
     const consumption: Consumption = { session, stop, pipeline };
@@ -271,6 +271,14 @@ export class RabbitListener {
       }
     }
   }
+}
+
+/** The channel's ack and nack for deliveries the pipeline keeps only the fields of: amqplib reads fields.deliveryTag alone. */
+function settling(channel: RabbitSession['channel']): SettleChannel {
+  return {
+    ack: (message, allUpTo) => channel.ack(message as ConsumeMessage, allUpTo),
+    nack: (message, allUpTo, requeue) => channel.nack(message as ConsumeMessage, allUpTo, requeue),
+  };
 }
 
 /** True when the promise settles within ms; never rejects. */
