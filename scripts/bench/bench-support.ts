@@ -113,6 +113,10 @@ export async function readyMessages(connection: amqp.ChannelModel, queue: string
  * Publishes bodies to the exchange with publisher confirms, keeping at most `window` unconfirmed: as fast as
  * the broker takes them, and nothing is counted as published that the broker did not confirm.
  */
+/**
+ * Publishes `count` persistent messages with publisher confirms, at most `window` unconfirmed at a time (a
+ * sliding window: each confirm lets the next message go), and resolves once all are confirmed.
+ */
 export async function publishAll(
   channel: amqp.ConfirmChannel,
   rabbit: Config['rabbit'],
@@ -120,16 +124,31 @@ export async function publishAll(
   body: (index: number) => Buffer,
   window = 2_000,
 ): Promise<void> {
+  let unconfirmed = 0;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const confirmed = (error: unknown) => {
+    unconfirmed--;
+    if (error) failure ??= error instanceof Error ? error : new Error(String(error));
+    wake?.();
+  };
+  const below = async (limit: number) => {
+    while (unconfirmed > limit && !failure) await new Promise<void>((resolve) => (wake = resolve));
+    if (failure) throw failure;
+  };
   for (let index = 0; index < count; index++) {
-    const accepted = channel.publish(rabbit.exchange, rabbit.routingKey, body(index), {
-      persistent: true,
-      contentType: 'application/json',
-      messageId: `bench-${index}`,
-    });
+    unconfirmed++;
+    const accepted = channel.publish(
+      rabbit.exchange,
+      rabbit.routingKey,
+      body(index),
+      { persistent: true, contentType: 'application/json', messageId: `bench-${index}` },
+      confirmed,
+    );
     if (!accepted) await new Promise((resolve) => channel.once('drain', resolve));
-    if (index % window === window - 1) await channel.waitForConfirms();
+    await below(window - 1);
   }
-  await channel.waitForConfirms();
+  await below(0);
 }
 
 export function formatRate(perSecond: number): string {
