@@ -148,7 +148,7 @@ class IngestBench {
       `node ${process.version}, MariaDB/MySQL ${String(version.v)}, RabbitMQ ${String(props.version ?? '?')}`,
       `queue type ${this.config.rabbit.queueType}; MyMONIT defaults: RABBIT_PREFETCH ${this.config.rabbit.prefetch}, ` +
         `INGEST_BATCH_SIZE ${this.config.ingest.batchSize}, INGEST_LINGER_MS ${this.config.ingest.lingerMs}, ` +
-        `INGEST_CONCURRENCY ${this.config.ingest.concurrency}`,
+        `INGEST_CONCURRENCY ${this.config.ingest.concurrency}, INGEST_BUFFER_BYTES ${this.config.ingest.bufferBytes}`,
     ];
   }
 
