@@ -43,7 +43,6 @@ export class RabbitListener {
   private readonly commits: CommitSlots;
   /** The pipelines not yet finished (the current one, and a lost one still committing its last batch). */
   private readonly pipelines = new Set<IngestPipeline>();
-  private readonly limits: BatchLimits;
   private readonly sizer: PrefetchSizer;
   /** The initial connect or the reconnect loop in progress; stop() waits for it. */
   private opening: Promise<void> | undefined;
@@ -60,12 +59,14 @@ export class RabbitListener {
   ) {
     this.logger = logger.child({ component: 'amqp-listener' });
     this.commits = new CommitSlots(config.ingest.concurrency);
-    const inFlight = config.ingest.concurrency + 2;
-    this.sizer = new PrefetchSizer(config.rabbit.prefetch, config.ingest.bufferBytes, inFlight);
-    this.limits = {
-      measures: config.ingest.batchSize,
-      messages: this.messagesPerBatch(this.sizer.prefetch),
-      lingerMs: config.ingest.lingerMs,
+    this.sizer = new PrefetchSizer(config.rabbit.prefetch, config.ingest.bufferBytes, config.ingest.concurrency + 2);
+  }
+
+  private batchLimits(prefetch: number): BatchLimits {
+    return {
+      measures: this.config.ingest.batchSize,
+      messages: this.messagesPerBatch(prefetch),
+      lingerMs: this.config.ingest.lingerMs,
     };
   }
 
@@ -100,7 +101,7 @@ export class RabbitListener {
         queue: this.config.rabbit.queue,
         queueType: this.config.rabbit.queueType,
         prefetch: this.sizer.prefetch,
-        batch: this.limits,
+        batch: this.batchLimits(this.sizer.prefetch),
       });
     }
   }
@@ -168,7 +169,7 @@ export class RabbitListener {
   private async open(): Promise<void> {
     const session = await this.connector.connect();
     const stop = new AbortController();
-    const limits = { ...this.limits, messages: this.messagesPerBatch(this.sizer.prefetch) };
+    const limits = this.batchLimits(this.sizer.prefetch);
     const pipeline = new IngestPipeline(this.processor, settling(session.channel), this.commits, limits, stop.signal, this.logger);
     this.pipelines.add(pipeline);
     void pipeline.finished.then(() => this.pipelines.delete(pipeline));
@@ -237,10 +238,11 @@ export class RabbitListener {
       if (consumption.stop.signal.aborted) return;
       const replaced = consumption.consumerTag;
       consumption.consumerTag = await this.consume(consumption);
-      consumption.pipeline.setMessageLimit(this.messagesPerBatch(prefetch));
+      const messagesPerBatch = this.messagesPerBatch(prefetch);
+      consumption.pipeline.setMessageLimit(messagesPerBatch);
       this.metrics.prefetch.set(prefetch);
       if (replaced) await channel.cancel(replaced);
-      this.logger.info('prefetch resized to the messages\' size', { prefetch, messagesPerBatch: this.messagesPerBatch(prefetch) });
+      this.logger.info('prefetch resized to the messages\' size', { prefetch, messagesPerBatch });
     } catch (error) {
       // The channel is closing: the session's loss is handled by lost(); the next session starts afresh.
       this.logger.warn('could not resize the prefetch', { prefetch, error: describeError(error) });

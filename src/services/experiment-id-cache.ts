@@ -11,11 +11,9 @@ const TTL_MS = 10_000;
 export class ExperimentIdCache {
   private readonly ids = new Map<string, { id: number; until: number }>();
 
-  constructor(private readonly now: () => number = Date.now) {}
-
   /** The ids of `codes`, asking `lookUp` for the ones not cached; unknown codes are absent from the result. */
   async idsOf(codes: Iterable<string>, lookUp: (codes: string[]) => Promise<Map<string, number>>): Promise<Map<string, number>> {
-    const now = this.now();
+    const now = Date.now();
     const result = new Map<string, number>();
     const missing: string[] = [];
     for (const code of codes) {

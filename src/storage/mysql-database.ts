@@ -30,6 +30,19 @@ interface TransactionScope {
 /** One statement's result in a multi-statement round trip: a header for writes, rows for reads. */
 export type StatementResult = ResultSetHeader | RowDataPacket[];
 
+function requireOpen(scope: TransactionScope): void {
+  if (!scope.open) {
+    throw new Error('a query was issued after its transaction had finished; await it inside inTransaction()');
+  }
+}
+
+/** `statements`, after the START TRANSACTION a bulk transaction still owes; from now on it has begun. */
+function withBegin(scope: TransactionScope, statements: readonly string[]): string[] {
+  const all = scope.begun ? [...statements] : ['START TRANSACTION', ...statements];
+  scope.begun = true;
+  return all;
+}
+
 /**
  * MysqlDatabase owns the one mysql2 connection pool of the process and the ambient transactions that
  * stores join through `executor()`.
@@ -51,9 +64,7 @@ export class MysqlDatabase implements Database, Transactor {
   executor(): Executor {
     const scope = this.scopes.getStore();
     if (!scope) return this.connectionPool();
-    if (!scope.open) {
-      throw new Error('a query was issued after its transaction had finished; await it inside inTransaction()');
-    }
+    requireOpen(scope);
     if (scope.begun) return scope.connection;
     // A bulk transaction that has sent nothing yet: the first query of a store that knows nothing of bulk
     // writes begins it first.
@@ -74,13 +85,11 @@ export class MysqlDatabase implements Database, Transactor {
       for (const sql of statements) results.push((await this.executor().query<ResultSetHeader>(sql))[0]);
       return results;
     }
-    this.executor();
-    const begin = scope.begun ? [] : ['START TRANSACTION'];
-    scope.begun = true;
-    const all = [...begin, ...statements];
+    requireOpen(scope);
+    const all = withBegin(scope, statements);
     const [results] = await scope.connection.query<ResultSetHeader[]>(all.join(';\n'));
     const list = (all.length === 1 ? [results] : results) as StatementResult[];
-    return list.slice(begin.length);
+    return list.slice(all.length - statements.length);
   }
 
   /**
@@ -171,9 +180,7 @@ export class MysqlDatabase implements Database, Transactor {
       return;
     }
     if (!scope.begun && scope.atCommit.length === 0) return;
-    const all = [...(scope.begun ? [] : ['START TRANSACTION']), ...scope.atCommit, 'COMMIT'];
-    scope.begun = true;
-    await scope.connection.query(all.join(';\n'));
+    await scope.connection.query(withBegin(scope, [...scope.atCommit, 'COMMIT']).join(';\n'));
   }
 
   private async joinTransaction<T>(scope: TransactionScope, work: () => Promise<T>): Promise<T> {

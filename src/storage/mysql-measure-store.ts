@@ -316,10 +316,11 @@ export class MysqlMeasureStore implements MeasureStore {
     }
     // Only after commit: a rolled-back series must not be remembered.
     this.db.afterCommit(() => {
+      // An untagged series is looked up by its fields only (lookUpCached): its joined key would never be read.
       for (const [key, { series }] of prepared.missing) {
         const id = learned.get(key) as number;
-        this.cache.set(key, id);
         if (series.tags === '{}') this.cache.setUntagged(series.experimentId, series.metric, series.source, series.unit, id);
+        else this.cache.set(key, id);
       }
     });
     return ids;

@@ -1,5 +1,4 @@
 import { floorTo, HOUR_US, MINUTE_US } from '../domain/aggregate';
-import type { Executor } from './mysql-database';
 
 /** (seriesId, timestampUs, value), as the measure store writes them. */
 type Values = ReadonlyArray<readonly [number, number, number]>;
@@ -15,9 +14,6 @@ type Values = ReadonlyArray<readonly [number, number, number]>;
  *   the minutes they fall in are marked (`rollupMarksSql`) and the rollup job (MysqlRollupMaintainer)
  *   recomputes them from the stored rows. Until then, readers take marked minutes from the raw rows.
  */
-export async function markRollupsDirty(executor: Executor, values: Values): Promise<void> {
-  if (values.length > 0) await executor.query(rollupMarksSql(values));
-}
 
 /**
  * The marking statement. `values` are sorted by series then time, as the store sorts them for its own
@@ -64,24 +60,45 @@ function upsertSql(table: string, partials: readonly Partial[]): string {
   );
 }
 
-/** Consecutive values of one series and bucket folded into one partial; `values` sorted by series, then time. */
-function fold(values: Values, width: number): Partial[] {
+/** The batch's measures folded into per-(series, minute) partials; `values` sorted by series, then time. */
+function minutes(values: Values): Partial[] {
   const partials: Partial[] = [];
   let current: Partial | undefined;
   for (const [series, ts, value] of values) {
-    const bucket = floorTo(ts, width);
-    if (current && current.series === series && current.bucket === bucket) {
-      current.n++;
-      current.total += value;
-      if (value < current.lo) current.lo = value;
-      if (value > current.hi) current.hi = value;
-      // Sorted by time within a series: the latest so far is this one.
-      current.lastTs = ts;
-      current.lastValue = value;
+    const bucket = floorTo(ts, MINUTE_US);
+    if (current === undefined || current.series !== series || current.bucket !== bucket) {
+      current = { series, bucket, n: 1, total: value, lo: value, hi: value, lastTs: ts, lastValue: value };
+      partials.push(current);
       continue;
     }
-    current = { series, bucket, n: 1, total: value, lo: value, hi: value, lastTs: ts, lastValue: value };
-    partials.push(current);
+    current.n++;
+    current.total += value;
+    if (value < current.lo) current.lo = value;
+    if (value > current.hi) current.hi = value;
+    // Sorted by time within a series: the latest so far is this one.
+    current.lastTs = ts;
+    current.lastValue = value;
+  }
+  return partials;
+}
+
+/** Minute partials merged into per-(series, hour) partials: a few hundred rows, not every measure again. */
+function hours(minutePartials: readonly Partial[]): Partial[] {
+  const partials: Partial[] = [];
+  let current: Partial | undefined;
+  for (const minute of minutePartials) {
+    const bucket = floorTo(minute.bucket, HOUR_US);
+    if (current === undefined || current.series !== minute.series || current.bucket !== bucket) {
+      current = { ...minute, bucket };
+      partials.push(current);
+      continue;
+    }
+    current.n += minute.n;
+    current.total += minute.total;
+    if (minute.lo < current.lo) current.lo = minute.lo;
+    if (minute.hi > current.hi) current.hi = minute.hi;
+    current.lastTs = minute.lastTs;
+    current.lastValue = minute.lastValue;
   }
   return partials;
 }
@@ -89,5 +106,6 @@ function fold(values: Values, width: number): Partial[] {
 /** The minute and hour rollup upserts for a batch whose rows were all new; `values` sorted by series, then time. */
 export function rollupDeltaSql(values: Values): string[] {
   if (values.length === 0) return [];
-  return [upsertSql('rollup_minute', fold(values, MINUTE_US)), upsertSql('rollup_hour', fold(values, HOUR_US))];
+  const byMinute = minutes(values);
+  return [upsertSql('rollup_minute', byMinute), upsertSql('rollup_hour', hours(byMinute))];
 }
