@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# Development certificates: a self-signed CA and a server certificate signed by it, for nginx (HTTPS and
-# Kibana), RabbitMQ (AMQPS 5671) and the e2e tests. Production uses certificates from a real CA
-# (docs/deployment.md, "TLS").
-#
-#   scripts/gen-certs.sh [DIR]        DIR defaults to ./certs (git-ignored)
-#
-# Writes DIR/ca.pem (trust this one), DIR/ca.key, DIR/server.pem, DIR/server.key. Existing files are
-# replaced. Environment:
-#   EXTRA_SANS  more subjectAltNames, e.g. "DNS:monit.example.org,IP:10.0.0.5"
-#   CERT_DAYS   validity of the server certificate (default 397, what browsers accept)
 set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/gen-certs.sh [DIR]
+
+Development certificates: a self-signed CA and a server certificate signed by it, for nginx (HTTPS and
+Kibana), RabbitMQ (AMQPS 5671) and the e2e tests. Production uses certificates from a real CA
+(docs/deployment.md, "TLS").
+
+Writes DIR/ca.pem (trust this one), DIR/ca.key, DIR/server.pem, DIR/server.key; DIR defaults to ./certs
+(git-ignored). Existing files are replaced. Environment:
+  EXTRA_SANS  more subjectAltNames, e.g. "DNS:monit.example.org,IP:10.0.0.5"
+  CERT_DAYS   validity of the server certificate (default 397, what browsers accept)
+USAGE
+}
+case "${1:-}" in
+  -h | --help) usage; exit 0 ;;
+  -*) echo "gen-certs: unknown option $1" >&2; usage >&2; exit 2 ;;
+esac
+[ $# -le 1 ] || { usage >&2; exit 2; }
 
 dir="${1:-./certs}"
 days="${CERT_DAYS:-397}"

@@ -11,6 +11,15 @@ const fs = require('node:fs');
 const http = require('node:http');
 
 const mode = process.argv[2] || 'live';
+if (mode === '--help' || mode === '-h') {
+  process.stdout.write(`Usage: node scripts/healthcheck.js [live|ready|amqp]
+
+Container health probe: live (default) and ready ask /health/live or /health/ready on
+127.0.0.1:$REST_PORT (8080); amqp checks for an established connection to the broker port of
+$RABBIT_URL. Exit 0 when healthy, 1 otherwise, with one line saying why.
+`);
+  process.exit(0);
+}
 const fail = (why) => {
   console.error(`unhealthy: ${why}`);
   process.exit(1);

@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
-# Imports MyMONIT's Kibana saved objects (data views, the audit dashboard, the log searches) into a
-# running Kibana through its saved objects import API. Safe to run again: existing objects are overwritten.
-#
-#   scripts/kibana-import.sh [file.ndjson]
-#
-#   KIBANA_URL       https://localhost:5601 (compose publishes Kibana through nginx over HTTPS)
-#   KIBANA_USER      elastic
-#   KIBANA_PASSWORD  the ELASTIC_PASSWORD of .env (read from .env when unset)
-#   KIBANA_CACERT    CA of Kibana's certificate (default ./certs/ca.pem when it exists)
-#   KIBANA_SPACE     a Kibana space id (default: the default space)
-#   KIBANA_WAIT      seconds to wait for Kibana to be available (default 180)
 set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/kibana-import.sh [FILE.ndjson]
+
+Imports MyMONIT's Kibana saved objects (data views, the audit dashboard, the log searches) into a
+running Kibana through its saved objects import API. Safe to run again: existing objects are overwritten.
+FILE defaults to logstash/kibana/saved-objects.ndjson. Environment:
+  KIBANA_URL       https://localhost:5601 (compose publishes Kibana through nginx over HTTPS)
+  KIBANA_USER      elastic
+  KIBANA_PASSWORD  the ELASTIC_PASSWORD of .env (read from .env when unset; required, never empty)
+  KIBANA_CACERT    CA of Kibana's certificate (default ./certs/ca.pem when it exists)
+  KIBANA_SPACE     a Kibana space id (default: the default space)
+  KIBANA_WAIT      seconds to wait for Kibana to be available (default 180)
+USAGE
+}
+case "${1:-}" in
+  -h | --help) usage; exit 0 ;;
+  -*) echo "kibana-import: unknown option $1" >&2; usage >&2; exit 2 ;;
+esac
+[ $# -le 1 ] || { usage >&2; exit 2; }
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 file=${1:-$root/logstash/kibana/saved-objects.ndjson}
@@ -19,6 +29,11 @@ user=${KIBANA_USER:-elastic}
 password=${KIBANA_PASSWORD:-}
 if [[ -z "$password" && -f "$root/.env" ]]; then
   password=$(sed -n 's/^ELASTIC_PASSWORD=//p' "$root/.env" | tail -n 1 | tr -d '"'"'")
+fi
+# An empty password would send an anonymous-looking request and fail later with a confusing 401.
+if [[ -z "$password" ]]; then
+  echo "kibana-import: no password: set KIBANA_PASSWORD, or ELASTIC_PASSWORD in $root/.env" >&2
+  exit 2
 fi
 cacert=${KIBANA_CACERT:-}
 if [[ -z "$cacert" && -f "$root/certs/ca.pem" ]]; then cacert=$root/certs/ca.pem; fi

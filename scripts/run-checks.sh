@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
-# Every quality check, each one's output in reports/: lint (ESLint), typecheck (tsc), the production
-# dependency audit (npm audit --omit=dev) and the whole test suite with coverage (jest; integration and
-# e2e tests need MySQL and RabbitMQ: scripts/run-infra.sh, and nginx: apt-get install -y nginx).
-# Runs them all, prints a summary, and exits non-zero when any failed.
 set -uo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/run-checks.sh
+
+Every quality check, each one's output in reports/: lint (ESLint), typecheck (tsc), the production
+dependency audit (npm audit --omit=dev) and the whole test suite with coverage (jest; integration and
+e2e tests need MySQL and RabbitMQ: scripts/run-infra.sh, and nginx: apt-get install -y nginx).
+Runs them all, prints a summary, and exits non-zero when any failed.
+USAGE
+}
+case "${1:-}" in
+  -h | --help) usage; exit 0 ;;
+  ?*) echo "run-checks: takes no arguments (got $1)" >&2; usage >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 node scripts/ensure-deps.js
 mkdir -p reports

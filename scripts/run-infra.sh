@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
-# MySQL and RabbitMQ only, for developing the platform itself (then `npm start` or `npm test`).
-# - With a Docker engine: the compose stack's mysql and rabbitmq services, published on the host's
-#   loopback by docker-compose.dev.yml (3306, 5672, management UI 15672). The app then needs the
-#   credentials from .env: DB_USER=root DB_PASSWORD=$MYSQL_ROOT_PASSWORD RABBIT_USER=$RABBITMQ_USER ...
-# - Without one: the machine's own MariaDB and RabbitMQ (Debian packages), started if they are down;
-#   their defaults (root without password, guest/guest) are the app's defaults.
 set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/run-infra.sh
+
+MySQL and RabbitMQ only, for developing the platform itself (then `npm start` or `npm test`).
+- With a Docker engine: the compose stack's mysql and rabbitmq services, published on the host's
+  loopback by docker-compose.dev.yml (3306, 5672, management UI 15672). The app then needs the
+  credentials from .env: DB_USER=root DB_PASSWORD=$MYSQL_ROOT_PASSWORD RABBIT_USER=$RABBITMQ_USER ...
+- Without one: the machine's own MariaDB and RabbitMQ (Debian packages), started if they are down;
+  their defaults (root without password, guest/guest) are the app's defaults.
+USAGE
+}
+case "${1:-}" in
+  -h | --help) usage; exit 0 ;;
+  ?*) echo "run-infra: takes no arguments (got $1)" >&2; usage >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 source scripts/common.sh
 

@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# Starts MyMONIT.
-# - Where a Docker engine answers `docker info`: builds the image and starts the whole compose stack
-#   (nginx on 443, two REST instances, two consumers, RabbitMQ with AMQPS on 5671, MySQL 8, the Elastic
-#   stack with Kibana on 5601). First run: writes .env with random secrets and ./certs with development
-#   certificates. Extra arguments go to `compose up` (e.g. a service name); COMPOSE_PROFILES=adapters
-#   adds the adapters.
-# - Where none does (this project's build machines have only the docker CLI): says so and runs the
-#   platform locally with `npm start` (REST on :8080 and the consumer in one process) against the local
-#   MySQL/MariaDB and RabbitMQ, which scripts/run-infra.sh starts.
 set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/run.sh [COMPOSE-UP-ARGUMENTS...]
+
+Starts MyMONIT.
+- Where a Docker engine answers `docker info`: builds the image and starts the whole compose stack
+  (nginx on 443, two REST instances, two consumers, RabbitMQ with AMQPS on 5671, MySQL 8, the Elastic
+  stack with Kibana on 5601). First run: writes .env with random secrets and ./certs with development
+  certificates. Extra arguments go to `compose up` (e.g. a service name); COMPOSE_PROFILES=adapters
+  adds the adapters.
+- Where none does: says so and runs the platform locally with `npm start` (REST on :8080 and the
+  consumer in one process, in the foreground) against the local MySQL/MariaDB and RabbitMQ, which
+  scripts/run-infra.sh starts.
+USAGE
+}
+for arg in "$@"; do
+  case "$arg" in -h | --help) usage; exit 0 ;; esac
+done
 cd "$(dirname "$0")/.."
 source scripts/common.sh
 

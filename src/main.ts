@@ -9,6 +9,7 @@ import { ROLES, type Role } from './domain/role';
 import { TYPES } from './identifiers';
 import type { Logger } from './logging/logger';
 import { MetricsServer } from './metrics/metrics-server';
+import { packageVersion } from './project-root';
 import type { RestListener } from './rest/rest-listener';
 import type { UserService } from './services/contracts';
 import { Maintenance } from './services/maintenance';
@@ -74,7 +75,9 @@ async function once<T>(container: Container, work: () => Promise<T>): Promise<T>
 }
 
 function program(): Command {
-  const cli = new Command('mymonit').description('MyMONIT: measures over AMQP into MySQL, served over REST');
+  const cli = new Command('mymonit')
+    .description('MyMONIT: measures over AMQP into MySQL, served over REST')
+    .version(packageVersion(), '-V, --version', 'print the version and exit');
   const boot = () => {
     const config = loadConfig();
     return { config, container: buildContainer(config) };

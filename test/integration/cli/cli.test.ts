@@ -1,4 +1,6 @@
 import { execSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { LocalTokenVerifier } from '../../../src/auth/local-token-verifier';
 import { createTestDatabase, testConfig, uniqueName, type TestDatabase } from '../../support/real-services';
@@ -12,11 +14,11 @@ interface CliResult {
   stderr: string;
 }
 
-/** Runs the compiled `mymonit <args>` in a child process, as an operator would. */
-function mymonit(args: string[], env: Record<string, string>, untilStdout?: RegExp): Promise<CliResult> {
+/** Runs `bin/mymonit <args>` (the compiled CLI) in a child process, as an operator would. */
+function mymonit(args: string[], env: Record<string, string>, untilStdout?: RegExp, cwd = root): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, 'dist/src/main.js'), ...args], {
-      cwd: root,
+    const child = spawn(process.execPath, [path.join(root, 'bin/mymonit'), ...args], {
+      cwd,
       env: { ...process.env, NODE_ENV: 'test', LOG_FORMAT: 'json', AUTH_LOCAL_KEY: KEY, ...env },
     });
     let stdout = '';
@@ -49,6 +51,19 @@ describe('the mymonit command line', () => {
     env = { DB_DATABASE: db.name, RABBIT_EXCHANGE: uniqueName('cli_ex'), RABBIT_QUEUE: uniqueName('cli_q'), RABBIT_QUEUE_TYPE: 'classic' };
   });
   afterAll(() => db.drop());
+
+  it('--version prints the version of package.json and exits 0, from any directory', async () => {
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'mymonit-cwd-'));
+    try {
+      const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+      for (const flag of ['--version', '-V']) {
+        expect(await mymonit([flag], {}, undefined, elsewhere)).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+      }
+      expect(fs.readdirSync(elsewhere)).toEqual([]);
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
 
   it('stops at start-up with one line naming a bad variable, exit code 2', async () => {
     const result = await mymonit(['serve'], { REST_PORT: 'eighty' });

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -37,9 +38,9 @@ async function fakeKibana(answer: (seen: Seen, statusCalls: number) => [number, 
   return { seen, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-function run(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(env: Record<string, string>, scriptPath = script): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('bash', [script], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30000 }, (error, stdout, stderr) => {
+    execFile('bash', [scriptPath], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30000 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -79,6 +80,33 @@ describe('scripts/kibana-import.sh', () => {
       expect(kibana.seen.find((s) => s.method === 'POST')?.url).toBe('/s/ops/api/saved_objects/_import?overwrite=true');
     } finally {
       kibana.server.close();
+    }
+  });
+
+  it.each([
+    ['no KIBANA_PASSWORD and no .env', null],
+    ['an empty ELASTIC_PASSWORD in .env', 'ELASTIC_PASSWORD=\n'],
+    ['a quoted empty ELASTIC_PASSWORD in .env', 'ELASTIC_PASSWORD=""\n'],
+  ])('refuses to run with an empty password (%s), exit 2, before any request', async (_case, dotenv) => {
+    // A copy in its own tree: the script reads the .env next to it, which a developer's checkout may have.
+    const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'kibana-import-'));
+    fs.mkdirSync(path.join(tree, 'scripts'));
+    fs.copyFileSync(script, path.join(tree, 'scripts/kibana-import.sh'));
+    fs.mkdirSync(path.join(tree, 'logstash/kibana'), { recursive: true });
+    fs.writeFileSync(path.join(tree, 'logstash/kibana/saved-objects.ndjson'), objects);
+    if (dotenv !== null) fs.writeFileSync(path.join(tree, '.env'), dotenv);
+    const kibana = await fakeKibana(() => [200, '{"success":true,"successCount":13}']);
+    try {
+      const result = await run(
+        { KIBANA_URL: kibana.url, KIBANA_WAIT: '5' },
+        path.join(tree, 'scripts/kibana-import.sh'),
+      );
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^kibana-import: no password: set KIBANA_PASSWORD/);
+      expect(kibana.seen).toEqual([]);
+    } finally {
+      kibana.server.close();
+      fs.rmSync(tree, { recursive: true, force: true });
     }
   });
 });
