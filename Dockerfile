@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # MyMONIT: one image for every role. The command picks it: `serve` (REST), `consume` (AMQP consumer),
 # `all` (both, the default), `migrate`, `user create`, `token`; adapters run `node dist/adapters/<name>/main.js`.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS (supported until April 2028); Node 20 reached end of life in April 2026. The code still runs
+# on 20.19+ (package.json `engines`), which CI uses.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # 1. Compile TypeScript with the dev dependencies.
 FROM ${NODE_IMAGE} AS build
