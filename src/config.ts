@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { PROJECT_ROOT } from './project-root';
 
 /**
- * Config is every setting MyMONIT reads from the environment, typed and validated once at start-up.
- * This is the only file that reads process.env.
+ * Config is every setting MyMONIT reads from the environment (and the optional .env file under it), typed
+ * and validated once at start-up. This is the only file that reads process.env.
  */
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const port = z.coerce.number().int().min(1).max(65535);
@@ -162,6 +166,30 @@ function crossCheck(env: Env): void {
   }
 }
 
+/**
+ * The process's environment over the optional .env file: `.env` at the project root (found from the code,
+ * not the current directory, so the CLI run from anywhere and the server read the same file), or the file
+ * MYMONIT_ENV_FILE names. A variable present in the real environment wins over the file.
+ */
+export function withDotenv(source: NodeJS.ProcessEnv = process.env, root = PROJECT_ROOT): NodeJS.ProcessEnv {
+  const named = source.MYMONIT_ENV_FILE;
+  const file = named ? path.resolve(named) : path.join(root, '.env');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !named) return source;
+    throw new ConfigError(`${named ? 'MYMONIT_ENV_FILE' : '.env'}: cannot read ${file} (${code ?? String(error)})`);
+  }
+  return { ...parseDotenv(text), ...source };
+}
+
+/** The configuration of this process: its environment over the .env file. */
+export function loadProcessConfig(): Config {
+  return loadConfig(withDotenv(process.env));
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means "not set": compose and Kubernetes pass optional settings through as ''.
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
@@ -222,7 +250,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       audience: env.AUTH_AUDIENCE,
       local: {
         key: env.AUTH_LOCAL_KEY,
-        keyFile: env.AUTH_LOCAL_KEY_FILE,
+        // Against the project root, not the current directory: `mymonit token` run anywhere signs with the server's key.
+        keyFile: path.resolve(PROJECT_ROOT, env.AUTH_LOCAL_KEY_FILE),
         issuer: env.AUTH_LOCAL_ISSUER,
         tokenTtl: env.AUTH_TOKEN_TTL,
       },

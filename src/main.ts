@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import type { Container } from 'inversify';
 import type { RabbitListener } from './amqp/rabbit-listener';
 import type { TokenIssuer } from './auth/token-verifier';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadProcessConfig, type Config } from './config';
 import { buildContainer } from './container';
 import { ROLES, type Role } from './domain/role';
 import { TYPES } from './identifiers';
@@ -79,7 +79,7 @@ function program(): Command {
     .description('MyMONIT: measures over AMQP into MySQL, served over REST')
     .version(packageVersion(), '-V, --version', 'print the version and exit');
   const boot = () => {
-    const config = loadConfig();
+    const config = loadProcessConfig();
     return { config, container: buildContainer(config) };
   };
 

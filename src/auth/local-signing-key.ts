@@ -10,15 +10,16 @@ export const MIN_LOCAL_KEY_BYTES = 32;
  * Resolves the AUTH_MODE=local HS256 key: AUTH_LOCAL_KEY when set, else the key file, generated (32 random
  * bytes, base64url, mode 0600) on first use so that a fresh machine runs without any set-up. The key is the
  * UTF-8 bytes of the text either way, so a key moved from the file to the variable keeps signing the same.
+ * loadConfig made a relative AUTH_LOCAL_KEY_FILE absolute (against the project root).
  */
-export function loadLocalSigningKey(local: Config['auth']['local'], cwd: string = process.cwd()): Uint8Array {
+export function loadLocalSigningKey(local: Config['auth']['local']): Uint8Array {
   if (local.key !== undefined) {
     if (Buffer.byteLength(local.key) < MIN_LOCAL_KEY_BYTES) {
       throw new ConfigError(`AUTH_LOCAL_KEY: at least ${MIN_LOCAL_KEY_BYTES} bytes`);
     }
     return new TextEncoder().encode(local.key);
   }
-  const file = path.resolve(cwd, local.keyFile);
+  const file = path.resolve(local.keyFile);
   const text = readKeyFile(file) ?? createKeyFile(file);
   if (Buffer.byteLength(text) < MIN_LOCAL_KEY_BYTES) {
     throw new ConfigError(

@@ -33,14 +33,20 @@ const contextAndRedaction = winston.format((info) => {
 });
 
 /** The human format of development: `time level service/instance [component] message {meta}`. */
-const pretty = winston.format.combine(
-  winston.format.colorize(),
-  winston.format.printf(({ level, message, timestamp, service, instance, component, ...rest }) => {
-    const scope = component ? ` [${String(component)}]` : '';
-    const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
-    return `${String(timestamp)} ${level} ${String(service)}/${String(instance)}${scope} ${String(message)}${extra}`;
-  }),
-);
+const human = winston.format.printf(({ level, message, timestamp, service, instance, component, ...rest }) => {
+  const scope = component ? ` [${String(component)}]` : '';
+  const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
+  return `${String(timestamp)} ${level} ${String(service)}/${String(instance)}${scope} ${String(message)}${extra}`;
+});
+
+/** Colours only for a terminal: piped into a file, `less` or a log collector, escape codes are noise. */
+function pretty(colours: boolean): winston.Logform.Format {
+  return colours ? winston.format.combine(winston.format.colorize(), human) : human;
+}
+
+function isTerminal(stream: NodeJS.WritableStream): boolean {
+  return (stream as NodeJS.WritableStream & { isTTY?: boolean }).isTTY === true;
+}
 
 export interface WinstonLoggerOptions {
   /** Where the console transport writes instead of stdout/stderr (tests capture it). */
@@ -86,9 +92,10 @@ export class WinstonLogger implements Logger {
   }
 }
 
-/** Creates the process's root logger: JSON lines in production, a coloured human format in development. */
+/** Creates the process's root logger: JSON lines in production, a human format in development (coloured on a terminal). */
 export function createWinstonLogger(config: Config, options: WinstonLoggerOptions = {}): WinstonLogger {
-  const consoleFormat = config.log.format === 'json' ? winston.format.json() : pretty;
+  const consoleFormat =
+    config.log.format === 'json' ? winston.format.json() : pretty(isTerminal(options.consoleStream ?? process.stdout));
   const transports: TransportStream[] = [
     options.consoleStream
       ? new winston.transports.Stream({ stream: options.consoleStream, format: consoleFormat })

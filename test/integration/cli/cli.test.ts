@@ -90,6 +90,58 @@ describe('the mymonit command line', () => {
     await expect(verifier.verify(token.stdout.trim())).resolves.toEqual({ username: 'boot-admin' });
   });
 
+  describe('run from another directory', () => {
+    let elsewhere: string;
+    beforeEach(() => {
+      elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'mymonit-cwd-'));
+    });
+    afterEach(() => fs.rmSync(elsewhere, { recursive: true, force: true }));
+
+    it('token signs with the key file at the project root, so the server (same config) accepts it', async () => {
+      // Relative, as the default is: resolved against the project root, never the shell's directory.
+      const keyFile = `.mymonit/${uniqueName('cli-test-key')}`;
+      try {
+        const token = await mymonit(['token', 'boot-admin', '--ttl', '5m'], { ...env, AUTH_LOCAL_KEY: '', AUTH_LOCAL_KEY_FILE: keyFile }, undefined, elsewhere);
+        expect(token.code).toBe(0);
+        expect(fs.readdirSync(elsewhere)).toEqual([]);
+        const verifier = new LocalTokenVerifier(testConfig({ AUTH_LOCAL_KEY: '', AUTH_LOCAL_KEY_FILE: keyFile }));
+        await expect(verifier.verify(token.stdout.trim())).resolves.toEqual({ username: 'boot-admin' });
+      } finally {
+        fs.rmSync(path.join(root, keyFile), { force: true });
+      }
+    });
+
+    it('token reads its settings from the .env file the server reads; the real environment wins over it', async () => {
+      const dotenv = path.join(elsewhere, 'mymonit.env');
+      const fileKey = 'dotenv-signing-key-0123456789abcdef0123456789';
+      fs.writeFileSync(dotenv, `AUTH_LOCAL_KEY=${fileKey}\nDB_DATABASE=${env.DB_DATABASE}\nAUTH_TOKEN_TTL=not-a-duration\n`);
+      const real = { ...process.env };
+      delete real.AUTH_LOCAL_KEY;
+      const result = await new Promise<CliResult>((resolve) => {
+        const child = spawn(process.execPath, [path.join(root, 'bin/mymonit'), 'token', 'boot-admin'], {
+          cwd: elsewhere,
+          env: { ...real, NODE_ENV: 'test', LOG_FORMAT: 'json', MYMONIT_ENV_FILE: dotenv, AUTH_TOKEN_TTL: '5m' },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('exit', (code) => resolve({ code, stdout, stderr }));
+      });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const verifier = new LocalTokenVerifier(testConfig({ AUTH_LOCAL_KEY: fileKey }));
+      await expect(verifier.verify(result.stdout.trim())).resolves.toEqual({ username: 'boot-admin' });
+    });
+
+    it('development logs written to a pipe are plain text, without ANSI colours', async () => {
+      const result = await mymonit(['all'], { ...env, NODE_ENV: 'development', LOG_FORMAT: '', REST_PORT: '0', REST_HOST: '127.0.0.1' }, /REST listening/, elsewhere);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/ info mymonit\/\S+ .*REST listening/);
+      expect(result.stdout).not.toContain('\u001b[');
+    });
+  });
+
   it('all serves and consumes, and on SIGTERM drains and exits 0', async () => {
     const result = await mymonit(['all'], { ...env, REST_PORT: '0', REST_HOST: '127.0.0.1' }, /REST listening/);
     expect(result.code).toBe(0);

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, type Config } from '../../../src/config';
+import { ConfigError, loadConfig, type Config } from '../../../src/config';
 import { LocalTokenIssuer } from '../../../src/auth/local-token-issuer';
 import { LocalTokenVerifier } from '../../../src/auth/local-token-verifier';
 import { loadLocalSigningKey } from '../../../src/auth/local-signing-key';
@@ -49,9 +49,17 @@ describe('loadLocalSigningKey', () => {
     expect(Buffer.from(a)).not.toEqual(Buffer.from(b));
   });
 
-  it('resolves a relative key file against the working directory', () => {
-    loadLocalSigningKey(fileOnly('.mymonit/local-signing-key'), dir);
-    expect(statSync(path.join(dir, '.mymonit', 'local-signing-key')).mode & 0o777).toBe(0o600);
+  it('uses the key file loadConfig resolved, whatever the working directory', () => {
+    const keyFile = loadConfig({ AUTH_LOCAL_KEY_FILE: path.join(dir, 'k', 'key') }).auth.local.keyFile;
+    const first = loadLocalSigningKey(fileOnly(keyFile));
+    const cwd = process.cwd();
+    try {
+      process.chdir(os.tmpdir());
+      expect(Buffer.from(loadLocalSigningKey(fileOnly(keyFile)))).toEqual(Buffer.from(first));
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(statSync(path.join(dir, 'k', 'key')).mode & 0o777).toBe(0o600);
   });
 
   it('ignores the newline an editor leaves at the end of a hand-written key file', () => {

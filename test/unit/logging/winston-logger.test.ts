@@ -63,6 +63,19 @@ describe('the winston logger', () => {
     expect(line).not.toMatch(/jim@foobar\.com|Jim Apple|jim-uid/);
   });
 
+  it.each([
+    ['a pipe or file: plain, no ANSI escape codes', false],
+    ['a terminal: coloured levels', true],
+  ])('writes the development format to %s', (_case, terminal) => {
+    const console = Object.assign(new LineCapture(), terminal ? { isTTY: true } : {});
+    const logger = createWinstonLogger(testConfig({ LOG_FORMAT: 'pretty', LOG_LEVEL: 'info' }), { consoleStream: console });
+    logger.warn('careful');
+    const [line] = console.lines;
+    expect(line).toContain('careful');
+    // eslint-disable-next-line no-control-regex
+    expect(/\u001b\[/.test(line)).toBe(terminal);
+  });
+
   it('ships nothing and reports nothing dropped without LOGSTASH_HOST', () => {
     const { logger } = jsonLogger();
     expect(shippingOf(logger).stats()).toEqual({ enabled: false, capacity: 0, queued: 0, sent: 0, dropped: { app: 0, audit: 0 } });
