@@ -2,7 +2,7 @@ import type { StoredAuditEvent } from '../domain/audit-event';
 import type { Experiment, ExperimentChanges, NewExperiment } from '../domain/experiment';
 import type { Measure } from '../domain/measure';
 import type { Page } from '../domain/page';
-import type { RejectedMessage, RejectionReason } from '../domain/rejected-message';
+import type { RefusedMeasure, RejectedMessage, RejectionReason } from '../domain/rejected-message';
 import type { NewUser, User, UserChanges } from '../domain/user';
 import type { AuditQuery } from '../storage/stores';
 
@@ -45,19 +45,37 @@ export interface ReceivedMessage {
   redelivered?: boolean;
 }
 
-export type IngestOutcome =
-  | { kind: 'stored'; stored: number; duplicates: number }
-  | { kind: 'rejected'; reason: RejectionReason; detail: string; rejectionId: number };
+/**
+ * `created` false: the rejection of this delivery (same message id and body) was stored before.
+ * `refusedMeasures`: measures refused one by one; `storedMeasures`: the others of the message, stored.
+ */
+export type Rejected = {
+  kind: 'rejected';
+  reason: RejectionReason;
+  detail: string;
+  rejectionId: number;
+  created: boolean;
+  refusedMeasures: readonly RefusedMeasure[];
+  storedMeasures: number;
+};
 
-/** One message of a batch as the consumer parsed it: its measures, or why it cannot be stored. */
+export type IngestOutcome = { kind: 'stored'; stored: number; duplicates: number } | Rejected;
+
+/**
+ * One message of a batch as the consumer parsed it: its measures, or why it cannot be stored. `refused`:
+ * items of the message the schema refused one by one (`positions` then gives the index in the message of
+ * each measure kept).
+ */
 export type IngestItem =
-  | { message: ReceivedMessage; measures: readonly Measure[] }
+  | {
+      message: ReceivedMessage;
+      measures: readonly Measure[];
+      refused?: { positions: readonly number[]; refused: readonly RefusedMeasure[] };
+    }
   | { message: ReceivedMessage; rejection: { reason: RejectionReason; detail: string } };
 
 /** What became of one message of a batch. */
-export type ItemOutcome =
-  | { kind: 'stored'; measures: number }
-  | { kind: 'rejected'; reason: RejectionReason; detail: string; rejectionId: number };
+export type ItemOutcome = { kind: 'stored'; measures: number } | Rejected;
 
 /** A batch made ready for its commit by MeasureService.prepareBatch; opaque to the consumer. */
 export interface PreparedBatch {

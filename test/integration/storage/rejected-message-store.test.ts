@@ -21,6 +21,9 @@ describe('MysqlRejectedMessageStore', () => {
       contentType: 'application/json',
       body: Buffer.from('{"value": 1,}'),
       bodyTruncated: false,
+      bodySha256: null,
+      partial: false,
+      refusedMeasures: null,
       ...overrides,
     };
   }
