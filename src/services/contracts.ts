@@ -41,7 +41,10 @@ export interface ReceivedMessage {
   messageId: string | null;
   routingKey: string | null;
   contentType: string | null;
-  /** The broker delivered it before (its ack was lost): a rejection already stored for it is not stored again. */
+  /**
+   * The broker delivered it before (its ack was lost). For logs only: a rejection is stored once per
+   * message id and body digest whether the broker says so or the publisher sent the message twice.
+   */
   redelivered?: boolean;
 }
 
@@ -91,9 +94,9 @@ export interface BatchOutcome {
 
 export interface MeasureService {
   /**
-   * Stores a batch of messages in one transaction: the measures of every valid message, and a rejection
-   * (with its audit event) for every message that is invalid or names an unknown experiment, so that one
-   * bad message never holds back the rest. Resolves only after the commit: the caller may then ack them
+   * Stores a batch of messages in one transaction: the valid measures of every message, and a rejection
+   * (with its audit event) for every message that is invalid or has measures refused (unknown experiment,
+   * schema), one per delivery (message id and body digest), so that one bad measure never holds back the rest. Resolves only after the commit: the caller may then ack them
    * all. Throws on storage failure, having stored nothing (the caller keeps the messages and retries, or
    * splits the batch to isolate a message whose data storage refuses).
    */

@@ -24,7 +24,8 @@ export function keptBody(
  * property, and JSON.stringify writes it back.
  */
 export function refusedItems(body: Buffer, refused: readonly RefusedMeasure[]): Buffer {
-  const value: unknown = JSON.parse(body.toString('utf8'));
+  // The parser decoded it with TextDecoder, which drops a byte order mark; Buffer#toString keeps it.
+  const value: unknown = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, ''));
   const list: unknown = Array.isArray(value) ? value : (value as { measures: unknown }).measures;
   if (!Array.isArray(list)) throw new Error('a message refused measure by measure is not a list of measures');
   return Buffer.from(JSON.stringify(refused.map((r) => list[r.index] as unknown)));
