@@ -87,7 +87,9 @@ export class MeasureServiceImpl implements MeasureService {
         if (decision.reason !== undefined) {
           outcomes.push(await this.storeRejection(decision.message, decision.reason, decision.detail));
         } else if (decision.refused !== undefined) {
-          outcomes.push(await this.storeRefusals(decision.message, decision.refused, decision.rows.length));
+          const { refused, detail, body } = decision.refused;
+          const perMeasure = { refused, stored: decision.rows.length, body };
+          outcomes.push(await this.storeRejection(decision.message, refused[0].reason, detail, perMeasure));
         } else {
           outcomes.push({ kind: 'stored', measures: decision.rows.length });
         }
@@ -143,22 +145,11 @@ export class MeasureServiceImpl implements MeasureService {
       const bySchema = item.refused?.refused ?? [];
       if (unknown === undefined && bySchema.length === 0) return { message: item.message, rows };
       const refused = [...bySchema, ...(unknown ?? [])].sort((a, b) => a.index - b.index);
-      return { message: item.message, rows, refused };
+      // Nothing of the message stored: it is kept whole; else only the refused measures are, so that a
+      // replay sends them alone. Written here, before the transaction.
+      const body = rows.length === 0 ? undefined : refusedItems(item.message.body, refused);
+      return { message: item.message, rows, refused: { refused, detail: perMeasureDetail(refused, rows.length), body } };
     });
-  }
-
-  /**
-   * Inside the caller's transaction: the measures of a message refused one by one. Nothing of it stored:
-   * the message is kept whole; else only the refused measures are, so that a replay sends them alone.
-   */
-  private async storeRefusals(
-    message: ReceivedMessage,
-    refused: readonly RefusedMeasure[],
-    stored: number,
-  ): Promise<Rejected> {
-    const detail = perMeasureDetail(refused, stored);
-    const body = stored === 0 ? undefined : refusedItems(message.body, refused);
-    return this.storeRejection(message, refused[0].reason, detail, { refused, stored, body });
   }
 
   /** Inside the caller's transaction: the rejection and its audit event commit together, or not at all. */
@@ -270,7 +261,15 @@ interface ServicePreparedBatch extends PreparedBatch {
   measures: PreparedMeasures;
 }
 
+/** The measures of a message refused one by one, and what its rejection keeps of them. */
+interface Refusals {
+  refused: RefusedMeasure[];
+  detail: string;
+  /** The refused measures alone, when the others are stored; undefined: the message is kept whole. */
+  body: Buffer | undefined;
+}
+
 /** A message stored (maybe with measures refused one by one), or rejected whole before any lookup. */
 type Decision =
-  | { message: ReceivedMessage; rows: MeasureRow[]; refused?: RefusedMeasure[]; reason?: undefined; detail?: undefined }
+  | { message: ReceivedMessage; rows: MeasureRow[]; refused?: Refusals; reason?: undefined; detail?: undefined }
   | { message: ReceivedMessage; rows?: undefined; refused?: undefined; reason: RejectionReason; detail: string };
