@@ -39,6 +39,7 @@ const schema = z.object({
   RABBIT_PREFETCH: positiveInt.max(65535).default(10000),
   RABBIT_RECONNECT_MAX_MS: positiveInt.default(30000),
   MAX_MESSAGE_BYTES: positiveInt.default(1048576),
+  REJECTED_BODY_PREFIX_BYTES: positiveInt.max(16777216).default(65536),
   INGEST_BATCH_SIZE: positiveInt.max(100000).default(5000),
   INGEST_LINGER_MS: z.coerce.number().int().min(0).max(60000).default(50),
   INGEST_CONCURRENCY: positiveInt.max(16).default(2),
@@ -102,6 +103,8 @@ export interface Config {
     prefetch: number;
     reconnectMaxMs: number;
     maxMessageBytes: number;
+    /** What is kept of an oversize message's body (beyond maxMessageBytes): this many first bytes, and its SHA-256. */
+    rejectedBodyPrefixBytes: number;
   };
   /** How the consumer groups deliveries into transactions. */
   ingest: {
@@ -231,6 +234,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       prefetch: env.RABBIT_PREFETCH,
       reconnectMaxMs: env.RABBIT_RECONNECT_MAX_MS,
       maxMessageBytes: env.MAX_MESSAGE_BYTES,
+      rejectedBodyPrefixBytes: env.REJECTED_BODY_PREFIX_BYTES,
     },
     ingest: {
       batchSize: env.INGEST_BATCH_SIZE,

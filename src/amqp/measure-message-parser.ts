@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 import { inject, injectable } from 'inversify';
 import type { Config } from '../config';
 import type { Measure } from '../domain/measure';
-import type { RejectionReason } from '../domain/rejected-message';
+import type { RefusedMeasure, RejectionReason } from '../domain/rejected-message';
 import { TYPES } from '../identifiers';
 import { openApiDocument } from '../openapi-document';
 
@@ -21,7 +21,7 @@ interface PublishedMeasure {
 type MeasureMessage = PublishedMeasure | PublishedMeasure[] | { measures: PublishedMeasure[] };
 
 export type ParsedMessage =
-  | { kind: 'measures'; measures: Measure[] }
+  | { kind: 'measures'; measures: Measure[]; refused?: PerMeasureRefusals }
   | { kind: 'invalid'; reason: RejectionReason; detail: string };
 
 /** The document is registered under this id so that its `#/components/schemas/...` refs resolve inside it. */
@@ -47,6 +47,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 @injectable()
 export class MeasureMessageParser {
   private readonly validate: ValidateFunction<MeasureMessage>;
+  private readonly validateMeasure: ValidateFunction<PublishedMeasure>;
   private readonly maxBytes: number;
   /** Whether `acceptMessage` may answer before ajv: only while openapi.yaml holds the schemas it implements. */
   private fastPath: boolean;
@@ -60,6 +61,7 @@ export class MeasureMessageParser {
     // A copy, so that nothing ajv does can change the document REST validates with (and vice versa).
     ajv.addSchema({ $id: DOCUMENT_ID, components: structuredClone(openApiDocument().components) });
     this.validate = ajv.compile<MeasureMessage>({ $ref: `${DOCUMENT_ID}#/components/schemas/MeasureMessage` });
+    this.validateMeasure = ajv.compile<PublishedMeasure>({ $ref: `${DOCUMENT_ID}#/components/schemas/Measure` });
     this.fastPath = fastPathApplies(openApiDocument().components.schemas);
   }
 
@@ -99,10 +101,57 @@ export class MeasureMessageParser {
       if (measures !== undefined) return { kind: 'measures', measures };
     }
     // Everything the fast check does not accept: ajv decides, and words the rejection.
-    if (!this.validate(value)) return invalid('schema-violation', describe(value, this.validate.errors ?? []));
+    if (!this.validate(value)) {
+      return this.perMeasure(value) ?? invalid('schema-violation', describe(value, this.validate.errors ?? []));
+    }
     const published = Array.isArray(value) ? value : 'measures' in value ? value.measures : [value];
     return { kind: 'measures', measures: published.map(toMeasure) };
   }
+
+  /**
+   * A list whose envelope is valid (an array, or {"measures": [...]}, of 1 to 10,000 items) is judged item
+   * by item: the valid measures are kept and the others refused with their index. Undefined when the
+   * envelope is wrong or no item is valid: the message is then refused whole.
+   */
+  private perMeasure(value: unknown): ParsedMessage | undefined {
+    const list = listOf(value);
+    if (list === undefined) return undefined;
+    const measures: Measure[] = [];
+    const positions: number[] = [];
+    const refused: RefusedMeasure[] = [];
+    list.forEach((item, index) => {
+      if (this.validateMeasure(item)) {
+        measures.push(toMeasure(item));
+        positions.push(index);
+      } else {
+        refused.push({ index, reason: 'schema-violation', detail: describeItem(item, this.validateMeasure.errors ?? []) });
+      }
+    });
+    return measures.length === 0 ? undefined : { kind: 'measures', measures, refused: { positions, refused } };
+  }
+}
+
+/** Measures refused by the schema in a message whose other measures are valid. */
+export interface PerMeasureRefusals {
+  /** The index in the message of each measure kept (measures[i] was item positions[i]). */
+  positions: number[];
+  refused: RefusedMeasure[];
+}
+
+function describeItem(item: unknown, errors: readonly ErrorObject[]): string {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) return '/: must be a measure object';
+  return describe(item, errors);
+}
+
+/** The items of a MeasureMessage list envelope (array or {"measures": [...]}), if the envelope is valid. */
+export function listOf(value: unknown): unknown[] | undefined {
+  let list: unknown = value;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    if (keys.length !== 1 || keys[0] !== 'measures') return undefined;
+    list = (value as { measures: unknown }).measures;
+  }
+  return Array.isArray(list) && list.length >= 1 && list.length <= MAX_ITEMS ? list : undefined;
 }
 
 function invalid(reason: RejectionReason, detail: string): ParsedMessage {

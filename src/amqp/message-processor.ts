@@ -59,9 +59,10 @@ export class MessageProcessor {
       // The parser is pure and total; a throw is a bug, and the message is kept, not lost, for a replay.
       parsed = { kind: 'invalid', reason: 'schema-violation', detail: `could not be parsed: ${describeError(error)}` };
     }
-    return parsed.kind === 'measures'
+    if (parsed.kind === 'invalid') return { message, rejection: { reason: parsed.reason, detail: parsed.detail } };
+    return parsed.refused === undefined
       ? { message, measures: parsed.measures }
-      : { message, rejection: { reason: parsed.reason, detail: parsed.detail } };
+      : { message, measures: parsed.measures, refused: parsed.refused };
   }
 
   /**
@@ -187,12 +188,22 @@ export class MessageProcessor {
 
   private reportRejection(outcome: IngestOutcome, message: ReceivedMessage): void {
     if (outcome.kind !== 'rejected') return;
+    if (!outcome.created) {
+      this.logger.info('message rejected before (same message id and body); its rejection stands', {
+        messageId: message.messageId,
+        rejectionId: outcome.rejectionId,
+      });
+      return;
+    }
     this.metrics.rejected(outcome.reason);
-    this.logger.warn('message rejected', {
+    for (const refused of outcome.refusedMeasures) this.metrics.measuresRejected.inc({ reason: refused.reason });
+    this.logger.warn(outcome.storedMeasures > 0 ? 'measures of a message refused; the others stored' : 'message rejected', {
       reason: outcome.reason,
       detail: outcome.detail,
       messageId: message.messageId,
       rejectionId: outcome.rejectionId,
+      refusedMeasures: outcome.refusedMeasures.length,
+      storedMeasures: outcome.storedMeasures,
     });
   }
 }

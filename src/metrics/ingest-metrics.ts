@@ -13,6 +13,7 @@ export class IngestMetrics {
   readonly measuresStored: Counter;
   readonly measuresDuplicate: Counter;
   readonly messagesRejected: Counter<'reason'>;
+  readonly measuresRejected: Counter<'reason'>;
   readonly messagesDeadLettered: Counter;
   readonly storageRetries: Counter;
   readonly batchMeasures: Histogram;
@@ -40,12 +41,19 @@ export class IngestMetrics {
     });
     this.messagesRejected = new Counter({
       name: 'mymonit_ingest_messages_rejected_total',
-      help: 'Messages stored as rejected (GET /exceptions), by reason',
+      help: 'Rejections stored (GET /exceptions), by reason: whole messages, and messages with measures refused',
       labelNames: ['reason'],
       registers,
     });
     // Every reason exists from the first scrape, so that a dashboard shows 0 rather than no data.
     for (const reason of REJECTION_REASONS) this.messagesRejected.inc({ reason }, 0);
+    this.measuresRejected = new Counter({
+      name: 'mymonit_ingest_measures_rejected_total',
+      help: 'Measures refused one by one (unknown experiment, schema), the others of their message being judged apart',
+      labelNames: ['reason'],
+      registers,
+    });
+    for (const reason of ['schema-violation', 'unknown-experiment'] as const) this.measuresRejected.inc({ reason }, 0);
     this.messagesDeadLettered = new Counter({
       name: 'mymonit_ingest_messages_dead_lettered_total',
       help: 'Messages sent to the dead-letter queue because even their rejection could not be stored',

@@ -93,7 +93,14 @@ export function rejectedJson(message: RejectedMessage, withBody: boolean) {
     routing_key: message.routingKey,
     content_type: message.contentType,
     body_truncated: message.bodyTruncated,
+    body_sha256: message.bodySha256?.toString('hex') ?? null,
+    partial: message.partial,
   };
   if (!withBody) return summary;
-  return { ...summary, body: message.body.toString('utf8'), body_base64: message.body.toString('base64') };
+  return {
+    ...summary,
+    refused_measures: message.refusedMeasures,
+    body: message.body.toString('utf8'),
+    body_base64: message.body.toString('base64'),
+  };
 }

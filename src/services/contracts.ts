@@ -2,7 +2,7 @@ import type { StoredAuditEvent } from '../domain/audit-event';
 import type { Experiment, ExperimentChanges, NewExperiment } from '../domain/experiment';
 import type { Measure } from '../domain/measure';
 import type { Page } from '../domain/page';
-import type { RejectedMessage, RejectionReason } from '../domain/rejected-message';
+import type { RefusedMeasure, RejectedMessage, RejectionReason } from '../domain/rejected-message';
 import type { NewUser, User, UserChanges } from '../domain/user';
 import type { AuditQuery } from '../storage/stores';
 
@@ -41,23 +41,44 @@ export interface ReceivedMessage {
   messageId: string | null;
   routingKey: string | null;
   contentType: string | null;
-  /** The broker delivered it before (its ack was lost): a rejection already stored for it is not stored again. */
+  /**
+   * The broker delivered it before (its ack was lost). For logs only: a rejection is stored once per
+   * message id and body digest whether the broker says so or the publisher sent the message twice.
+   */
   redelivered?: boolean;
 }
 
-export type IngestOutcome =
-  | { kind: 'stored'; stored: number; duplicates: number }
-  | { kind: 'rejected'; reason: RejectionReason; detail: string; rejectionId: number };
+/**
+ * `created` false: the rejection of this delivery (same message id and body) was stored before.
+ * `refusedMeasures`: measures refused one by one; `storedMeasures`: the others of the message, stored.
+ */
+export type Rejected = {
+  kind: 'rejected';
+  reason: RejectionReason;
+  detail: string;
+  rejectionId: number;
+  created: boolean;
+  refusedMeasures: readonly RefusedMeasure[];
+  storedMeasures: number;
+};
 
-/** One message of a batch as the consumer parsed it: its measures, or why it cannot be stored. */
+export type IngestOutcome = { kind: 'stored'; stored: number; duplicates: number } | Rejected;
+
+/**
+ * One message of a batch as the consumer parsed it: its measures, or why it cannot be stored. `refused`:
+ * items of the message the schema refused one by one (`positions` then gives the index in the message of
+ * each measure kept).
+ */
 export type IngestItem =
-  | { message: ReceivedMessage; measures: readonly Measure[] }
+  | {
+      message: ReceivedMessage;
+      measures: readonly Measure[];
+      refused?: { positions: readonly number[]; refused: readonly RefusedMeasure[] };
+    }
   | { message: ReceivedMessage; rejection: { reason: RejectionReason; detail: string } };
 
 /** What became of one message of a batch. */
-export type ItemOutcome =
-  | { kind: 'stored'; measures: number }
-  | { kind: 'rejected'; reason: RejectionReason; detail: string; rejectionId: number };
+export type ItemOutcome = { kind: 'stored'; measures: number } | Rejected;
 
 /** A batch made ready for its commit by MeasureService.prepareBatch; opaque to the consumer. */
 export interface PreparedBatch {
@@ -73,9 +94,9 @@ export interface BatchOutcome {
 
 export interface MeasureService {
   /**
-   * Stores a batch of messages in one transaction: the measures of every valid message, and a rejection
-   * (with its audit event) for every message that is invalid or names an unknown experiment, so that one
-   * bad message never holds back the rest. Resolves only after the commit: the caller may then ack them
+   * Stores a batch of messages in one transaction: the valid measures of every message, and a rejection
+   * (with its audit event) for every message that is invalid or has measures refused (unknown experiment,
+   * schema), one per delivery (message id and body digest), so that one bad measure never holds back the rest. Resolves only after the commit: the caller may then ack them
    * all. Throws on storage failure, having stored nothing (the caller keeps the messages and retries, or
    * splits the batch to isolate a message whose data storage refuses).
    */

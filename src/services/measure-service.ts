@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'inversify';
+import type { Config } from '../config';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Measure } from '../domain/measure';
 import type { Page } from '../domain/page';
-import type { RejectedMessage, RejectionReason } from '../domain/rejected-message';
+import type { RefusedMeasure, RejectedMessage, RejectionReason } from '../domain/rejected-message';
 import type { User } from '../domain/user';
 import { TYPES } from '../identifiers';
 import type {
@@ -25,14 +26,13 @@ import type {
   MessagePublisher,
   PreparedBatch,
   ReceivedMessage,
+  Rejected,
   RejectedQuery,
   ReplayedMessage,
 } from './contracts';
 import { requireAdmin } from './experiment-visibility';
 import { afterIdFromCursor, pageById } from './pagination';
-
-/** What storage keeps of a rejected body: enough to inspect and replay, bounded so one message cannot fill MySQL. */
-const MAX_STORED_BODY_BYTES = 4 * 1024 * 1024;
+import { keptBody, perMeasureDetail, refusedItems } from './rejected-body';
 
 /**
  * MeasureServiceImpl stores what the consumer delivers (measures, or the message and why it was rejected)
@@ -52,6 +52,7 @@ export class MeasureServiceImpl implements MeasureService {
     @inject(TYPES.Transactor) private readonly tx: Transactor,
     @inject(TYPES.AuditTrail) private readonly audit: AuditTrail,
     @inject(TYPES.MessagePublisher) private readonly publisher: MessagePublisher,
+    @inject(TYPES.Config) private readonly config: Config,
   ) {}
 
   async ingestBatch(items: readonly IngestItem[]): Promise<BatchOutcome> {
@@ -83,8 +84,15 @@ export class MeasureServiceImpl implements MeasureService {
       const result = await this.measures.storePrepared(measures);
       const outcomes: ItemOutcome[] = [];
       for (const decision of decisions) {
-        if (decision.rows) outcomes.push({ kind: 'stored', measures: decision.rows.length });
-        else outcomes.push(await this.storeRejection(decision.message, decision.reason, decision.detail));
+        if (decision.reason !== undefined) {
+          outcomes.push(await this.storeRejection(decision.message, decision.reason, decision.detail));
+        } else if (decision.refused !== undefined) {
+          const { refused, detail, body } = decision.refused;
+          const perMeasure = { refused, stored: decision.rows.length, body };
+          outcomes.push(await this.storeRejection(decision.message, refused[0].reason, detail, perMeasure));
+        } else {
+          outcomes.push({ kind: 'stored', measures: decision.rows.length });
+        }
       }
       return { result, outcomes };
     }, { bulkWrite: true });
@@ -98,13 +106,13 @@ export class MeasureServiceImpl implements MeasureService {
     return outcome.kind === 'rejected' ? outcome : { kind: 'stored', stored: batch.stored, duplicates: batch.duplicates };
   }
 
-  async reject(message: ReceivedMessage, reason: RejectionReason, detail: string): Promise<IngestOutcome> {
+  async reject(message: ReceivedMessage, reason: RejectionReason, detail: string): Promise<Rejected> {
     return this.tx.inTransaction(() => this.storeRejection(message, reason, detail));
   }
 
   /**
-   * Which messages of a batch are stored and which rejected. Experiments are resolved once per batch; a
-   * message naming an unknown one is rejected whole (a message is stored whole or rejected whole).
+   * Which measures of a batch are stored and which refused. Experiments are resolved once per batch; a
+   * measure naming an unknown one is refused alone: the other measures of its message are stored.
    */
   private async decide(items: readonly IngestItem[]): Promise<Decision[]> {
     const codes = new Set<string>();
@@ -112,25 +120,35 @@ export class MeasureServiceImpl implements MeasureService {
     const ids = await this.experimentIds.idsOf(codes, (missing) => this.experiments.idsByCode(missing));
     return items.map((item): Decision => {
       if (!('measures' in item)) return { message: item.message, ...item.rejection };
-      let unknown: Set<string> | undefined;
-      const rows = item.measures.map((m): MeasureRow => {
+      const positions = item.refused?.positions;
+      const rows: MeasureRow[] = [];
+      let unknown: RefusedMeasure[] | undefined;
+      item.measures.forEach((m, i) => {
         const experimentId = ids.get(m.experiment);
-        if (experimentId === undefined) (unknown ??= new Set<string>()).add(m.experiment);
+        if (experimentId === undefined) {
+          const index = positions === undefined ? i : positions[i];
+          (unknown ??= []).push({ index, reason: 'unknown-experiment', detail: `unknown experiment: ${m.experiment}` });
+          return;
+        }
         // Spelled out rather than spread: one object shape for every row, which keeps this loop fast.
-        return {
+        rows.push({
           experiment: m.experiment,
-          experimentId: experimentId as number,
+          experimentId,
           metric: m.metric,
           source: m.source,
           unit: m.unit,
           tags: m.tags,
           timestampUs: m.timestampUs,
           value: m.value,
-        };
+        });
       });
-      if (unknown === undefined) return { message: item.message, rows };
-      const detail = `unknown experiment: ${[...unknown].slice(0, 5).join(', ')}`;
-      return { message: item.message, reason: 'unknown-experiment', detail };
+      const bySchema = item.refused?.refused ?? [];
+      if (unknown === undefined && bySchema.length === 0) return { message: item.message, rows };
+      const refused = [...bySchema, ...(unknown ?? [])].sort((a, b) => a.index - b.index);
+      // Nothing of the message stored: it is kept whole; else only the refused measures are, so that a
+      // replay sends them alone. Written here, before the transaction.
+      const body = rows.length === 0 ? undefined : refusedItems(item.message.body, refused);
+      return { message: item.message, rows, refused: { refused, detail: perMeasureDetail(refused, rows.length), body } };
     });
   }
 
@@ -139,31 +157,36 @@ export class MeasureServiceImpl implements MeasureService {
     message: ReceivedMessage,
     reason: RejectionReason,
     detail: string,
-  ): Promise<Extract<IngestOutcome, { kind: 'rejected' }>> {
-    // A redelivery of a message whose rejection was committed but not acked: the first record stands.
-    if (message.redelivered && message.messageId !== null) {
-      const existing = await this.rejected.findSame(message.messageId, storedBody(message.body));
-      if (existing !== undefined) return { kind: 'rejected', reason, detail, rejectionId: existing };
-    }
-    const truncated = message.body.length > MAX_STORED_BODY_BYTES;
-    const row = await this.rejected.insert({
+    perMeasure?: { refused: readonly RefusedMeasure[]; stored: number; body: Buffer | undefined },
+  ): Promise<Rejected> {
+    const kept = keptBody(message.body, this.config.rabbit);
+    const { id, created } = await this.rejected.record({
       reason,
       detail,
       messageId: message.messageId,
       routingKey: message.routingKey,
       contentType: message.contentType,
-      body: storedBody(message.body),
-      bodyTruncated: truncated,
+      body: perMeasure?.body ?? kept.body,
+      bodyTruncated: perMeasure?.body === undefined && kept.truncated,
+      bodySha256: kept.sha256,
+      partial: perMeasure?.body !== undefined,
+      refusedMeasures: perMeasure ? [...perMeasure.refused] : null,
     });
+    const refusedMeasures = perMeasure?.refused ?? [];
+    const storedMeasures = perMeasure?.stored ?? 0;
+    // The same delivery again (a redelivery, or the same message published twice): the first record stands.
+    if (!created) return { kind: 'rejected', reason, detail, rejectionId: id, created, refusedMeasures, storedMeasures };
     await this.audit.record({
       actor: null,
       action: 'message.reject',
       resourceType: 'rejected-message',
-      resourceId: String(row.id),
+      resourceId: String(id),
       outcome: 'failure',
-      detail: { reason, messageId: message.messageId },
+      detail: perMeasure
+        ? { reason, messageId: message.messageId, refusedMeasures: refusedMeasures.length, storedMeasures }
+        : { reason, messageId: message.messageId },
     });
-    return { kind: 'rejected', reason, detail, rejectionId: row.id };
+    return { kind: 'rejected', reason, detail, rejectionId: id, created, refusedMeasures, storedMeasures };
   }
 
   /** The seam for what must see committed measures (alerting, later); nothing listens yet. */
@@ -238,10 +261,15 @@ interface ServicePreparedBatch extends PreparedBatch {
   measures: PreparedMeasures;
 }
 
-type Decision =
-  | { message: ReceivedMessage; rows: MeasureRow[]; reason?: undefined; detail?: undefined }
-  | { message: ReceivedMessage; rows?: undefined; reason: RejectionReason; detail: string };
-
-function storedBody(body: Buffer): Buffer {
-  return body.length > MAX_STORED_BODY_BYTES ? body.subarray(0, MAX_STORED_BODY_BYTES) : body;
+/** The measures of a message refused one by one, and what its rejection keeps of them. */
+interface Refusals {
+  refused: RefusedMeasure[];
+  detail: string;
+  /** The refused measures alone, when the others are stored; undefined: the message is kept whole. */
+  body: Buffer | undefined;
 }
+
+/** A message stored (maybe with measures refused one by one), or rejected whole before any lookup. */
+type Decision =
+  | { message: ReceivedMessage; rows: MeasureRow[]; refused?: Refusals; reason?: undefined; detail?: undefined }
+  | { message: ReceivedMessage; rows?: undefined; refused?: undefined; reason: RejectionReason; detail: string };

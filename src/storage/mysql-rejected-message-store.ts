@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type { NewRejectedMessage, RejectedMessage, RejectionReason } from '../domain/rejected-message';
+import type { NewRejectedMessage, RefusedMeasure, RejectedMessage, RejectionReason } from '../domain/rejected-message';
 import { TYPES } from '../identifiers';
 import type { MysqlDatabase } from './mysql-database';
 import { keysetBounds } from './sql-window';
@@ -16,10 +16,15 @@ interface RejectedMessageRow extends RowDataPacket {
   content_type: string | null;
   body: Buffer;
   body_truncated: number;
+  body_sha256: Buffer | null;
+  partial: number;
+  refused_measures: string | null;
 }
 
 const COLUMNS =
-  'id, received_at, reason, detail, message_id, routing_key, content_type, body, body_truncated';
+  'id, received_at, reason, detail, message_id, routing_key, content_type, body, body_truncated, body_sha256, partial, refused_measures';
+
+const ER_DUP_ENTRY = 1062;
 
 /** TEXT holds 65,535 bytes, and a utf8mb4 character takes up to 4 of them. */
 const MAX_DETAIL_CHARS = 16_000;
@@ -52,7 +57,16 @@ function toRejectedMessage(row: RejectedMessageRow): RejectedMessage {
     contentType: row.content_type,
     body: row.body,
     bodyTruncated: Boolean(row.body_truncated),
+    bodySha256: row.body_sha256,
+    partial: Boolean(row.partial),
+    refusedMeasures: row.refused_measures === null ? null : (JSON.parse(row.refused_measures) as RefusedMeasure[]),
   };
+}
+
+/** The errno of a MySQL error, if it is one. */
+function errno(error: unknown): number | undefined {
+  const value = typeof error === 'object' && error !== null ? (error as { errno?: unknown }).errno : undefined;
+  return typeof value === 'number' ? value : undefined;
 }
 
 /** MysqlRejectedMessageStore keeps what the broker delivered and could not be stored, with the reason. */
@@ -72,11 +86,14 @@ export class MysqlRejectedMessageStore implements RejectedMessageStore {
       contentType: fitOrNull(message.contentType, MAX_HEADER_CHARS),
       body: message.body,
       bodyTruncated: message.bodyTruncated,
+      bodySha256: message.bodySha256,
+      partial: message.partial,
+      refusedMeasures: message.refusedMeasures,
     };
     const [result] = await this.db
       .executor()
       .query<ResultSetHeader>(
-        'INSERT INTO rejected_messages (received_at, reason, detail, message_id, routing_key, content_type, body, body_truncated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO rejected_messages (received_at, reason, detail, message_id, routing_key, content_type, body, body_truncated, body_sha256, partial, refused_measures) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [
           stored.receivedAt,
           stored.reason,
@@ -86,9 +103,31 @@ export class MysqlRejectedMessageStore implements RejectedMessageStore {
           stored.contentType,
           stored.body,
           stored.bodyTruncated,
+          stored.bodySha256,
+          stored.partial,
+          stored.refusedMeasures === null ? null : JSON.stringify(stored.refusedMeasures),
         ],
       );
     return { id: result.insertId, ...stored };
+  }
+
+  async record(message: NewRejectedMessage): Promise<{ id: number; created: boolean }> {
+    try {
+      return { id: (await this.insert(message)).id, created: true };
+    } catch (error) {
+      // ux_rejected_messages_delivery: this delivery (message id and body digest) is already a rejection.
+      // InnoDB undoes the statement only; the ambient transaction goes on.
+      if (errno(error) !== ER_DUP_ENTRY || message.messageId === null || message.bodySha256 === null) throw error;
+      // A locking read sees the row committed by another consumer after this transaction's snapshot.
+      const [rows] = await this.db
+        .executor()
+        .query<RowDataPacket[]>(
+          'SELECT id FROM rejected_messages WHERE message_id = ? AND body_sha256 = ? LOCK IN SHARE MODE',
+          [fit(message.messageId, MAX_HEADER_CHARS), message.bodySha256],
+        );
+      if (!rows[0]) throw error;
+      return { id: Number(rows[0].id), created: false };
+    }
   }
 
   async findById(id: number): Promise<RejectedMessage | undefined> {
@@ -96,17 +135,6 @@ export class MysqlRejectedMessageStore implements RejectedMessageStore {
       .executor()
       .query<RejectedMessageRow[]>(`SELECT ${COLUMNS} FROM rejected_messages WHERE id = ?`, [id]);
     return rows[0] && toRejectedMessage(rows[0]);
-  }
-
-  async findSame(messageId: string, body: Buffer): Promise<number | undefined> {
-    // message_id is indexed (migration 002); the body comparison rules out a publisher that reuses ids.
-    const [rows] = await this.db
-      .executor()
-      .query<RowDataPacket[]>('SELECT id FROM rejected_messages WHERE message_id = ? AND body = ? ORDER BY id LIMIT 1', [
-        fit(messageId, MAX_HEADER_CHARS),
-        body,
-      ]);
-    return rows[0] ? Number(rows[0].id) : undefined;
   }
 
   async findForUpdate(id: number): Promise<RejectedMessage | undefined> {

@@ -110,8 +110,11 @@ export interface RejectedMessageQuery extends ListWindow {
 export interface RejectedMessageStore {
   insert(message: NewRejectedMessage): Promise<RejectedMessage>;
   findById(id: number): Promise<RejectedMessage | undefined>;
-  /** The id of a rejection already stored for this message id and body, if any (a redelivery of it). */
-  findSame(messageId: string, body: Buffer): Promise<number | undefined>;
+  /**
+   * Inserts it, unless a rejection of the same delivery (message id and body digest) is stored already:
+   * then that one's id, and `created` false.
+   */
+  record(message: NewRejectedMessage): Promise<{ id: number; created: boolean }>;
   /** Ordered by id. */
   list(query: RejectedMessageQuery): Promise<RejectedMessage[]>;
   delete(id: number): Promise<boolean>;

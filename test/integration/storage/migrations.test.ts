@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
+import Postgrator from 'postgrator';
 import { PostgratorMigrator } from '../../../src/storage/postgrator-migrator';
 import { testConfig, uniqueName } from '../../support/real-services';
 
@@ -106,5 +108,57 @@ describe('PostgratorMigrator', () => {
   it('refuses a database name that is not a plain identifier', async () => {
     const bad = { ...config, db: { ...config.db, database: 'x`; DROP DATABASE mysql; --' } };
     await expect(new PostgratorMigrator(bad).migrate()).rejects.toThrow(/letters, digits and _ only/);
+  });
+
+  it('migration 004 keeps rejections stored twice before it, digests the first and adds the delivery key', async () => {
+    const other = uniqueName('mymonit_migrate_004');
+    const otherConfig = testConfig({ DB_DATABASE: other });
+    const connection = await mysql.createConnection({
+      host: config.db.host,
+      port: config.db.port,
+      user: config.db.user,
+      password: config.db.password,
+      multipleStatements: true,
+    });
+    try {
+      await connection.query(`CREATE DATABASE \`${other}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci; USE \`${other}\``);
+      const postgrator = new Postgrator({
+        driver: 'mysql',
+        database: other,
+        schemaTable: 'schemaversion',
+        migrationPattern: path.join(migrationsDir, '*'),
+        newline: 'LF',
+        execQuery: async (sql: string) => {
+          const [rows] = await connection.query(sql);
+          return { rows: Array.isArray(rows) ? rows : [] };
+        },
+      });
+      await postgrator.migrate('003');
+      // What the consumer stored before 004: the same bad message twice, another under an id differing in case, a cut body.
+      await connection.query(
+        `INSERT INTO rejected_messages (received_at, reason, detail, message_id, body, body_truncated) VALUES
+          (NOW(3), 'empty', 'd', 'same', 'x', FALSE), (NOW(3), 'empty', 'd', 'same', 'x', FALSE),
+          (NOW(3), 'empty', 'd', 'SAME', 'x', FALSE), (NOW(3), 'oversize', 'd', 'cut', 'prefix', TRUE)`,
+      );
+
+      expect(await new PostgratorMigrator(otherConfig).migrate()).toBe(latestVersion);
+
+      const [rows] = await connection.query<RowDataPacket[]>(
+        'SELECT message_id, HEX(body_sha256) AS digest, partial FROM rejected_messages ORDER BY id',
+      );
+      const sha = createHash('sha256').update('x').digest('hex').toUpperCase();
+      expect(rows.map((r) => [r.message_id, r.digest, r.partial])).toEqual([
+        ['same', sha, 0],
+        ['same', null, 0],
+        ['SAME', sha, 0],
+        ['cut', null, 0],
+      ]);
+      await expect(
+        connection.query(`INSERT INTO rejected_messages (received_at, reason, detail, message_id, body, body_sha256) VALUES (NOW(3), 'empty', 'd', 'same', 'x', UNHEX(?))`, [sha]),
+      ).rejects.toThrow(/Duplicate entry/);
+    } finally {
+      await connection.query(`DROP DATABASE IF EXISTS \`${other}\``);
+      await connection.end();
+    }
   });
 });

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { NewRejectedMessage } from '../../../src/domain/rejected-message';
+import { eventually } from '../../support/platform';
 import { createStorageFixture, type StorageFixture } from './storage-fixture';
 
 describe('MysqlRejectedMessageStore', () => {
@@ -21,6 +23,9 @@ describe('MysqlRejectedMessageStore', () => {
       contentType: 'application/json',
       body: Buffer.from('{"value": 1,}'),
       bodyTruncated: false,
+      bodySha256: null,
+      partial: false,
+      refusedMeasures: null,
       ...overrides,
     };
   }
@@ -103,5 +108,68 @@ describe('MysqlRejectedMessageStore', () => {
       .catch(() => undefined);
     expect(id).toBeGreaterThan(0);
     expect(await f.rejected.findById(id)).toBeUndefined();
+  });
+
+  describe('record: one rejection per delivery (message id and body digest)', () => {
+    const digest = (text: string) => createHash('sha256').update(text).digest();
+    const delivery = (messageId: string | null, body: string) =>
+      message({ messageId, body: Buffer.from(body), bodySha256: digest(body) });
+
+    it('answers the first rejection of the same delivery instead of storing a second', async () => {
+      const first = await f.rejected.record(delivery('twice', 'bad body'));
+      const second = await f.rejected.record(delivery('twice', 'bad body'));
+      expect(first.created).toBe(true);
+      expect(second).toEqual({ id: first.id, created: false });
+      expect(await f.rows("SELECT id FROM rejected_messages WHERE message_id = 'twice'")).toHaveLength(1);
+    });
+
+    it('keeps apart another body, a message id differing in case only, and messages without an id', async () => {
+      const records = [
+        await f.rejected.record(delivery('apart', 'one')),
+        await f.rejected.record(delivery('apart', 'two')),
+        await f.rejected.record(delivery('APART', 'one')),
+        await f.rejected.record(delivery(null, 'one')),
+        await f.rejected.record(delivery(null, 'one')),
+      ];
+      expect(records.every((r) => r.created)).toBe(true);
+      expect(new Set(records.map((r) => r.id)).size).toBe(5);
+    });
+
+    it('keeps the refused measures of a partial rejection', async () => {
+      const refusedMeasures = [{ index: 6, reason: 'unknown-experiment' as const, detail: 'unknown experiment: CVS' }];
+      const { id } = await f.rejected.record({ ...delivery('partial', '[{}]'), partial: true, refusedMeasures });
+      expect(await f.rejected.findById(id)).toMatchObject({ partial: true, refusedMeasures, bodySha256: digest('[{}]') });
+    });
+
+    it('a consumer storing the same delivery while another commits it waits, then answers the committed one', async () => {
+      let commitFirst: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => {
+        commitFirst = resolve;
+      });
+      let recorded: () => void = () => undefined;
+      const firstRecorded = new Promise<void>((resolve) => {
+        recorded = resolve;
+      });
+      // The first transaction stores the rejection and holds its key until it commits.
+      const first = f.db.inTransaction(async () => {
+        const result = await f.rejected.record(delivery('racing', 'body'));
+        recorded();
+        await held;
+        return result;
+      });
+      await firstRecorded;
+      const second = f.db.inTransaction(() => f.rejected.record(delivery('racing', 'body')));
+      await eventually(
+        () =>
+          f.rows<{ n: number }>(
+            "SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT' AND trx_query LIKE '%rejected_messages%racing%'",
+          ),
+        (rows) => Number(rows[0].n) > 0,
+      );
+      commitFirst();
+      const [a, b] = await Promise.all([first, second]);
+      expect(a.created).toBe(true);
+      expect(b).toEqual({ id: a.id, created: false });
+    });
   });
 });

@@ -110,7 +110,15 @@ export class FakeMeasureService implements Pick<MeasureService, 'ingestBatch' | 
 
   private record(message: ReceivedMessage, reason: RejectionReason, detail: string) {
     this.rejected.push({ message, reason, detail });
-    return { kind: 'rejected' as const, reason, detail, rejectionId: this.rejected.length };
+    return {
+      kind: 'rejected' as const,
+      reason,
+      detail,
+      rejectionId: this.rejected.length,
+      created: true,
+      refusedMeasures: [],
+      storedMeasures: 0,
+    };
   }
 }
 
