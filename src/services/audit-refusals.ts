@@ -28,6 +28,7 @@ const OTHER_SOURCES = '*';
 export class RefusalAudit {
   private buckets = new Map<string, Bucket>();
   private timer?: NodeJS.Timeout;
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     private readonly write: (record: AuditRecord) => Promise<void>,
@@ -57,11 +58,12 @@ export class RefusalAudit {
     bucket.lastReason = reason ?? null;
   }
 
-  /** Writes the summaries of the current window (on shutdown: nothing counted is lost). */
-  stop(): Promise<void> {
+  /** Writes the summaries of the current window and waits for every write (on shutdown: nothing counted is lost). */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    return this.rollOver();
+    await this.rollOver();
+    await Promise.all(this.pending);
   }
 
   private bucketOf(source: string): Bucket {
@@ -103,6 +105,9 @@ export class RefusalAudit {
 
   /** A failing audit write must not turn a 401 into a 500. */
   private send(record: AuditRecord): Promise<void> {
-    return this.write(record).catch(this.onWriteError);
+    const write = this.write(record).catch(this.onWriteError);
+    this.pending.add(write);
+    void write.finally(() => this.pending.delete(write));
+    return write;
   }
 }

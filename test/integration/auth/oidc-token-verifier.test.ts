@@ -143,6 +143,19 @@ describe('OidcTokenVerifier against a JWKS served over HTTP', () => {
     await expectRefused(verifier, await signed({ exp: undefined }), 'token expiry missing or invalid');
   });
 
+  it('refuses a token without iat', async () => {
+    await expectRefused(verifier, await signed({ iat: undefined }), 'token issue time missing or invalid');
+  });
+
+  it('refuses a token whose iat is ahead of the clock by more than AUTH_CLOCK_SKEW_SECONDS, accepts one within it', async () => {
+    await expectRefused(verifier, await signed({ iat: now() + 3600, exp: now() + 7200 }), 'token issued in the future');
+    await expect(verifier.verify(await signed({ iat: now() + 30 }))).resolves.toMatchObject({ username: 'alice' });
+  });
+
+  it('refuses a token that lives longer than AUTH_MAX_TOKEN_LIFETIME', async () => {
+    await expectRefused(verifier, await signed({ exp: now() + 1000 * 365 * 86400 }), 'token lifetime exceeds the maximum');
+  });
+
   it('refuses garbage as malformed', async () => {
     await expectRefused(verifier, 'garbage', 'token malformed');
     await expectRefused(verifier, 'abc.def.ghi', 'token malformed');
