@@ -18,7 +18,6 @@ declare global {
 
 /** RFC 9110 §11.1: the scheme is case-insensitive; one or more spaces precede the token68. */
 const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i;
-const BEARER_SCHEME = /^Bearer(\s|$)/i;
 
 /**
  * The RFC 6750 §3 challenge of a 401: error="invalid_token" only when a bearer token was presented (a
@@ -37,10 +36,12 @@ export function bearerChallenge(tokenPresented: boolean, description: string): s
 export function authentication(verifier: TokenVerifier, users: UserService, clockSkewSeconds: number): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('authorization')?.trim();
+    let tokenPresented = false;
     try {
       if (!header) throw new UnauthenticatedError('a bearer token is required');
       const match = BEARER.exec(header);
       if (!match) throw new UnauthenticatedError('the Authorization header is not a bearer token');
+      tokenPresented = true;
       const identity = await verifier.verify(match[1]);
       const user = await users.authenticate(identity.username);
       if (!user || !tokenBelongsTo(user, identity, clockSkewSeconds)) {
@@ -50,7 +51,7 @@ export function authentication(verifier: TokenVerifier, users: UserService, cloc
       setContextActor(user.pseudonym);
     } catch (error) {
       if (error instanceof UnauthenticatedError) {
-        res.setHeader('WWW-Authenticate', bearerChallenge(header !== undefined && BEARER_SCHEME.test(header), error.message));
+        res.setHeader('WWW-Authenticate', bearerChallenge(tokenPresented, error.message));
       }
       throw error;
     }
