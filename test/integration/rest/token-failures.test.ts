@@ -42,7 +42,7 @@ describe('REST refuses bad tokens with 401', () => {
     ],
     ['a token issued in the future (iat beyond the clock skew)', async () => ({ authorization: `Bearer ${await sign({ iat: now() + 3600, exp: now() + 7200 })}` })],
     ['a token living 1,000 years', async () => ({ authorization: `Bearer ${await sign({ exp: now() + 1000 * 365 * 86400 })}` })],
-    ['a valid token of an identity with no MyMONIT user', async () => ({ authorization: `Bearer ${await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('ghost').setIssuer('mymonit-local').setAudience('mymonit').setExpirationTime('1h').sign(KEY)}` })],
+    ['a valid token of an identity with no MyMONIT user', async () => ({ authorization: `Bearer ${await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('ghost').setIssuer('mymonit-local').setAudience('mymonit').setIssuedAt().setExpirationTime('1h').sign(KEY)}` })],
   ];
 
   it.each(cases)('%s', async (_label, headers) => {
