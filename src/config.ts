@@ -61,6 +61,11 @@ const schema = z.object({
   AUTH_LOCAL_ISSUER: z.string().min(1).default('mymonit-local'),
   AUTH_AUDIENCE: z.string().min(1).default('mymonit'),
   AUTH_TOKEN_TTL: z.string().regex(/^\d+[smhd]$/, 'a duration such as 12h').default('12h'),
+  AUTH_MAX_TOKEN_LIFETIME: z.string().regex(/^\d+[smhd]$/, 'a duration such as 7d').default('7d'),
+  AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
+  AUTH_FAILURE_AUDIT_WINDOW_SECONDS: positiveInt.max(86400).default(60),
+  AUTH_FAILURE_AUDIT_BURST: z.coerce.number().int().min(0).max(100000).default(5),
+  AUTH_FAILURE_AUDIT_SOURCES: positiveInt.max(100000).default(100),
   OIDC_ISSUER: z.url().optional(),
   OIDC_AUDIENCE: z.string().min(1).optional(),
   OIDC_JWKS_URL: z.url().optional(),
@@ -128,6 +133,12 @@ export interface Config {
     mode: Env['AUTH_MODE'];
     audience: string;
     local: { key?: string; keyFile: string; issuer: string; tokenTtl: string };
+    /** Tokens whose exp - iat exceeds this are refused, in every mode; iat is required. */
+    maxTokenLifetimeSeconds: number;
+    /** How far a token's iat may lie ahead of this host's clock (and exp/nbf behind or ahead). */
+    clockSkewSeconds: number;
+    /** 401s audited one row each up to `burst` per source and window, then one summary row per source. */
+    failureAudit: { windowMs: number; burst: number; maxSources: number };
     oidc: { issuer?: string; audience?: string; jwksUrl?: string; usernameClaim: string };
     firebase: { projectId?: string; emulatorHost?: string };
   };
@@ -142,6 +153,14 @@ export interface Config {
 
 /** ConfigError names the variable that stopped start-up; main prints its message as one line. */
 export class ConfigError extends Error {}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** Seconds in a duration such as '12h' (the form of AUTH_TOKEN_TTL); NaN for anything else. */
+export function durationSeconds(duration: string): number {
+  const match = /^(\d{1,9})([smhd])$/.exec(duration);
+  return match ? Number(match[1]) * DURATION_UNITS[match[2]] : Number.NaN;
+}
 
 /** Builds the AMQP URL from RABBIT_URL, which may be a bare host (the seed's form) or a full amqp(s):// URL. */
 function rabbitUrl(env: Env): string {
@@ -161,6 +180,11 @@ function crossCheck(env: Env): void {
   // Aggregates read rollups wherever raw data also exists: rollups must outlive the raw rows they summarise.
   if (env.ROLLUP_RETENTION_DAYS > 0 && (env.RETENTION_DAYS === 0 || env.ROLLUP_RETENTION_DAYS < env.RETENTION_DAYS)) {
     throw new ConfigError('ROLLUP_RETENTION_DAYS: must be 0 (keep) or at least RETENTION_DAYS, which must then be set');
+  }
+  const maxLifetime = durationSeconds(env.AUTH_MAX_TOKEN_LIFETIME);
+  if (!(maxLifetime > 0)) throw new ConfigError('AUTH_MAX_TOKEN_LIFETIME: a positive duration such as 7d');
+  if (!(durationSeconds(env.AUTH_TOKEN_TTL) <= maxLifetime)) {
+    throw new ConfigError('AUTH_TOKEN_TTL: must not exceed AUTH_MAX_TOKEN_LIFETIME');
   }
   if (env.AUTH_MODE === 'oidc') {
     for (const name of ['OIDC_ISSUER', 'OIDC_JWKS_URL'] as const) {
@@ -258,6 +282,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         keyFile: path.resolve(PROJECT_ROOT, env.AUTH_LOCAL_KEY_FILE),
         issuer: env.AUTH_LOCAL_ISSUER,
         tokenTtl: env.AUTH_TOKEN_TTL,
+      },
+      maxTokenLifetimeSeconds: durationSeconds(env.AUTH_MAX_TOKEN_LIFETIME),
+      clockSkewSeconds: env.AUTH_CLOCK_SKEW_SECONDS,
+      failureAudit: {
+        windowMs: env.AUTH_FAILURE_AUDIT_WINDOW_SECONDS * 1000,
+        burst: env.AUTH_FAILURE_AUDIT_BURST,
+        maxSources: env.AUTH_FAILURE_AUDIT_SOURCES,
       },
       oidc: {
         issuer: env.OIDC_ISSUER,

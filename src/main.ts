@@ -129,7 +129,8 @@ function program(): Command {
       const token = await once(container, async () => {
         const known = await container.get<UserService>(TYPES.UserService).findByUsername(username);
         if (!known) process.stderr.write(`warning: no MyMONIT user has username ${username}; the token will get 401\n`);
-        return container.get<TokenIssuer>(TYPES.TokenIssuer).issue(username, options.ttl);
+        // Bound to this user's pseudonym: the token is refused if the name later passes to someone else.
+        return container.get<TokenIssuer>(TYPES.TokenIssuer).issue(username, options.ttl, known?.pseudonym);
       });
       process.stdout.write(`${token}\n`);
     });

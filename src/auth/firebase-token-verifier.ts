@@ -5,6 +5,7 @@ import { UnauthenticatedError } from '../domain/errors';
 import { TYPES } from '../identifiers';
 import { errorFromFirebase } from './firebase-refusals';
 import { readProtectedHeader, requireSigned } from './token-header';
+import { checkTokenTimes, type TokenTimePolicy } from './token-times';
 import type { TokenVerifier, VerifiedIdentity } from './token-verifier';
 
 /** FirebaseTokenVerifier checks Firebase ID tokens with firebase-admin and maps their uid to the username. */
@@ -12,6 +13,7 @@ import type { TokenVerifier, VerifiedIdentity } from './token-verifier';
 export class FirebaseTokenVerifier implements TokenVerifier {
   private readonly auth: Auth;
   private readonly emulator: boolean;
+  private readonly times: TokenTimePolicy;
 
   constructor(@inject(TYPES.Config) config: Config) {
     const { projectId, emulatorHost } = config.auth.firebase;
@@ -24,6 +26,7 @@ export class FirebaseTokenVerifier implements TokenVerifier {
     }
     if (!projectId) throw new ConfigError('FIREBASE_PROJECT_ID: required when AUTH_MODE=firebase');
     this.emulator = Boolean(emulatorHost);
+    this.times = config.auth;
     // A named app per project and emulator, not the default app, so that several configurations (tests)
     // live side by side: firebase-admin caches the emulator address in the app's Auth on first use. No
     // credential is passed: firebase-admin then uses application default credentials (it reads
@@ -50,11 +53,13 @@ export class FirebaseTokenVerifier implements TokenVerifier {
         throw new UnauthenticatedError('token key id missing');
       }
     }
+    let decoded: Awaited<ReturnType<Auth['verifyIdToken']>>;
     try {
-      const decoded = await this.auth.verifyIdToken(token);
-      return { username: decoded.uid };
+      decoded = await this.auth.verifyIdToken(token);
     } catch (error) {
       throw errorFromFirebase(error);
     }
+    // firebase-admin checks exp but neither a future iat nor the lifetime: Google's own tokens live 1 h.
+    return { username: decoded.uid, issuedAt: checkTokenTimes(decoded, this.times) };
   }
 }

@@ -6,10 +6,8 @@ import { TYPES } from '../identifiers';
 import { refusalFromJose } from './jose-refusals';
 import { loadLocalSigningKey } from './local-signing-key';
 import { readProtectedHeader, requireSigned } from './token-header';
+import { checkTokenTimes } from './token-times';
 import type { TokenVerifier, VerifiedIdentity } from './token-verifier';
-
-/** Small enough not to extend a token's life noticeably, large enough for hosts whose clocks drift a little. */
-const CLOCK_TOLERANCE_SECONDS = 5;
 
 /** LocalTokenVerifier checks the HS256 tokens that LocalTokenIssuer signs (AUTH_MODE=local). */
 @injectable()
@@ -30,12 +28,16 @@ export class LocalTokenVerifier implements TokenVerifier {
         issuer: this.config.auth.local.issuer,
         audience: this.config.auth.audience,
         requiredClaims: ['sub', 'exp'],
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        clockTolerance: this.config.auth.clockSkewSeconds,
       });
       if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
         throw new UnauthenticatedError('token subject missing');
       }
-      return { username: payload.sub };
+      const issuedAt = checkTokenTimes(payload, this.config.auth);
+      const { pseudonym } = payload;
+      if (pseudonym === undefined) return { username: payload.sub, issuedAt };
+      if (typeof pseudonym !== 'string' || pseudonym.length === 0) throw new UnauthenticatedError('token pseudonym invalid');
+      return { username: payload.sub, issuedAt, pseudonym };
     } catch (error) {
       throw refusalFromJose(error) ?? error;
     }

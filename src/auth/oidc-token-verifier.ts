@@ -6,6 +6,7 @@ import { TYPES } from '../identifiers';
 import { IdentityProviderUnavailableError } from './identity-provider-unavailable';
 import { refusalFromJose } from './jose-refusals';
 import { readProtectedHeader, requireSigned } from './token-header';
+import { checkTokenTimes, type TokenTimePolicy } from './token-times';
 import type { TokenVerifier, VerifiedIdentity } from './token-verifier';
 
 /**
@@ -13,7 +14,6 @@ import type { TokenVerifier, VerifiedIdentity } from './token-verifier';
  * (algorithm confusion) or an unsigned one must never be accepted.
  */
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'];
-const CLOCK_TOLERANCE_SECONDS = 5;
 
 /** OidcTokenVerifier checks tokens against an OIDC issuer's published key set (AUTH_MODE=oidc). */
 @injectable()
@@ -22,6 +22,7 @@ export class OidcTokenVerifier implements TokenVerifier {
   private readonly issuer: string;
   private readonly audience: string;
   private readonly usernameClaim: string;
+  private readonly times: TokenTimePolicy;
 
   constructor(@inject(TYPES.Config) config: Config) {
     const oidc = config.auth.oidc;
@@ -32,6 +33,7 @@ export class OidcTokenVerifier implements TokenVerifier {
     this.issuer = oidc.issuer;
     this.audience = oidc.audience ?? config.auth.audience;
     this.usernameClaim = oidc.usernameClaim;
+    this.times = config.auth;
   }
 
   async verify(token: string): Promise<VerifiedIdentity> {
@@ -43,17 +45,18 @@ export class OidcTokenVerifier implements TokenVerifier {
         issuer: this.issuer,
         audience: this.audience,
         requiredClaims: ['exp'],
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        clockTolerance: this.times.clockSkewSeconds,
       }));
     } catch (error) {
       const refusal = refusalFromJose(error);
       if (refusal) throw refusal;
       throw new IdentityProviderUnavailableError('OIDC key set unavailable', { cause: error });
     }
+    const issuedAt = checkTokenTimes(payload, this.times);
     const username = payload[this.usernameClaim];
     if (typeof username !== 'string' || username.length === 0) {
       throw new UnauthenticatedError('token username claim missing');
     }
-    return { username };
+    return { username, issuedAt };
   }
 }

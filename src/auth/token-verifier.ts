@@ -8,9 +8,13 @@ export interface TokenVerifier {
 
 export interface VerifiedIdentity {
   username: string;
+  /** The token's iat, in seconds: a token issued before its user was created names someone else. */
+  issuedAt: number;
+  /** Local tokens carry the pseudonym of the user they were issued for; another user with the name is refused. */
+  pseudonym?: string;
 }
 
 /** TokenIssuer signs tokens in AUTH_MODE=local (`mymonit token <username>`). Other modes have no issuer. */
 export interface TokenIssuer {
-  issue(username: string, ttl?: string): Promise<string>;
+  issue(username: string, ttl?: string, pseudonym?: string): Promise<string>;
 }

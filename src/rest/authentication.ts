@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { tokenBelongsTo } from '../auth/token-binding';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { UnauthenticatedError } from '../domain/errors';
 import type { User } from '../domain/user';
@@ -15,23 +16,45 @@ declare global {
   }
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
+/** RFC 9110 §11.1: the scheme is case-insensitive; one or more spaces precede the token68. */
+const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i;
+
+/**
+ * The RFC 6750 §3 challenge of a 401: error="invalid_token" only when a bearer token was presented (a
+ * request without one gets the bare challenge). The description is our own refusal text, never a claim.
+ */
+export function bearerChallenge(tokenPresented: boolean, description: string): string {
+  if (!tokenPresented) return 'Bearer realm="mymonit"';
+  return `Bearer realm="mymonit", error="invalid_token", error_description="${description.replace(/["\\]/g, "'")}"`;
+}
 
 /**
  * Verifies the bearer token of every request that reaches it and maps the identity to an active MyMONIT
- * user, who becomes `res.locals.actor`. Every failure is a 401 (no hint of which users exist).
+ * user, who becomes `res.locals.actor`. Every failure is a 401 with a WWW-Authenticate challenge, and
+ * says nothing of which users exist.
  */
-export function authentication(verifier: TokenVerifier, users: UserService): RequestHandler {
+export function authentication(verifier: TokenVerifier, users: UserService, clockSkewSeconds: number): RequestHandler {
   return async (req, res, next) => {
-    const header = req.get('authorization');
-    if (!header) throw new UnauthenticatedError('a bearer token is required');
-    const match = BEARER.exec(header.trim());
-    if (!match) throw new UnauthenticatedError('the Authorization header is not a bearer token');
-    const identity = await verifier.verify(match[1]);
-    const user = await users.authenticate(identity.username);
-    if (!user) throw new UnauthenticatedError('the token does not belong to a MyMONIT user');
-    res.locals.actor = user;
-    setContextActor(user.pseudonym);
+    const header = req.get('authorization')?.trim();
+    let tokenPresented = false;
+    try {
+      if (!header) throw new UnauthenticatedError('a bearer token is required');
+      const match = BEARER.exec(header);
+      if (!match) throw new UnauthenticatedError('the Authorization header is not a bearer token');
+      tokenPresented = true;
+      const identity = await verifier.verify(match[1]);
+      const user = await users.authenticate(identity.username);
+      if (!user || !tokenBelongsTo(user, identity, clockSkewSeconds)) {
+        throw new UnauthenticatedError('the token does not belong to a MyMONIT user');
+      }
+      res.locals.actor = user;
+      setContextActor(user.pseudonym);
+    } catch (error) {
+      if (error instanceof UnauthenticatedError) {
+        res.setHeader('WWW-Authenticate', bearerChallenge(tokenPresented, error.message));
+      }
+      throw error;
+    }
     next();
   };
 }

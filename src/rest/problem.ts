@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Request } from 'express';
 import { IdentityProviderUnavailableError } from '../auth/identity-provider-unavailable';
 import { DomainError } from '../domain/errors';
 import type { Logger } from '../logging/logger';
@@ -75,13 +75,16 @@ export function toProblem(error: unknown): Problem {
  * The REST entry point's one error handler: every error becomes application/problem+json with a stable
  * `type`; a 5xx is logged with its stack, which never reaches the client.
  */
-export function problemHandler(logger: Logger, onRefusal: (status: number, detail?: string) => void): ErrorRequestHandler {
+export function problemHandler(
+  logger: Logger,
+  onRefusal: (status: number, detail: string | undefined, req: Request) => void,
+): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const body = toProblem(error);
     body.instance = req.originalUrl.split('?')[0];
     body.requestId = res.locals.requestId;
     if (body.status >= 500) logger.error('request failed', { error, method: req.method, path: body.instance });
-    if (body.status === 401 || body.status === 403) onRefusal(body.status, body.detail);
+    if (body.status === 401 || body.status === 403) onRefusal(body.status, body.detail, req);
     if (res.headersSent) return;
     res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
   };

@@ -12,6 +12,7 @@ import { LogMetrics } from '../metrics/log-metrics';
 import { MetricsRegistry } from '../metrics/metrics-registry';
 import { RestMetrics } from '../metrics/rest-metrics';
 import { openApiDocument } from '../openapi-document';
+import { RefusalAudit } from '../services/audit-refusals';
 import { AuditTrail } from '../services/audit-trail';
 import type { AuditService, ExperimentService, HealthCheck, MeasureService, UserService } from '../services/contracts';
 import type { MeasureQueryService } from '../services/query-contracts';
@@ -38,6 +39,7 @@ export class RestListener {
   readonly app: Express;
   private server?: http.Server;
   private readonly logger: Logger;
+  private readonly refusals: RefusalAudit;
 
   constructor(
     @inject(TYPES.Config) private readonly config: Config,
@@ -56,6 +58,9 @@ export class RestListener {
     @inject(LogMetrics) _logMetrics: LogMetrics,
   ) {
     this.logger = logger.child({ component: 'rest' });
+    this.refusals = new RefusalAudit((record) => this.audit.record(record), config.auth.failureAudit, (error: unknown) =>
+      this.logger.warn('audit of a refusal failed', { error }),
+    );
     const app = express();
     app.disable('x-powered-by');
     app.set('trust proxy', config.rest.trustProxy);
@@ -67,9 +72,13 @@ export class RestListener {
     });
     app.use(accessLog(this.logger, restMetrics));
     app.use(healthResource(checks));
-    app.get('/metrics', async (_req, res) => {
+    // Express matches case-insensitively and ignores a trailing slash: /METRICS and /metrics/ would serve the
+    // metrics past an edge that blocks only /metrics. Exactly /metrics here; any variant needs a token.
+    const exact = express.Router({ caseSensitive: true, strict: true });
+    exact.get('/metrics', async (_req, res) => {
       res.type(metrics.contentType).send(await metrics.text());
     });
+    app.use(exact);
     app.get('/openapi.json', (_req, res) => {
       res.json(openApiDocument());
     });
@@ -79,7 +88,7 @@ export class RestListener {
     };
     // A public path that matched nothing above is a 404 here: it must not fall into authentication.
     app.use((req, res, next) => (PUBLIC.test(req.path) ? notFound(req, res) : next()));
-    app.use(authentication(verifier, users));
+    app.use(authentication(verifier, users, config.auth.clockSkewSeconds));
     app.use(express.json({ limit: config.rest.bodyLimit, type: ['application/json', 'application/*+json'] }));
     app.use(
       OpenApiValidator.middleware({
@@ -96,15 +105,22 @@ export class RestListener {
     app.use(exceptionsResource(measures));
     app.use(auditResource(auditService));
     app.use(notFound);
-    app.use(problemHandler(this.logger, (status, detail) => this.recordRefusal(status, detail)));
+    app.use(problemHandler(this.logger, (status, detail, req) => this.recordRefusal(status, detail, req)));
     this.app = app;
   }
 
-  /** Authentication and authorization failures are audited; a failing audit write must not turn a 401 into a 500. */
-  private recordRefusal(status: number, detail?: string): void {
+  /**
+   * Authentication and authorization failures are audited; a failing audit write must not turn a 401 into a
+   * 500. Anonymous 401s go through RefusalAudit, which bounds the rows a flood of them can write.
+   */
+  private recordRefusal(status: number, detail: string | undefined, req: express.Request): void {
+    if (status === 401) {
+      this.refusals.refused(req.ip ?? 'unknown', detail, req.res?.locals.requestId ?? null);
+      return;
+    }
     this.audit
       .record({
-        action: status === 401 ? 'auth.fail' : 'authz.deny',
+        action: 'authz.deny',
         resourceType: 'api',
         resourceId: null,
         outcome: 'failure',
@@ -120,6 +136,7 @@ export class RestListener {
       server.once('error', reject);
       server.listen(this.config.rest.port, this.config.rest.host, () => resolve());
     });
+    this.refusals.start();
     const address = server.address() as AddressInfo;
     this.logger.info('REST listening', { host: address.address, port: address.port });
     return address;
@@ -135,6 +152,7 @@ export class RestListener {
     const timer = setTimeout(() => server.closeAllConnections(), this.config.shutdownTimeoutMs);
     await closed;
     clearTimeout(timer);
+    await this.refusals.stop();
     this.logger.info('REST stopped');
   }
 }

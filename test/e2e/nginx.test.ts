@@ -22,7 +22,7 @@ let adminToken: string;
 
 function send(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: Buffer | string; ca?: Buffer | null } = {},
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer | string; ca?: Buffer | null; rawPath?: string } = {},
 ): Promise<Answer> {
   const target = new URL(url);
   const client = target.protocol === 'https:' ? https : http;
@@ -34,6 +34,8 @@ function send(
         headers: options.headers,
         ca: options.ca === null ? undefined : (options.ca ?? platform.nginx.ca),
         agent: false,
+        // As sent, not normalised by URL (which turns /metrics/. into /metrics/).
+        ...(options.rawPath === undefined ? {} : { path: options.rawPath }),
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -153,6 +155,16 @@ describe('nginx in front of two MyMONIT instances', () => {
       expect(answer.headers['x-powered-by']).toBeUndefined();
     }
   });
+
+  it.each(['/metrics', '/Metrics', '/METRICS', '/metrics/', '/metrics/.', '/metrics?x=1', '//metrics', '/%6detrics', '/health/../metrics', '/metrics/%2e'])(
+    'does not publish the metrics at %s (404 from nginx, never reaching an instance)',
+    async (rawPath) => {
+      const answer = await send(api('/'), { rawPath });
+      expectProblem(answer, 404, 'not-found');
+      expect(answer.headers['x-mymonit-instance']).toBeUndefined();
+      expect(answer.body).not.toContain('# HELP');
+    },
+  );
 
   it('passes a well-formed X-Request-Id through to the app and back', async () => {
     const answer = await send(api('/me'), { headers: { 'X-Request-Id': 'client-chosen.id:42' } });

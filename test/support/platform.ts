@@ -77,7 +77,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     baseUrl: `http://127.0.0.1:${address.port}`,
     database,
     admin,
-    tokenFor: (user) => issuer.issue(user.username ?? 'erased'),
+    tokenFor: (user) => issuer.issue(user.username ?? 'erased', undefined, user.pseudonym),
     createUser,
     async publish(body, publishOptions = {}) {
       const bytes = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));

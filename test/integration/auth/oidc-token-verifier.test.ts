@@ -80,20 +80,20 @@ describe('OidcTokenVerifier against a JWKS served over HTTP', () => {
   }
 
   it('accepts a valid RS256 token and takes the username from the configured claim', async () => {
-    await expect(verifier.verify(await signed())).resolves.toEqual({ username: 'alice' });
+    await expect(verifier.verify(await signed())).resolves.toMatchObject({ username: 'alice' });
     expect(jwks.fetches()).toBeGreaterThanOrEqual(1);
   });
 
   it('accepts a valid ES256 token signed with another key of the set', async () => {
     const token = await signed({}, { alg: 'ES256', kid: 'ec-1' }, ec.privateKey);
-    await expect(verifier.verify(token)).resolves.toEqual({ username: 'alice' });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ username: 'alice' });
   });
 
   it('falls back to AUTH_AUDIENCE and to sub when OIDC_AUDIENCE and OIDC_USERNAME_CLAIM are not set', async () => {
     const defaults = new OidcTokenVerifier(
       testConfig({ AUTH_MODE: 'oidc', OIDC_ISSUER: ISSUER, OIDC_JWKS_URL: jwks.url, AUTH_AUDIENCE: 'mymonit' }),
     );
-    await expect(defaults.verify(await signed({ aud: 'mymonit' }))).resolves.toEqual({ username: '4c1f6a52-subject' });
+    await expect(defaults.verify(await signed({ aud: 'mymonit' }))).resolves.toMatchObject({ username: '4c1f6a52-subject' });
     await expectRefused(defaults, await signed(), 'token audience not accepted');
   });
 
@@ -141,6 +141,19 @@ describe('OidcTokenVerifier against a JWKS served over HTTP', () => {
 
   it('refuses a token without exp', async () => {
     await expectRefused(verifier, await signed({ exp: undefined }), 'token expiry missing or invalid');
+  });
+
+  it('refuses a token without iat', async () => {
+    await expectRefused(verifier, await signed({ iat: undefined }), 'token issue time missing or invalid');
+  });
+
+  it('refuses a token whose iat is ahead of the clock by more than AUTH_CLOCK_SKEW_SECONDS, accepts one within it', async () => {
+    await expectRefused(verifier, await signed({ iat: now() + 3600, exp: now() + 7200 }), 'token issued in the future');
+    await expect(verifier.verify(await signed({ iat: now() + 30 }))).resolves.toMatchObject({ username: 'alice' });
+  });
+
+  it('refuses a token that lives longer than AUTH_MAX_TOKEN_LIFETIME', async () => {
+    await expectRefused(verifier, await signed({ exp: now() + 1000 * 365 * 86400 }), 'token lifetime exceeds the maximum');
   });
 
   it('refuses garbage as malformed', async () => {

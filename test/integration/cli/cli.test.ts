@@ -87,7 +87,17 @@ describe('the mymonit command line', () => {
     const token = await mymonit(['token', 'boot-admin', '--ttl', '5m'], env);
     expect(token.code).toBe(0);
     const verifier = new LocalTokenVerifier(testConfig({ AUTH_LOCAL_KEY: KEY }));
-    await expect(verifier.verify(token.stdout.trim())).resolves.toEqual({ username: 'boot-admin' });
+    await expect(verifier.verify(token.stdout.trim())).resolves.toMatchObject({
+      username: 'boot-admin',
+      pseudonym: created.stdout.match(/pseudonym ([0-9a-f-]{36})/)?.[1],
+    });
+  });
+
+  it('token refuses a ttl above AUTH_MAX_TOKEN_LIFETIME', async () => {
+    const token = await mymonit(['token', 'boot-admin', '--ttl', '365000d'], env);
+    expect(token.code).toBe(1);
+    expect(token.stdout).toBe('');
+    expect(token.stderr).toContain('ttl must not exceed AUTH_MAX_TOKEN_LIFETIME');
   });
 
   describe('run from another directory', () => {

@@ -185,7 +185,7 @@ describe('the audit trail', () => {
       body: { user_id: 'S-ER', name: 'Erin Erasable', username: 'erin-uid', email: 'erin@example.org', role: 'SCIENTIST' },
     });
     const pseudonym = person.body.pseudonym as string;
-    const erinToken = await logged.platform.tokenFor({ ...logged.platform.admin, username: 'erin-uid' } as typeof logged.platform.admin);
+    const erinToken = await logged.platform.tokenFor({ ...logged.platform.admin, username: 'erin-uid', pseudonym } as typeof logged.platform.admin);
     expect((await call(logged.platform.baseUrl, 'DELETE', '/exceptions/1', { token: erinToken })).status).toBe(403);
     expect((await api('DELETE', `/users/${person.body.id}`)).status).toBe(204);
     expect((await api('GET', `/users/${person.body.id}`)).body).toMatchObject({ pseudonym, name: null, email: null, username: null });

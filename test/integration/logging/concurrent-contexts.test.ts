@@ -14,7 +14,8 @@ describe('log contexts under concurrency', () => {
   const BATCH = 250;
 
   beforeAll(async () => {
-    logged = await startLoggedPlatform({ level: 'info' });
+    // Every 401 here comes from 127.0.0.1 and must be audited on its own line: no aggregation.
+    logged = await startLoggedPlatform({ level: 'info', env: { AUTH_FAILURE_AUDIT_BURST: '100000' } });
   });
   afterAll(() => logged.stop());
 

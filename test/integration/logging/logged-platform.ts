@@ -18,7 +18,9 @@ export interface LoggedPlatform {
   stop(): Promise<void>;
 }
 
-export async function startLoggedPlatform(options: { consume?: boolean; capacity?: number; level?: string } = {}): Promise<LoggedPlatform> {
+export async function startLoggedPlatform(
+  options: { consume?: boolean; capacity?: number; level?: string; env?: Record<string, string> } = {},
+): Promise<LoggedPlatform> {
   const logstash = new JsonLinesReceiver();
   await logstash.start();
   const console = new LineCapture();
@@ -32,7 +34,7 @@ export async function startLoggedPlatform(options: { consume?: boolean; capacity
     consoleStream: console,
     logstash: { capacity: options.capacity ?? 10_000, maxRetryDelayMs: 200 },
   });
-  const platform = await startPlatform({ consume: options.consume, logger });
+  const platform = await startPlatform({ consume: options.consume, logger, env: options.env });
   return {
     platform,
     logger,

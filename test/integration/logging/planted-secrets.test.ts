@@ -61,7 +61,7 @@ describe('no planted secret reaches any log transport', () => {
     await platform.publish({ experiment: 'PLANT-1', metric: 'm', value: 1, timestamp: t0, password: HEADER_PASSWORD, owner: EMAIL });
     await platform.publish({ experiment: 'NO-SUCH', metric: 'm', value: 1, timestamp: t0, tags: { who: NAME } });
 
-    const scientistToken = await platform.tokenFor({ ...platform.admin, username: USERNAME } as typeof platform.admin);
+    const scientistToken = await platform.tokenFor({ ...platform.admin, username: USERNAME, pseudonym: created.body.pseudonym as string } as typeof platform.admin);
     await eventually(
       () => api('GET', '/experiments/PLANT-1/measures', { token: scientistToken }),
       (r) => r.status === 200 && r.body.items.length === 1,

@@ -15,15 +15,16 @@ describe('REST refuses bad tokens with 401', () => {
   });
   afterAll(() => p.stop());
 
-  const sign = (claims: { aud?: string; iss?: string; exp?: number | string }, key = KEY) =>
+  const sign = (claims: { aud?: string; iss?: string; exp?: number | string; iat?: number }, key = KEY) =>
     new SignJWT({})
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(username)
       .setIssuer(claims.iss ?? 'mymonit-local')
       .setAudience(claims.aud ?? 'mymonit')
-      .setIssuedAt()
+      .setIssuedAt(claims.iat)
       .setExpirationTime(claims.exp ?? '1h')
       .sign(key);
+  const now = () => Math.floor(Date.now() / 1000);
 
   const cases: Array<[string, () => Promise<Record<string, string>>]> = [
     ['no Authorization header', async () => ({})],
@@ -39,7 +40,9 @@ describe('REST refuses bad tokens with 401', () => {
         authorization: `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: username, aud: 'mymonit', iss: 'mymonit-local', exp: Math.floor(Date.now() / 1000) + 3600 })}.`,
       }),
     ],
-    ['a valid token of an identity with no MyMONIT user', async () => ({ authorization: `Bearer ${await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('ghost').setIssuer('mymonit-local').setAudience('mymonit').setExpirationTime('1h').sign(KEY)}` })],
+    ['a token issued in the future (iat beyond the clock skew)', async () => ({ authorization: `Bearer ${await sign({ iat: now() + 3600, exp: now() + 7200 })}` })],
+    ['a token living 1,000 years', async () => ({ authorization: `Bearer ${await sign({ exp: now() + 1000 * 365 * 86400 })}` })],
+    ['a valid token of an identity with no MyMONIT user', async () => ({ authorization: `Bearer ${await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('ghost').setIssuer('mymonit-local').setAudience('mymonit').setIssuedAt().setExpirationTime('1h').sign(KEY)}` })],
   ];
 
   it.each(cases)('%s', async (_label, headers) => {
@@ -48,6 +51,16 @@ describe('REST refuses bad tokens with 401', () => {
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     expect(response.body).toMatchObject({ type: 'https://mymonit.dev/problems/unauthenticated', status: 401 });
     expect(JSON.stringify(response.body)).not.toContain('eyJ');
+    // RFC 6750 §3: every 401 challenges; error="invalid_token" only where a bearer token was presented.
+    const challenge = response.headers.get('www-authenticate');
+    const presented = /^bearer /i.test((await headers()).authorization ?? '');
+    expect(challenge).toMatch(presented ? /^Bearer realm="mymonit", error="invalid_token", error_description="[^"]+"$/ : /^Bearer realm="mymonit"$/);
+  });
+
+  it.each(['Bearer', 'bearer', 'BEARER', 'bEaReR'])('accepts the %s scheme (case-insensitive, RFC 9110)', async (scheme) => {
+    const response = await call(p.baseUrl, 'GET', '/me', { headers: { authorization: `${scheme} ${await sign({})}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('www-authenticate')).toBeNull();
   });
 
   it('accepts the same token when it is valid', async () => {

@@ -92,8 +92,13 @@ describe('FirebaseTokenVerifier', () => {
     });
 
     it('accepts an unsigned emulator token and yields its uid', async () => {
-      await expect(verifier.verify(emulatorToken())).resolves.toEqual({ username: 'uid-alice' });
+      await expect(verifier.verify(emulatorToken())).resolves.toMatchObject({ username: 'uid-alice' });
       expect(stub.requests).toContain(`POST /identitytoolkit.googleapis.com/v1/projects/${PROJECT_ID}/accounts:lookup`);
+    });
+
+    it('refuses an emulator token issued in the future beyond the clock skew, or living past the maximum', async () => {
+      await expectRefused(verifier, emulatorToken({ iat: now() + 3600, exp: now() + 7200 }), 'token issued in the future');
+      await expectRefused(verifier, emulatorToken({ exp: now() + 1000 * 365 * 86400 }), 'token lifetime exceeds the maximum');
     });
 
     it('refuses an expired emulator token', async () => {

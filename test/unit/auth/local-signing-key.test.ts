@@ -91,6 +91,6 @@ describe('loadLocalSigningKey', () => {
     const config: Config = { ...base, auth: { ...base.auth, local: fileOnly(keyFile) } };
     const token = await new LocalTokenIssuer(config).issue('alice');
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
-    await expect(new LocalTokenVerifier(config).verify(token)).resolves.toEqual({ username: 'alice' });
+    await expect(new LocalTokenVerifier(config).verify(token)).resolves.toMatchObject({ username: 'alice' });
   });
 });

@@ -25,9 +25,17 @@ describe('LocalTokenIssuer and LocalTokenVerifier', () => {
     return new SignJWT(defined).setProtectedHeader({ alg, typ: 'JWT' }).sign(signingKey);
   }
 
-  it('round-trips a token it issued to the username', async () => {
+  it('round-trips a token it issued to the username and its issue time', async () => {
     const token = await issuer.issue('alice');
-    await expect(verifier.verify(token)).resolves.toEqual({ username: 'alice' });
+    const identity = await verifier.verify(token);
+    expect(identity).toEqual({ username: 'alice', issuedAt: decodeJwt(token).iat });
+  });
+
+  it('binds a token to the pseudonym it was issued for', async () => {
+    const token = await issuer.issue('alice', undefined, 'p-alice');
+    expect(decodeJwt(token).pseudonym).toBe('p-alice');
+    await expect(verifier.verify(token)).resolves.toMatchObject({ username: 'alice', pseudonym: 'p-alice' });
+    await expectRefused(verifier, await signed({ pseudonym: 42 }), 'token pseudonym invalid');
   });
 
   it('issues HS256 tokens with iss, aud, sub, iat and exp = iat + AUTH_TOKEN_TTL', async () => {
@@ -49,12 +57,36 @@ describe('LocalTokenIssuer and LocalTokenVerifier', () => {
     await expect(issuer.issue('alice', 'forever')).rejects.toThrow(TypeError);
   });
 
+  it('refuses to issue a token that would live longer than AUTH_MAX_TOKEN_LIFETIME', async () => {
+    await expect(issuer.issue('alice', '8d')).rejects.toThrow('ttl must not exceed AUTH_MAX_TOKEN_LIFETIME');
+    await expect(issuer.issue('alice', '365000d')).rejects.toThrow(TypeError);
+    const claims = decodeJwt(await issuer.issue('alice', '7d'));
+    expect(claims.exp! - claims.iat!).toBe(7 * 86400);
+  });
+
   it('refuses an expired token', async () => {
     await expectRefused(verifier, await signed({ iat: now() - 3600, exp: now() - 60 }), 'token expired');
   });
 
-  it('tolerates a few seconds of clock skew', async () => {
-    await expect(verifier.verify(await signed({ exp: now() - 2 }))).resolves.toEqual({ username: 'alice' });
+  it('tolerates clock skew up to AUTH_CLOCK_SKEW_SECONDS on exp', async () => {
+    await expect(verifier.verify(await signed({ exp: now() - 30 }))).resolves.toMatchObject({ username: 'alice' });
+  });
+
+  it('refuses a token whose iat is ahead of the clock by more than AUTH_CLOCK_SKEW_SECONDS, accepts one within it', async () => {
+    await expectRefused(verifier, await signed({ iat: now() + 3600, exp: now() + 7200 }), 'token issued in the future');
+    await expect(verifier.verify(await signed({ iat: now() + 30 }))).resolves.toMatchObject({ username: 'alice' });
+    const strict = new LocalTokenVerifier(testConfig({ AUTH_CLOCK_SKEW_SECONDS: '0' }));
+    await expectRefused(strict, await signed({ iat: now() + 30 }), 'token issued in the future');
+  });
+
+  it('refuses a token without iat', async () => {
+    await expectRefused(verifier, await signed({ iat: undefined }), 'token issue time missing or invalid');
+  });
+
+  it('refuses a token that lives longer than AUTH_MAX_TOKEN_LIFETIME (exp 1,000 years ahead)', async () => {
+    await expectRefused(verifier, await signed({ exp: now() + 1000 * 365 * 86400 }), 'token lifetime exceeds the maximum');
+    await expectRefused(verifier, await signed({ exp: now() + 7 * 86400 + 10 }), 'token lifetime exceeds the maximum');
+    await expect(verifier.verify(await signed({ exp: now() + 7 * 86400 }))).resolves.toMatchObject({ username: 'alice' });
   });
 
   it('refuses a token signed with another key', async () => {

@@ -39,6 +39,31 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 
+  it('states the token time rules and the refusal audit limits, with their defaults', () => {
+    expect(loadConfig({}).auth).toMatchObject({
+      clockSkewSeconds: 60,
+      maxTokenLifetimeSeconds: 7 * 86400,
+      failureAudit: { windowMs: 60000, burst: 5, maxSources: 100 },
+    });
+    expect(loadConfig({ AUTH_MAX_TOKEN_LIFETIME: '1h', AUTH_TOKEN_TTL: '30m', AUTH_CLOCK_SKEW_SECONDS: '0' }).auth).toMatchObject({
+      clockSkewSeconds: 0,
+      maxTokenLifetimeSeconds: 3600,
+    });
+  });
+
+  it.each([
+    [{ AUTH_CLOCK_SKEW_SECONDS: '601' }, /^AUTH_CLOCK_SKEW_SECONDS: /],
+    [{ AUTH_CLOCK_SKEW_SECONDS: '-1' }, /^AUTH_CLOCK_SKEW_SECONDS: /],
+    [{ AUTH_MAX_TOKEN_LIFETIME: 'forever' }, /^AUTH_MAX_TOKEN_LIFETIME: /],
+    [{ AUTH_MAX_TOKEN_LIFETIME: '0s' }, /^AUTH_MAX_TOKEN_LIFETIME: /],
+    [{ AUTH_MAX_TOKEN_LIFETIME: '99999999999d' }, /^AUTH_MAX_TOKEN_LIFETIME: /],
+    [{ AUTH_TOKEN_TTL: '8d' }, /^AUTH_TOKEN_TTL: must not exceed AUTH_MAX_TOKEN_LIFETIME$/],
+    [{ AUTH_FAILURE_AUDIT_WINDOW_SECONDS: '0' }, /^AUTH_FAILURE_AUDIT_WINDOW_SECONDS: /],
+    [{ AUTH_FAILURE_AUDIT_SOURCES: 'Infinity' }, /^AUTH_FAILURE_AUDIT_SOURCES: /],
+  ])('refuses the token time or audit setting %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
   it('never echoes a secret value in the error', () => {
     expect(() => loadConfig({ AUTH_LOCAL_KEY: 'short-secret' })).toThrow(/^AUTH_LOCAL_KEY: at least 32 characters$/);
   });
