@@ -93,7 +93,7 @@ export class MysqlAggregateReader implements AggregateReader {
         for (const row of rows as unknown as unknown[][]) this.add(result, origin, stepUs, row, unsummed);
       }
     }
-    await this.resumRaw(executor, result, unsummed, { ...window, fromUs, toUs, stepUs }, origin);
+    await this.rereadRaw(executor, result, unsummed, { ...window, fromUs, toUs, stepUs }, origin);
     return result;
   }
 
@@ -101,7 +101,7 @@ export class MysqlAggregateReader implements AggregateReader {
    * Buckets whose sum may be past the double range, or that hold a rollup total that is (NULL): read again
    * whole from the raw rows, with the scaled sum, which cannot overflow. Values near 1.8e308 only: rare.
    */
-  private async resumRaw(
+  private async rereadRaw(
     executor: Executor,
     result: Map<number, Map<number, BucketPartial>>,
     unsummed: ReadonlyMap<number, ReadonlySet<number>>,
