@@ -1,4 +1,4 @@
-import { seriesCacheKey } from '../../../src/storage/measure-insert';
+import { hasTags, seriesCacheKey } from '../../../src/storage/measure-insert';
 import { canonicalTags, seriesIdentity } from '../../../src/storage/series-key';
 import type { MeasureRow } from '../../../src/storage/stores';
 
@@ -31,6 +31,7 @@ describe('series keys: every tag name the schema allows is a tag like any other'
   });
 
   it.each(RESERVED)('a series tagged %s is not the untagged series, nor one with another value', (name) => {
+    expect(hasTags(tags(`{${JSON.stringify(name)}:"x"}`))).toBe(true);
     const untagged = seriesIdentity(row('{}'));
     const tagged = seriesIdentity(row(`{${JSON.stringify(name)}:"x"}`));
     const otherValue = seriesIdentity(row(`{${JSON.stringify(name)}:"y"}`));
