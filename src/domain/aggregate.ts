@@ -1,3 +1,4 @@
+import { addSum, average } from './bucket-sum';
 import { ValidationError } from './errors';
 import type { Series } from './measure';
 
@@ -38,6 +39,8 @@ export interface BucketPartial {
   max: number;
   lastTs: number;
   last: number;
+  /** The sum scaled by 2^-64, only while `sum` is past the double range (see bucket-sum.ts). */
+  scaledSum?: number;
 }
 
 export interface AggregatePoint {
@@ -80,7 +83,7 @@ export function ceilTo(value: number, width: number): number {
 
 export function mergePartial(into: BucketPartial, other: BucketPartial): void {
   into.n += other.n;
-  into.sum += other.sum;
+  addSum(into, other);
   if (other.min < into.min) into.min = other.min;
   if (other.max > into.max) into.max = other.max;
   if (other.lastTs > into.lastTs) {
@@ -92,7 +95,7 @@ export function mergePartial(into: BucketPartial, other: BucketPartial): void {
 export function reduce(partial: BucketPartial, fn: AggregateFn): number {
   switch (fn) {
     case 'avg':
-      return partial.sum / partial.n;
+      return average(partial);
     case 'min':
       return partial.min;
     case 'max':

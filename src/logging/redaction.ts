@@ -105,13 +105,14 @@ export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()):
 /** Redacts each field of `owner` by its key, its @doNotLog mark, then its value. */
 export function redactFields(owner: object, depth = 0, seen = new WeakSet<object>()): Record<string, unknown> {
   const marked = doNotLogFields(owner);
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(owner)) {
-    if (inner === null || inner === undefined) out[key] = inner;
-    else if (marked.has(key) || isSecretKey(key)) out[key] = MASK;
-    else out[key] = redact(inner, depth + 1, seen);
-  }
-  return out;
+  // fromEntries defines own properties: a field named "__proto__" stays a field instead of calling the setter.
+  return Object.fromEntries(
+    Object.entries(owner).map(([key, inner]) => {
+      if (inner === null || inner === undefined) return [key, inner];
+      if (marked.has(key) || isSecretKey(key)) return [key, MASK];
+      return [key, redact(inner, depth + 1, seen)];
+    }),
+  );
 }
 
 function redactError(error: Error, depth: number, seen: WeakSet<object>): Record<string, unknown> {
@@ -119,6 +120,6 @@ function redactError(error: Error, depth: number, seen: WeakSet<object>): Record
   if (error.stack) out.stack = redactText(error.stack);
   if (error.cause !== undefined) out.cause = redact(error.cause, depth + 1, seen);
   if (error instanceof AggregateError) out.errors = redact(error.errors, depth + 1, seen);
-  Object.assign(out, redactFields(error, depth, seen));
-  return out;
+  // Spread, not Object.assign: an own "__proto__" field must not replace the prototype of `out`.
+  return { ...out, ...redactFields(error, depth, seen) };
 }

@@ -78,7 +78,8 @@ export function aggregateJson(step: string, fn: string, series: readonly SeriesA
     fn,
     series: series.map((s) => ({
       ...seriesJson(s.series),
-      points: s.points.map((p) => ({ timestamp: isoMicros(p.timestampUs), value: p.value, count: p.count })),
+      // A sum past the double range has no JSON number: null, as openapi.yaml says.
+      points: s.points.map((p) => ({ timestamp: isoMicros(p.timestampUs), value: Number.isFinite(p.value) ? p.value : null, count: p.count })),
     })),
   };
 }

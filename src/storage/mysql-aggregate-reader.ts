@@ -2,9 +2,11 @@ import { inject, injectable } from 'inversify';
 import type { RowDataPacket } from 'mysql2/promise';
 import { floorTo, HOUR_US, MINUTE_US, mergePartial, type BucketPartial } from '../domain/aggregate';
 import { planPieces, type Level, type Piece } from '../domain/aggregate-plan';
+import { withScaledSum } from '../domain/bucket-sum';
 import { TYPES } from '../identifiers';
 import type { Executor, MysqlDatabase } from './mysql-database';
 import type { AggregateReader, AggregateWindow } from './query-stores';
+import { boundedSumSql, scaledSumSql } from './sum-sql';
 
 /** Time ranges per statement: the range optimizer handles a few hundred ORed ranges well. */
 const RANGES_PER_STATEMENT = 200;
@@ -28,18 +30,21 @@ const SOURCES: Record<Level, LevelSource> = {
  * division needs no care for negative numbers. The value at each bucket's latest timestamp is one primary
  * key lookup per bucket, joined only when asked.
  */
-function partialsSql(source: LevelSource, origin: number, stepUs: number, ranges: string, withLast: boolean): string {
+function partialsSql(source: LevelSource, origin: number, stepUs: number, ranges: string, withLast: boolean, scaled = false): string {
   const { table, column, width } = source;
   const raw = width === 0;
+  // NULL where the sum may be past the double range (or a rollup total is): such buckets are read again,
+  // raw and `scaled` (SUM(value * 2^-64)), by MysqlAggregateReader.partials.
+  const total = raw ? boundedSumSql('value', 'COUNT(*)', 'MIN(value)', 'MAX(value)') : boundedSumSql('total', 'SUM(n)', 'MIN(lo)', 'MAX(hi)');
   const inner = `SELECT series_id, (${column} - ${origin}) DIV ${stepUs} AS k,
-      ${raw ? 'COUNT(*)' : 'SUM(n)'} AS n, ${raw ? 'SUM(value)' : 'SUM(total)'} AS total,
+      ${raw ? 'COUNT(*)' : 'SUM(n)'} AS n, ${total} AS total,
       ${raw ? 'MIN(value)' : 'MIN(lo)'} AS lo, ${raw ? 'MAX(value)' : 'MAX(hi)'} AS hi,
-      ${raw ? 'MAX(ts_us)' : 'MAX(last_ts)'} AS last_ts
+      ${raw ? 'MAX(ts_us)' : 'MAX(last_ts)'} AS last_ts, ${scaled && raw ? scaledSumSql('value') : 'NULL'} AS scaled
     FROM ${table} WHERE series_id IN (?) AND (${ranges}) GROUP BY series_id, k`;
-  if (!withLast) return `SELECT series_id, k, n, total, lo, hi, last_ts, NULL AS last_value FROM (${inner}) a`;
+  if (!withLast) return `SELECT series_id, k, n, total, lo, hi, last_ts, NULL AS last_value, scaled FROM (${inner}) a`;
   const lastValue = raw ? 'l.value' : 'l.last_value';
   const lastKey = raw ? 'a.last_ts' : `a.last_ts - MOD(a.last_ts - ${origin}, ${width})`;
-  return `SELECT a.series_id, a.k, a.n, a.total, a.lo, a.hi, a.last_ts, ${lastValue} AS last_value
+  return `SELECT a.series_id, a.k, a.n, a.total, a.lo, a.hi, a.last_ts, ${lastValue} AS last_value, a.scaled
     FROM (${inner}) a JOIN ${table} l ON l.series_id = a.series_id AND l.${column} = ${lastKey}`;
 }
 
@@ -73,6 +78,7 @@ export class MysqlAggregateReader implements AggregateReader {
     const byLevel = new Map<Level, Piece[]>();
     for (const piece of pieces) byLevel.set(piece.level, [...(byLevel.get(piece.level) ?? []), piece]);
 
+    const unsummed = new Map<number, Set<number>>();
     for (const [level, levelPieces] of byLevel) {
       const source = SOURCES[level];
       for (let start = 0; start < levelPieces.length; start += RANGES_PER_STATEMENT) {
@@ -84,10 +90,40 @@ export class MysqlAggregateReader implements AggregateReader {
           { sql: partialsSql(source, origin, stepUs, ranges, window.withLast), rowsAsArray: true },
           [ids],
         );
+        for (const row of rows as unknown as unknown[][]) this.add(result, origin, stepUs, row, unsummed);
+      }
+    }
+    await this.rereadRaw(executor, result, unsummed, { ...window, fromUs, toUs, stepUs }, origin);
+    return result;
+  }
+
+  /**
+   * Buckets whose sum may be past the double range, or that hold a rollup total that is (NULL): read again
+   * whole from the raw rows, with the scaled sum, which cannot overflow. Values near 1.8e308 only: rare.
+   */
+  private async rereadRaw(
+    executor: Executor,
+    result: Map<number, Map<number, BucketPartial>>,
+    unsummed: ReadonlyMap<number, ReadonlySet<number>>,
+    window: AggregateWindow,
+    origin: number,
+  ): Promise<void> {
+    const { fromUs, toUs, stepUs } = window;
+    for (const [seriesId, buckets] of unsummed) {
+      const starts = [...buckets].sort((a, b) => a - b);
+      for (const bucket of starts) result.get(seriesId)?.delete(bucket);
+      for (let start = 0; start < starts.length; start += RANGES_PER_STATEMENT) {
+        const ranges = starts
+          .slice(start, start + RANGES_PER_STATEMENT)
+          .map((b) => `(ts_us >= ${Math.max(b, fromUs)} AND ts_us < ${Math.min(b + stepUs, toUs)})`)
+          .join(' OR ');
+        const [rows] = await executor.query<RowDataPacket[]>(
+          { sql: partialsSql(SOURCES.raw, origin, stepUs, ranges, window.withLast, true), rowsAsArray: true },
+          [[seriesId]],
+        );
         for (const row of rows as unknown as unknown[][]) this.add(result, origin, stepUs, row);
       }
     }
-    return result;
   }
 
   /** Minutes of these series in the window that ingest marked and the rollup job has not recomputed yet. */
@@ -102,8 +138,23 @@ export class MysqlAggregateReader implements AggregateReader {
     return (rows as unknown as unknown[][]).map((row) => Number(row[0]));
   }
 
-  private add(result: Map<number, Map<number, BucketPartial>>, origin: number, stepUs: number, row: unknown[]): void {
-    const [seriesId, k, n, total, lo, hi, lastTs, last] = row;
+  /** Without `unsummed`, a NULL total must come with its scaled sum (the raw re-read). */
+  private add(
+    result: Map<number, Map<number, BucketPartial>>,
+    origin: number,
+    stepUs: number,
+    row: unknown[],
+    unsummed?: Map<number, Set<number>>,
+  ): void {
+    const [seriesId, k, n, total, lo, hi, lastTs, last, scaled] = row;
+    const id = Number(seriesId);
+    const bucket = origin + Number(k) * stepUs;
+    if (total === null && unsummed) {
+      let buckets = unsummed.get(id);
+      if (!buckets) unsummed.set(id, (buckets = new Set()));
+      buckets.add(bucket);
+      return;
+    }
     const partial: BucketPartial = {
       // SUM over a BIGINT column comes back as a DECIMAL string.
       n: Number(n),
@@ -113,13 +164,12 @@ export class MysqlAggregateReader implements AggregateReader {
       lastTs: Number(lastTs),
       last: last === null ? Number.NaN : Number(last),
     };
-    const id = Number(seriesId);
+    if (total === null) withScaledSum(partial, Number(scaled));
     let buckets = result.get(id);
     if (!buckets) {
       buckets = new Map();
       result.set(id, buckets);
     }
-    const bucket = origin + Number(k) * stepUs;
     const existing = buckets.get(bucket);
     if (existing) mergePartial(existing, partial);
     else buckets.set(bucket, partial);

@@ -4,6 +4,7 @@ import { floorTo, HOUR_US, MINUTE_US } from '../domain/aggregate';
 import { TYPES } from '../identifiers';
 import type { Executor, MysqlDatabase } from './mysql-database';
 import type { RollupMaintainer, RollupRefresh } from './query-stores';
+import { boundedSumSql, MAX_SCALED, SCALE_UP, scaledSumSql } from './sum-sql';
 
 /** A (series, bucket start) pair: a marked minute, or an hour to recompute. */
 type Key = [number, number];
@@ -39,6 +40,16 @@ function distinctKeys(keys: Iterable<Key>): Key[] {
 }
 
 const COLUMNS = '(series_id, bucket_us, n, total, lo, hi, last_ts, last_value)';
+
+/**
+ * A granule's total, or NULL when it is no finite double (or was not: a NULL below makes NULL above).
+ * Where overflow is possible the sum is taken scaled, so that values of both signs that cancel still give
+ * their exact total; MariaDB's plain SUM would answer 0 (see sum-sql.ts).
+ */
+function totalSql(x: string, count: string, lo: string, hi: string): string {
+  const scaled = scaledSumSql(x);
+  return `IFNULL(${boundedSumSql(x, count, lo, hi)}, IF(COUNT(${x}) = COUNT(*) AND ABS(${scaled}) <= ${MAX_SCALED}, ${scaled} * ${SCALE_UP}, NULL))`;
+}
 
 /**
  * MysqlRollupMaintainer recomputes the rollups of the minutes ingest marked, from what is stored: the
@@ -91,7 +102,7 @@ export class MysqlRollupMaintainer implements RollupMaintainer {
     await this.lockRows(executor, 'rollup_minute', minutes);
     const [rows] = await executor.query<RowDataPacket[]>({
       sql: `SELECT a.series_id, a.b, a.n, a.total, a.lo, a.hi, a.last_ts, m.value
-        FROM (SELECT series_id, ${floorSql('ts_us', MINUTE_US)} AS b, COUNT(*) AS n, SUM(value) AS total,
+        FROM (SELECT series_id, ${floorSql('ts_us', MINUTE_US)} AS b, COUNT(*) AS n, ${totalSql('value', 'COUNT(*)', 'MIN(value)', 'MAX(value)')} AS total,
                      MIN(value) AS lo, MAX(value) AS hi, MAX(ts_us) AS last_ts
                 FROM measures WHERE ${rangesSql(minutes, 'ts_us', MINUTE_US)} GROUP BY series_id, b) a
         JOIN measures m ON m.series_id = a.series_id AND m.ts_us = a.last_ts`,
@@ -105,7 +116,7 @@ export class MysqlRollupMaintainer implements RollupMaintainer {
     await this.lockRows(executor, 'rollup_hour', hours);
     const [rows] = await executor.query<RowDataPacket[]>({
       sql: `SELECT a.series_id, a.b, a.n, a.total, a.lo, a.hi, a.last_ts, m.last_value
-        FROM (SELECT series_id, ${floorSql('bucket_us', HOUR_US)} AS b, SUM(n) AS n, SUM(total) AS total,
+        FROM (SELECT series_id, ${floorSql('bucket_us', HOUR_US)} AS b, SUM(n) AS n, ${totalSql('total', 'SUM(n)', 'MIN(lo)', 'MAX(hi)')} AS total,
                      MIN(lo) AS lo, MAX(hi) AS hi, MAX(last_ts) AS last_ts
                 FROM rollup_minute WHERE ${rangesSql(hours, 'bucket_us', HOUR_US)} GROUP BY series_id, b) a
         JOIN rollup_minute m ON m.series_id = a.series_id AND m.bucket_us = ${floorSql('a.last_ts', MINUTE_US)}`,
@@ -126,7 +137,7 @@ export class MysqlRollupMaintainer implements RollupMaintainer {
   /** Numbers only, from MySQL itself: String(number) is exact (the shortest text that reads back the same). */
   private async insertRows(executor: Executor, table: string, rows: readonly unknown[][]): Promise<void> {
     if (rows.length === 0) return;
-    const values = rows.map((row) => `(${row.map((v) => String(Number(v))).join(',')})`).join(',');
+    const values = rows.map((row) => `(${row.map((v) => (v === null ? 'NULL' : String(Number(v)))).join(',')})`).join(',');
     await executor.query(`INSERT INTO ${table} ${COLUMNS} VALUES ${values}`);
   }
 }

@@ -1,4 +1,5 @@
 import { floorTo, HOUR_US, MINUTE_US } from '../domain/aggregate';
+import { addedTotalSql } from './sum-sql';
 
 /** (seriesId, timestampUs, value), as the measure store writes them. */
 type Values = ReadonlyArray<readonly [number, number, number]>;
@@ -46,16 +47,21 @@ interface Partial {
   lastValue: number;
 }
 
+/** A total past the double range (Infinity, or NaN after +Infinity and -Infinity) is stored as NULL: unusable. */
+function totalSql(total: number): string {
+  return Number.isFinite(total) ? String(total) : 'NULL';
+}
+
 /**
  * Adds partials to a rollup table. Assignments run left to right and see the columns already updated, so
  * last_value is decided before last_ts moves. VALUES() rather than MySQL 8's row alias: MariaDB has no alias.
  */
 function upsertSql(table: string, partials: readonly Partial[]): string {
-  const rows = partials.map((p) => `(${p.series},${p.bucket},${p.n},${p.total},${p.lo},${p.hi},${p.lastTs},${p.lastValue})`);
+  const rows = partials.map((p) => `(${p.series},${p.bucket},${p.n},${totalSql(p.total)},${p.lo},${p.hi},${p.lastTs},${p.lastValue})`);
   return (
     `INSERT INTO ${table} (series_id, bucket_us, n, total, lo, hi, last_ts, last_value) VALUES ${rows.join(',')} ` +
     'ON DUPLICATE KEY UPDATE last_value = IF(VALUES(last_ts) > last_ts, VALUES(last_value), last_value), ' +
-    'last_ts = GREATEST(last_ts, VALUES(last_ts)), n = n + VALUES(n), total = total + VALUES(total), ' +
+    `last_ts = GREATEST(last_ts, VALUES(last_ts)), n = n + VALUES(n), total = ${addedTotalSql('total', 'VALUES(total)')}, ` +
     'lo = LEAST(lo, VALUES(lo)), hi = GREATEST(hi, VALUES(hi))'
   );
 }

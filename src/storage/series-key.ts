@@ -14,7 +14,8 @@ export interface SeriesIdentity {
 }
 
 export function canonicalTags(tags: Readonly<Record<string, string>>): string {
-  const sorted: Record<string, string> = {};
+  // No prototype: on a plain object, assigning "__proto__" would call its setter and drop the tag.
+  const sorted = Object.create(null) as Record<string, string>;
   for (const name of Object.keys(tags).sort()) sorted[name] = tags[name];
   return JSON.stringify(sorted);
 }

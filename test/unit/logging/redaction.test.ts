@@ -135,6 +135,18 @@ describe('redaction for logs', () => {
     expect(JSON.stringify(redact(deep))).toContain('[Truncated]');
   });
 
+  it('keeps a logged field named __proto__ or constructor as a field, redacted, touching no prototype', () => {
+    const data = JSON.parse('{"detail":{"__proto__":{"password":"p","kept":1},"constructor":"c"}}') as object;
+    const out = redact(data) as { detail: object };
+    expect(Object.getPrototypeOf(out.detail)).toBe(Object.prototype);
+    expect(Object.entries(out.detail)).toEqual([['__proto__', { password: MASK, kept: 1 }], ['constructor', 'c']]);
+    expect(JSON.stringify(out)).toBe('{"detail":{"__proto__":{"password":"***","kept":1},"constructor":"c"}}');
+    const error = Object.defineProperty(new Error('boom'), '__proto__', { value: { kept: 1 }, enumerable: true });
+    const redacted = redact(error) as object;
+    expect(Object.getPrototypeOf(redacted)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(redacted, '__proto__')?.value).toEqual({ kept: 1 });
+  });
+
   it('stays linear on long strings and cuts them, masking a secret that straddles the cut', () => {
     const long = 'x'.repeat(200_000);
     const started = process.hrtime.bigint();

@@ -1,4 +1,4 @@
-import { isoMicros } from '../../../src/rest/representations';
+import { aggregateJson, isoMicros } from '../../../src/rest/representations';
 import { problem, toProblem } from '../../../src/rest/problem';
 import { NotFoundError, ValidationError } from '../../../src/domain/errors';
 
@@ -25,5 +25,16 @@ describe('problem+json mapping', () => {
     expect(toProblem({ type: 'entity.parse.failed', status: 400 }).type).toBe('https://mymonit.dev/problems/malformed-json');
     expect(toProblem({ type: 'entity.too.large', status: 413 }).status).toBe(413);
     expect(problem(502).type).toBe('https://mymonit.dev/problems/bad-gateway');
+  });
+});
+
+describe('aggregate representation', () => {
+  it('answers null for a value no JSON number holds (a sum past the double range), and keeps the others', () => {
+    const series = { id: 1, experiment: 'E', metric: 'm', source: null, unit: null, tags: {} };
+    const json = aggregateJson('1m', 'sum', [
+      { series, points: [{ timestampUs: 0, value: Infinity, count: 2 }, { timestampUs: 60_000_000, value: -1.5, count: 1 }] },
+    ]);
+    expect(JSON.stringify(json.series[0].points.map((p) => p.value))).toBe('[null,-1.5]');
+    expect(json.series[0].points[0].value).toBeNull();
   });
 });
