@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { MeasurePublisher, type PublisherStats } from '../sdk';
 import { AdapterConfigError, publisherOptions, redactedConfig, type CommonConfig } from './config';
 import { createLogger, type AdapterLogger } from './logger';
+import { mymonitVersion } from './version';
 
 /** One adapter's work, between the publisher's start and close. */
 export interface AdapterJob {
@@ -24,6 +25,7 @@ export interface CommonFlags {
 export function adapterCommand(name: string, description: string, configHelp: string): Command {
   return new Command(name)
     .description(description)
+    .version(`${name} ${mymonitVersion()}`, '-V, --version', 'print the version and exit')
     .option('-c, --config <file>', 'YAML or JSON configuration file (see adapters/README.md)')
     .option('--print-config', 'print the resolved configuration (secrets masked) and exit')
     .addHelpText(

@@ -68,7 +68,7 @@ export function parseSampleLine(line: string): Sample {
   if (!nameMatch) return fail('expected a metric name');
   const name = nameMatch[0];
   i = name.length;
-  const labels: Record<string, string> = {};
+  const labels = Object.create(null) as Record<string, string>;
   const skipSpace = () => {
     while (line[i] === ' ' || line[i] === '\t') i += 1;
   };

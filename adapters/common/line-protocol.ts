@@ -1,84 +1,145 @@
-import type { Measure } from '../sdk';
-import { sanitizeName } from './names';
-import { epochToTimestamp } from './timestamps';
-
 /**
- * InfluxDB line protocol (what Telegraf, many PLC gateways and IoT devices already speak):
+ * InfluxDB line protocol (what Telegraf, many PLC gateways and IoT devices already speak), parsed as
+ * InfluxDB 1.x parses it (models/points.go; test/unit/adapters/line-protocol-conformance.test.ts holds the
+ * table of cases and their source):
  *
  *   measurement[,tag=value...] field=value[,field=value...] [timestamp]
  *
- * Measurement: `\,` and `\ ` escape comma and space. Tag keys, tag values and field keys: `\,` `\=` `\ `.
- * String field values are double-quoted with `\"` and `\\`. Field values: float (`1.5`, `-2e3`), integer
- * (`12i`), unsigned (`12u`), string, boolean (t, T, true, True, TRUE, f, F, false, False, FALSE).
- * Lines starting with `#` and blank lines are skipped.
+ * A character after a backslash is never a delimiter. Unescaped: `\,` `\ ` in the measurement; `\,` `\ `
+ * `\=` in tag keys, tag values and field keys (also `\"` in field keys); `\"` `\\` in string field values.
+ * Any other backslash stays as written. Field values: float (`1.5`, `-2e3`, `.5`), integer (`12i`, int64),
+ * unsigned (`12u`, uint64), string (`"..."`, may hold newlines), boolean (t T true True TRUE f F false False
+ * FALSE). Timestamps: integer, may be negative, in the request's precision, within InfluxDB's range.
+ * Lines whose first non-blank character is `#`, and blank lines, are skipped.
  */
-export type FieldValue = number | boolean | string;
+export type FieldValue =
+  | { type: 'float'; value: number }
+  | { type: 'integer'; value: bigint }
+  | { type: 'unsigned'; value: bigint }
+  | { type: 'boolean'; value: boolean }
+  | { type: 'string'; value: string };
 
 export interface Point {
   measurement: string;
-  tags: Record<string, string>;
-  fields: Record<string, FieldValue>;
-  /** The timestamp's digits, as written (unit given by the precision); undefined when absent. */
-  timestamp?: string;
+  /** In line order; Maps, since keys are the sender's. */
+  tags: Map<string, string>;
+  fields: Map<string, FieldValue>;
+  /** The timestamp as written (unit given by the precision); undefined when absent. */
+  timestamp?: bigint;
 }
 
 export class LineProtocolError extends Error {
   override readonly name = 'LineProtocolError';
 }
 
-const BOOLEAN: Record<string, boolean> = {
-  t: true, T: true, true: true, True: true, TRUE: true,
-  f: false, F: false, false: false, False: false, FALSE: false,
-};
+/** Units of a line-protocol timestamp: InfluxDB 1.x `precision` (n, u, ms, s, m, h) and 2.x (ns, us, ms, s). */
+export type Precision = 'ns' | 'n' | 'us' | 'u' | 'ms' | 's' | 'm' | 'h';
+export const PRECISIONS: readonly Precision[] = ['ns', 'n', 'us', 'u', 'ms', 's', 'm', 'h'];
 
-/** Parses one line; throws LineProtocolError saying what is wrong and at which column. */
-export function parseLine(line: string): Point {
-  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
-  let i = 0;
+export const NANOS_PER_UNIT: Readonly<Record<Precision, bigint>> = Object.freeze({
+  ns: 1n, n: 1n, us: 1_000n, u: 1_000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n,
+});
 
-  /** Reads up to an unescaped stop character; escapes are `\` + one of `escapable`. */
-  const token = (stops: string, escapable: string): string => {
-    let out = '';
-    while (i < text.length) {
-      const c = text[i];
-      if (c === '\\' && i + 1 < text.length && escapable.includes(text[i + 1])) {
-        out += text[i + 1];
-        i += 2;
-        continue;
-      }
-      if (stops.includes(c)) break;
-      out += c;
+// InfluxDB's MinNanoTime and MaxNanoTime (math.MinInt64 + 2, math.MaxInt64 - 1).
+const MIN_NANO_TIME = -9_223_372_036_854_775_806n;
+const MAX_NANO_TIME = 9_223_372_036_854_775_806n;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+const BOOLEANS: ReadonlyMap<string, boolean> = new Map([
+  ['t', true], ['T', true], ['true', true], ['True', true], ['TRUE', true],
+  ['f', false], ['F', false], ['false', false], ['False', false], ['FALSE', false],
+]);
+const FLOAT = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const INTEGER = /^-?\d+i$/;
+const UNSIGNED = /^\d+u$/;
+
+const isBlank = (c: string | undefined) => c === ' ' || c === '\t' || c === '\0';
+
+/** Replaces `\x` by `x` for x in `escapable`, left to right; other backslashes stay. */
+function unescape(raw: string, escapable: string): string {
+  if (!raw.includes('\\')) return raw;
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === '\\' && i + 1 < raw.length && escapable.includes(raw[i + 1])) {
+      out += raw[i + 1];
       i += 1;
-    }
-    return out;
-  };
-  const fail = (message: string): never => {
-    throw new LineProtocolError(`${message} (column ${i + 1})`);
-  };
-
-  const measurement = token(', ', ', \\');
-  if (measurement === '') fail('missing measurement');
-  const tags: Record<string, string> = {};
-  while (text[i] === ',') {
-    i += 1;
-    const key = token('=, ', ',= \\');
-    if (key === '') fail('empty tag key');
-    if (text[i] !== '=') fail(`tag "${key}" has no "="`);
-    i += 1;
-    const value = token(', ', ',= \\');
-    if (value === '') fail(`tag "${key}" has an empty value`);
-    tags[key] = value;
+    } else out += raw[i];
   }
-  if (text[i] !== ' ') fail('expected a space and fields after the measurement and tags');
-  while (text[i] === ' ') i += 1;
+  return out;
+}
 
-  const fields: Record<string, FieldValue> = {};
+/** Parses one line (no comment, not blank); throws LineProtocolError saying what is wrong. */
+export function parseLine(text: string, precision: Precision = 'ns'): Point {
+  let i = 0;
+  while (isBlank(text[i])) i += 1;
+  const fail = (message: string): never => {
+    throw new LineProtocolError(message);
+  };
+  const escaped = (at: number) => text[at - 1] === '\\';
+
+  // Measurement: up to an unescaped comma (tags follow) or space (fields follow).
+  const start = i;
+  if (i >= text.length || text[i] === ',') fail('missing measurement');
+  let state: 'tags' | 'fields';
   for (;;) {
-    const key = token('=, ', ',= \\');
-    if (key === '') fail('empty field key');
-    if (text[i] !== '=') fail(`field "${key}" has no "="`);
     i += 1;
-    fields[key] = fieldValue(key);
+    if (i >= text.length) return fail('missing fields');
+    if (escaped(i)) continue;
+    if (text[i] === ',') {
+      state = 'tags';
+      break;
+    }
+    if (text[i] === ' ') {
+      state = 'fields';
+      break;
+    }
+  }
+  const measurement = unescape(text.slice(start, i), ', ');
+
+  const tags = new Map<string, string>();
+  while (state === 'tags') {
+    i += 1;
+    const keyStart = i;
+    if (i >= text.length || text[i] === ' ' || text[i] === ',' || text[i] === '=') fail('missing tag key');
+    for (;;) {
+      i += 1;
+      if (i >= text.length || ((text[i] === ' ' || text[i] === ',') && !escaped(i))) fail('missing tag value');
+      if (text[i] === '=' && !escaped(i)) break;
+    }
+    const key = unescape(text.slice(keyStart, i), ', =');
+    i += 1;
+    const valueStart = i;
+    if (i >= text.length || text[i] === ',' || text[i] === ' ') fail('missing tag value');
+    for (;;) {
+      i += 1;
+      if (i >= text.length) fail('missing fields');
+      if (escaped(i)) continue;
+      if (text[i] === '=') fail('invalid tag format');
+      if (text[i] === ',' || text[i] === ' ') break;
+    }
+    if (tags.has(key)) fail('duplicate tags');
+    tags.set(key, unescape(text.slice(valueStart, i), ', ='));
+    if (text[i] === ' ') state = 'fields';
+  }
+
+  while (isBlank(text[i])) i += 1;
+  const fields = new Map<string, FieldValue>();
+  for (;;) {
+    // Field key: a backslash escapes the next character, whatever it is.
+    const keyStart = i;
+    while (i < text.length && text[i] !== '=') {
+      if (text[i] === '\\' && i + 1 < text.length) i += 2;
+      else if (text[i] === ' ' || text[i] === ',') fail('invalid field format');
+      else i += 1;
+    }
+    if (i >= text.length) fail(fields.size === 0 && i === keyStart ? 'missing fields' : 'invalid field format');
+    if (i === keyStart) fail('missing field key');
+    const key = unescape(text.slice(keyStart, i), ', ="');
+    i += 1;
+    if (i >= text.length || text[i] === ',' || text[i] === ' ') fail(`missing field value (field "${key}")`);
+    fields.set(key, fieldValue(key));
     if (text[i] === ',') {
       i += 1;
       continue;
@@ -88,40 +149,54 @@ export function parseLine(line: string): Point {
 
   function fieldValue(key: string): FieldValue {
     if (text[i] === '"') {
+      const valueStart = i + 1;
       i += 1;
-      let out = '';
-      while (i < text.length && text[i] !== '"') {
-        if (text[i] === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) {
-          out += text[i + 1];
-          i += 2;
-        } else {
-          out += text[i];
-          i += 1;
-        }
-      }
-      if (text[i] !== '"') fail(`unterminated string value of field "${key}"`);
+      while (i < text.length && text[i] !== '"') i += text[i] === '\\' && i + 1 < text.length ? 2 : 1;
+      if (i >= text.length) fail(`unbalanced quotes (field "${key}")`);
+      const value = unescape(text.slice(valueStart, i), '"\\');
       i += 1;
-      return out;
+      if (i < text.length && text[i] !== ',' && text[i] !== ' ') fail('invalid field format');
+      return { type: 'string', value };
     }
-    const start = i;
+    const valueStart = i;
     while (i < text.length && text[i] !== ',' && text[i] !== ' ') i += 1;
-    const raw = text.slice(start, i);
-    if (raw === '') fail(`field "${key}" has no value`);
-    if (raw in BOOLEAN) return BOOLEAN[raw];
-    if (/^-?\d+i$/.test(raw) || /^\d+u$/.test(raw)) return Number(raw.slice(0, -1));
-    if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw)) return Number(raw);
-    return fail(`field "${key}" has an invalid value ${JSON.stringify(raw)}`);
+    const raw = text.slice(valueStart, i);
+    const first = raw[0];
+    if (!(first >= '0' && first <= '9') && first !== '.' && first !== '-' && first !== 'n' && first !== 'N') {
+      const bool = BOOLEANS.get(raw);
+      if (bool === undefined) fail(`invalid boolean ${JSON.stringify(raw)} (field "${key}")`);
+      return { type: 'boolean', value: bool as boolean };
+    }
+    if (INTEGER.test(raw)) {
+      const value = BigInt(raw.slice(0, -1));
+      if (value < INT64_MIN || value > INT64_MAX) fail(`unable to parse integer ${raw.slice(0, -1)}: value out of range (field "${key}")`);
+      return { type: 'integer', value };
+    }
+    if (UNSIGNED.test(raw)) {
+      const value = BigInt(raw.slice(0, -1));
+      if (value > UINT64_MAX) fail(`unable to parse unsigned ${raw.slice(0, -1)}: value out of range (field "${key}")`);
+      return { type: 'unsigned', value };
+    }
+    if (!FLOAT.test(raw)) return fail(`invalid number ${JSON.stringify(raw)} (field "${key}")`);
+    const value = Number(raw);
+    if (!Number.isFinite(value)) fail(`invalid float ${JSON.stringify(raw)} (field "${key}")`);
+    return { type: 'float', value };
   }
 
-  let timestamp: string | undefined;
+  while (isBlank(text[i])) i += 1;
+  let timestamp: bigint | undefined;
   if (i < text.length) {
-    if (text[i] !== ' ') fail('expected a space before the timestamp');
-    while (text[i] === ' ') i += 1;
-    const rest = text.slice(i).trimEnd();
-    if (rest !== '') {
-      if (!/^-?\d+$/.test(rest)) fail(`invalid timestamp ${JSON.stringify(rest)}`);
-      timestamp = rest;
-    }
+    const tsStart = i;
+    while (i < text.length && text[i] !== ' ') i += 1;
+    const raw = text.slice(tsStart, i);
+    if (!/^-?\d*$/.test(raw)) fail(`bad timestamp ${JSON.stringify(raw)}`);
+    if (!/^-?\d+$/.test(raw)) fail(`unable to parse timestamp ${JSON.stringify(raw)}`);
+    const value = BigInt(raw);
+    if (value < INT64_MIN || value > INT64_MAX) fail(`unable to parse timestamp ${raw}: value out of range`);
+    const nanos = value * NANOS_PER_UNIT[precision];
+    if (nanos < MIN_NANO_TIME || nanos > MAX_NANO_TIME) fail(`time outside range ${MIN_NANO_TIME} - ${MAX_NANO_TIME} (timestamp ${raw}, precision ${precision})`);
+    while (i < text.length) if (text[i++] !== ' ') fail('point is invalid: text after the timestamp');
+    timestamp = value;
   }
   return { measurement, tags, fields, timestamp };
 }
@@ -131,101 +206,61 @@ export interface ParsedBody {
   errors: Array<{ line: number; message: string }>;
 }
 
+/**
+ * Splits a body into lines as InfluxDB does: a newline ends a line unless a backslash escapes it or it is
+ * inside a quoted string field value. Yields each line with the 1-based number of the line it starts on.
+ */
+export function* splitLines(body: string): Generator<{ line: number; text: string }> {
+  let start = 0;
+  let startLine = 1;
+  let line = 1;
+  let quoted = false;
+  let inFields = false;
+  let equals = 0;
+  let commas = 0;
+  let i = 0;
+  while (i < body.length) {
+    const c = body[i];
+    if (c === '\\') {
+      if (body[i + 1] === '\n') line += 1;
+      i += 2;
+      continue;
+    }
+    if (c === ' ') inFields = true;
+    if (inFields) {
+      if (!quoted && c === '=') equals += 1;
+      else if (!quoted && c === ',') commas += 1;
+      else if (c === '"' && equals > commas) quoted = !quoted;
+    }
+    if (c === '\n') {
+      line += 1;
+      if (!quoted) {
+        yield { line: startLine, text: body.slice(start, i) };
+        start = i + 1;
+        startLine = line;
+        inFields = false;
+        equals = 0;
+        commas = 0;
+      }
+    }
+    i += 1;
+  }
+  if (start < body.length) yield { line: startLine, text: body.slice(start) };
+}
+
 /** Parses a whole body; a bad line is an error with its 1-based line number, and the others still count. */
-export function parseLineProtocol(body: string): ParsedBody {
+export function parseLineProtocol(body: string, precision: Precision = 'ns'): ParsedBody {
   const result: ParsedBody = { points: [], errors: [] };
-  const lines = body.split('\n');
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n];
-    const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
+  for (const { line, text } of splitLines(body)) {
+    let first = 0;
+    while (isBlank(text[first])) first += 1;
+    if (first >= text.length || text[first] === '#') continue;
     try {
-      result.points.push({ line: n + 1, point: parseLine(line.trimStart()) });
+      result.points.push({ line, point: parseLine(text, precision) });
     } catch (error) {
-      result.errors.push({ line: n + 1, message: (error as Error).message });
+      if (!(error instanceof LineProtocolError)) throw error;
+      result.errors.push({ line, message: error.message });
     }
   }
   return result;
-}
-
-/** Units of a line-protocol timestamp: InfluxDB 1.x `precision` (n, u, ms, s, m, h) and 2.x (ns, us, ms, s). */
-export type Precision = 'ns' | 'n' | 'us' | 'u' | 'ms' | 's' | 'm' | 'h';
-export const PRECISIONS: readonly Precision[] = ['ns', 'n', 'us', 'u', 'ms', 's', 'm', 'h'];
-
-export function lineTimestamp(digits: string, precision: Precision): string | number {
-  switch (precision) {
-    case 'ns':
-    case 'n':
-      return epochToTimestamp(digits, 9);
-    case 'us':
-    case 'u':
-      return epochToTimestamp(digits, 6);
-    case 'ms':
-      return epochToTimestamp(digits, 3);
-    case 's':
-      return epochToTimestamp(digits, 0);
-    case 'm':
-      return epochToTimestamp(String(BigInt(digits) * 60n), 0);
-    case 'h':
-      return epochToTimestamp(String(BigInt(digits) * 3600n), 0);
-  }
-}
-
-export interface PointMapping {
-  /** Experiment when the point has no `experiment` tag (e.g. the request's `db`/`bucket`). */
-  experiment?: string;
-  precision: Precision;
-  /** Tags whose value becomes the measure's source (first present wins; removed from the tags). */
-  sourceTags: readonly string[];
-  /** Between measurement and field in the metric name; a field named `value` gives the measurement alone. */
-  separator: string;
-  now: () => number;
-}
-
-export const DEFAULT_POINT_MAPPING: PointMapping = {
-  precision: 'ns',
-  sourceTags: ['source', 'host'],
-  separator: '_',
-  now: Date.now,
-};
-
-/**
- * A point's numeric and boolean fields as measures (booleans as 1/0; string fields are not measures and
- * are left out). The `experiment` and `unit` tags set those fields of the measure; the first tag of
- * sourceTags sets the source; the rest stay tags. Throws when there is no experiment or no numeric field.
- */
-export function pointToMeasures(point: Point, mapping: PointMapping): Measure[] {
-  const tags: Record<string, string> = {};
-  let experiment = mapping.experiment;
-  let unit: string | undefined;
-  let source: string | undefined;
-  for (const [key, value] of Object.entries(point.tags)) {
-    if (key === 'experiment') experiment = value;
-    else if (key === 'unit') unit = value;
-    else tags[sanitizeName(key, 64)] = value;
-  }
-  for (const key of mapping.sourceTags) {
-    const value = point.tags[key];
-    if (value !== undefined && key !== 'experiment' && key !== 'unit') {
-      source = sanitizeName(value);
-      delete tags[sanitizeName(key, 64)];
-      break;
-    }
-  }
-  if (!experiment) throw new LineProtocolError('no experiment: add an experiment tag, or name one in the request (db, bucket or experiment parameter)');
-  const timestamp = point.timestamp === undefined ? mapping.now() : lineTimestamp(point.timestamp, mapping.precision);
-  const measures: Measure[] = [];
-  for (const [field, raw] of Object.entries(point.fields)) {
-    if (typeof raw === 'string') continue;
-    const value = typeof raw === 'boolean' ? (raw ? 1 : 0) : raw;
-    if (!Number.isFinite(value)) continue;
-    const metric = sanitizeName(field === 'value' ? point.measurement : `${point.measurement}${mapping.separator}${field}`);
-    const measure: Measure = { experiment, metric, value, timestamp };
-    if (source !== undefined) measure.source = source;
-    if (unit !== undefined) measure.unit = unit;
-    if (Object.keys(tags).length > 0) measure.tags = tags;
-    measures.push(measure);
-  }
-  if (measures.length === 0) throw new LineProtocolError('no numeric or boolean field: nothing to measure');
-  return measures;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Measure } from '../sdk';
+import { keyedRecord } from './keyed-record';
 import { parseTimestamp, type TimestampFormat } from './timestamps';
 
 /**
@@ -29,8 +30,8 @@ export const mappingSchema = z
         z.strictObject({ now: z.literal(true) }),
       ])
       .optional(),
-    tags: z.record(z.string().regex(/^[A-Za-z0-9_.:/-]{1,64}$/, 'a tag key'), fieldSchema).optional(),
-    metrics: z.record(z.string(), z.strictObject({ column: z.string().min(1), unit: z.string().min(1).optional() })).optional(),
+    tags: keyedRecord(fieldSchema, z.string().regex(/^[A-Za-z0-9_.:/-]{1,64}$/, 'a tag key')).optional(),
+    metrics: keyedRecord(z.strictObject({ column: z.string().min(1), unit: z.string().min(1).optional() })).optional(),
   })
   .refine((m) => !(m.metrics && (m.metric || m.value)), { message: 'use either metrics (wide format) or metric/value (long format), not both' });
 
@@ -125,7 +126,7 @@ export function compileMapping<R>(
       let tagValues: Record<string, string> | undefined;
       for (const [key, get] of tags) {
         const value = get(record);
-        if (value !== undefined) (tagValues ??= {})[key] = value;
+        if (value !== undefined) (tagValues ??= Object.create(null) as Record<string, string>)[key] = value;
       }
       const start = out.length;
       for (const s of series) {
@@ -175,7 +176,7 @@ function resolveFormat(raw: string, format: z.infer<typeof timestampFormatSchema
 export function readJsonPath(record: unknown, path: string): Cell {
   let node: unknown = record;
   for (const part of path.split('.')) {
-    if (node === null || typeof node !== 'object') return undefined;
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, part)) return undefined;
     node = (node as Record<string, unknown>)[part];
   }
   if (node === null || node === undefined) return undefined;

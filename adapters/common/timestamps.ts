@@ -51,8 +51,10 @@ export function epochToTimestamp(text: string, digits: number): string | number 
 }
 
 export function microsToRfc3339(micros: bigint): string {
-  const millis = Number(micros / 1000n);
-  const rest = Number(micros % 1000n);
+  // Floor, not truncation: before 1970 the microseconds still count forwards from the millisecond.
+  const floored = micros >= 0n ? micros / 1000n : -((-micros + 999n) / 1000n);
+  const millis = Number(floored);
+  const rest = Number(micros - floored * 1000n);
   const iso = new Date(millis).toISOString(); // 2024-05-01T12:00:00.123Z
   return `${iso.slice(0, 23)}${String(rest).padStart(3, '0')}Z`;
 }

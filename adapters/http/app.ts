@@ -2,9 +2,13 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { BufferFullError, PublisherClosedError, type Measure, type MeasurePublisher } from '../sdk';
 import { BadInputReporter } from '../common/bad-input';
-import { DEFAULT_POINT_MAPPING, PRECISIONS, parseLineProtocol, pointToMeasures, type Precision } from '../common/line-protocol';
+import { PRECISIONS, parseLineProtocol, type Precision } from '../common/line-protocol';
 import type { AdapterLogger } from '../common/logger';
+import { DEFAULT_POINT_MAPPING, pointToMeasures } from '../common/point-measures';
+import { mymonitVersion } from '../common/version';
 import type { HttpAdapterConfig } from './config';
+import { presentedToken } from './credentials';
+import { INFLUX_API_VERSION, influxError, isInfluxRoute, ping, query } from './influx';
 
 /** One refused item of a request: a line (line protocol) or an index (JSON), and why. */
 interface ItemError {
@@ -20,27 +24,46 @@ export interface HttpCounters {
   badInput: number;
   confirmTimeouts: number;
   bufferFull: number;
+  /** Line-protocol points whose fields were all strings: nothing to measure, skipped (not an error). */
+  skippedStringPoints: number;
 }
+
+/** Why `/measures` answers 202 and not "stored": the adapter cannot see the experiments. */
+const ACCEPTED_DETAIL =
+  'confirmed by the broker, not yet stored: the consumer checks each measure (e.g. that its experiment exists) ' +
+  'and keeps a refused one as a rejection with its index and reason, listed by GET /exceptions of the MyMONIT API';
 
 /**
  * The HTTP adapter's routes:
- *   POST /measures          JSON: a measure, an array, or {"measures": [...]} (the AMQP contract)
- *   POST /write             InfluxDB 1.x line protocol (?db= or ?experiment=, ?precision=n|u|ms|s|m|h)
- *   POST /api/v2/write      InfluxDB 2.x line protocol (?bucket= or ?experiment=, ?precision=ns|us|ms|s)
+ *   POST /measures          JSON: a measure, an array, or {"measures": [...]} (the AMQP contract); 202
+ *   POST /write             InfluxDB 1.x line protocol (?db= or ?experiment=, ?precision=n|u|ms|s|m|h); 204
+ *   POST /api/v2/write      InfluxDB 2.x line protocol (?bucket= or ?experiment=, ?precision=ns|us|ms|s); 204
+ *   GET|POST /query         CREATE DATABASE only (Telegraf sends it at start): a no-op that succeeds
+ *   GET|HEAD /ping          204 with X-Influxdb-Version, no token
  *   GET  /health            publisher state and counters, no token
- * Writes need `Authorization: Bearer <token>` (or `Token <token>`, as InfluxDB 2 clients send). They are
- * answered 202 only after the broker confirmed every accepted measure; 400 lists refused lines or items
- * (the others were still published, as InfluxDB's partial writes); 503 when the broker is not confirming.
+ * The token comes as Bearer, Token, Basic (password) or the `p` parameter (see credentials.ts). Writes are
+ * answered only after the broker confirmed every accepted measure; 400 lists refused lines or items (the
+ * others were still published, as InfluxDB's partial writes); 503 when the broker is not confirming.
+ * InfluxDB routes answer errors as InfluxDB does (`{"error": "..."}`), the others with problem+json.
  */
 export function createHttpApp(config: HttpAdapterConfig, publisher: MeasurePublisher, logger: AdapterLogger) {
   const http = config.http;
   const bad = new BadInputReporter(logger);
-  const counters: HttpCounters = { requests: 0, unauthorized: 0, measures: 0, badInput: 0, confirmTimeouts: 0, bufferFull: 0 };
+  const counters: HttpCounters = { requests: 0, unauthorized: 0, measures: 0, badInput: 0, confirmTimeouts: 0, bufferFull: 0, skippedStringPoints: 0 };
   const expected = digest(http.token);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use((_req, res, next) => {
+    res.setHeader('x-influxdb-version', INFLUX_API_VERSION);
+    res.setHeader('x-mymonit-adapter', `http ${mymonitVersion()}`);
+    next();
+  });
+  const fail = (req: Request, res: Response, status: number, title: string, detail: string, extra: Record<string, unknown> = {}) =>
+    isInfluxRoute(req.path) ? influxError(res, status, detail, extra) : problem(res, status, title, detail, extra);
 
+  app.get('/ping', ping);
+  app.head('/ping', ping);
   app.get('/health', (_req, res) => {
     const stats = publisher.stats();
     res.status(stats.connected ? 200 : 503).json({ status: stats.connected ? 'ok' : 'broker-disconnected', publisher: stats, http: counters });
@@ -51,12 +74,12 @@ export function createHttpApp(config: HttpAdapterConfig, publisher: MeasurePubli
     const id = randomUUID();
     res.locals.requestId = id;
     res.setHeader('x-request-id', id);
-    const match = /^(?:Bearer|Token)\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-    if (!match || !timingSafeEqual(digest(match[1]), expected)) {
+    const token = presentedToken(req);
+    if (token === undefined || !timingSafeEqual(digest(token), expected)) {
       counters.unauthorized += 1;
       logger.warn('refused a request without a valid token', { path: req.path, ip: req.ip, requestId: id });
-      res.setHeader('www-authenticate', 'Bearer realm="mymonit-http-adapter"');
-      problem(res, 401, 'Unauthorized', 'a valid bearer token is required');
+      res.setHeader('www-authenticate', 'Bearer realm="mymonit-http-adapter", Basic realm="mymonit-http-adapter"');
+      fail(req, res, 401, 'Unauthorized', 'authorization failed: send the token as Bearer, Token, Basic password or the p parameter');
       return;
     }
     next();
@@ -64,6 +87,10 @@ export function createHttpApp(config: HttpAdapterConfig, publisher: MeasurePubli
 
   const jsonBody = express.json({ limit: http.bodyLimit, strict: false, type: ['application/json', 'application/*+json'] });
   const textBody = express.text({ limit: http.bodyLimit, type: () => true });
+  const formBody = express.urlencoded({ limit: http.bodyLimit, extended: false });
+
+  app.get('/query', query);
+  app.post('/query', formBody, query);
 
   app.post('/measures', jsonBody, async (req: Request, res: Response) => {
     if (!req.is('application/json') && !req.is('application/*+json')) {
@@ -84,25 +111,29 @@ export function createHttpApp(config: HttpAdapterConfig, publisher: MeasurePubli
     }
     const experiment = stringParam(req.query.experiment) ?? config.experiment;
     const measures = list.map((item) => (experiment && isObject(item) && !('experiment' in item) ? { experiment, ...item } : item)) as Measure[];
-    await publishAndAnswer(req, res, measures, list.map((_, index) => ({ index })), []);
+    await publishAndAnswer(req, res, measures, list.map((_, index) => ({ index })), [], 0);
   });
 
   const write = (version: 1 | 2) => async (req: Request, res: Response) => {
     const precisionParam = stringParam(req.query.precision) ?? 'ns';
     if (!(PRECISIONS as readonly string[]).includes(precisionParam)) {
-      problem(res, 400, 'Bad Request', `precision must be one of ${PRECISIONS.join(', ')}`);
+      influxError(res, 400, `invalid precision ${JSON.stringify(precisionParam)}: one of ${PRECISIONS.join(', ')}`);
       return;
     }
+    const precision = precisionParam as Precision;
     const experiment = stringParam(req.query.experiment) ?? stringParam(version === 1 ? req.query.db : req.query.bucket) ?? config.experiment;
     const text = typeof req.body === 'string' ? req.body : '';
-    const parsed = parseLineProtocol(text);
+    const parsed = parseLineProtocol(text, precision);
     const errors: ItemError[] = parsed.errors.map((e) => ({ line: e.line, error: e.message }));
     const measures: Measure[] = [];
     const origin: Array<{ line: number }> = [];
-    const mapping = { ...DEFAULT_POINT_MAPPING, experiment, precision: precisionParam as Precision, sourceTags: http.sourceTags, separator: http.separator };
+    const mapping = { ...DEFAULT_POINT_MAPPING, experiment, precision, sourceTags: http.sourceTags, separator: http.separator };
+    let skipped = 0;
     for (const { line, point } of parsed.points) {
       try {
-        for (const measure of pointToMeasures(point, mapping)) {
+        const mapped = pointToMeasures(point, mapping);
+        if (mapped.length === 0) skipped += 1;
+        for (const measure of mapped) {
           measures.push(measure);
           origin.push({ line });
         }
@@ -110,16 +141,18 @@ export function createHttpApp(config: HttpAdapterConfig, publisher: MeasurePubli
         errors.push({ line, error: (error as Error).message });
       }
     }
-    if (measures.length === 0 && errors.length === 0) {
-      problem(res, 400, 'Bad Request', 'the body has no line-protocol lines');
+    if (parsed.points.length === 0 && errors.length === 0) {
+      influxError(res, 400, 'the body has no line-protocol lines');
       return;
     }
-    await publishAndAnswer(req, res, measures, origin, errors);
+    counters.skippedStringPoints += skipped;
+    await publishAndAnswer(req, res, measures, origin, errors, skipped);
   };
   app.post('/write', textBody, write(1));
   app.post('/api/v2/write', textBody, write(2));
 
-  async function publishAndAnswer(req: Request, res: Response, measures: Measure[], origin: Array<{ line?: number; index?: number }>, errors: ItemError[]) {
+  async function publishAndAnswer(req: Request, res: Response, measures: Measure[], origin: Array<{ line?: number; index?: number }>, errors: ItemError[], skipped: number) {
+    const influx = isInfluxRoute(req.path);
     const requestId = String(res.locals.requestId);
     let accepted = 0;
     if (measures.length > 0) {
@@ -132,7 +165,7 @@ export function createHttpApp(config: HttpAdapterConfig, publisher: MeasurePubli
           counters.confirmTimeouts += 1;
           published.catch(() => undefined);
           res.setHeader('retry-after', '5');
-          problem(res, 503, 'Service Unavailable', `the broker did not confirm within ${http.confirmTimeoutMs} ms; retrying is safe (a measure is stored once)`);
+          fail(req, res, 503, 'Service Unavailable', `the broker did not confirm within ${http.confirmTimeoutMs} ms; retrying is safe (a measure is stored once)`);
           return;
         }
         accepted = outcome.accepted;
@@ -141,7 +174,7 @@ export function createHttpApp(config: HttpAdapterConfig, publisher: MeasurePubli
         if (error instanceof BufferFullError || error instanceof PublisherClosedError) {
           counters.bufferFull += error instanceof BufferFullError ? 1 : 0;
           res.setHeader('retry-after', '5');
-          problem(res, 503, 'Service Unavailable', error.message);
+          fail(req, res, 503, 'Service Unavailable', error.message);
           return;
         }
         throw error;
@@ -156,22 +189,31 @@ export function createHttpApp(config: HttpAdapterConfig, publisher: MeasurePubli
         counters.badInput += 1;
         bad.report({ file: `${req.method} ${req.path} request ${requestId}`, line: e.line ?? (e.index === undefined ? undefined : e.index + 1) }, e.error, { ip: req.ip });
       }
-      problem(res, 400, 'Bad Request', `${errors.length} item(s) refused, ${accepted} measure(s) accepted and confirmed`, { accepted, errors: errors.slice(0, 100) });
+      const listed = errors.slice(0, 100);
+      if (influx) {
+        // Telegraf drops a batch whose error says "partial write" or "unable to parse" instead of retrying it forever.
+        const lines = listed.slice(0, 5).map((e) => `line ${e.line}: ${e.error}`).join('; ');
+        const prefix = accepted > 0 ? 'partial write: unable to parse' : 'unable to parse';
+        influxError(res, 400, `${prefix} ${lines}${errors.length > 5 ? '; ...' : ''} dropped=${errors.length}`, { accepted, errors: listed });
+      } else problem(res, 400, 'Bad Request', `${errors.length} item(s) refused, ${accepted} measure(s) accepted and confirmed`, { accepted, errors: listed });
       return;
     }
-    res.status(202).json({ accepted });
+    if (influx) {
+      if (skipped > 0) res.setHeader('x-mymonit-skipped-points', String(skipped));
+      res.status(204).end();
+    } else res.status(202).json({ accepted, detail: ACCEPTED_DETAIL });
   }
 
   // Body-parser and unexpected errors as problem+json; never the stack.
-  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+  app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, next: NextFunction) => {
     void next;
     if (res.headersSent) return;
-    if (error.type === 'entity.too.large') problem(res, 413, 'Payload Too Large', `the body is larger than ${http.bodyLimit}`);
-    else if (error.type === 'entity.parse.failed') problem(res, 400, 'Bad Request', 'the body is not valid JSON');
-    else if (error.status && error.status < 500) problem(res, error.status, 'Bad Request', error.message);
+    if (error.type === 'entity.too.large') fail(req, res, 413, 'Payload Too Large', `the body is larger than ${http.bodyLimit}`);
+    else if (error.type === 'entity.parse.failed') fail(req, res, 400, 'Bad Request', 'the body is not valid JSON');
+    else if (error.status && error.status < 500) fail(req, res, error.status, 'Bad Request', error.message);
     else {
       logger.error('request failed', { error: error.message });
-      problem(res, 500, 'Internal Server Error', 'unexpected error');
+      fail(req, res, 500, 'Internal Server Error', 'unexpected error');
     }
   });
 

@@ -13,7 +13,8 @@ export function httpAdapterCli() {
   return adapterCommand(
     'mymonit-http-adapter',
     'Accept measures over HTTP and publish them to MyMONIT: JSON (POST /measures) and InfluxDB line protocol ' +
-      '(POST /write, POST /api/v2/write), with a bearer token; answers 202 once the broker confirmed.',
+      '(POST /write, POST /api/v2/write, with /ping and /query as InfluxDB clients expect), with a token; ' +
+      'answers once the broker confirmed (line protocol 204, JSON 202).',
     'HTTP_ADAPTER_TOKEN (required unless http.token is set), HTTP_ADAPTER_HOST, HTTP_ADAPTER_PORT',
   )
     .option('-p, --port <port>', 'port to listen on (http.port, default 8086)')

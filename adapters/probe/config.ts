@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emptyRecord, keyedRecord } from '../common/keyed-record';
 import { commonShape, loadAdapterConfig, type ConfigSources, type EnvBinding } from '../common/config';
 
 const name = z.string().regex(/^[A-Za-z0-9_.:/-]{1,128}$/, 'letters, digits and _ . : / - (it becomes the source)');
@@ -10,7 +11,7 @@ const common = {
   intervalMs: z.coerce.number().int().min(100).optional(),
   timeoutMs: z.coerce.number().int().min(1).optional(),
   experiment: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
-  tags: z.record(z.string(), z.string()).default({}),
+  tags: keyedRecord(z.string()).default(emptyRecord),
 };
 
 export const httpCheckSchema = z.strictObject({
@@ -18,7 +19,7 @@ export const httpCheckSchema = z.strictObject({
   type: z.literal('http'),
   url: z.url(),
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']).default('GET'),
-  headers: z.record(z.string(), z.string()).default({}),
+  headers: keyedRecord(z.string()).default(emptyRecord),
   body: z.string().optional(),
   /** Expected status: a code, a class such as 2xx, or a list; default 2xx. */
   expectStatus: z.union([statusSpec, z.array(statusSpec).min(1)]).default('2xx'),

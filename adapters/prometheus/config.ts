@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emptyRecord, keyedRecord } from '../common/keyed-record';
 import { commonShape, loadAdapterConfig, type ConfigSources, type EnvBinding } from '../common/config';
 
 const regexList = z
@@ -21,7 +22,7 @@ const targetSchema = z.strictObject({
   /** Source when a sample has no instance label; default: the URL's host:port. */
   source: z.string().regex(/^[A-Za-z0-9_.:/-]{1,128}$/).optional(),
   /** Extra tags on every measure of this target. */
-  labels: z.record(z.string(), z.string()).default({}),
+  labels: keyedRecord(z.string()).default(emptyRecord),
   /** Metric-name regular expressions: only matching samples (default all), minus excluded ones. */
   include: regexList,
   exclude: regexList,

@@ -42,9 +42,10 @@ export function samplesToMeasures(samples: ReadonlyArray<{ line: number; sample:
       result.skipped += 1;
       continue;
     }
-    const { instance, ...labels } = sample.labels;
-    const tags = { ...labels };
-    for (const [key, value] of Object.entries(mapping.labels ?? {})) if (!(key in tags)) tags[key] = value;
+    const tags = Object.create(null) as Record<string, string>;
+    for (const [key, value] of Object.entries(sample.labels)) if (key !== 'instance') tags[key] = value;
+    for (const [key, value] of Object.entries(mapping.labels ?? {})) if (!Object.hasOwn(tags, key)) tags[key] = value;
+    const instance = Object.hasOwn(sample.labels, 'instance') ? sample.labels.instance : undefined;
     const measure: Measure = {
       experiment: mapping.experiment,
       metric: sample.name,

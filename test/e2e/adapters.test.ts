@@ -77,7 +77,7 @@ describe('adapters end to end: adapter -> RabbitMQ -> consumer -> MySQL -> REST'
     ]);
   });
 
-  it('http adapter: JSON and line protocol answered 202 are stored and readable', async () => {
+  it('http adapter: JSON answered 202 and line protocol answered 204 are stored and readable', async () => {
     const run = runInProcess({
       adapter: 'http',
       whenFull: 'fail',
@@ -98,7 +98,7 @@ describe('adapters end to end: adapter -> RabbitMQ -> consumer -> MySQL -> REST'
       headers: { authorization: `Bearer ${TOKEN}` },
       body: 'climate,host=room-2,unit=C temp=19.5 1714564860000\nclimate,host=room-2 hum=40i 1714564860000',
     });
-    expect(lines.status).toBe(202);
+    expect(lines.status).toBe(204);
     expect(await run.stop()).toBe(0);
     const stored = await measures(CODES.http, 3);
     expect(stored.map((m) => [m.metric, m.source, m.unit, m.value, m.timestamp]).sort()).toEqual(

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadAdapterConfig, redactedConfig } from '../../../adapters/common/config';
@@ -30,6 +31,19 @@ describe('adapter command lines', () => {
       .configureOutput({ writeOut: (text) => (out += text) });
     expect(() => program.parse(['node', 'adapter', '--help'])).toThrow();
     expect(out).toContain('RABBIT_URL');
+  });
+
+  it.each(CLIS)('%s adapter answers --version with the package version and does nothing else', (name, cli) => {
+    let out = '';
+    const program = cli()
+      .exitOverride()
+      .configureOutput({ writeOut: (text) => (out += text) });
+    const action = jest.fn();
+    program.action(action);
+    expect(() => program.parse(['node', 'adapter', '--version'])).toThrow(expect.objectContaining({ code: 'commander.version', exitCode: 0 }));
+    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as { version: string };
+    expect(out).toBe(`mymonit-${name}-adapter ${version}\n`);
+    expect(action).not.toHaveBeenCalled();
   });
 
   it.each(CLIS)('%s adapter prints its resolved example config with secrets masked', async (name, cli) => {
