@@ -4,8 +4,8 @@ import { NotFoundError, ValidationError } from '../../../src/domain/errors';
 
 describe('REST representations', () => {
   it('writes timestamps with microsecond precision', () => {
-    expect(isoMicros(Date.parse('2026-11-01T00:00:02.000Z') * 1000 + 123)).toBe('2026-11-01T00:00:02.000123Z');
-    expect(isoMicros(1_700_000_000_123_456)).toBe('2023-11-14T22:13:20.123456Z');
+    expect(isoMicros(BigInt(Date.parse('2026-11-01T00:00:02.000Z')) * 1000n + 123n)).toBe('2026-11-01T00:00:02.000123Z');
+    expect(isoMicros(1_700_000_000_123_456n)).toBe('2023-11-14T22:13:20.123456Z');
   });
 });
 
