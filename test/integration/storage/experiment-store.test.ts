@@ -16,7 +16,7 @@ describe('MysqlExperimentStore', () => {
   });
 
   function measure(experimentId: number, code: string, timestampUs: number, metric = 'temperature'): MeasureRow {
-    return { experimentId, experiment: code, metric, source: 'probe-1', unit: 'C', value: 20.5, timestampUs, tags: {} };
+    return { experimentId, experiment: code, metric, source: 'probe-1', unit: 'C', value: 20.5, timestampUs: BigInt(timestampUs), tags: {} };
   }
 
   it('inserts an experiment and finds it by code', async () => {
