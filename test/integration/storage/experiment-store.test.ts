@@ -181,7 +181,7 @@ describe('MysqlExperimentStore', () => {
     ).rejects.toThrow('audit write failed');
 
     expect(await f.experiments.findByCode(experiment.code)).toEqual(experiment);
-    expect((await f.measures.query(experiment.id, { limit: 10 })).map((m) => m.timestampUs)).toEqual([10]);
+    expect((await f.measures.query(experiment.id, { limit: 10 })).map((m) => m.timestampUs)).toEqual([10n]);
   });
 
   it('a batch being stored holds off a delete of its experiment, so no measure is left without a series', async () => {
