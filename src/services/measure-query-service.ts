@@ -9,7 +9,7 @@ import {
 import { ValidationError } from '../domain/errors';
 import type { MeasureCursor, MeasureQuery, Series, StoredMeasure } from '../domain/measure';
 import { decodeCursor, encodeCursor, type Page } from '../domain/page';
-import { timestampFromDecimal } from '../domain/timestamp';
+import { MIN_TIMESTAMP_US, timestampFromDecimal } from '../domain/timestamp';
 import type { User } from '../domain/user';
 import { TYPES } from '../identifiers';
 import type { AggregateReader, MeasureReader, SeriesFilter } from '../storage/query-stores';
@@ -73,7 +73,13 @@ export class MeasureQueryServiceImpl implements MeasureQueryService {
       const byBucket = partials.get(s.id) ?? new Map();
       const points = [...byBucket.entries()]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([timestampUs, partial]) => ({ timestampUs, value: reduce(partial, query.fn), count: partial.n }));
+        // Buckets are aligned to the epoch: the first one of a window in year 0000 may start before it, where
+        // RFC 3339 has no date; it is reported from the first instant of the range.
+        .map(([start, partial]) => ({
+          timestampUs: start < MIN_TIMESTAMP_US ? MIN_TIMESTAMP_US : start,
+          value: reduce(partial, query.fn),
+          count: partial.n,
+        }));
       return { series: s, points };
     });
   }

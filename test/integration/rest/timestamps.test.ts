@@ -77,6 +77,13 @@ describe('timestamps, end to end', () => {
     expect(last.body.series[0].points).toEqual([{ timestamp: '9999-12-31T23:59:00.000000Z', value: 8, count: 2 }]);
   });
 
+  it('reports a bucket that would start before year 0000 (buckets align to the epoch) from 0000-01-01', async () => {
+    // 0000-01-01 is 719,528 days before the epoch: not a multiple of 7, so its week starts in year -1.
+    const week = await call(p.baseUrl, 'GET', '/experiments/FAR/measures/aggregate?from=0000-01-01T00:00:00Z&to=0000-02-01T00:00:00Z&step=7d&fn=count', { token: admin });
+    expect(week.status).toBe(200);
+    expect(week.body.series[0].points).toEqual([{ timestamp: '0000-01-01T00:00:00.000000Z', value: 2, count: 2 }]);
+  });
+
   it('reads a leap second in a query as the consumer stores it: the last microsecond of its minute', async () => {
     const response = await measures(`from=${encodeURIComponent('2016-12-31T23:59:60Z')}&to=${encodeURIComponent('2017-01-01T00:00:00Z')}`);
     expect(response.body.items.map((m) => [m.timestamp, m.value])).toEqual([['2016-12-31T23:59:59.999999Z', 4]]);
