@@ -1,15 +1,15 @@
-import { ceilTo, floorTo, HOUR_US, MINUTE_US } from './aggregate';
+import { ceilUs as ceilTo, floorUs as floorTo, HOUR_US, MINUTE_US } from './timestamp';
 
 /** Where a piece of a window is read from: hourly rollups, minute rollups or the raw measures. */
 export type Level = 'hour' | 'minute' | 'raw';
 
 export interface Piece {
   level: Level;
-  fromUs: number;
-  toUs: number;
+  fromUs: bigint;
+  toUs: bigint;
 }
 
-const WIDTH: Record<Exclude<Level, 'raw'>, number> = { hour: HOUR_US, minute: MINUTE_US };
+const WIDTH: Record<Exclude<Level, 'raw'>, bigint> = { hour: HOUR_US, minute: MINUTE_US };
 
 /**
  * Splits [fromUs, toUs) into pieces, each read from the coarsest source that is exact for it:
@@ -22,20 +22,20 @@ const WIDTH: Record<Exclude<Level, 'raw'>, number> = { hour: HOUR_US, minute: MI
  * `dirtyMinutes` are the starts of the marked minutes, ascending. Pieces come out in time order, with
  * adjacent pieces of one level merged.
  */
-export function planPieces(fromUs: number, toUs: number, stepUs: number, dirtyMinutes: readonly number[]): Piece[] {
+export function planPieces(fromUs: bigint, toUs: bigint, stepUs: bigint, dirtyMinutes: readonly bigint[]): Piece[] {
   const levels: Array<Exclude<Level, 'raw'>> = [];
-  if (stepUs % HOUR_US === 0) levels.push('hour');
-  if (stepUs % MINUTE_US === 0) levels.push('minute');
+  if (stepUs % HOUR_US === 0n) levels.push('hour');
+  if (stepUs % MINUTE_US === 0n) levels.push('minute');
   const pieces: Piece[] = [];
   cover(fromUs, toUs, levels, dirtyMinutes, pieces);
   return coalesce(pieces);
 }
 
 function cover(
-  fromUs: number,
-  toUs: number,
+  fromUs: bigint,
+  toUs: bigint,
   levels: ReadonlyArray<Exclude<Level, 'raw'>>,
-  dirtyMinutes: readonly number[],
+  dirtyMinutes: readonly bigint[],
   out: Piece[],
 ): void {
   if (fromUs >= toUs) return;
@@ -63,8 +63,8 @@ function cover(
 }
 
 /** Starts of the granules of `width` in [fromUs, toUs) that contain a dirty minute, ascending, once each. */
-function staleGranules(fromUs: number, toUs: number, width: number, dirtyMinutes: readonly number[]): number[] {
-  const starts: number[] = [];
+function staleGranules(fromUs: bigint, toUs: bigint, width: bigint, dirtyMinutes: readonly bigint[]): bigint[] {
+  const starts: bigint[] = [];
   for (const minute of dirtyMinutes) {
     if (minute < fromUs || minute >= toUs) continue;
     const start = floorTo(minute, width);

@@ -8,23 +8,25 @@ export type AggregateFn = (typeof AGGREGATE_FNS)[number];
 
 export const MINUTE_US = 60_000_000;
 export const HOUR_US = 3_600_000_000;
+const MINUTE_US_N = BigInt(MINUTE_US);
+const HOUR_US_N = BigInt(HOUR_US);
 
 /** At most this many buckets per series in one answer: a chart has a few thousand pixels, not millions. */
 export const MAX_BUCKETS = 100_000;
 /** At most this many points (series x buckets) in one answer, so that one request cannot exhaust memory. */
 export const MAX_POINTS = 1_000_000;
 
-const UNIT_US: Record<string, number> = { s: 1_000_000, m: MINUTE_US, h: HOUR_US, d: 24 * HOUR_US };
+const UNIT_US: Record<string, bigint> = { s: 1_000_000n, m: MINUTE_US_N, h: HOUR_US_N, d: 24n * HOUR_US_N };
 
 export interface AggregateQuery {
   experiment: string;
   metric?: string;
   source?: string;
   /** Inclusive. */
-  fromUs: number;
+  fromUs: bigint;
   /** Exclusive. */
-  toUs: number;
-  stepUs: number;
+  toUs: bigint;
+  stepUs: bigint;
   fn: AggregateFn;
 }
 
@@ -37,7 +39,7 @@ export interface BucketPartial {
   sum: number;
   min: number;
   max: number;
-  lastTs: number;
+  lastTs: bigint;
   last: number;
   /** The sum scaled by 2^-64, only while `sum` is past the double range (see bucket-sum.ts). */
   scaledSum?: number;
@@ -45,7 +47,7 @@ export interface BucketPartial {
 
 export interface AggregatePoint {
   /** Start of the bucket: a multiple of the step since the epoch. */
-  timestampUs: number;
+  timestampUs: bigint;
   value: number;
   /** Raw measures in the bucket. */
   count: number;
@@ -58,11 +60,11 @@ export interface SeriesAggregate {
 }
 
 /** "90s", "5m", "1h", "1d" -> microseconds. The OpenAPI pattern admits the form; this checks the range. */
-export function parseStep(text: string): number {
+export function parseStep(text: string): bigint {
   const match = /^([1-9][0-9]{0,5})([smhd])$/.exec(text);
   if (!match) throw new ValidationError(`step must be a positive number followed by s, m, h or d, got "${text}"`);
-  const stepUs = Number(match[1]) * UNIT_US[match[2]];
-  if (stepUs > 366 * 24 * HOUR_US) throw new ValidationError(`step must be at most 366 days, got "${text}"`);
+  const stepUs = BigInt(match[1]) * UNIT_US[match[2]];
+  if (stepUs > 366n * 24n * HOUR_US_N) throw new ValidationError(`step must be at most 366 days, got "${text}"`);
   return stepUs;
 }
 
@@ -74,11 +76,6 @@ export function isAggregateFn(value: string): value is AggregateFn {
 export function floorTo(value: number, width: number): number {
   const rest = value % width;
   return rest < 0 ? value - rest - width : value - rest;
-}
-
-export function ceilTo(value: number, width: number): number {
-  const floor = floorTo(value, width);
-  return floor === value ? value : floor + width;
 }
 
 export function mergePartial(into: BucketPartial, other: BucketPartial): void {

@@ -5,8 +5,8 @@ export interface Measure {
   source: string | null;
   value: number;
   unit: string | null;
-  /** Microseconds since the Unix epoch, UTC: finer than ms and still an exact integer in a double. */
-  timestampUs: number;
+  /** Microseconds since the Unix epoch, UTC; a bigint, since years 0000-9999 reach past 2^53 µs. */
+  timestampUs: bigint;
   tags: Readonly<Record<string, string>>;
 }
 
@@ -26,7 +26,7 @@ export interface StoredMeasure {
   source: string | null;
   unit: string | null;
   tags: Readonly<Record<string, string>>;
-  timestampUs: number;
+  timestampUs: bigint;
   value: number;
 }
 
@@ -34,14 +34,14 @@ export interface MeasureQuery {
   experiment: string;
   metric?: string;
   source?: string;
-  fromUs?: number;
-  toUs?: number;
+  fromUs?: bigint;
+  toUs?: bigint;
   limit: number;
   after?: MeasureCursor;
 }
 
 export interface MeasureCursor {
-  timestampUs: number;
+  timestampUs: bigint;
   seriesId: number;
 }
 

@@ -1,10 +1,8 @@
 import type { StoredMeasure } from '../domain/measure';
 import type { Page } from '../domain/page';
+import { formatTimestampUs } from '../domain/timestamp';
 
 const MINUTE_US = 60_000_000;
-/** Years 0000-9999 have a fixed-width ISO form; outside them the generic path formats the timestamp. */
-const FIXED_FROM_US = Date.UTC(0, 0, 1) * 1000;
-const FIXED_UNTIL_US = Date.UTC(10000, 0, 1) * 1000;
 const OPEN = Buffer.from('{"items":[');
 const TIMESTAMP = Buffer.from(',"timestamp":"');
 /** Bytes a measure adds besides its series prefix: the longest double, the timestamp, punctuation. */
@@ -47,10 +45,10 @@ export function measurePageJson(page: Page<StoredMeasure>): Buffer {
     for (let k = 0; k < value.length; k++) out[at++] = value.charCodeAt(k);
     out.set(TIMESTAMP, at);
     at += TIMESTAMP.length;
-    const us = m.timestampUs;
-    if (us < FIXED_FROM_US || us >= FIXED_UNTIL_US) {
-      const ms = Math.floor(us / 1000);
-      at += out.write(new Date(ms).toISOString().replace('Z', `${String(us - ms * 1000).padStart(3, '0')}Z`), at, 'latin1');
+    const us = Number(m.timestampUs);
+    // Past 2^53 the double is not the instant (years before 1685 or after 2255): the exact, slower path.
+    if (!Number.isSafeInteger(us)) {
+      at += out.write(formatTimestampUs(m.timestampUs), at, 'latin1');
     } else {
       const m0 = Math.floor(us / MINUTE_US);
       if (m0 !== minute) {

@@ -2,6 +2,7 @@ import type { Experiment } from '../domain/experiment';
 import type { SeriesAggregate } from '../domain/aggregate';
 import type { Series, StoredMeasure } from '../domain/measure';
 import type { RejectedMessage } from '../domain/rejected-message';
+import { formatTimestampUs } from '../domain/timestamp';
 import type { User } from '../domain/user';
 
 /** JSON shapes of the API (snake_case, as openapi.yaml describes them), kept apart from the domain types. */
@@ -32,25 +33,21 @@ export function experimentJson(experiment: Experiment) {
 }
 
 const MINUTE_US = 60_000_000;
-/** Years 0000-9999 have a fixed-width ISO prefix; the cache below relies on it. */
-const FIXED_WIDTH_UNTIL_US = Date.UTC(10000, 0, 1) * 1000;
 /** The last minute formatted: consecutive measures mostly share it, and Date formatting dominated large pages. */
 let cachedMinute = Number.NaN;
 let cachedPrefix = '';
 
 /** RFC 3339 with microseconds: Date alone would drop the last three digits. */
-export function isoMicros(timestampUs: number): string {
-  if (timestampUs < Date.UTC(0, 0, 1) * 1000 || timestampUs >= FIXED_WIDTH_UNTIL_US) {
-    const ms = Math.floor(timestampUs / 1000);
-    const micros = String(timestampUs - ms * 1000).padStart(3, '0');
-    return new Date(ms).toISOString().replace('Z', `${micros}Z`);
-  }
-  const minute = Math.floor(timestampUs / MINUTE_US);
+export function isoMicros(timestampUs: bigint): string {
+  const us = Number(timestampUs);
+  // Past 2^53 the double is not the instant: the exact, slower path.
+  if (!Number.isSafeInteger(us)) return formatTimestampUs(timestampUs);
+  const minute = Math.floor(us / MINUTE_US);
   if (minute !== cachedMinute) {
     cachedMinute = minute;
     cachedPrefix = new Date(minute * 60_000).toISOString().slice(0, 17); // YYYY-MM-DDTHH:MM:
   }
-  const rest = timestampUs - minute * MINUTE_US;
+  const rest = us - minute * MINUTE_US;
   const seconds = Math.floor(rest / 1_000_000);
   const micros = String(rest - seconds * 1_000_000).padStart(6, '0');
   return `${cachedPrefix}${seconds < 10 ? '0' : ''}${seconds}.${micros}Z`;

@@ -6,6 +6,7 @@ import { inject, injectable } from 'inversify';
 import swaggerUi from 'swagger-ui-express';
 import type { TokenVerifier } from '../auth/token-verifier';
 import type { Config } from '../config';
+import { isTimestamp } from '../domain/timestamp';
 import { TYPES } from '../identifiers';
 import type { Logger } from '../logging/logger';
 import { LogMetrics } from '../metrics/log-metrics';
@@ -97,6 +98,9 @@ export class RestListener {
         validateResponses: config.rest.validateResponses,
         validateSecurity: false,
         validateFormats: true,
+        // RFC 3339 as the platform reads it (src/domain/timestamp.ts): ajv-formats' default "fast" date-time
+        // lets month 13 and Feb 30 through, which Date.parse then shifted or turned into a 500.
+        formats: { 'date-time': { type: 'string', validate: isTimestamp } },
       }),
     );
     app.use(usersResource(users));

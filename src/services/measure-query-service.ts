@@ -9,6 +9,7 @@ import {
 import { ValidationError } from '../domain/errors';
 import type { MeasureCursor, MeasureQuery, Series, StoredMeasure } from '../domain/measure';
 import { decodeCursor, encodeCursor, type Page } from '../domain/page';
+import { MIN_TIMESTAMP_US, timestampFromDecimal } from '../domain/timestamp';
 import type { User } from '../domain/user';
 import { TYPES } from '../identifiers';
 import type { AggregateReader, MeasureReader, SeriesFilter } from '../storage/query-stores';
@@ -35,7 +36,8 @@ export class MeasureQueryServiceImpl implements MeasureQueryService {
     if (rows.length <= query.limit) return { items: rows };
     const items = rows.slice(0, query.limit);
     const last = items[items.length - 1];
-    return { items, next: encodeCursor({ t: last.timestampUs, s: last.seriesId }) };
+    // The timestamp as decimal text: a JSON number would round it past 2^53.
+    return { items, next: encodeCursor({ t: String(last.timestampUs), s: last.seriesId }) };
   }
 
   async listSeries(actor: User, code: string): Promise<Series[]> {
@@ -51,9 +53,11 @@ export class MeasureQueryServiceImpl implements MeasureQueryService {
 
   async aggregate(actor: User, query: AggregateQuery): Promise<SeriesAggregate[]> {
     if (query.fromUs >= query.toUs) throw new ValidationError('from must be before to');
-    const buckets = Math.ceil((query.toUs - query.fromUs) / query.stepUs);
+    const span = (query.toUs - query.fromUs + query.stepUs - 1n) / query.stepUs;
+    // Compared as a bigint first: a window of years over a one-second step is no safe integer of steps.
+    const buckets = span > BigInt(MAX_BUCKETS) ? MAX_BUCKETS + 1 : Number(span);
     if (buckets > MAX_BUCKETS) {
-      throw new ValidationError(`the window holds ${buckets} steps, more than ${MAX_BUCKETS}: raise step or narrow the window`);
+      throw new ValidationError(`the window holds ${span} steps, more than ${MAX_BUCKETS}: raise step or narrow the window`);
     }
     const series = await this.visibleSeries(actor, query.experiment, { metric: query.metric, source: query.source });
     if (series.length * buckets > MAX_POINTS) {
@@ -68,18 +72,27 @@ export class MeasureQueryServiceImpl implements MeasureQueryService {
     return series.map((s) => {
       const byBucket = partials.get(s.id) ?? new Map();
       const points = [...byBucket.entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([timestampUs, partial]) => ({ timestampUs, value: reduce(partial, query.fn), count: partial.n }));
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        // Buckets are aligned to the epoch: the first one of a window in year 0000 may start before it, where
+        // RFC 3339 has no date; it is reported from the first instant of the range.
+        .map(([start, partial]) => ({
+          timestampUs: start < MIN_TIMESTAMP_US ? MIN_TIMESTAMP_US : start,
+          value: reduce(partial, query.fn),
+          count: partial.n,
+        }));
       return { series: s, points };
     });
   }
 }
 
+/** `t` is decimal text (or, in cursors issued before timestamps were bigints, a safe integer). */
 function measureCursor(cursor: string | undefined): MeasureCursor | undefined {
   if (cursor === undefined) return undefined;
   const key = decodeCursor(cursor) as { t?: unknown; s?: unknown } | undefined;
-  if (!key || !Number.isSafeInteger(key.t) || !Number.isSafeInteger(key.s)) {
+  const t =
+    typeof key?.t === 'string' ? timestampFromDecimal(key.t) : Number.isSafeInteger(key?.t) ? BigInt(key?.t as number) : undefined;
+  if (!key || t === undefined || !Number.isSafeInteger(key.s)) {
     throw new ValidationError('cursor is not one this API issued');
   }
-  return { timestampUs: key.t as number, seriesId: key.s as number };
+  return { timestampUs: t, seriesId: key.s as number };
 }

@@ -7,7 +7,7 @@ import type { MeasureRow } from './stores';
  */
 
 /** A (seriesId, timestampUs, value) triple, as the measures table stores it. */
-export type MeasureValues = [number, number, number];
+export type MeasureValues = [number, bigint, number];
 
 /**
  * The series cache key of a row: much cheaper than the sha256 series_key, which is computed only for
@@ -35,7 +35,7 @@ export function hasTags(tags: Readonly<Record<string, string>>): boolean {
 
 /**
  * `INSERT IGNORE ... VALUES (s,t,v),...` written directly: the rows are numbers only, already checked to be
- * safe integers and finite doubles (MysqlMeasureStore.assertStorable), and mysql2's generic escaping of
+ * safe integers, bigint timestamps and finite doubles (MysqlMeasureStore.assertStorable), and mysql2's generic escaping of
  * nested arrays costs more than the INSERT itself at 100k rows/s. String(number) is the shortest text that
  * reads back as the same double, exponent form included, which MySQL parses as a DOUBLE literal.
  *

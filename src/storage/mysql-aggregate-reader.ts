@@ -1,6 +1,7 @@
 import { inject, injectable } from 'inversify';
 import type { RowDataPacket } from 'mysql2/promise';
-import { floorTo, HOUR_US, MINUTE_US, mergePartial, type BucketPartial } from '../domain/aggregate';
+import { mergePartial, type BucketPartial } from '../domain/aggregate';
+import { floorUs as floorTo, HOUR_US, MINUTE_US, MAX_TIMESTAMP_US, MIN_TIMESTAMP_US } from '../domain/timestamp';
 import { planPieces, type Level, type Piece } from '../domain/aggregate-plan';
 import { withScaledSum } from '../domain/bucket-sum';
 import { TYPES } from '../identifiers';
@@ -15,13 +16,13 @@ interface LevelSource {
   table: string;
   column: string;
   /** Granule width; 0 for raw rows. */
-  width: number;
+  width: bigint;
 }
 
 const SOURCES: Record<Level, LevelSource> = {
   hour: { table: 'rollup_hour', column: 'bucket_us', width: HOUR_US },
   minute: { table: 'rollup_minute', column: 'bucket_us', width: MINUTE_US },
-  raw: { table: 'measures', column: 'ts_us', width: 0 },
+  raw: { table: 'measures', column: 'ts_us', width: 0n },
 };
 
 /**
@@ -30,9 +31,9 @@ const SOURCES: Record<Level, LevelSource> = {
  * division needs no care for negative numbers. The value at each bucket's latest timestamp is one primary
  * key lookup per bucket, joined only when asked.
  */
-function partialsSql(source: LevelSource, origin: number, stepUs: number, ranges: string, withLast: boolean, scaled = false): string {
+function partialsSql(source: LevelSource, origin: bigint, stepUs: bigint, ranges: string, withLast: boolean, scaled = false): string {
   const { table, column, width } = source;
-  const raw = width === 0;
+  const raw = width === 0n;
   // NULL where the sum may be past the double range (or a rollup total is): such buckets are read again,
   // raw and `scaled` (SUM(value * 2^-64)), by MysqlAggregateReader.partials.
   const total = raw ? boundedSumSql('value', 'COUNT(*)', 'MIN(value)', 'MAX(value)') : boundedSumSql('total', 'SUM(n)', 'MIN(lo)', 'MAX(hi)');
@@ -53,6 +54,14 @@ function safe(value: number): number {
   return value;
 }
 
+/** Bounds and steps reach SQL as literals: bigints of the contract's range only (a step is positive). */
+function instant(value: bigint): bigint {
+  if (typeof value !== 'bigint' || value < MIN_TIMESTAMP_US - 1n || value > MAX_TIMESTAMP_US + 1n) {
+    throw new RangeError(`expected a timestamp of years 0000-9999, got ${String(value)}`);
+  }
+  return value;
+}
+
 /**
  * MysqlAggregateReader answers downsampling queries from the cheapest exact source for each part of the
  * window: hourly rollups for whole clean hours, minute rollups for whole clean minutes, raw rows for the
@@ -63,22 +72,23 @@ function safe(value: number): number {
 export class MysqlAggregateReader implements AggregateReader {
   constructor(@inject(TYPES.Database) private readonly db: MysqlDatabase) {}
 
-  async partials(seriesIds: readonly number[], window: AggregateWindow): Promise<Map<number, Map<number, BucketPartial>>> {
-    const result = new Map<number, Map<number, BucketPartial>>();
+  async partials(seriesIds: readonly number[], window: AggregateWindow): Promise<Map<number, Map<bigint, BucketPartial>>> {
+    const result = new Map<number, Map<bigint, BucketPartial>>();
     if (seriesIds.length === 0 || window.fromUs >= window.toUs) return result;
-    const fromUs = safe(window.fromUs);
-    const toUs = safe(window.toUs);
-    const stepUs = safe(window.stepUs);
+    const fromUs = instant(window.fromUs);
+    const toUs = instant(window.toUs);
+    const stepUs = window.stepUs;
+    if (typeof stepUs !== 'bigint' || stepUs <= 0n || stepUs > HOUR_US * 24n * 366n) throw new RangeError(`bad step ${String(stepUs)}`);
     const ids = seriesIds.map(safe);
     const origin = floorTo(fromUs, stepUs);
     const executor = this.db.executor();
 
-    const dirty = stepUs % MINUTE_US === 0 ? await this.dirtyMinutes(executor, ids, fromUs, toUs) : [];
+    const dirty = stepUs % MINUTE_US === 0n ? await this.dirtyMinutes(executor, ids, fromUs, toUs) : [];
     const pieces = planPieces(fromUs, toUs, stepUs, dirty);
     const byLevel = new Map<Level, Piece[]>();
     for (const piece of pieces) byLevel.set(piece.level, [...(byLevel.get(piece.level) ?? []), piece]);
 
-    const unsummed = new Map<number, Set<number>>();
+    const unsummed = new Map<number, Set<bigint>>();
     for (const [level, levelPieces] of byLevel) {
       const source = SOURCES[level];
       for (let start = 0; start < levelPieces.length; start += RANGES_PER_STATEMENT) {
@@ -103,19 +113,19 @@ export class MysqlAggregateReader implements AggregateReader {
    */
   private async rereadRaw(
     executor: Executor,
-    result: Map<number, Map<number, BucketPartial>>,
-    unsummed: ReadonlyMap<number, ReadonlySet<number>>,
+    result: Map<number, Map<bigint, BucketPartial>>,
+    unsummed: ReadonlyMap<number, ReadonlySet<bigint>>,
     window: AggregateWindow,
-    origin: number,
+    origin: bigint,
   ): Promise<void> {
     const { fromUs, toUs, stepUs } = window;
     for (const [seriesId, buckets] of unsummed) {
-      const starts = [...buckets].sort((a, b) => a - b);
+      const starts = [...buckets].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       for (const bucket of starts) result.get(seriesId)?.delete(bucket);
       for (let start = 0; start < starts.length; start += RANGES_PER_STATEMENT) {
         const ranges = starts
           .slice(start, start + RANGES_PER_STATEMENT)
-          .map((b) => `(ts_us >= ${Math.max(b, fromUs)} AND ts_us < ${Math.min(b + stepUs, toUs)})`)
+          .map((b) => `(ts_us >= ${b > fromUs ? b : fromUs} AND ts_us < ${b + stepUs < toUs ? b + stepUs : toUs})`)
           .join(' OR ');
         const [rows] = await executor.query<RowDataPacket[]>(
           { sql: partialsSql(SOURCES.raw, origin, stepUs, ranges, window.withLast, true), rowsAsArray: true },
@@ -127,7 +137,7 @@ export class MysqlAggregateReader implements AggregateReader {
   }
 
   /** Minutes of these series in the window that ingest marked and the rollup job has not recomputed yet. */
-  private async dirtyMinutes(executor: Executor, ids: number[], fromUs: number, toUs: number): Promise<number[]> {
+  private async dirtyMinutes(executor: Executor, ids: number[], fromUs: bigint, toUs: bigint): Promise<bigint[]> {
     const [rows] = await executor.query<RowDataPacket[]>(
       {
         sql: 'SELECT DISTINCT bucket_us FROM rollup_dirty WHERE series_id IN (?) AND bucket_us >= ? AND bucket_us < ? ORDER BY bucket_us',
@@ -135,20 +145,20 @@ export class MysqlAggregateReader implements AggregateReader {
       },
       [ids, floorTo(fromUs, MINUTE_US), toUs],
     );
-    return (rows as unknown as unknown[][]).map((row) => Number(row[0]));
+    return (rows as unknown as unknown[][]).map((row) => BigInt(row[0] as number | string));
   }
 
   /** Without `unsummed`, a NULL total must come with its scaled sum (the raw re-read). */
   private add(
-    result: Map<number, Map<number, BucketPartial>>,
-    origin: number,
-    stepUs: number,
+    result: Map<number, Map<bigint, BucketPartial>>,
+    origin: bigint,
+    stepUs: bigint,
     row: unknown[],
-    unsummed?: Map<number, Set<number>>,
+    unsummed?: Map<number, Set<bigint>>,
   ): void {
     const [seriesId, k, n, total, lo, hi, lastTs, last, scaled] = row;
     const id = Number(seriesId);
-    const bucket = origin + Number(k) * stepUs;
+    const bucket = origin + BigInt(k as number | string) * stepUs;
     if (total === null && unsummed) {
       let buckets = unsummed.get(id);
       if (!buckets) unsummed.set(id, (buckets = new Set()));
@@ -161,7 +171,8 @@ export class MysqlAggregateReader implements AggregateReader {
       sum: Number(total),
       min: Number(lo),
       max: Number(hi),
-      lastTs: Number(lastTs),
+      // A BIGINT: a decimal string past 2^53 (supportBigNumbers).
+      lastTs: BigInt(lastTs as number | string),
       last: last === null ? Number.NaN : Number(last),
     };
     if (total === null) withScaledSum(partial, Number(scaled));

@@ -20,8 +20,8 @@ interface SeriesRow extends RowDataPacket {
   tags: string;
 }
 
-function checkedInteger(name: string, value: number): number {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`${name} must be a safe integer, got ${value}`);
+function checkedInteger(name: string, value: bigint): bigint {
+  if (typeof value !== 'bigint') throw new RangeError(`${name} must be a bigint, got ${String(value)}`);
   return value;
 }
 
@@ -29,20 +29,20 @@ function checkedInteger(name: string, value: number): number {
  * The lowest timestamp a series may contribute to a page: `fromUs`, and after a cursor (t, s) either
  * t (series ordered after s) or t + 1 (series s and those before it, whose rows at t were already served).
  */
-function lowerBound(seriesId: number, window: MeasureWindow): number | undefined {
+function lowerBound(seriesId: number, window: MeasureWindow): bigint | undefined {
   let bound = window.fromUs;
   if (window.after) {
     const { timestampUs, seriesId: afterSeries } = window.after;
-    const fromCursor = seriesId > afterSeries ? timestampUs : timestampUs + 1;
-    bound = bound === undefined ? fromCursor : Math.max(bound, fromCursor);
+    const fromCursor = seriesId > afterSeries ? timestampUs : timestampUs + 1n;
+    bound = bound === undefined || fromCursor > bound ? fromCursor : bound;
   }
   return bound;
 }
 
 /** `ts_us >= ? AND ts_us < ?` for one series: with series_id fixed, a range of the primary key. */
-function timeRange(seriesId: number, window: MeasureWindow): { sql: string; values: number[] } {
+function timeRange(seriesId: number, window: MeasureWindow): { sql: string; values: Array<number | bigint> } {
   const parts = ['series_id = ?'];
-  const values = [seriesId];
+  const values: Array<number | bigint> = [seriesId];
   const lower = lowerBound(seriesId, window);
   if (lower !== undefined) {
     parts.push('ts_us >= ?');
@@ -120,16 +120,16 @@ export class MysqlMeasureReader implements MeasureReader {
     if (series.length === 1) {
       const [only] = series;
       const rows = await this.rows(MysqlMeasureReader.singleSeriesSql(only.id, window));
-      return rows.map(([ts, value]) => toMeasure(only, Number(ts), value as number));
+      return rows.map(([ts, value]) => toMeasure(only, timestamp(ts), value as number));
     }
     const statement =
       series.length <= MAX_MERGED_SERIES ? this.mergedSql(series, window) : this.inListSql(series, window);
     const rows = await this.rows(statement);
-    return rows.map(([id, ts, value]) => toMeasure(byId.get(Number(id)) as Series, Number(ts), value as number));
+    return rows.map(([id, ts, value]) => toMeasure(byId.get(Number(id)) as Series, timestamp(ts), value as number));
   }
 
   /** The statement of a one-series page; public so that the benchmark's bare route can send exactly it. */
-  static singleSeriesSql(seriesId: number, window: MeasureWindow): { sql: string; values: number[] } {
+  static singleSeriesSql(seriesId: number, window: MeasureWindow): { sql: string; values: Array<number | bigint> } {
     const range = timeRange(seriesId, window);
     return {
       sql: `SELECT ts_us, value FROM measures WHERE ${range.sql} ORDER BY ts_us LIMIT ?`,
@@ -137,9 +137,9 @@ export class MysqlMeasureReader implements MeasureReader {
     };
   }
 
-  private mergedSql(series: readonly Series[], window: MeasureWindow): { sql: string; values: number[] } {
+  private mergedSql(series: readonly Series[], window: MeasureWindow): { sql: string; values: Array<number | bigint> } {
     const parts: string[] = [];
-    const values: number[] = [];
+    const values: Array<number | bigint> = [];
     for (const s of series) {
       const range = timeRange(s.id, window);
       parts.push(`(SELECT series_id, ts_us, value FROM measures WHERE ${range.sql} ORDER BY ts_us LIMIT ?)`);
@@ -193,7 +193,12 @@ function toSeries(code: string, row: SeriesRow): Series {
   };
 }
 
-function toMeasure(series: Series, timestampUs: number, value: number): StoredMeasure {
+/** ts_us as the driver returns it: a number while safe, a decimal string past 2^53 (supportBigNumbers). */
+function timestamp(column: unknown): bigint {
+  return BigInt(column as number | string);
+}
+
+function toMeasure(series: Series, timestampUs: bigint, value: number): StoredMeasure {
   return {
     seriesId: series.id,
     metric: series.metric,

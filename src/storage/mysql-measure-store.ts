@@ -2,6 +2,7 @@ import { inject, injectable } from 'inversify';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import type { MeasureQuery, Series, StoredMeasure, StoreResult } from '../domain/measure';
+import { MAX_TIMESTAMP_US, MIN_TIMESTAMP_US } from '../domain/timestamp';
 import { TYPES } from '../identifiers';
 import type { Executor, MysqlDatabase, StatementResult } from './mysql-database';
 import { translatingErrors } from './mysql-errors';
@@ -24,7 +25,8 @@ interface PendingSeries extends SeriesIdentity {
 
 interface MeasureQueryRow extends RowDataPacket {
   series_id: number;
-  ts_us: number;
+  /** A string past 2^53 (supportBigNumbers). */
+  ts_us: number | string;
   value: number;
   metric: string;
   source: string;
@@ -51,8 +53,8 @@ function assertStorable(rows: readonly MeasureRow[]): void {
     if (!Number.isSafeInteger(row.experimentId) || row.experimentId <= 0) {
       throw new ValidationError(`measure ${index}: experimentId must be a positive integer`, { index });
     }
-    if (!Number.isSafeInteger(row.timestampUs)) {
-      throw new ValidationError(`measure ${index}: timestampUs must be an integer`, { index });
+    if (typeof row.timestampUs !== 'bigint' || row.timestampUs < MIN_TIMESTAMP_US || row.timestampUs > MAX_TIMESTAMP_US) {
+      throw new ValidationError(`measure ${index}: timestampUs must be an integer of years 0000-9999`, { index });
     }
     if (!Number.isFinite(row.value)) {
       throw new ValidationError(`measure ${index}: value must be a finite number`, { index });
@@ -103,7 +105,7 @@ function sortedValues(ids: readonly number[], rows: readonly MeasureRow[]): Meas
   let next = 0;
   for (const id of [...bySeries.keys()].sort((a, b) => a - b)) {
     const list = bySeries.get(id) as MeasureValues[];
-    if (!ascending(list)) list.sort((a, b) => a[1] - b[1]);
+    if (!ascending(list)) list.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
     for (const value of list) values[next++] = value;
   }
   return values;
@@ -241,7 +243,7 @@ export class MysqlMeasureStore implements MeasureStore {
         source: orNull(row.source),
         unit: orNull(row.unit),
         tags,
-        timestampUs: Number(row.ts_us),
+        timestampUs: BigInt(row.ts_us),
         value: row.value,
       };
     });

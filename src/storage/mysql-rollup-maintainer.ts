@@ -1,30 +1,30 @@
 import { inject, injectable } from 'inversify';
 import type { RowDataPacket } from 'mysql2/promise';
-import { floorTo, HOUR_US, MINUTE_US } from '../domain/aggregate';
+import { floorUs as floorTo, HOUR_US, MINUTE_US } from '../domain/timestamp';
 import { TYPES } from '../identifiers';
 import type { Executor, MysqlDatabase } from './mysql-database';
 import type { RollupMaintainer, RollupRefresh } from './query-stores';
 import { boundedSumSql, MAX_SCALED, SCALE_UP, scaledSumSql } from './sum-sql';
 
 /** A (series, bucket start) pair: a marked minute, or an hour to recompute. */
-type Key = [number, number];
+type Key = [number, bigint];
 
 /** `col` floored to a multiple of `width`, for negative values too (MySQL's MOD keeps the dividend's sign). */
-function floorSql(column: string, width: number): string {
+function floorSql(column: string, width: bigint): string {
   return `(${column} - MOD(${column}, ${width}) - IF(MOD(${column}, ${width}) < 0, ${width}, 0))`;
 }
 
 /** `(series_id = 1 AND bucket_us IN (...)) OR ...`: one small range group per series. */
 function keysSql(keys: readonly Key[]): string {
-  const bySeries = new Map<number, number[]>();
+  const bySeries = new Map<number, bigint[]>();
   for (const [series, bucket] of keys) bySeries.set(series, [...(bySeries.get(series) ?? []), bucket]);
   return [...bySeries].map(([series, buckets]) => `(series_id = ${series} AND bucket_us IN (${buckets.join(',')}))`).join(' OR ');
 }
 
 /** Keys of `width`-wide granules as ranges of `column`, contiguous granules of one series merged. */
-function rangesSql(keys: readonly Key[], column: string, width: number): string {
-  const sorted = [...keys].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const ranges: Array<[number, number, number]> = [];
+function rangesSql(keys: readonly Key[], column: string, width: bigint): string {
+  const sorted = [...keys].sort(byKey);
+  const ranges: Array<[number, bigint, bigint]> = [];
   for (const [series, start] of sorted) {
     const last = ranges[ranges.length - 1];
     if (last && last[0] === series && last[2] === start) last[2] = start + width;
@@ -36,7 +36,11 @@ function rangesSql(keys: readonly Key[], column: string, width: number): string 
 function distinctKeys(keys: Iterable<Key>): Key[] {
   const seen = new Map<string, Key>();
   for (const key of keys) seen.set(`${key[0]}:${key[1]}`, key);
-  return [...seen.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return [...seen.values()].sort(byKey);
+}
+
+function byKey(a: Key, b: Key): number {
+  return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
 }
 
 const COLUMNS = '(series_id, bucket_us, n, total, lo, hi, last_ts, last_value)';
@@ -80,7 +84,8 @@ export class MysqlRollupMaintainer implements RollupMaintainer {
           },
           [maxMinutes],
         );
-        const marks = (rows as unknown as unknown[][]).map(([s, b]): Key => [Number(s), Number(b)]);
+        // BIGINTs come back as decimal strings past 2^53 (supportBigNumbers).
+        const marks = (rows as unknown as unknown[][]).map(([s, b]): Key => [Number(s), BigInt(b as number | string)]);
         if (marks.length === 0) return { minutes: 0, expired: 0 };
         await executor.query(`DELETE FROM rollup_dirty WHERE ${keysSql(marks)}`);
         // Raw rows before the horizon are (being) deleted by retention: recomputing would shrink the rollup.
@@ -134,10 +139,15 @@ export class MysqlRollupMaintainer implements RollupMaintainer {
     );
   }
 
-  /** Numbers only, from MySQL itself: String(number) is exact (the shortest text that reads back the same). */
+  /**
+   * Numbers only, from MySQL itself: String(number) is exact (the shortest text that reads back the same);
+   * the BIGINT columns (bucket and last_ts, past 2^53) arrive as decimal strings and go back through BigInt.
+   */
   private async insertRows(executor: Executor, table: string, rows: readonly unknown[][]): Promise<void> {
     if (rows.length === 0) return;
-    const values = rows.map((row) => `(${row.map((v) => (v === null ? 'NULL' : String(Number(v)))).join(',')})`).join(',');
+    const literal = (v: unknown, column: number) =>
+      v === null ? 'NULL' : column === 1 || column === 6 ? String(BigInt(v as number | string)) : String(Number(v));
+    const values = rows.map((row) => `(${row.map(literal).join(',')})`).join(',');
     await executor.query(`INSERT INTO ${table} ${COLUMNS} VALUES ${values}`);
   }
 }

@@ -14,9 +14,9 @@ export interface SeriesFilter {
 
 export interface MeasureWindow {
   /** Inclusive. */
-  fromUs?: number;
+  fromUs?: bigint;
   /** Exclusive. */
-  toUs?: number;
+  toUs?: bigint;
   /** Strictly after this (timestamp, series) key. */
   after?: MeasureCursor;
   limit: number;
@@ -35,9 +35,9 @@ export interface MeasureReader {
 }
 
 export interface AggregateWindow {
-  fromUs: number;
-  toUs: number;
-  stepUs: number;
+  fromUs: bigint;
+  toUs: bigint;
+  stepUs: bigint;
   /** The value at each bucket's latest timestamp costs a lookup per bucket: only `last` needs it. */
   withLast: boolean;
 }
@@ -47,7 +47,7 @@ export interface AggregateReader {
    * Series id -> bucket start -> partial, for the buckets of `stepUs` (aligned to the epoch) that hold
    * measures in [fromUs, toUs). Exact whatever the rollup job's progress.
    */
-  partials(seriesIds: readonly number[], window: AggregateWindow): Promise<Map<number, Map<number, BucketPartial>>>;
+  partials(seriesIds: readonly number[], window: AggregateWindow): Promise<Map<number, Map<bigint, BucketPartial>>>;
 }
 
 export interface RollupRefresh {

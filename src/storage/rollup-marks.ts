@@ -1,8 +1,8 @@
-import { floorTo, HOUR_US, MINUTE_US } from '../domain/aggregate';
+import { floorUs as floorTo, HOUR_US, MINUTE_US } from '../domain/timestamp';
 import { addedTotalSql } from './sum-sql';
 
 /** (seriesId, timestampUs, value), as the measure store writes them. */
-type Values = ReadonlyArray<readonly [number, number, number]>;
+type Values = ReadonlyArray<readonly [number, bigint, number]>;
 
 /**
  * What ingest writes for the rollups, in the transaction that stores the measures (so that it commits
@@ -24,7 +24,7 @@ type Values = ReadonlyArray<readonly [number, number, number]>;
 export function rollupMarksSql(values: Values): string {
   const marks: string[] = [];
   let lastSeries = Number.NaN;
-  let lastMinute = Number.NaN;
+  let lastMinute: bigint | undefined;
   for (const [seriesId, timestampUs] of values) {
     const minute = floorTo(timestampUs, MINUTE_US);
     if (seriesId === lastSeries && minute === lastMinute) continue;
@@ -38,12 +38,12 @@ export function rollupMarksSql(values: Values): string {
 /** One bucket's partial aggregate: what a rollup row holds. */
 interface Partial {
   series: number;
-  bucket: number;
+  bucket: bigint;
   n: number;
   total: number;
   lo: number;
   hi: number;
-  lastTs: number;
+  lastTs: bigint;
   lastValue: number;
 }
 

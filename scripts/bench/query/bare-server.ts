@@ -24,8 +24,8 @@ export async function startBareServer(config: Config): Promise<{ port: number; s
   const app = express();
   app.get('/bare', async (req, res) => {
     const statement = MysqlMeasureReader.singleSeriesSql(Number(req.query.series), {
-      fromUs: Number(req.query.from),
-      toUs: Number(req.query.to),
+      fromUs: BigInt(String(req.query.from)),
+      toUs: BigInt(String(req.query.to)),
       limit: Number(req.query.limit),
     });
     const [rows] = await pool.query<RowDataPacket[]>({ sql: statement.sql, rowsAsArray: true }, statement.values);

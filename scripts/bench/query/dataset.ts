@@ -80,7 +80,7 @@ export async function ensureDataset(container: Container, config: Config, log: (
     await container.get<MeasureStore>(TYPES.MeasureStore).store(
       Array.from({ length: DATASET.otherSeries + 1 }, (_, i) => ({
         experimentId: experiment.id, experiment: experiment.code, metric: 'temperature', source: `probe-${i}`,
-        unit: 'C', tags: {}, timestampUs: DATASET.startUs, value: valueAt(i, 0),
+        unit: 'C', tags: {}, timestampUs: BigInt(DATASET.startUs), value: valueAt(i, 0),
       })),
     );
     const series = await reader.series(experiment, { metric: 'temperature' });
@@ -94,9 +94,9 @@ export async function ensureDataset(container: Container, config: Config, log: (
       [0, 1].map(async (lane) => {
         for (const job of jobs.filter((_, i) => i % 2 === lane)) {
           for (let first = 1; first < job.points; first += CHUNK) {
-            const values: Array<[number, number, number]> = [];
+            const values: Array<[number, bigint, number]> = [];
             for (let second = first; second < Math.min(first + CHUNK, job.points); second++) {
-              values.push([job.id, DATASET.startUs + second * 1_000_000, valueAt(job.index, second)]);
+              values.push([job.id, BigInt(DATASET.startUs + second * 1_000_000), valueAt(job.index, second)]);
             }
             await db.inTransaction(async () => {
               await db.executor().query(`INSERT INTO measures (series_id, ts_us, value) VALUES ${values.map((v) => `(${v.join(',')})`).join(',')}`);

@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   const auth = { authorization: `Bearer ${token}` };
 
   // The SQL both routes send, and its plan.
-  const statement = MysqlMeasureReader.singleSeriesSql(dataset.targetSeriesId, { fromUs: DATASET.startUs, toUs: DATASET.startUs + WINDOW_US, limit: 1001 });
+  const statement = MysqlMeasureReader.singleSeriesSql(dataset.targetSeriesId, { fromUs: BigInt(DATASET.startUs), toUs: BigInt(DATASET.startUs + WINDOW_US), limit: 1001 });
   const [plan] = await db.executor().query<RowDataPacket[]>(`EXPLAIN ${statement.sql}`, statement.values);
   log(`range read SQL: ${statement.sql}`);
   log(`EXPLAIN: table=${plan[0].table} type=${plan[0].type} key=${plan[0].key} rows=${plan[0].rows} Extra=${plan[0].Extra}`);

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { AuditOutcome, StoredAuditEvent } from '../../domain/audit-event';
 import type { AuditService } from '../../services/contracts';
-import { queryInt, queryString } from './query';
+import { queryDate, queryInt, queryString } from './query';
 
 /** The JSON shape of an audit event (snake_case, as openapi.yaml describes it). */
 export function auditEventJson(event: StoredAuditEvent) {
@@ -18,10 +18,6 @@ export function auditEventJson(event: StoredAuditEvent) {
   };
 }
 
-function queryDate(value: string | undefined): Date | undefined {
-  return value === undefined ? undefined : new Date(value);
-}
-
 /** /audit: who did what to which resource, by pseudonymous id (ADMIN). */
 export function auditResource(audit: AuditService): Router {
   const router = Router();
@@ -31,8 +27,8 @@ export function auditResource(audit: AuditService): Router {
       action: queryString(req, 'action'),
       resourceType: queryString(req, 'resource'),
       outcome: queryString(req, 'outcome') as AuditOutcome | undefined,
-      from: queryDate(queryString(req, 'from')),
-      to: queryDate(queryString(req, 'to')),
+      from: queryDate(req, 'from'),
+      to: queryDate(req, 'to'),
       limit: queryInt(req, 'limit', 100),
       cursor: queryString(req, 'cursor'),
     });

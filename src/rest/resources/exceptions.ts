@@ -2,12 +2,7 @@ import { Router } from 'express';
 import type { RejectionReason } from '../../domain/rejected-message';
 import type { MeasureService } from '../../services/contracts';
 import { rejectedJson } from '../representations';
-import { pathInt, queryInt, queryString } from './query';
-
-/** A date-time query value (validated as RFC 3339 by the OpenAPI validator) as a Date. */
-function queryDate(value: string | undefined): Date | undefined {
-  return value === undefined ? undefined : new Date(value);
-}
+import { pathInt, queryDate, queryInt, queryString } from './query';
 
 /** /exceptions: messages the consumer could not store, kept with their reason for an ADMIN to inspect. */
 export function exceptionsResource(measures: MeasureService): Router {
@@ -17,8 +12,8 @@ export function exceptionsResource(measures: MeasureService): Router {
       limit: queryInt(req, 'limit', 100),
       cursor: queryString(req, 'cursor'),
       reason: queryString(req, 'reason') as RejectionReason | undefined,
-      from: queryDate(queryString(req, 'from')),
-      to: queryDate(queryString(req, 'to')),
+      from: queryDate(req, 'from'),
+      to: queryDate(req, 'to'),
     });
     res.json({ items: page.items.map((m) => rejectedJson(m, false)), next: page.next });
   });

@@ -40,8 +40,8 @@ export function measuresResource(measures: MeasureQueryService, options: { valid
       experiment: req.params.code,
       metric: queryString(req, 'metric'),
       source: queryString(req, 'source'),
-      fromUs: queryTimeUs(req, 'from') as number,
-      toUs: queryTimeUs(req, 'to') as number,
+      fromUs: queryTimeUs(req, 'from') as bigint,
+      toUs: queryTimeUs(req, 'to') as bigint,
       stepUs: parseStep(step),
       fn,
     });

@@ -1,4 +1,6 @@
 import type { Request } from 'express';
+import { ValidationError } from '../../domain/errors';
+import { parseTimestampUs, timestampMs } from '../../domain/timestamp';
 
 /** Query values after OpenAPI validation: present and well-formed, but still strings under Express 5. */
 export function queryString(req: Request, name: string): string | undefined {
@@ -12,10 +14,27 @@ export function queryInt(req: Request, name: string, fallback: number): number {
   return typeof value === 'string' ? Number.parseInt(value, 10) : fallback;
 }
 
-/** Microseconds since the epoch from an RFC 3339 query value (validated as date-time). */
-export function queryTimeUs(req: Request, name: string): number | undefined {
+/**
+ * Microseconds since the epoch from an RFC 3339 query value. The OpenAPI validator checks the same format
+ * (the same parser); this read is strict on its own, so a bad date is a 400 naming the parameter whatever
+ * the validator's options, never a shifted instant (Date.parse rolls Feb 30 over to March).
+ */
+export function queryTimeUs(req: Request, name: string): bigint | undefined {
   const value = queryString(req, name);
-  return value === undefined ? undefined : Date.parse(value) * 1000;
+  if (value === undefined) return undefined;
+  const us = parseTimestampUs(value);
+  if (us === undefined) {
+    throw new ValidationError(`${name} must be an RFC 3339 date-time of years 0000-9999 (e.g. 2024-05-01T12:00:00Z)`, {
+      parameter: name,
+    });
+  }
+  return us;
+}
+
+/** The same, as a Date (millisecond columns: received_at, at). */
+export function queryDate(req: Request, name: string): Date | undefined {
+  const us = queryTimeUs(req, name);
+  return us === undefined ? undefined : new Date(timestampMs(us));
 }
 
 export function pathInt(req: Request, name: string): number {

@@ -154,7 +154,7 @@ describe.each<QueueType>(['classic', 'quorum'])('RabbitListener on a %s queue', 
     await waitFor('4 measures', () => h.service.measures.length === 4);
 
     expect(h.service.measures.map((m) => m.value)).toEqual([1, 2, 3, 4]);
-    expect(h.service.measures[3].timestampUs).toBe(Date.UTC(2024, 2, 1, 12, 34, 56) * 1000 + 123456);
+    expect(h.service.measures[3].timestampUs).toBe(BigInt(Date.UTC(2024, 2, 1, 12, 34, 56)) * 1000n + 123456n);
     expect(h.service.stored[0].message).toMatchObject({
       messageId: first,
       routingKey: h.config.rabbit.routingKey,

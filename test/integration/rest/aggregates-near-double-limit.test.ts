@@ -6,7 +6,7 @@ import { call, eventually, startPlatform, type TestPlatform } from '../../suppor
 const T0 = Date.parse('2026-11-01T00:00:00Z') * 1000;
 const S = 1_000_000;
 const BIG = 1.7e308;
-const iso = (us: number) => encodeURIComponent(isoMicros(us));
+const iso = (us: number | bigint) => encodeURIComponent(isoMicros(BigInt(us)));
 
 interface Raw {
   source: string;
@@ -40,7 +40,7 @@ function expected(rows: readonly Raw[], source: string, fromUs: number, toUs: nu
         count: values.length,
         last: latest.value,
       }[fn];
-      return { timestamp: isoMicros(start), value, count: values.length };
+      return { timestamp: isoMicros(BigInt(start)), value, count: values.length };
     });
 }
 
@@ -54,7 +54,7 @@ describe('aggregates of values near the double limit equal what the raw rows giv
   let admin: string;
 
   const measure = (source: string, offsetUs: number, value: number) =>
-    `{"experiment":"BIG","metric":"m","source":"${source}","value":${value},"timestamp":"${isoMicros(T0 + offsetUs)}"}`;
+    `{"experiment":"BIG","metric":"m","source":"${source}","value":${value},"timestamp":"${isoMicros(BigInt(T0 + offsetUs))}"}`;
   const message = (...measures: string[]) => `[${measures.join(',')}]`;
 
   async function rawRows(): Promise<Raw[]> {

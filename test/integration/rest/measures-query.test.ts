@@ -6,7 +6,9 @@ import { call, eventually, startPlatform, type TestPlatform } from '../../suppor
 
 const T0 = Date.parse('2026-11-01T00:00:00Z') * 1000;
 const S = 1_000_000;
-const iso = (us: number) => encodeURIComponent(isoMicros(us));
+/** The reference below works in numbers: these instants are far below 2^53 µs. */
+const fmt = (us: number) => isoMicros(BigInt(us));
+const iso = (us: number) => encodeURIComponent(fmt(us));
 
 /**
  * The query side over real HTTP, MySQL and RabbitMQ: measures published through the consumer (with a
@@ -24,7 +26,7 @@ describe('GET /experiments/{code}/measures and /measures/aggregate', () => {
   async function publish(metric: string, source: string, points: readonly Point[]): Promise<void> {
     for (let start = 0; start < points.length; start += 1000) {
       const chunk = points.slice(start, start + 1000);
-      await p.publish(chunk.map((pt) => ({ experiment: 'Q', metric, source, value: pt.value, timestamp: isoMicros(pt.timestampUs) })));
+      await p.publish(chunk.map((pt) => ({ experiment: 'Q', metric, source, value: pt.value, timestamp: fmt(pt.timestampUs) })));
     }
     const known = published.get(`${metric}/${source}`) ?? new Map<number, Point>();
     for (const pt of points) if (!known.has(pt.timestampUs)) known.set(pt.timestampUs, pt);
@@ -60,7 +62,7 @@ describe('GET /experiments/{code}/measures and /measures/aggregate', () => {
             ['a', 'b'].map((source) => [
               source,
               expectedBuckets([...(published.get(`temperature/${source}`) as Map<number, Point>).values()], fromUs, toUs, stepUs, fn).map(
-                (b) => ({ timestamp: isoMicros(b.timestampUs), value: b.value, count: b.count }),
+                (b) => ({ timestamp: fmt(b.timestampUs), value: b.value, count: b.count }),
               ),
             ]),
           );
@@ -113,7 +115,7 @@ describe('GET /experiments/{code}/measures and /measures/aggregate', () => {
           .map((pt) => ({ id: idOf(source), source, timestampUs: pt.timestampUs, value: pt.value })),
       )
       .sort((x, y) => x.timestampUs - y.timestampUs || x.id - y.id)
-      .map(({ source, timestampUs, value }) => ({ source, timestamp: isoMicros(timestampUs), value }));
+      .map(({ source, timestampUs, value }) => ({ source, timestamp: fmt(timestampUs), value }));
     expect(seen).toEqual(expected);
     expect(new Set(expected.map((m) => m.timestamp)).size).toBeLessThan(expected.length);
   });

@@ -16,7 +16,7 @@ describe('MysqlExperimentStore', () => {
   });
 
   function measure(experimentId: number, code: string, timestampUs: number, metric = 'temperature'): MeasureRow {
-    return { experimentId, experiment: code, metric, source: 'probe-1', unit: 'C', value: 20.5, timestampUs, tags: {} };
+    return { experimentId, experiment: code, metric, source: 'probe-1', unit: 'C', value: 20.5, timestampUs: BigInt(timestampUs), tags: {} };
   }
 
   it('inserts an experiment and finds it by code', async () => {
@@ -181,7 +181,7 @@ describe('MysqlExperimentStore', () => {
     ).rejects.toThrow('audit write failed');
 
     expect(await f.experiments.findByCode(experiment.code)).toEqual(experiment);
-    expect((await f.measures.query(experiment.id, { limit: 10 })).map((m) => m.timestampUs)).toEqual([10]);
+    expect((await f.measures.query(experiment.id, { limit: 10 })).map((m) => m.timestampUs)).toEqual([10n]);
   });
 
   it('a batch being stored holds off a delete of its experiment, so no measure is left without a series', async () => {

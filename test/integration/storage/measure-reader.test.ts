@@ -5,7 +5,7 @@ import type { MeasureWindow } from '../../../src/storage/query-stores';
 import type { MeasureRow } from '../../../src/storage/stores';
 import { createStorageFixture, insertUser, uniqueCode, type StorageFixture } from './storage-fixture';
 
-const T0 = 1_700_000_000_123_456;
+const T0 = 1_700_000_000_123_456n;
 
 /**
  * Range reads against real MariaDB. Every answer is compared with what the test computes from the rows it
@@ -73,7 +73,7 @@ describe('MysqlMeasureReader', () => {
     for (let s = 0; s < 80; s++) {
       const metric = s % 2 === 0 ? 'temperature' : 'pressure';
       for (let t = 0; t < 12; t++) {
-        rows.push(row({ metric, source: `probe-${s}`, timestampUs: T0 + (t % 6) * 10 + (s % 3) + Math.floor(t / 6) * 1000, value: s * 100 + t }));
+        rows.push(row({ metric, source: `probe-${s}`, timestampUs: T0 + BigInt((t % 6) * 10 + (s % 3) + Math.floor(t / 6) * 1000), value: s * 100 + t }));
       }
     }
     rows.push(row({ metric: 'temperature', source: 'probe-0', tags: { loop: 'b' }, timestampUs: T0, value: -1 }));
@@ -86,7 +86,7 @@ describe('MysqlMeasureReader', () => {
         const s = byKey.get(`${r.metric}/${r.source}/${JSON.stringify(r.tags)}`) as Series;
         return { seriesId: s.id, metric: s.metric, source: s.source, unit: s.unit, tags: s.tags, timestampUs: r.timestampUs, value: r.value };
       })
-      .sort((a, b) => a.timestampUs - b.timestampUs || a.seriesId - b.seriesId);
+      .sort((a, b) => (a.timestampUs < b.timestampUs ? -1 : a.timestampUs > b.timestampUs ? 1 : a.seriesId - b.seriesId));
   });
 
   afterAll(() => f.close());
@@ -120,11 +120,11 @@ describe('MysqlMeasureReader', () => {
   ])('%s: windows are [from, to) and pages walk every measure once, ties across series included', async (_name, count) => {
     const subset = series.slice(0, count);
     expect(await walk(subset, { limit: 5 })).toEqual(expected(subset, { limit: 1e9 }));
-    expect(await walk(subset, { fromUs: T0 + 10, toUs: T0 + 1020, limit: 4 })).toEqual(
-      expected(subset, { fromUs: T0 + 10, toUs: T0 + 1020, limit: 1e9 }),
+    expect(await walk(subset, { fromUs: T0 + 10n, toUs: T0 + 1020n, limit: 4 })).toEqual(
+      expected(subset, { fromUs: T0 + 10n, toUs: T0 + 1020n, limit: 1e9 }),
     );
-    expect(await walk(subset, { fromUs: T0 + 1001, limit: 3 })).toEqual(expected(subset, { fromUs: T0 + 1001, limit: 1e9 }));
-    expect(await walk(subset, { toUs: T0 + 21, limit: 100 })).toEqual(expected(subset, { toUs: T0 + 21, limit: 1e9 }));
+    expect(await walk(subset, { fromUs: T0 + 1001n, limit: 3 })).toEqual(expected(subset, { fromUs: T0 + 1001n, limit: 1e9 }));
+    expect(await walk(subset, { toUs: T0 + 21n, limit: 100 })).toEqual(expected(subset, { toUs: T0 + 21n, limit: 1e9 }));
   });
 
   it('a page after a cursor in the middle of a tie starts with the next series of that timestamp', async () => {
@@ -143,7 +143,7 @@ describe('MysqlMeasureReader', () => {
 
   it('EXPLAIN: a one-series page is a range scan of the primary key, in key order, with no sort', async () => {
     const [first] = series;
-    const { sql, values } = MysqlMeasureReader.singleSeriesSql(first.id, { fromUs: T0, toUs: T0 + 100, limit: 1000 });
+    const { sql, values } = MysqlMeasureReader.singleSeriesSql(first.id, { fromUs: T0, toUs: T0 + 100n, limit: 1000 });
     const plan = await f.rows<{ table: string; type: string; key: string; Extra: string | null }>(`EXPLAIN ${sql}`, values);
     expect(plan).toHaveLength(1);
     expect(plan[0]).toMatchObject({ table: 'measures', type: 'range', key: 'PRIMARY' });
@@ -164,7 +164,7 @@ describe('MysqlMeasureReader', () => {
     });
     try {
       await reader.measures(series.slice(0, 3), { fromUs: T0, limit: 10 });
-      await reader.measures(series, { fromUs: T0, toUs: T0 + 100, limit: 10 });
+      await reader.measures(series, { fromUs: T0, toUs: T0 + 100n, limit: 10 });
     } finally {
       spy.mockRestore();
     }

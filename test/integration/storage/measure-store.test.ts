@@ -7,7 +7,7 @@ import type { StoredMeasure } from '../../../src/domain/measure';
 import type { MeasureRow } from '../../../src/storage/stores';
 import { createStorageFixture, uniqueCode, type StorageFixture } from './storage-fixture';
 
-const T0 = 1_700_000_000_123_456;
+const T0 = 1_700_000_000_123_456n;
 
 describe('MysqlMeasureStore', () => {
   let f: StorageFixture;
@@ -96,20 +96,31 @@ describe('MysqlMeasureStore', () => {
     const experiment = await newExperiment();
     const values = [0.1 + 0.2, Math.PI, -1e-300, 1.7976931348623157e308, 0];
     const rows = values.map((value, i) =>
-      row(experiment, { value, timestampUs: T0 + i, source: null, unit: null, tags: { site: 'Zürich', rack: '7' } }),
+      row(experiment, { value, timestampUs: T0 + BigInt(i), source: null, unit: null, tags: { site: 'Zürich', rack: '7' } }),
     );
 
     expect(await f.measures.store(rows)).toEqual({ stored: 5, duplicates: 0 });
 
     const stored = await f.measures.query(experiment.id, { limit: 100 });
     expect(stored.map((m) => m.value)).toEqual(values);
-    expect(stored.map((m) => m.timestampUs)).toEqual(values.map((_, i) => T0 + i));
+    expect(stored.map((m) => m.timestampUs)).toEqual(values.map((_, i) => T0 + BigInt(i)));
     expect(stored[0]).toMatchObject({ metric: 'temperature', source: null, unit: null, tags: { rack: '7', site: 'Zürich' } });
+  });
+
+  it('stores the contract\'s whole time range and reads it back exactly, past 2^53 µs at both ends', async () => {
+    const experiment = await newExperiment();
+    const times = [-62_167_219_200_000_000n, -9_007_199_254_740_993n, 0n, 9_007_199_254_740_993n, 253_402_300_799_999_999n];
+    expect(await f.measures.store(times.map((timestampUs, i) => row(experiment, { timestampUs, value: i })))).toEqual({ stored: 5, duplicates: 0 });
+    expect(await f.measures.store([row(experiment, { timestampUs: times[4], value: 9 })])).toEqual({ stored: 0, duplicates: 1 });
+    const stored = await f.measures.query(experiment.id, { limit: 10 });
+    expect(stored.map((m) => m.timestampUs)).toEqual(times);
+    const last = await f.measures.query(experiment.id, { limit: 10, fromUs: times[3] + 1n, after: { timestampUs: times[3], seriesId: stored[3].seriesId } });
+    expect(last.map((m) => m.timestampUs)).toEqual([times[4]]);
   });
 
   it('a redelivered measure is stored once and counted as a duplicate', async () => {
     const experiment = await newExperiment();
-    const batch = [row(experiment), row(experiment, { timestampUs: T0 + 1 })];
+    const batch = [row(experiment), row(experiment, { timestampUs: T0 + 1n })];
 
     expect(await f.measures.store(batch)).toEqual({ stored: 2, duplicates: 0 });
     expect(await f.measures.store(batch)).toEqual({ stored: 0, duplicates: 2 });
@@ -118,13 +129,13 @@ describe('MysqlMeasureStore', () => {
 
   it('a partly redelivered batch counts exactly the new rows as stored, and the first value wins', async () => {
     const experiment = await newExperiment();
-    await f.measures.store([row(experiment, { timestampUs: T0, value: 1 }), row(experiment, { timestampUs: T0 + 1, value: 2 })]);
+    await f.measures.store([row(experiment, { timestampUs: T0, value: 1 }), row(experiment, { timestampUs: T0 + 1n, value: 2 })]);
 
     const result = await f.measures.store([
-      row(experiment, { timestampUs: T0 + 1, value: 99 }),
-      row(experiment, { timestampUs: T0 + 2, value: 3 }),
-      row(experiment, { timestampUs: T0 + 3, value: 4 }),
-      row(experiment, { timestampUs: T0 + 3, value: 4 }),
+      row(experiment, { timestampUs: T0 + 1n, value: 99 }),
+      row(experiment, { timestampUs: T0 + 2n, value: 3 }),
+      row(experiment, { timestampUs: T0 + 3n, value: 4 }),
+      row(experiment, { timestampUs: T0 + 3n, value: 4 }),
     ]);
 
     expect(result).toEqual({ stored: 2, duplicates: 2 });
@@ -136,13 +147,13 @@ describe('MysqlMeasureStore', () => {
   it('one series per (metric, source, unit, tags): tag order does not matter, null and empty source are one', async () => {
     const experiment = await newExperiment();
     await f.measures.store([
-      row(experiment, { tags: { a: '1', b: '2' }, timestampUs: 1 }),
-      row(experiment, { tags: { b: '2', a: '1' }, timestampUs: 2 }),
-      row(experiment, { source: null, timestampUs: 3 }),
-      row(experiment, { source: '', timestampUs: 4 }),
-      row(experiment, { unit: 'K', timestampUs: 5 }),
-      row(experiment, { metric: 'pressure', timestampUs: 6 }),
-      row(experiment, { tags: { a: '1' }, timestampUs: 7 }),
+      row(experiment, { tags: { a: '1', b: '2' }, timestampUs: 1n }),
+      row(experiment, { tags: { b: '2', a: '1' }, timestampUs: 2n }),
+      row(experiment, { source: null, timestampUs: 3n }),
+      row(experiment, { source: '', timestampUs: 4n }),
+      row(experiment, { unit: 'K', timestampUs: 5n }),
+      row(experiment, { metric: 'pressure', timestampUs: 6n }),
+      row(experiment, { tags: { a: '1' }, timestampUs: 7n }),
     ]);
 
     const series = await f.measures.listSeries(experiment.id);
@@ -180,7 +191,7 @@ describe('MysqlMeasureStore', () => {
   it('a large batch is written in a few multi-row statements, never one per measure, and fully stored', async () => {
     const experiment = await newExperiment();
     const rows = Array.from({ length: 12_001 }, (_, i) =>
-      row(experiment, { metric: `m${i % 3}`, timestampUs: T0 + Math.floor(i / 3), value: i }),
+      row(experiment, { metric: `m${i % 3}`, timestampUs: T0 + BigInt(Math.floor(i / 3)), value: i }),
     );
     const recorder = recordStatements();
     let result;
@@ -201,10 +212,10 @@ describe('MysqlMeasureStore', () => {
 
   it('known series cost no series lookup: the second batch is the lock and its INSERT in one round trip, the rollups with the COMMIT', async () => {
     const experiment = await newExperiment();
-    await f.measures.store([row(experiment, { timestampUs: 1 }), row(experiment, { metric: 'rh', timestampUs: 1 })]);
+    await f.measures.store([row(experiment, { timestampUs: 1n }), row(experiment, { metric: 'rh', timestampUs: 1n })]);
     const recorder = recordStatements();
     try {
-      await f.measures.store([row(experiment, { timestampUs: 2 }), row(experiment, { metric: 'rh', timestampUs: 2 })]);
+      await f.measures.store([row(experiment, { timestampUs: 2n }), row(experiment, { metric: 'rh', timestampUs: 2n })]);
     } finally {
       recorder.restore();
     }
@@ -221,11 +232,11 @@ describe('MysqlMeasureStore', () => {
 
   it('a batch with a duplicate marks its minutes for the rollup job instead of adding to the rollups', async () => {
     const experiment = await newExperiment();
-    await f.measures.store([row(experiment, { timestampUs: 5 })]);
+    await f.measures.store([row(experiment, { timestampUs: 5n })]);
     const recorder = recordStatements();
     let result;
     try {
-      result = await f.measures.store([row(experiment, { timestampUs: 5 }), row(experiment, { timestampUs: 6 })]);
+      result = await f.measures.store([row(experiment, { timestampUs: 5n }), row(experiment, { timestampUs: 6n })]);
     } finally {
       recorder.restore();
     }
@@ -239,23 +250,23 @@ describe('MysqlMeasureStore', () => {
     const store = new MysqlMeasureStore(f.db);
     await expect(
       f.db.inTransaction(async () => {
-        await store.store([row(experiment, { metric: 'rolled-back', timestampUs: 1 })]);
+        await store.store([row(experiment, { metric: 'rolled-back', timestampUs: 1n })]);
         throw new Error('the audit write failed');
       }),
     ).rejects.toThrow('the audit write failed');
     expect(await f.measures.listSeries(experiment.id)).toEqual([]);
 
-    expect(await store.store([row(experiment, { metric: 'rolled-back', timestampUs: 2 })])).toEqual({ stored: 1, duplicates: 0 });
+    expect(await store.store([row(experiment, { metric: 'rolled-back', timestampUs: 2n })])).toEqual({ stored: 1, duplicates: 0 });
 
     const stored = await store.query(experiment.id, { limit: 10 });
-    expect(stored.map((m) => [m.metric, m.timestampUs])).toEqual([['rolled-back', 2]]);
+    expect(stored.map((m) => [m.metric, m.timestampUs])).toEqual([['rolled-back', 2n]]);
   });
 
   it('a batch is stored whole or not at all: one invalid field rolls back the rows before it', async () => {
     const experiment = await newExperiment();
     const rows = [
-      ...Array.from({ length: 10 }, (_, i) => row(experiment, { timestampUs: i })),
-      row(experiment, { metric: 'x'.repeat(200), timestampUs: 99 }),
+      ...Array.from({ length: 10 }, (_, i) => row(experiment, { timestampUs: BigInt(i) })),
+      row(experiment, { metric: 'x'.repeat(200), timestampUs: 99n }),
     ];
     await expect(f.measures.store(rows)).rejects.toThrow(new ValidationError('metric is longer than storage allows'));
     expect(await countMeasures(experiment)).toBe(0);
@@ -264,7 +275,14 @@ describe('MysqlMeasureStore', () => {
 
   it('refuses values and timestamps SQL cannot hold exactly, before writing anything', async () => {
     const experiment = await newExperiment();
-    for (const bad of [{ value: NaN }, { value: Infinity }, { timestampUs: 1.5 }, { timestampUs: Number.MAX_SAFE_INTEGER + 2 }]) {
+    const refused: Array<Partial<MeasureRow>> = [
+      { value: NaN },
+      { value: Infinity },
+      { timestampUs: 1.5 as unknown as bigint },
+      { timestampUs: 253_402_300_800_000_000n },
+      { timestampUs: -62_167_219_200_000_001n },
+    ];
+    for (const bad of refused) {
       await expect(f.measures.store([row(experiment), row(experiment, bad)])).rejects.toBeInstanceOf(ValidationError);
     }
     expect(await countMeasures(experiment)).toBe(0);
@@ -281,7 +299,7 @@ describe('MysqlMeasureStore', () => {
       const results = await Promise.all(
         pools.map((db, i) =>
           new MysqlMeasureStore(db).store(
-            Array.from({ length: 50 }, (_, j) => row(experiment, { metric: `shared-${j % 5}`, timestampUs: j * 10 + i })),
+            Array.from({ length: 50 }, (_, j) => row(experiment, { metric: `shared-${j % 5}`, timestampUs: BigInt(j * 10 + i) })),
           ),
         ),
       );
@@ -308,9 +326,9 @@ describe('MysqlMeasureStore', () => {
       const other = await newExperiment();
       const rows: MeasureRow[] = [];
       for (let t = 0; t < 6; t += 1) {
-        rows.push(row(experiment, { metric: 'temperature', source: 'a', timestampUs: T0 + t * 10, value: t }));
-        rows.push(row(experiment, { metric: 'temperature', source: 'b', timestampUs: T0 + t * 10, value: 100 + t }));
-        rows.push(row(experiment, { metric: 'pressure', source: 'a', timestampUs: T0 + t * 10 + 5, value: 200 + t }));
+        rows.push(row(experiment, { metric: 'temperature', source: 'a', timestampUs: T0 + BigInt(t * 10), value: t }));
+        rows.push(row(experiment, { metric: 'temperature', source: 'b', timestampUs: T0 + BigInt(t * 10), value: 100 + t }));
+        rows.push(row(experiment, { metric: 'pressure', source: 'a', timestampUs: T0 + BigInt(t * 10 + 5), value: 200 + t }));
       }
       await f.measures.store(rows);
       await f.measures.store([row(other, { timestampUs: T0 })]);
@@ -320,7 +338,7 @@ describe('MysqlMeasureStore', () => {
     it('returns only the experiment measures, ordered by (timestamp, series)', () => {
       expect(all).toHaveLength(18);
       const keys = all.map((m) => [m.timestampUs, m.seriesId]);
-      const sorted = [...keys].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+      const sorted = [...keys].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : Number(x[1]) - Number(y[1])));
       expect(keys).toEqual(sorted);
     });
 
@@ -335,17 +353,17 @@ describe('MysqlMeasureStore', () => {
     });
 
     it('the time window includes fromUs and excludes toUs', async () => {
-      const window = await f.measures.query(experiment.id, { metric: 'temperature', source: 'a', fromUs: T0 + 10, toUs: T0 + 40, limit: 100 });
-      expect(window.map((m) => m.timestampUs)).toEqual([T0 + 10, T0 + 20, T0 + 30]);
-      const open = await f.measures.query(experiment.id, { metric: 'pressure', fromUs: T0 + 40, limit: 100 });
+      const window = await f.measures.query(experiment.id, { metric: 'temperature', source: 'a', fromUs: T0 + 10n, toUs: T0 + 40n, limit: 100 });
+      expect(window.map((m) => m.timestampUs)).toEqual([T0 + 10n, T0 + 20n, T0 + 30n]);
+      const open = await f.measures.query(experiment.id, { metric: 'pressure', fromUs: T0 + 40n, limit: 100 });
       expect(open.map((m) => m.value)).toEqual([204, 205]);
-      const until = await f.measures.query(experiment.id, { metric: 'pressure', toUs: T0 + 15, limit: 100 });
+      const until = await f.measures.query(experiment.id, { metric: 'pressure', toUs: T0 + 15n, limit: 100 });
       expect(until.map((m) => m.value)).toEqual([200]);
     });
 
     it('keyset pages walk every measure once, also across rows that share a timestamp', async () => {
       const seen: StoredMeasure[] = [];
-      let after: { timestampUs: number; seriesId: number } | undefined;
+      let after: { timestampUs: bigint; seriesId: number } | undefined;
       for (;;) {
         const page = await f.measures.query(experiment.id, { limit: 4, after });
         if (page.length === 0) break;
@@ -368,16 +386,16 @@ describe('MysqlMeasureStore', () => {
     });
 
     it('cursor, window and filters combine', async () => {
-      const first = await f.measures.query(experiment.id, { metric: 'temperature', fromUs: T0 + 10, toUs: T0 + 50, limit: 3 });
+      const first = await f.measures.query(experiment.id, { metric: 'temperature', fromUs: T0 + 10n, toUs: T0 + 50n, limit: 3 });
       const last = first[first.length - 1];
       const next = await f.measures.query(experiment.id, {
         metric: 'temperature',
-        fromUs: T0 + 10,
-        toUs: T0 + 50,
+        fromUs: T0 + 10n,
+        toUs: T0 + 50n,
         limit: 100,
         after: { timestampUs: last.timestampUs, seriesId: last.seriesId },
       });
-      const expected = all.filter((m) => m.metric === 'temperature' && m.timestampUs >= T0 + 10 && m.timestampUs < T0 + 50);
+      const expected = all.filter((m) => m.metric === 'temperature' && m.timestampUs >= T0 + 10n && m.timestampUs < T0 + 50n);
       expect([...first, ...next]).toEqual(expected);
       expect(expected).toHaveLength(8);
     });

@@ -29,7 +29,7 @@ describe('retention', () => {
   function rows(source: string, fromUs: number, toUs: number, gapUs: number): MeasureRow[] {
     const result: MeasureRow[] = [];
     for (let t = fromUs; t < toUs; t += gapUs) {
-      result.push({ experimentId: experiment.id, experiment: experiment.code, metric: 'temperature', source, unit: null, value: t % 1000, timestampUs: t, tags: {} });
+      result.push({ experimentId: experiment.id, experiment: experiment.code, metric: 'temperature', source, unit: null, value: t % 1000, timestampUs: BigInt(t), tags: {} });
     }
     return result;
   }

@@ -44,7 +44,7 @@ describe('rollups and aggregates', () => {
       source,
       unit: null,
       value: p.value,
-      timestampUs: p.timestampUs,
+      timestampUs: BigInt(p.timestampUs),
       tags: {},
     }));
   }
@@ -62,12 +62,13 @@ describe('rollups and aggregates', () => {
   async function answer(fromUs: number, toUs: number, stepUs: number, fn: AggregateFn) {
     const partials = await aggregates.partials(
       series.map((s) => s.id),
-      { fromUs, toUs, stepUs, withLast: fn === 'last' },
+      { fromUs: BigInt(fromUs), toUs: BigInt(toUs), stepUs: BigInt(stepUs), withLast: fn === 'last' },
     );
+    // The reference (test/support/aggregates.ts) works in numbers: these windows are far below 2^53 µs.
     return series.map((s) =>
       [...(partials.get(s.id) ?? new Map()).entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([timestampUs, p]) => ({ timestampUs, value: reduce(p, fn), count: p.n })),
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([timestampUs, p]) => ({ timestampUs: Number(timestampUs), value: reduce(p, fn), count: p.n })),
     );
   }
 
@@ -193,5 +194,33 @@ describe('rollups and aggregates', () => {
       [[series[0].id], T0, T0 + 30 * 24 * HOUR_US],
     );
     expect(plan[0]).toMatchObject({ table: 'rollup_hour', type: 'range', key: 'PRIMARY' });
+  });
+  it('rollups and aggregates keep years 0000 and 9999 exactly, past 2^53 µs, through deltas, marks and the job', async () => {
+    const far = await f.experiments.insert({ code: uniqueCode(), name: 'far' });
+    const first = -62_167_219_200_000_000n; // 0000-01-01T00:00:00Z
+    const last = 253_402_300_799_999_999n; // 9999-12-31T23:59:59.999999Z
+    const row = (timestampUs: bigint, value: number): MeasureRow => ({
+      experimentId: far.id, experiment: far.code, metric: 'm', source: 's', unit: null, value, timestampUs, tags: {},
+    });
+    await f.measures.store([row(first, 1), row(first + 1n, 2), row(first + 61_000_000n, 3), row(last - 3_600_000_000n, 4), row(last - 1n, 5), row(last, 6)]);
+    // A duplicate in the batch: its minutes are marked, and the job recomputes them from the raw rows.
+    await f.measures.store([row(last, 100), row(last - 2n, 7)]);
+    await job.catchUp();
+    const [s] = await new MysqlMeasureReader(f.db).series(far);
+    const hourOf = (us: bigint) => us - (((us % 3_600_000_000n) + 3_600_000_000n) % 3_600_000_000n);
+    for (const stepUs of [3_600_000_000n, 60_000_000n, 90_000_000n]) {
+      const partials = (await aggregates.partials([s.id], { fromUs: first, toUs: last + 1n, stepUs, withLast: true })).get(s.id);
+      const buckets = [...(partials ?? new Map()).values()];
+      expect(buckets.reduce((n, b) => n + b.n, 0)).toBe(7);
+      expect(buckets.reduce((n, b) => n + b.sum, 0)).toBe(28);
+      const latest = buckets.reduce((a, b) => (b.lastTs > a.lastTs ? b : a));
+      expect([latest.lastTs, latest.last]).toEqual([last, 6]);
+    }
+    const hours = (await aggregates.partials([s.id], { fromUs: first, toUs: last + 1n, stepUs: 3_600_000_000n, withLast: true })).get(s.id);
+    expect([...(hours ?? new Map()).entries()]).toEqual([
+      [first, { n: 3, sum: 6, min: 1, max: 3, lastTs: first + 61_000_000n, last: 3 }],
+      [hourOf(last - 3_600_000_000n), { n: 1, sum: 4, min: 4, max: 4, lastTs: last - 3_600_000_000n, last: 4 }],
+      [hourOf(last), { n: 3, sum: 18, min: 5, max: 7, lastTs: last, last: 6 }],
+    ]);
   });
 });

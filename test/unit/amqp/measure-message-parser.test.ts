@@ -22,7 +22,7 @@ function measuresOf(body: unknown): Measure[] {
   return result.measures;
 }
 
-function timestampUs(timestamp: string | number): number {
+function timestampUs(timestamp: string | number): bigint {
   return measuresOf(measure({ timestamp }))[0].timestampUs;
 }
 
@@ -33,8 +33,8 @@ function expectInvalid(body: unknown, reason: string): string {
 }
 
 /** Microseconds of a UTC instant given to the second, plus a fraction in microseconds. */
-function utcUs(year: number, month: number, day: number, h: number, m: number, s: number, us = 0): number {
-  return Date.UTC(year, month - 1, day, h, m, s) * 1000 + us;
+function utcUs(year: number, month: number, day: number, h: number, m: number, s: number, us = 0): bigint {
+  return BigInt(Date.UTC(year, month - 1, day, h, m, s)) * 1000n + BigInt(us);
 }
 
 describe('MeasureMessageParser', () => {
@@ -104,7 +104,7 @@ describe('MeasureMessageParser', () => {
       source: null,
       value: 21.5,
       unit: null,
-      timestampUs: 1709296496123000,
+      timestampUs: 1709296496123000n,
       tags: {},
     };
 
@@ -267,14 +267,25 @@ describe('MeasureMessageParser', () => {
     it.each([
       ['+02:00', -2 * 60],
       ['-05:30', 5 * 60 + 30],
-      ['+0530', -(5 * 60 + 30)],
-      ['+01', -60],
+      ['+23:59', -(23 * 60 + 59)],
       ['+00:00', 0],
       ['-00:00', 0],
     ])('honours the offset %s', (offset, minutesToUtc) => {
       expect(timestampUs(`2024-03-01T12:34:56.000007${offset}`)).toBe(
-        utcUs(2024, 3, 1, 12, 34, 56, 7) + minutesToUtc * 60_000_000,
+        utcUs(2024, 3, 1, 12, 34, 56, 7) + BigInt(minutesToUtc) * 60_000_000n,
       );
+    });
+
+    it.each(['+0530', '+01', '+24:00', '+99:99', '+05:60'])('refuses the offset %s, which RFC 3339 does not write', (offset) => {
+      expectInvalid(measure({ timestamp: `2024-03-01T12:34:56${offset}` }), 'schema-violation');
+    });
+
+    it.each([
+      '2024-13-01T00:00:00Z', '2024-00-01T00:00:00Z', '2024-01-32T00:00:00Z', '2023-02-29T00:00:00Z', '2024-02-30T00:00:00Z',
+      '2024-04-31T00:00:00Z', '2024-01-01T29:00:00Z', '2024-01-01T24:00:00Z', '2024-01-01T23:60:00Z', '2024-01-01T23:59:61Z',
+      '2024-01-01T12:00:60Z', '2024-01-01T29:59:60+06:00', '2024-01-01\t00:00:00Z', '2024-01-01T00:00:00', '0000-01-01T00:00:00+00:01',
+    ])('refuses %s, which names no instant of years 0000-9999', (text) => {
+      expectInvalid(measure({ timestamp: text }), 'schema-violation');
     });
 
     it('crosses a day, a month and a year boundary through an offset', () => {
@@ -288,30 +299,43 @@ describe('MeasureMessageParser', () => {
     });
 
     it('agrees with Date.parse to the millisecond', () => {
-      for (const text of ['1970-01-01T00:00:00Z', '2000-02-29T23:59:59.999+14:00', '2038-01-19T03:14:07.5-12:00']) {
-        expect(Math.floor(timestampUs(text) / 1000)).toBe(Date.parse(text));
+      for (const text of ['1970-01-01T00:00:00Z', '2000-02-29T23:59:59.999+14:00', '2038-01-19T03:14:07.5-12:00', '9999-12-31T23:59:59.999Z']) {
+        expect(timestampUs(text) / 1000n).toBe(BigInt(Date.parse(text)));
       }
     });
 
     it('reads years below 100 as themselves, and instants before 1970 as negative', () => {
-      expect(timestampUs('0001-01-01T00:00:00Z')).toBe(-62135596800000000);
-      expect(timestampUs('1969-12-31T23:59:59.999999Z')).toBe(-1);
+      expect(timestampUs('0001-01-01T00:00:00Z')).toBe(-62135596800000000n);
+      expect(timestampUs('1969-12-31T23:59:59.999999Z')).toBe(-1n);
+    });
+
+    it('reads the whole range of the contract exactly, past 2^53 µs at both ends', () => {
+      expect(timestampUs('0000-01-01T00:00:00Z')).toBe(-62_167_219_200_000_000n);
+      expect(timestampUs('0000-01-01T00:00:00.000001Z')).toBe(-62_167_219_199_999_999n);
+      expect(timestampUs('2255-06-06T00:00:00Z')).toBe(9_007_200_000_000_000n);
+      expect(timestampUs('9999-12-31T23:59:59.999999Z')).toBe(253_402_300_799_999_999n);
+      expect(timestampUs('9999-12-31T23:59:60Z')).toBe(253_402_300_799_999_999n);
+      expect(timestampUs(253402300799999)).toBe(253_402_300_799_999_000n);
+      expect(timestampUs(253402300799998.5)).toBe(253_402_300_799_998_500n);
+      expect(timestampUs(9007199254741)).toBe(9_007_199_254_741_000n);
     });
 
     it('keeps a leap second in its minute, at its last microsecond', () => {
       expect(timestampUs('2016-12-31T23:59:60Z')).toBe(utcUs(2016, 12, 31, 23, 59, 59, 999999));
       expect(timestampUs('2016-12-31T23:59:60.5Z')).toBeLessThan(utcUs(2017, 1, 1, 0, 0, 0));
+      expect(timestampUs('2016-12-31T18:59:60-05:00')).toBe(utcUs(2016, 12, 31, 23, 59, 59, 999999));
+      expect(timestampUs('2017-01-01T00:00:60+00:01')).toBe(utcUs(2016, 12, 31, 23, 59, 59, 999999));
     });
 
     it('reads epoch milliseconds', () => {
-      expect(timestampUs(0)).toBe(0);
-      expect(timestampUs(1709296496123)).toBe(1709296496123000);
+      expect(timestampUs(0)).toBe(0n);
+      expect(timestampUs(1709296496123)).toBe(1709296496123000n);
     });
 
     it('reads fractional epoch milliseconds to the microsecond', () => {
-      expect(timestampUs(1709296496123.456)).toBe(1709296496123456);
-      expect(timestampUs(0.001)).toBe(1);
-      expect(Number.isInteger(timestampUs(1709296496123 + 0.4567))).toBe(true);
+      expect(timestampUs(1709296496123.456)).toBe(1709296496123456n);
+      expect(timestampUs(0.001)).toBe(1n);
+      expect(typeof timestampUs(1709296496123 + 0.4567)).toBe('bigint');
     });
   });
 });
@@ -409,13 +433,13 @@ describe('the fast path (a hand-written check before ajv)', () => {
     ])();
   };
 
-  /** Date-times around every boundary ajv-formats' `date-time` checks. */
+  /** Date-times around every boundary the `date-time` format (src/domain/timestamp.ts) checks. */
   function dateTime(dirty: boolean): string {
     const year = pick(['0000', '0001', '1900', '1969', '1970', '2000', '2016', '2023', '2024', '2100', '9999', String(int(0, 9999)).padStart(4, '0')]);
     if (!dirty) {
       const day = two(1, 28);
       const frac = pick(['', '.5', '.123456', '.123456789']);
-      return `${year}-${two(1, 12)}-${day}${pick(['T', 't', ' '])}${two(0, 23)}:${two(0, 59)}:${two(0, 59)}${frac}${pick(['Z', 'z', '+02:00', '-0530', '+01'])}`;
+      return `${year}-${two(1, 12)}-${day}${pick(['T', 't', ' '])}${two(0, 23)}:${two(0, 59)}:${two(0, 59)}${frac}${pick(['Z', 'z', '+02:00', '-05:30', '+00:00'])}`;
     }
     const special = [
       '2016-12-31T23:59:60Z', '2016-12-31T23:59:60.5Z', '2017-01-01T00:59:60+01:00', '2016-12-31T18:59:60-05:00',
@@ -425,6 +449,8 @@ describe('the fast path (a hand-written check before ajv)', () => {
       '2024-02-29T00:00:00Z', '2023-02-29T00:00:00Z', '2100-02-29T00:00:00Z', '2000-02-29T00:00:00Z', '2024-04-31T00:00:00Z',
       '2024-03-01T12:34:56', '2024-03-01', '1709296496123', 'NaN', '', '2024-03-01T12:34:56ZZ', '2024-03-01TT12:34:56Z',
       '2024-03-01T12:34:56+24:00', '2024-03-01T12:34:56+23:60', '2024-03-01T12:34:56+1', '2024-03-01T12:34:56+01:0',
+      '2024-03-01T12:34:56-0530', '2024-03-01T12:34:56+01', '0000-01-01T00:00:00+00:01', '0000-01-01T00:00:00-00:01',
+      '9999-12-31T23:59:59.999999-00:01', '9999-12-31T23:59:59.999999+00:01', '9999-12-31T23:59:60Z', '0000-01-01T00:00:00Z',
     ];
     if (chance(0.3)) return pick(special);
     const sep = pick(['T', 't', ' ', '\t', '\u00a0', '\u2028', '\ufeff', '_']);
@@ -534,7 +560,8 @@ describe('the fast path (a hand-written check before ajv)', () => {
   /** Everything a result holds, -0, key order, frozen and prototype included. */
   function canonical(result: ParsedMessage): string {
     if (result.kind === 'invalid') return json(result);
-    const numbers = (_key: string, v: unknown) => (typeof v === 'number' ? (Object.is(v, -0) ? '-0' : `#${v}`) : v);
+    const numbers = (_key: string, v: unknown) =>
+      typeof v === 'bigint' ? `${v}n` : typeof v === 'number' ? (Object.is(v, -0) ? '-0' : `#${v}`) : v;
     const measures = result.measures
       .map((m) => `${JSON.stringify(m, numbers)}|${Object.isFrozen(m.tags)}|${Object.getPrototypeOf(m.tags) === Object.prototype}`)
       .join('\n');

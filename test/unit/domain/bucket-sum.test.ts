@@ -9,7 +9,7 @@ function partial(values: readonly number[]): BucketPartial {
     sum: values.reduce((a, b) => a + b, 0),
     min: Math.min(...values),
     max: Math.max(...values),
-    lastTs: values.length,
+    lastTs: BigInt(values.length),
     last: values[values.length - 1],
   };
 }

@@ -4,8 +4,8 @@ import { NotFoundError, ValidationError } from '../../../src/domain/errors';
 
 describe('REST representations', () => {
   it('writes timestamps with microsecond precision', () => {
-    expect(isoMicros(Date.parse('2026-11-01T00:00:02.000Z') * 1000 + 123)).toBe('2026-11-01T00:00:02.000123Z');
-    expect(isoMicros(1_700_000_000_123_456)).toBe('2023-11-14T22:13:20.123456Z');
+    expect(isoMicros(BigInt(Date.parse('2026-11-01T00:00:02.000Z')) * 1000n + 123n)).toBe('2026-11-01T00:00:02.000123Z');
+    expect(isoMicros(1_700_000_000_123_456n)).toBe('2023-11-14T22:13:20.123456Z');
   });
 });
 
@@ -32,7 +32,7 @@ describe('aggregate representation', () => {
   it('answers null for a value no JSON number holds (a sum past the double range), and keeps the others', () => {
     const series = { id: 1, experiment: 'E', metric: 'm', source: null, unit: null, tags: {} };
     const json = aggregateJson('1m', 'sum', [
-      { series, points: [{ timestampUs: 0, value: Infinity, count: 2 }, { timestampUs: 60_000_000, value: -1.5, count: 1 }] },
+      { series, points: [{ timestampUs: 0n, value: Infinity, count: 2 }, { timestampUs: 60_000_000n, value: -1.5, count: 1 }] },
     ]);
     expect(JSON.stringify(json.series[0].points.map((p) => p.value))).toBe('[null,-1.5]');
     expect(json.series[0].points[0].value).toBeNull();

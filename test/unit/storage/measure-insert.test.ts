@@ -9,7 +9,7 @@ function row(overrides: Partial<MeasureRow> = {}): MeasureRow {
     source: 'probe-1',
     unit: 'C',
     tags: {},
-    timestampUs: 1_700_000_000_000_000,
+    timestampUs: 1_700_000_000_000_000n,
     value: 21.5,
     ...overrides,
   };
@@ -19,7 +19,7 @@ describe('seriesCacheKey', () => {
   it('is one key per series: null and empty are the same, tag order does not matter', () => {
     expect(seriesCacheKey(row({ source: null, unit: null }))).toBe(seriesCacheKey(row({ source: '', unit: '' })));
     expect(seriesCacheKey(row({ tags: { a: '1', b: '2' } }))).toBe(seriesCacheKey(row({ tags: { b: '2', a: '1' } })));
-    expect(seriesCacheKey(row({ timestampUs: 1, value: 2 }))).toBe(seriesCacheKey(row()));
+    expect(seriesCacheKey(row({ timestampUs: 1n, value: 2 }))).toBe(seriesCacheKey(row()));
   });
 
   it.each<[string, Partial<MeasureRow>, Partial<MeasureRow>]>([
@@ -36,12 +36,13 @@ describe('seriesCacheKey', () => {
 describe('measureInsertSql', () => {
   it('writes the numbers as literals MySQL reads back exactly', () => {
     expect(measureInsertSql([
-      [1, 1_700_000_000_000_001, 21.5],
-      [2, -5, -0.1],
-      [3, 0, 1e21],
-      [4, 9_007_199_254_740_991, 5e-7],
+      [1, 1_700_000_000_000_001n, 21.5],
+      [2, -5n, -0.1],
+      [3, 0n, 1e21],
+      [4, 9_007_199_254_740_993n, 5e-7],
+      [5, -62_167_219_200_000_000n, 1],
     ])).toBe(
-      'INSERT IGNORE INTO measures (series_id, ts_us, value) VALUES (1,1700000000000001,21.5),(2,-5,-0.1),(3,0,1e+21),(4,9007199254740991,5e-7)',
+      'INSERT IGNORE INTO measures (series_id, ts_us, value) VALUES (1,1700000000000001,21.5),(2,-5,-0.1),(3,0,1e+21),(4,9007199254740993,5e-7),(5,-62167219200000000,1)',
     );
   });
 });

@@ -15,7 +15,7 @@ function row(tagsJson: string): MeasureRow {
     source: 'probe-1',
     unit: 'C',
     tags: tags(tagsJson),
-    timestampUs: 1_700_000_000_000_000,
+    timestampUs: 1_700_000_000_000_000n,
     value: 21.5,
   };
 }
