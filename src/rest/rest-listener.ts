@@ -17,6 +17,7 @@ import type { AuditService, ExperimentService, HealthCheck, MeasureService, User
 import type { MeasureQueryService } from '../services/query-contracts';
 import { accessLog } from './access-log';
 import { authentication } from './authentication';
+import { strictIntegerParameters } from './integer-parameters';
 import { problem, problemHandler } from './problem';
 import { requestContext } from './request-context';
 import { auditResource } from './resources/audit';
@@ -90,6 +91,7 @@ export class RestListener {
         validateFormats: true,
       }),
     );
+    app.use(strictIntegerParameters(openApiDocument()));
     app.use(usersResource(users));
     app.use(experimentsResource(experiments));
     app.use(measuresResource(measureQueries, { validateResponses: config.rest.validateResponses }));

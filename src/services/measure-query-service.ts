@@ -78,7 +78,7 @@ export class MeasureQueryServiceImpl implements MeasureQueryService {
 function measureCursor(cursor: string | undefined): MeasureCursor | undefined {
   if (cursor === undefined) return undefined;
   const key = decodeCursor(cursor) as { t?: unknown; s?: unknown } | undefined;
-  if (!key || !Number.isSafeInteger(key.t) || !Number.isSafeInteger(key.s)) {
+  if (!key || !Number.isSafeInteger(key.t) || !Number.isSafeInteger(key.s) || (key.s as number) < 0) {
     throw new ValidationError('cursor is not one this API issued');
   }
   return { timestampUs: key.t as number, seriesId: key.s as number };

@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import type { AuditOutcome, StoredAuditEvent } from '../../domain/audit-event';
 import type { AuditService } from '../../services/contracts';
-import { queryInt, queryString } from './query';
+import { queryString } from './query';
+import { integerParameter } from '../integer-parameters';
 
 /** The JSON shape of an audit event (snake_case, as openapi.yaml describes it). */
 export function auditEventJson(event: StoredAuditEvent) {
@@ -33,7 +34,7 @@ export function auditResource(audit: AuditService): Router {
       outcome: queryString(req, 'outcome') as AuditOutcome | undefined,
       from: queryDate(queryString(req, 'from')),
       to: queryDate(queryString(req, 'to')),
-      limit: queryInt(req, 'limit', 100),
+      limit: integerParameter(res, 'limit'),
       cursor: queryString(req, 'cursor'),
     });
     res.json({ items: page.items.map(auditEventJson), next: page.next });

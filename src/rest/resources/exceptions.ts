@@ -2,7 +2,8 @@ import { Router } from 'express';
 import type { RejectionReason } from '../../domain/rejected-message';
 import type { MeasureService } from '../../services/contracts';
 import { rejectedJson } from '../representations';
-import { pathInt, queryInt, queryString } from './query';
+import { queryString } from './query';
+import { integerParameter } from '../integer-parameters';
 
 /** A date-time query value (validated as RFC 3339 by the OpenAPI validator) as a Date. */
 function queryDate(value: string | undefined): Date | undefined {
@@ -14,7 +15,7 @@ export function exceptionsResource(measures: MeasureService): Router {
   const router = Router();
   router.get('/exceptions', async (req, res) => {
     const page = await measures.listRejected(res.locals.actor, {
-      limit: queryInt(req, 'limit', 100),
+      limit: integerParameter(res, 'limit'),
       cursor: queryString(req, 'cursor'),
       reason: queryString(req, 'reason') as RejectionReason | undefined,
       from: queryDate(queryString(req, 'from')),
@@ -23,15 +24,15 @@ export function exceptionsResource(measures: MeasureService): Router {
     res.json({ items: page.items.map((m) => rejectedJson(m, false)), next: page.next });
   });
   router.get('/exceptions/:exceptionId', async (req, res) => {
-    res.json(rejectedJson(await measures.getRejected(res.locals.actor, pathInt(req, 'exceptionId')), true));
+    res.json(rejectedJson(await measures.getRejected(res.locals.actor, integerParameter(res, 'exceptionId')), true));
   });
   router.delete('/exceptions/:exceptionId', async (req, res) => {
-    await measures.discardRejected(res.locals.actor, pathInt(req, 'exceptionId'));
+    await measures.discardRejected(res.locals.actor, integerParameter(res, 'exceptionId'));
     res.status(204).end();
   });
   // 202: the broker has the message; whether it is stored now is the consumer's verdict (or a new rejection).
   router.post('/exceptions/:exceptionId/replay', async (req, res) => {
-    const replayed = await measures.replayRejected(res.locals.actor, pathInt(req, 'exceptionId'));
+    const replayed = await measures.replayRejected(res.locals.actor, integerParameter(res, 'exceptionId'));
     res.status(202).json({ id: replayed.id, message_id: replayed.messageId });
   });
   return router;

@@ -4,7 +4,8 @@ import { ValidationError } from '../../domain/errors';
 import type { MeasureQueryService } from '../../services/query-contracts';
 import { measurePageJson } from '../measure-page-json';
 import { aggregateJson, seriesJson } from '../representations';
-import { queryInt, queryString, queryTimeUs } from './query';
+import { queryString, queryTimeUs } from './query';
+import { integerParameter } from '../integer-parameters';
 
 /**
  * Measures and series of one experiment, read-only: measures arrive over AMQP. With `validateResponses`
@@ -19,7 +20,7 @@ export function measuresResource(measures: MeasureQueryService, options: { valid
       source: queryString(req, 'source'),
       fromUs: queryTimeUs(req, 'from'),
       toUs: queryTimeUs(req, 'to'),
-      limit: queryInt(req, 'limit', 1000),
+      limit: integerParameter(res, 'limit'),
       cursor: queryString(req, 'cursor'),
     });
     const body = measurePageJson(page);

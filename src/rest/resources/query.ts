@@ -6,18 +6,8 @@ export function queryString(req: Request, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-export function queryInt(req: Request, name: string, fallback: number): number {
-  const value = req.query[name];
-  if (typeof value === 'number') return value;
-  return typeof value === 'string' ? Number.parseInt(value, 10) : fallback;
-}
-
 /** Microseconds since the epoch from an RFC 3339 query value (validated as date-time). */
 export function queryTimeUs(req: Request, name: string): number | undefined {
   const value = queryString(req, name);
   return value === undefined ? undefined : Date.parse(value) * 1000;
-}
-
-export function pathInt(req: Request, name: string): number {
-  return Number.parseInt(String(req.params[name]), 10);
 }
