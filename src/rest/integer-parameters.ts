@@ -90,7 +90,7 @@ function pathValues(route: string, path: string): Map<string, string> {
 }
 
 function parse(parameter: IntegerParameter, text: unknown): number {
-  const where = `${parameter.in}/${parameter.name}`;
+  const where = `${parameter.in === 'path' ? 'params' : 'query'}/${parameter.name}`;
   if (typeof text !== 'string' || !DIGITS.test(text)) throw new ParameterError(where, 'must be written in digits only');
   const value = Number(text);
   if (!Number.isSafeInteger(value) || value < parameter.minimum || value > parameter.maximum) {
@@ -133,6 +133,6 @@ export function strictIntegerParameters(document: OpenApiDocument): RequestHandl
 export function integerParameter(res: Response, name: string): number {
   const value = (res.locals.integers as Map<string, number> | undefined)?.get(name);
   // Reached only if a route and openapi.yaml disagree: refuse rather than guess a record.
-  if (value === undefined) throw new ParameterError(`path/${name}`, 'is missing');
+  if (value === undefined) throw new ParameterError(`params/${name}`, 'is missing');
   return value;
 }

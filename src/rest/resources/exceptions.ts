@@ -23,15 +23,15 @@ export function exceptionsResource(measures: MeasureService): Router {
     });
     res.json({ items: page.items.map((m) => rejectedJson(m, false)), next: page.next });
   });
-  router.get('/exceptions/:exceptionId', async (req, res) => {
+  router.get('/exceptions/:exceptionId', async (_req, res) => {
     res.json(rejectedJson(await measures.getRejected(res.locals.actor, integerParameter(res, 'exceptionId')), true));
   });
-  router.delete('/exceptions/:exceptionId', async (req, res) => {
+  router.delete('/exceptions/:exceptionId', async (_req, res) => {
     await measures.discardRejected(res.locals.actor, integerParameter(res, 'exceptionId'));
     res.status(204).end();
   });
   // 202: the broker has the message; whether it is stored now is the consumer's verdict (or a new rejection).
-  router.post('/exceptions/:exceptionId/replay', async (req, res) => {
+  router.post('/exceptions/:exceptionId/replay', async (_req, res) => {
     const replayed = await measures.replayRejected(res.locals.actor, integerParameter(res, 'exceptionId'));
     res.status(202).json({ id: replayed.id, message_id: replayed.messageId });
   });

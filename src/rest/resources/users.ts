@@ -37,14 +37,14 @@ export function usersResource(users: UserService): Router {
     const page = await users.list(res.locals.actor, integerParameter(res, 'limit'), queryString(req, 'cursor'));
     res.json({ items: page.items.map(userJson), next: page.next });
   });
-  router.get('/users/:userId', async (req, res) => {
+  router.get('/users/:userId', async (_req, res) => {
     res.json(userJson(await users.get(res.locals.actor, integerParameter(res, 'userId'))));
   });
   router.patch('/users/:userId', async (req, res) => {
     const updated = await users.update(res.locals.actor, integerParameter(res, 'userId'), userChanges(req.body as UserBody));
     res.json(userJson(updated));
   });
-  router.delete('/users/:userId', async (req, res) => {
+  router.delete('/users/:userId', async (_req, res) => {
     await users.erase(res.locals.actor, integerParameter(res, 'userId'));
     res.status(204).end();
   });
