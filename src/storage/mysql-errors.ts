@@ -32,7 +32,8 @@ function isMysqlError(error: unknown): error is MysqlError {
 
 /** MySQL quotes the column as 'name'; MariaDB, for some errors, as `db`.`table`.`name`. */
 function columnName(message: string): string | undefined {
-  return /column (?:'([^']+)'|(?:`[^`]*`\.)*`([^`]+)`)/.exec(message)?.slice(1).find((name) => name !== undefined);
+  const match = /column (?:'([^']+)'|(?:`[^`]*`\.)*`([^`]+)`)/i.exec(message) ?? /^Column '([^']+)'/.exec(message);
+  return match?.slice(1).find((name) => name !== undefined);
 }
 
 /** MySQL 8 names the key `table.key`, MariaDB only `key`. */
