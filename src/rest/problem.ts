@@ -83,6 +83,8 @@ export function problemHandler(logger: Logger, onRefusal: (status: number, detai
     if (body.status >= 500) logger.error('request failed', { error, method: req.method, path: body.instance });
     if (body.status === 401 || body.status === 403) onRefusal(body.status, body.detail);
     if (res.headersSent) return;
+    const allow = (error as { headers?: { Allow?: unknown } } | null)?.headers?.Allow;
+    if (body.status === 405 && typeof allow === 'string') res.setHeader('Allow', allow.toUpperCase());
     res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
   };
 }
