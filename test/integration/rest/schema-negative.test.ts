@@ -1,0 +1,114 @@
+import { TYPES } from '../../../src/identifiers';
+import type { MeasureService } from '../../../src/services/contracts';
+import { negativeCases, operations, type NegativeCase, type Operations, type Valid } from '../../support/negative-cases';
+import { call, eventually, startPlatform, type TestPlatform } from '../../support/platform';
+
+/**
+ * Cases that still answer 500 on this branch because query dates are checked loosely and parsed with
+ * Date.parse (issue 10 item 7, owned elsewhere). They are sent and counted like every other case; only their
+ * 500 is tolerated, and listed in the output. Delete this list once strict RFC 3339 parsing is merged.
+ */
+const AWAITING_ITEM_7_STRICT_DATES = new Set<string>(
+  ['/experiments/{code}/measures', '/experiments/{code}/measures/aggregate'].flatMap((path) =>
+    ['from', 'to'].flatMap((name) =>
+      [
+        '2026-13-01T00:00:00Z',
+        '2026-00-10T00:00:00Z',
+        '2026-01-32T00:00:00Z',
+        '2026-01-01T29:00:00Z',
+        '2026-01-01T00:00:00+99:99',
+        '2026-12-31T23:59:60Z',
+      ].map((date) => `GET ${path} query ${name}=${date}`),
+    ),
+  ),
+);
+
+/**
+ * Year 0000 is -62,167,219,200,000,000 microseconds, past 2^53: the range read answers 500 (issue 10 item 4,
+ * owned elsewhere). Same treatment as above; delete once timestamps past 2^53 microseconds are merged.
+ */
+const AWAITING_ITEM_4_WIDE_TIMESTAMPS = new Set<string>(
+  ['from', 'to'].map((name) => `GET /experiments/{code}/measures query ${name}=0000-01-01T00:00:00Z`),
+);
+
+/**
+ * The schema-driven negative test: every operation of openapi.yaml, every parameter and body property,
+ * wrong type, out of range, huge, bad format, sent by an ADMIN (so that authorization refuses nothing
+ * early). Not one may answer 5xx; responses are validated against openapi.yaml (REST_VALIDATE_RESPONSES).
+ */
+describe('the schema-driven negative test', () => {
+  let p: TestPlatform;
+  let admin: string;
+  let counter = 0;
+  const unique = () => `neg${++counter}`;
+
+  beforeAll(async () => {
+    p = await startPlatform({ consume: true });
+    admin = await p.tokenFor(p.admin);
+  });
+  afterAll(() => p.stop());
+
+  /** Fresh records for each operation, so that a case that does succeed (a valid edge) leaves the next ones theirs. */
+  async function validFor(): Promise<Valid> {
+    const code = `NEG-${unique()}`;
+    await call(p.baseUrl, 'POST', '/experiments', { token: admin, body: { code, name: 'Negative' } });
+    // A stored measure: queries with a series reach the date arithmetic and SQL that an empty experiment skips.
+    await p.publish({ experiment: code, metric: 'm', source: '127.0.0.1:9100', value: 1, timestamp: '2026-11-01T00:30:00Z' });
+    await eventually(
+      () => call(p.baseUrl, 'GET', `/experiments/${code}/series`, { token: admin }),
+      (r) => r.status === 200 && r.body.items.length === 1,
+    );
+    const user = await p.createUser('SCIENTIST');
+    const service = p.container.get<MeasureService>(TYPES.MeasureService);
+    const outcome = await service.reject({ body: Buffer.from('{'), messageId: unique(), routingKey: null, contentType: null }, 'malformed-json', 'negative test');
+    if (outcome.kind !== 'rejected') throw new Error('expected a rejection');
+    const paths = new Map([
+      ['code', code],
+      ['userId', String(user.id)],
+      ['exceptionId', String(outcome.rejectionId)],
+    ]);
+    const query = new Map([
+      ['from', '2026-11-01T00:00:00Z'],
+      ['to', '2026-11-02T00:00:00Z'],
+      ['step', '1h'],
+      ['limit', '10'],
+    ]);
+    return {
+      path: (name) => paths.get(name) ?? 'missing',
+      query: (_op: Operations, name) => query.get(name),
+      body: (op) => {
+        const id = unique();
+        if (op.path === '/users' && op.method === 'POST') return { user_id: id, name: 'N', username: `${id}-uid`, email: `${id}@example.org`, role: 'SCIENTIST' };
+        if (op.path === '/experiments' && op.method === 'POST') return { code: `E-${id}`, name: 'N' };
+        return { name: `renamed ${id}` };
+      },
+    };
+  }
+
+  it('answers 4xx (or a valid 2xx/3xx) to every bad input, never 5xx', async () => {
+    // Deletions last: a case that deletes its record must not take the records of other operations along.
+    const ordered = operations().sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
+    const counts = { sent: 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
+    const failures: Array<{ case: string; status: number; detail?: string }> = [];
+    const awaited: string[] = [];
+    for (const op of ordered) {
+      const cases: NegativeCase[] = negativeCases(op, await validFor());
+      for (const c of cases) {
+        const response = await call(p.baseUrl, c.method, c.path, { token: admin, body: c.body, rawBody: c.rawBody, headers: c.headers });
+        counts.sent += 1;
+        const klass = `${Math.floor(response.status / 100)}xx` as keyof typeof counts;
+        counts[klass] += 1;
+        if (response.status < 500) continue;
+        if (AWAITING_ITEM_7_STRICT_DATES.has(c.label) || AWAITING_ITEM_4_WIDE_TIMESTAMPS.has(c.label)) awaited.push(c.label);
+        else failures.push({ case: c.label, status: response.status, detail: response.body?.detail });
+      }
+    }
+    console.log(
+      `schema-driven negative test: ${counts.sent} requests over ${ordered.length} operations; ` +
+        `2xx ${counts['2xx']}, 3xx ${counts['3xx']}, 4xx ${counts['4xx']}, 5xx ${counts['5xx']}` +
+        (awaited.length ? `; 5xx tolerated until items 7 and 4 are merged: ${awaited.length}\n  ${awaited.join('\n  ')}` : ''),
+    );
+    expect(failures).toEqual([]);
+    expect(counts.sent).toBeGreaterThan(1000);
+  }, 600_000);
+});
