@@ -88,6 +88,21 @@ describe('parameter edges', () => {
     });
   });
 
+  describe('the response headers openapi.yaml declares', () => {
+    it('a method a path does not have is a 405 with Allow', async () => {
+      const response = await call(p.baseUrl, 'PUT', '/experiments', { token: admin, body: {} });
+      expect(response.status).toBe(405);
+      expect(response.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'POST']);
+      expect(response.headers.get('x-request-id')).toBeTruthy();
+      expect(response.headers.get('x-mymonit-instance')).toBe(p.config.instance);
+    });
+
+    it('a creation carries Location', async () => {
+      const created = await call(p.baseUrl, 'POST', '/experiments', { token: admin, body: { code: 'LOC', name: 'Located' } });
+      expect(created.headers.get('location')).toBe('/experiments/LOC');
+    });
+  });
+
   describe('text the contract allows is stored whole', () => {
     it('a description of 65,535 four-byte characters is stored and read back', async () => {
       const description = '😀'.repeat(65535); // 262,140 bytes of UTF-8

@@ -98,6 +98,10 @@ describe('the schema-driven negative test', () => {
         counts.sent += 1;
         const klass = `${Math.floor(response.status / 100)}xx` as keyof typeof counts;
         counts[klass] += 1;
+        // openapi.yaml declares both on every response.
+        if (!response.headers.get('x-request-id') || !response.headers.get('x-mymonit-instance')) {
+          failures.push({ case: `${c.label} (headers)`, status: response.status, detail: 'X-Request-Id or X-MyMONIT-Instance missing' });
+        }
         if (response.status < 500) continue;
         if (AWAITING_ITEM_7_STRICT_DATES.has(c.label) || AWAITING_ITEM_4_WIDE_TIMESTAMPS.has(c.label)) awaited.push(c.label);
         else failures.push({ case: c.label, status: response.status, detail: response.body?.detail });
