@@ -32,6 +32,7 @@ const TITLES: Record<number, [string, string]> = {
   409: ['conflict', 'Conflict'],
   413: ['payload-too-large', 'Request body too large'],
   415: ['unsupported-media-type', 'Unsupported media type'],
+  431: ['header-too-large', 'Request header fields too large'],
   500: ['internal', 'Internal error'],
   502: ['bad-gateway', 'Upstream unavailable'],
   503: ['unavailable', 'Service unavailable'],

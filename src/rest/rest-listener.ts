@@ -17,6 +17,7 @@ import type { AuditService, ExperimentService, HealthCheck, MeasureService, User
 import type { MeasureQueryService } from '../services/query-contracts';
 import { accessLog } from './access-log';
 import { authentication } from './authentication';
+import { answerClientError } from './client-error';
 import { strictIntegerParameters } from './integer-parameters';
 import { problem, problemHandler } from './problem';
 import { requestContext } from './request-context';
@@ -120,6 +121,7 @@ export class RestListener {
 
   async start(): Promise<AddressInfo> {
     const server = http.createServer(this.app);
+    server.on('clientError', answerClientError(this.config.instance));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

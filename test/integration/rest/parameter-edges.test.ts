@@ -97,6 +97,15 @@ describe('parameter edges', () => {
       expect(response.headers.get('x-mymonit-instance')).toBe(p.config.instance);
     });
 
+    it('a request head over 16 KiB is a 431 problem with the same headers', async () => {
+      const response = await call(p.baseUrl, 'GET', `/users?cursor=${'x'.repeat(20000)}`, { token: admin });
+      expect(response.status).toBe(431);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(response.body.type).toBe('https://mymonit.dev/problems/header-too-large');
+      expect(response.headers.get('x-request-id')).toBe(response.body.requestId);
+      expect(response.headers.get('x-mymonit-instance')).toBe(p.config.instance);
+    });
+
     it('a creation carries Location', async () => {
       const created = await call(p.baseUrl, 'POST', '/experiments', { token: admin, body: { code: 'LOC', name: 'Located' } });
       expect(created.headers.get('location')).toBe('/experiments/LOC');
