@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import type { AuditOutcome, StoredAuditEvent } from '../../domain/audit-event';
 import type { AuditService } from '../../services/contracts';
-import { queryString } from './query';
 import { integerParameter } from '../integer-parameters';
+import { queryString } from './query';
 
 /** The JSON shape of an audit event (snake_case, as openapi.yaml describes it). */
 export function auditEventJson(event: StoredAuditEvent) {

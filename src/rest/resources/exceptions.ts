@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { RejectionReason } from '../../domain/rejected-message';
 import type { MeasureService } from '../../services/contracts';
+import { integerParameter } from '../integer-parameters';
 import { rejectedJson } from '../representations';
 import { queryString } from './query';
-import { integerParameter } from '../integer-parameters';
 
 /** A date-time query value (validated as RFC 3339 by the OpenAPI validator) as a Date. */
 function queryDate(value: string | undefined): Date | undefined {

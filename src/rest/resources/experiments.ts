@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { ExperimentChanges, NewExperiment } from '../../domain/experiment';
 import type { ExperimentService } from '../../services/contracts';
+import { integerParameter } from '../integer-parameters';
 import { experimentJson, userJson } from '../representations';
 import { queryString } from './query';
-import { integerParameter } from '../integer-parameters';
 
 /** /experiments and their associations with users. */
 export function experimentsResource(experiments: ExperimentService): Router {

@@ -2,10 +2,10 @@ import { Router } from 'express';
 import { isAggregateFn, parseStep } from '../../domain/aggregate';
 import { ValidationError } from '../../domain/errors';
 import type { MeasureQueryService } from '../../services/query-contracts';
+import { integerParameter } from '../integer-parameters';
 import { measurePageJson } from '../measure-page-json';
 import { aggregateJson, seriesJson } from '../representations';
 import { queryString, queryTimeUs } from './query';
-import { integerParameter } from '../integer-parameters';
 
 /**
  * Measures and series of one experiment, read-only: measures arrive over AMQP. With `validateResponses`

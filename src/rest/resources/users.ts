@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { NewUser, UserChanges } from '../../domain/user';
 import type { UserService } from '../../services/contracts';
+import { integerParameter } from '../integer-parameters';
 import { userJson } from '../representations';
 import { queryString } from './query';
-import { integerParameter } from '../integer-parameters';
 
 interface UserBody {
   user_id?: string;
