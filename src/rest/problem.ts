@@ -32,6 +32,7 @@ const TITLES: Record<number, [string, string]> = {
   409: ['conflict', 'Conflict'],
   413: ['payload-too-large', 'Request body too large'],
   415: ['unsupported-media-type', 'Unsupported media type'],
+  431: ['header-too-large', 'Request header fields too large'],
   500: ['internal', 'Internal error'],
   502: ['bad-gateway', 'Upstream unavailable'],
   503: ['unavailable', 'Service unavailable'],
@@ -86,6 +87,8 @@ export function problemHandler(
     if (body.status >= 500) logger.error('request failed', { error, method: req.method, path: body.instance });
     if (body.status === 401 || body.status === 403) onRefusal(body.status, body.detail, req);
     if (res.headersSent) return;
+    const allow = (error as { headers?: { Allow?: unknown } } | null)?.headers?.Allow;
+    if (body.status === 405 && typeof allow === 'string') res.setHeader('Allow', allow.toUpperCase());
     res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
   };
 }

@@ -19,6 +19,8 @@ import type { AuditService, ExperimentService, HealthCheck, MeasureService, User
 import type { MeasureQueryService } from '../services/query-contracts';
 import { accessLog } from './access-log';
 import { authentication } from './authentication';
+import { answerClientError } from './client-error';
+import { strictIntegerParameters } from './integer-parameters';
 import { problem, problemHandler } from './problem';
 import { requestContext } from './request-context';
 import { auditResource } from './resources/audit';
@@ -30,6 +32,7 @@ import { usersResource } from './resources/users';
 
 /** Paths anyone may call: probes, metrics and the API's own documentation. */
 const PUBLIC = /^\/(health\/|metrics$|docs(\/|$)|openapi\.(json|yaml)$)/;
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
  * RestListener serves the REST API: request context, access log, public endpoints, then authentication,
@@ -90,7 +93,9 @@ export class RestListener {
     // A public path that matched nothing above is a 404 here: it must not fall into authentication.
     app.use((req, res, next) => (PUBLIC.test(req.path) ? notFound(req, res) : next()));
     app.use(authentication(verifier, users, config.auth.clockSkewSeconds));
-    app.use(express.json({ limit: config.rest.bodyLimit, type: ['application/json', 'application/*+json'] }));
+    const json = express.json({ limit: config.rest.bodyLimit, type: ['application/json', 'application/*+json'] });
+    // Only methods whose operations take a body read one: openapi.yaml declares 413 on exactly those.
+    app.use((req, res, next) => (BODY_METHODS.has(req.method) ? json(req, res, next) : next()));
     app.use(
       OpenApiValidator.middleware({
         apiSpec: openApiDocument() as unknown as Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'],
@@ -103,6 +108,7 @@ export class RestListener {
         formats: { 'date-time': { type: 'string', validate: isTimestamp } },
       }),
     );
+    app.use(strictIntegerParameters(openApiDocument()));
     app.use(usersResource(users));
     app.use(experimentsResource(experiments));
     app.use(measuresResource(measureQueries, { validateResponses: config.rest.validateResponses }));
@@ -135,6 +141,7 @@ export class RestListener {
 
   async start(): Promise<AddressInfo> {
     const server = http.createServer(this.app);
+    server.on('clientError', answerClientError(this.config.instance));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

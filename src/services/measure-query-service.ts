@@ -91,7 +91,7 @@ function measureCursor(cursor: string | undefined): MeasureCursor | undefined {
   const key = decodeCursor(cursor) as { t?: unknown; s?: unknown } | undefined;
   const t =
     typeof key?.t === 'string' ? timestampFromDecimal(key.t) : Number.isSafeInteger(key?.t) ? BigInt(key?.t as number) : undefined;
-  if (!key || t === undefined || !Number.isSafeInteger(key.s)) {
+  if (!key || t === undefined || !Number.isSafeInteger(key.s) || (key.s as number) < 0) {
     throw new ValidationError('cursor is not one this API issued');
   }
   return { timestampUs: t, seriesId: key.s as number };

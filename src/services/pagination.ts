@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor, type Page } from '../domain/page';
 export function afterIdFromCursor(cursor: string | undefined): number | undefined {
   if (cursor === undefined) return undefined;
   const key = decodeCursor(cursor) as { id?: unknown } | undefined;
-  if (!key || typeof key.id !== 'number' || !Number.isSafeInteger(key.id)) {
+  if (!key || typeof key.id !== 'number' || !Number.isSafeInteger(key.id) || key.id < 0) {
     throw new ValidationError('cursor is not one this API issued');
   }
   return key.id;

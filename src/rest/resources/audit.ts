@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import type { AuditOutcome, StoredAuditEvent } from '../../domain/audit-event';
 import type { AuditService } from '../../services/contracts';
-import { queryDate, queryInt, queryString } from './query';
+import { integerParameter } from '../integer-parameters';
+import { queryDate, queryString } from './query';
 
 /** The JSON shape of an audit event (snake_case, as openapi.yaml describes it). */
 export function auditEventJson(event: StoredAuditEvent) {
@@ -29,7 +30,7 @@ export function auditResource(audit: AuditService): Router {
       outcome: queryString(req, 'outcome') as AuditOutcome | undefined,
       from: queryDate(req, 'from'),
       to: queryDate(req, 'to'),
-      limit: queryInt(req, 'limit', 100),
+      limit: integerParameter(res, 'limit'),
       cursor: queryString(req, 'cursor'),
     });
     res.json({ items: page.items.map(auditEventJson), next: page.next });

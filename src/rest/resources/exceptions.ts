@@ -1,15 +1,16 @@
 import { Router } from 'express';
 import type { RejectionReason } from '../../domain/rejected-message';
 import type { MeasureService } from '../../services/contracts';
+import { integerParameter } from '../integer-parameters';
 import { rejectedJson } from '../representations';
-import { pathInt, queryDate, queryInt, queryString } from './query';
+import { queryDate, queryString } from './query';
 
 /** /exceptions: messages the consumer could not store, kept with their reason for an ADMIN to inspect. */
 export function exceptionsResource(measures: MeasureService): Router {
   const router = Router();
   router.get('/exceptions', async (req, res) => {
     const page = await measures.listRejected(res.locals.actor, {
-      limit: queryInt(req, 'limit', 100),
+      limit: integerParameter(res, 'limit'),
       cursor: queryString(req, 'cursor'),
       reason: queryString(req, 'reason') as RejectionReason | undefined,
       from: queryDate(req, 'from'),
@@ -17,16 +18,16 @@ export function exceptionsResource(measures: MeasureService): Router {
     });
     res.json({ items: page.items.map((m) => rejectedJson(m, false)), next: page.next });
   });
-  router.get('/exceptions/:exceptionId', async (req, res) => {
-    res.json(rejectedJson(await measures.getRejected(res.locals.actor, pathInt(req, 'exceptionId')), true));
+  router.get('/exceptions/:exceptionId', async (_req, res) => {
+    res.json(rejectedJson(await measures.getRejected(res.locals.actor, integerParameter(res, 'exceptionId')), true));
   });
-  router.delete('/exceptions/:exceptionId', async (req, res) => {
-    await measures.discardRejected(res.locals.actor, pathInt(req, 'exceptionId'));
+  router.delete('/exceptions/:exceptionId', async (_req, res) => {
+    await measures.discardRejected(res.locals.actor, integerParameter(res, 'exceptionId'));
     res.status(204).end();
   });
   // 202: the broker has the message; whether it is stored now is the consumer's verdict (or a new rejection).
-  router.post('/exceptions/:exceptionId/replay', async (req, res) => {
-    const replayed = await measures.replayRejected(res.locals.actor, pathInt(req, 'exceptionId'));
+  router.post('/exceptions/:exceptionId/replay', async (_req, res) => {
+    const replayed = await measures.replayRejected(res.locals.actor, integerParameter(res, 'exceptionId'));
     res.status(202).json({ id: replayed.id, message_id: replayed.messageId });
   });
   return router;

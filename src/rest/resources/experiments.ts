@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import type { ExperimentChanges, NewExperiment } from '../../domain/experiment';
 import type { ExperimentService } from '../../services/contracts';
+import { integerParameter } from '../integer-parameters';
 import { experimentJson, userJson } from '../representations';
-import { pathInt, queryInt, queryString } from './query';
+import { queryString } from './query';
 
 /** /experiments and their associations with users. */
 export function experimentsResource(experiments: ExperimentService): Router {
@@ -12,7 +13,7 @@ export function experimentsResource(experiments: ExperimentService): Router {
     res.status(201).location(`/experiments/${encodeURIComponent(created.code)}`).json(experimentJson(created));
   });
   router.get('/experiments', async (req, res) => {
-    const page = await experiments.list(res.locals.actor, queryInt(req, 'limit', 100), queryString(req, 'cursor'));
+    const page = await experiments.list(res.locals.actor, integerParameter(res, 'limit'), queryString(req, 'cursor'));
     res.json({ items: page.items.map(experimentJson), next: page.next });
   });
   router.get('/experiments/:code', async (req, res) => {
@@ -31,11 +32,11 @@ export function experimentsResource(experiments: ExperimentService): Router {
     res.json({ items: users.map(userJson) });
   });
   router.put('/experiments/:code/users/:userId', async (req, res) => {
-    await experiments.associate(res.locals.actor, req.params.code, pathInt(req, 'userId'));
+    await experiments.associate(res.locals.actor, req.params.code, integerParameter(res, 'userId'));
     res.status(204).end();
   });
   router.delete('/experiments/:code/users/:userId', async (req, res) => {
-    await experiments.dissociate(res.locals.actor, req.params.code, pathInt(req, 'userId'));
+    await experiments.dissociate(res.locals.actor, req.params.code, integerParameter(res, 'userId'));
     res.status(204).end();
   });
   return router;

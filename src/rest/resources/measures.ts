@@ -2,9 +2,10 @@ import { Router } from 'express';
 import { isAggregateFn, parseStep } from '../../domain/aggregate';
 import { ValidationError } from '../../domain/errors';
 import type { MeasureQueryService } from '../../services/query-contracts';
+import { integerParameter } from '../integer-parameters';
 import { measurePageJson } from '../measure-page-json';
 import { aggregateJson, seriesJson } from '../representations';
-import { queryInt, queryString, queryTimeUs } from './query';
+import { queryString, queryTimeUs } from './query';
 
 /**
  * Measures and series of one experiment, read-only: measures arrive over AMQP. With `validateResponses`
@@ -19,7 +20,7 @@ export function measuresResource(measures: MeasureQueryService, options: { valid
       source: queryString(req, 'source'),
       fromUs: queryTimeUs(req, 'from'),
       toUs: queryTimeUs(req, 'to'),
-      limit: queryInt(req, 'limit', 1000),
+      limit: integerParameter(res, 'limit'),
       cursor: queryString(req, 'cursor'),
     });
     const body = measurePageJson(page);

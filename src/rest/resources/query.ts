@@ -8,12 +8,6 @@ export function queryString(req: Request, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-export function queryInt(req: Request, name: string, fallback: number): number {
-  const value = req.query[name];
-  if (typeof value === 'number') return value;
-  return typeof value === 'string' ? Number.parseInt(value, 10) : fallback;
-}
-
 /**
  * Microseconds since the epoch from an RFC 3339 query value. The OpenAPI validator checks the same format
  * (the same parser); this read is strict on its own, so a bad date is a 400 naming the parameter whatever
@@ -35,8 +29,4 @@ export function queryTimeUs(req: Request, name: string): bigint | undefined {
 export function queryDate(req: Request, name: string): Date | undefined {
   const us = queryTimeUs(req, name);
   return us === undefined ? undefined : new Date(timestampMs(us));
-}
-
-export function pathInt(req: Request, name: string): number {
-  return Number.parseInt(String(req.params[name]), 10);
 }

@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import type { NewUser, UserChanges } from '../../domain/user';
 import type { UserService } from '../../services/contracts';
+import { integerParameter } from '../integer-parameters';
 import { userJson } from '../representations';
-import { pathInt, queryInt, queryString } from './query';
+import { queryString } from './query';
 
 interface UserBody {
   user_id?: string;
@@ -33,18 +34,18 @@ export function usersResource(users: UserService): Router {
     res.status(201).location(`/users/${created.id}`).json(userJson(created));
   });
   router.get('/users', async (req, res) => {
-    const page = await users.list(res.locals.actor, queryInt(req, 'limit', 100), queryString(req, 'cursor'));
+    const page = await users.list(res.locals.actor, integerParameter(res, 'limit'), queryString(req, 'cursor'));
     res.json({ items: page.items.map(userJson), next: page.next });
   });
-  router.get('/users/:userId', async (req, res) => {
-    res.json(userJson(await users.get(res.locals.actor, pathInt(req, 'userId'))));
+  router.get('/users/:userId', async (_req, res) => {
+    res.json(userJson(await users.get(res.locals.actor, integerParameter(res, 'userId'))));
   });
   router.patch('/users/:userId', async (req, res) => {
-    const updated = await users.update(res.locals.actor, pathInt(req, 'userId'), userChanges(req.body as UserBody));
+    const updated = await users.update(res.locals.actor, integerParameter(res, 'userId'), userChanges(req.body as UserBody));
     res.json(userJson(updated));
   });
-  router.delete('/users/:userId', async (req, res) => {
-    await users.erase(res.locals.actor, pathInt(req, 'userId'));
+  router.delete('/users/:userId', async (_req, res) => {
+    await users.erase(res.locals.actor, integerParameter(res, 'userId'));
     res.status(204).end();
   });
   return router;
