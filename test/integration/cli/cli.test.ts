@@ -115,7 +115,7 @@ describe('the mymonit command line', () => {
         expect(token.code).toBe(0);
         expect(fs.readdirSync(elsewhere)).toEqual([]);
         const verifier = new LocalTokenVerifier(testConfig({ AUTH_LOCAL_KEY: '', AUTH_LOCAL_KEY_FILE: keyFile }));
-        await expect(verifier.verify(token.stdout.trim())).resolves.toEqual({ username: 'boot-admin' });
+        await expect(verifier.verify(token.stdout.trim())).resolves.toMatchObject({ username: 'boot-admin' });
       } finally {
         fs.rmSync(path.join(root, keyFile), { force: true });
       }
@@ -141,7 +141,7 @@ describe('the mymonit command line', () => {
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       const verifier = new LocalTokenVerifier(testConfig({ AUTH_LOCAL_KEY: fileKey }));
-      await expect(verifier.verify(result.stdout.trim())).resolves.toEqual({ username: 'boot-admin' });
+      await expect(verifier.verify(result.stdout.trim())).resolves.toMatchObject({ username: 'boot-admin' });
     });
 
     it('development logs written to a pipe are plain text, without ANSI colours', async () => {
