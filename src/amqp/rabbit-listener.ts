@@ -86,6 +86,7 @@ export class RabbitListener {
   async start(): Promise<void> {
     if (this.state !== 'idle') throw new Error(`RabbitListener cannot start: it is ${this.state}`);
     this.state = 'running';
+    this.metrics.consuming();
     const opening = this.open();
     this.opening = opening;
     try {

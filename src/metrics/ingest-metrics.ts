@@ -3,6 +3,8 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { REJECTION_REASONS, type RejectionReason } from '../domain/rejected-message';
 import { MetricsRegistry } from './metrics-registry';
 
+const CONSUMER_CONNECTED = 'mymonit_ingest_consumer_connected';
+
 /**
  * IngestMetrics counts what the AMQP consumer receives, stores, rejects and finds duplicated, and times
  * its batches: the figures an operator watches to see whether ingest keeps up with the broker.
@@ -20,8 +22,10 @@ export class IngestMetrics {
   readonly commitSeconds: Histogram;
   readonly consumerConnected: Gauge;
   readonly prefetch: Gauge;
+  private readonly registry: MetricsRegistry['registry'];
 
   constructor(@inject(MetricsRegistry) metrics: MetricsRegistry) {
+    this.registry = metrics.registry;
     const registers = [metrics.registry];
     this.messagesReceived = new Counter({
       name: 'mymonit_ingest_messages_received_total',
@@ -75,16 +79,26 @@ export class IngestMetrics {
       registers,
     });
     this.consumerConnected = new Gauge({
-      name: 'mymonit_ingest_consumer_connected',
-      help: '1 while this process consumes the measures queue, 0 while it is disconnected or not consuming',
-      registers,
+      name: CONSUMER_CONNECTED,
+      help: '1 while this process consumes the measures queue, 0 while it is disconnected from the broker',
+      registers: [],
     });
     this.consumerConnected.set(0);
     this.prefetch = new Gauge({
       name: 'mymonit_ingest_prefetch',
       help: 'Unacked messages the consumer asks the broker for, sized to the messages seen (INGEST_BUFFER_BYTES)',
-      registers,
+      registers: [],
     });
+  }
+
+  /**
+   * Registers the consumer's own gauges, when this process starts consuming: a `serve`-only process must
+   * not export `consumer_connected 0`, which an alert would read as a consumer down.
+   */
+  consuming(): void {
+    if (this.registry.getSingleMetric(CONSUMER_CONNECTED)) return;
+    this.registry.registerMetric(this.consumerConnected);
+    this.registry.registerMetric(this.prefetch);
   }
 
   rejected(reason: RejectionReason): void {
