@@ -16,6 +16,8 @@ import { declareTopology } from './topology';
 
 /** First reconnect delay after a lost connection; it doubles up to RABBIT_RECONNECT_MAX_MS. */
 const RECONNECT_INITIAL_MS = 250;
+/** How long a scrape waits for the queue's depth before reporting the last one. */
+const QUEUE_PROBE_TIMEOUT_MS = 1000;
 
 /** One session's consumer; `stop` aborts when the session is lost or the listener stops. */
 interface Consumption {
@@ -87,6 +89,7 @@ export class RabbitListener {
     if (this.state !== 'idle') throw new Error(`RabbitListener cannot start: it is ${this.state}`);
     this.state = 'running';
     this.metrics.consuming();
+    this.metrics.probeQueueWith(() => this.queueReady());
     const opening = this.open();
     this.opening = opening;
     try {
@@ -133,6 +136,26 @@ export class RabbitListener {
         throw new Error(this.state === 'running' ? 'not connected to RabbitMQ; reconnecting' : `consumer ${this.state}`);
       },
     };
+  }
+
+  /** Messages ready in the queue, by a passive declare on the consuming channel; undefined when unknown. */
+  private async queueReady(): Promise<number | undefined> {
+    const channel = this.current?.session.channel;
+    if (!channel) return undefined;
+    const reply = channel.checkQueue(this.config.rabbit.queue).then(
+      ({ messageCount }) => messageCount,
+      () => undefined,
+    );
+    // A scrape must not hang on a broker that stopped answering.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), QUEUE_PROBE_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([reply, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async stopGracefully(): Promise<void> {

@@ -22,6 +22,8 @@ export class IngestMetrics {
   readonly commitSeconds: Histogram;
   readonly consumerConnected: Gauge;
   readonly prefetch: Gauge;
+  readonly queueReady: Gauge;
+  private queueProbe: () => Promise<number | undefined> = () => Promise.resolve(undefined);
   private readonly registry: MetricsRegistry['registry'];
 
   constructor(@inject(MetricsRegistry) metrics: MetricsRegistry) {
@@ -89,6 +91,22 @@ export class IngestMetrics {
       help: 'Unacked messages the consumer asks the broker for, sized to the messages seen (INGEST_BUFFER_BYTES)',
       registers: [],
     });
+    const probe = () => this.queueProbe();
+    this.queueReady = new Gauge({
+      name: 'mymonit_ingest_queue_messages_ready',
+      help: 'Messages waiting in the measures queue (not delivered to any consumer yet), asked of the broker at each scrape',
+      registers: [],
+      async collect() {
+        // Unknown while disconnected: the last figure stays, and consumer_connected says why.
+        const ready = await probe();
+        if (ready !== undefined) this.set(ready);
+      },
+    });
+  }
+
+  /** What the queue gauge asks at scrape time (the listener's passive declare of its queue). */
+  probeQueueWith(probe: () => Promise<number | undefined>): void {
+    this.queueProbe = probe;
   }
 
   /**
@@ -99,6 +117,7 @@ export class IngestMetrics {
     if (this.registry.getSingleMetric(CONSUMER_CONNECTED)) return;
     this.registry.registerMetric(this.consumerConnected);
     this.registry.registerMetric(this.prefetch);
+    this.registry.registerMetric(this.queueReady);
   }
 
   rejected(reason: RejectionReason): void {

@@ -67,9 +67,13 @@ export class RestListener {
     });
     app.use(accessLog(this.logger, restMetrics));
     app.use(healthResource(checks));
-    app.get('/metrics', async (_req, res) => {
-      res.type(metrics.contentType).send(await metrics.text());
-    });
+    // With METRICS_PORT set, /metrics is served there only (MetricsServer): the port a proxy or an Ingress
+    // publishes cannot leak it, whatever the spelling of the path.
+    if (config.metricsPort === undefined) {
+      app.get('/metrics', async (_req, res) => {
+        res.type(metrics.contentType).send(await metrics.text());
+      });
+    }
     app.get('/openapi.json', (_req, res) => {
       res.json(openApiDocument());
     });
