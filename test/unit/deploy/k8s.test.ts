@@ -154,6 +154,11 @@ describe('deploy/k8s', () => {
     }
   });
 
+  it('the monitoring overlay ships the alert rules of deploy/prometheus/mymonit-rules.yml, unchanged, as a PrometheusRule', () => {
+    const rules = parseFile(fs.readFileSync(path.join(ROOT, 'deploy', 'prometheus', 'mymonit-rules.yml'), 'utf8'), 'mymonit-rules.yml')[0];
+    expect(byKind(monitoring, 'PrometheusRule', 'mymonit')?.spec.groups).toEqual((rules as Record<string, unknown>).groups);
+  });
+
   it('PodDisruptionBudgets select the pods of their Deployment', () => {
     for (const component of ['rest', 'consumer']) {
       const deployment = byKind(base, 'Deployment', `mymonit-${component}`);
