@@ -88,6 +88,34 @@ it('after a broker outage long enough for a 16 s backoff, the consumer is back w
   }
 }, 120_000);
 
+it('the SDK publisher, too, is back within seconds of the broker after an outage long enough for a 12.8 s backoff', async () => {
+  const proxy = new TcpProxy(BROKER.hostname, Number(BROKER.port || 5672));
+  await proxy.open();
+  const logger = new MemoryLogger();
+  const exchange = uniqueName('mymonit_test_sdk_x');
+  const publisher = new MeasurePublisher({ url: withPort(proxy.port), exchange, validate: false, logger, reconnectMaxMs: 30_000 });
+  try {
+    await publisher.start();
+    await proxy.close();
+    // Seven failed attempts (the first at once, then after 0.2 + 0.4 + ... + 6.4 s): the next wait is 12.8 s ±20%, at least 10.24 s.
+    await waitFor('the lost connection', () => !publisher.stats().connected, 30_000);
+    const failures = () => logger.entries.filter((e) => e.message === 'cannot connect to RabbitMQ, retrying').length;
+    await waitFor('seven failed reconnects', () => failures() >= 7, 60_000);
+    await proxy.open();
+    const reopened = Date.now();
+    await waitFor('the reconnect', () => publisher.stats().connected, 60_000);
+    const backAfterMs = Date.now() - reopened;
+    console.log(`SDK publisher reconnected ${backAfterMs} ms after the broker came back (pending backoff: 10240..15360 ms)`);
+    expect(backAfterMs).toBeLessThan(10_240);
+  } finally {
+    await publisher.close();
+    await proxy.close();
+    const admin = await amqp.connect(testConfig().rabbit.url);
+    await (await admin.createChannel()).deleteExchange(exchange).catch(() => undefined);
+    await admin.close();
+  }
+}, 120_000);
+
 describe('a failure retrying cannot fix fails start() at once, with what to fix', () => {
   let server: tls.Server;
   let tlsPort: number;
