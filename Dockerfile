@@ -22,7 +22,10 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 # 3. The runtime: compiled code, production node_modules, the OpenAPI contract. Files belong to root and
 #    the process runs as the unprivileged "node" user, so the app cannot rewrite itself.
 FROM ${NODE_IMAGE} AS runtime
-ENV NODE_ENV=production \
+# The source revision, shown by mymonit_build_info (docker build --build-arg MYMONIT_REVISION=$(git rev-parse HEAD)).
+ARG MYMONIT_REVISION=""
+ENV MYMONIT_REVISION=${MYMONIT_REVISION} \
+    NODE_ENV=production \
     LOG_FORMAT=json \
     REST_PORT=8080
 WORKDIR /app
@@ -33,8 +36,8 @@ COPY bin ./bin
 COPY scripts/healthcheck.js ./scripts/healthcheck.js
 USER node
 EXPOSE 8080
-# REST roles answer /health/live; consumer containers override this with `healthcheck.js amqp`
-# (docker-compose.yml), since `consume` serves no HTTP.
+# REST roles answer /health/live; consumer containers override this with an HTTP check of /health/live on
+# METRICS_PORT (docker-compose.yml), adapters with `healthcheck.js amqp`.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "scripts/healthcheck.js", "live"]
 STOPSIGNAL SIGTERM
 CMD ["node", "dist/src/main.js", "all"]

@@ -143,7 +143,10 @@ export interface Config {
     firebase: { projectId?: string; emulatorHost?: string };
   };
   shutdownTimeoutMs: number;
-  /** Where `consume` (no REST listener) serves /metrics; unset: it serves nothing. */
+  /**
+   * Where /metrics, /health/live and /health/ready are served for every role; when set, the REST port no
+   * longer serves /metrics. Unset: `serve`/`all` serve /metrics on the REST port, `consume` serves nothing.
+   */
   metricsPort?: number;
   /** The consumer's rollup job: how often it recomputes the minutes that ingest marked. */
   rollups: { intervalMs: number };

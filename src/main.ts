@@ -22,8 +22,8 @@ async function run(container: Container, config: Config, rest: boolean, consume:
   const restListener = rest ? container.get<RestListener>(TYPES.RestListener) : undefined;
   // Rollups and retention run where ingest runs: a `serve`-only instance writes nothing.
   const maintenance = consume ? container.get(Maintenance) : undefined;
-  // Without a REST listener, /metrics is served on METRICS_PORT (when set).
-  const metricsServer = rest ? undefined : container.get(MetricsServer);
+  // /metrics and the probes on METRICS_PORT when set (for every role; then the REST port no longer serves /metrics).
+  const metricsServer = container.get(MetricsServer);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as amqp from 'amqplib';
+import { brokerAddress, isUnreachable, PROBE_INTERVAL_MS, tcpReachable, waitOrProbe } from './broker-probe';
+import { permanentConnectFailure, PermanentConnectError } from './connect-failure';
 import { BufferFullError, PublisherClosedError } from './errors';
 import type { InvalidMeasure, Measure } from './measure';
 import { MeasureValidator } from './measure-validator';
@@ -206,11 +208,21 @@ export class MeasurePublisher {
     if (merged.validate) this.validator = new MeasureValidator(options.schemaPath);
   }
 
-  /** Connects (retrying with backoff until connected or closed). publish() may be called before. */
+  /**
+   * Connects, retrying with backoff until connected or closed while the broker is unreachable. Rejects
+   * with PermanentConnectError, at once, when retrying cannot help: the broker's certificate is not
+   * trusted, the credentials or the virtual host are refused. publish() may be called before.
+   */
   async start(): Promise<void> {
     if (this.closing) throw new PublisherClosedError('publisher is closed');
     this.started = true;
-    await this.ensureConnecting();
+    try {
+      await this.ensureConnecting();
+    } catch (error) {
+      // A later start() or publish() tries again (once the CA or the credentials are fixed).
+      this.started = false;
+      throw error;
+    }
   }
 
   /**
@@ -239,7 +251,7 @@ export class MeasurePublisher {
     if (!this.started) {
       // The first publish() connects, for adapters that never call start().
       this.started = true;
-      void this.ensureConnecting();
+      this.connectInBackground();
     }
     if (this.options.whenFull === 'fail' && this.held + entries.length > this.options.bufferSize) {
       throw new BufferFullError(entries.length, this.held, this.options.bufferSize);
@@ -282,7 +294,7 @@ export class MeasurePublisher {
     this.counters.droppedInvalid += droppedInvalid;
     if (!this.started) {
       this.started = true;
-      void this.ensureConnecting();
+      this.connectInBackground();
     }
     if (this.options.whenFull === 'fail' && this.held + total > this.options.bufferSize) {
       throw new BufferFullError(total, this.held, this.options.bufferSize);
@@ -395,7 +407,7 @@ export class MeasurePublisher {
       if (this.held > 0) {
         if (!this.started && !this.channel) {
           this.started = true;
-          void this.ensureConnecting();
+          this.connectInBackground();
         }
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.closeTimeoutMs)));
@@ -627,15 +639,32 @@ export class MeasurePublisher {
     return this.connecting;
   }
 
+  /** For the connects nobody awaits (the first publish(), a lost connection): a permanent failure is logged. */
+  private connectInBackground(): void {
+    this.ensureConnecting().catch((error: unknown) => {
+      this.started = false;
+      this.logger.error('gave up connecting to RabbitMQ; the next publish() or start() tries again', { error: errorMessage(error) });
+    });
+  }
+
+  /**
+   * Retries transient failures with backoff; while the broker's port refused connections, a TCP probe
+   * every second ends the wait when it accepts again. Throws PermanentConnectError on a failure retrying
+   * cannot fix.
+   */
   private async connectLoop(): Promise<void> {
+    const { host, port } = brokerAddress(this.options.url);
+    const probe = () => tcpReachable(host, port, PROBE_INTERVAL_MS);
     for (let attempt = 0; !this.closed; attempt++) {
       try {
         await this.connectOnce();
         return;
       } catch (error) {
+        const permanent = permanentConnectFailure(error);
+        if (permanent) throw new PermanentConnectError(permanent, { cause: error });
         const delay = backoffDelay(attempt, this.options.reconnectInitialMs, this.options.reconnectMaxMs);
         this.logger.warn('cannot connect to RabbitMQ, retrying', { error: errorMessage(error), retryInMs: delay, attempt: attempt + 1 });
-        await sleep(delay, this.abort.signal);
+        await waitOrProbe(delay, this.abort.signal, isUnreachable(error) ? probe : undefined);
       }
     }
   }
@@ -707,7 +736,7 @@ export class MeasurePublisher {
       unconfirmedMessages: lostInFlight,
       buffered: this.held,
     });
-    if (this.started) void this.ensureConnecting();
+    if (this.started) this.connectInBackground();
   }
 }
 
@@ -715,20 +744,6 @@ export class MeasurePublisher {
 export function backoffDelay(attempt: number, initialMs: number, maxMs: number): number {
   const base = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));
   return Math.min(maxMs, Math.round(base * (0.8 + Math.random() * 0.4)));
-}
-
-/** Waits, unless the signal aborts first (close() must not wait out a 30 s backoff). */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 function withHeartbeat(url: string, seconds: number): string {

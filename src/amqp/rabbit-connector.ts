@@ -1,4 +1,5 @@
 import * as amqp from 'amqplib';
+import { brokerAddress, PROBE_INTERVAL_MS, tcpReachable } from '../../adapters/sdk/broker-probe';
 import { inject, injectable } from 'inversify';
 import type { Config } from '../config';
 import { TYPES } from '../identifiers';
@@ -24,6 +25,8 @@ export interface RabbitSession {
 /** The I/O seam of the consumer: tests can hand the listener a connector of their own. */
 export interface RabbitConnector {
   connect(): Promise<RabbitSession>;
+  /** Whether the broker's port accepts a TCP connection now: a cheap check while waiting to reconnect. */
+  reachable?(): Promise<boolean>;
 }
 
 /** AmqplibRabbitSession is a RabbitSession over an amqplib connection and channel. */
@@ -85,6 +88,11 @@ export class AmqplibRabbitConnector implements RabbitConnector {
     @inject(TYPES.Config) private readonly config: Config,
     @inject(TYPES.Logger) private readonly logger: Logger,
   ) {}
+
+  reachable(): Promise<boolean> {
+    const { host, port } = brokerAddress(this.config.rabbit.url);
+    return tcpReachable(host, port, PROBE_INTERVAL_MS);
+  }
 
   async connect(): Promise<RabbitSession> {
     const connection = await amqp.connect(withHeartbeat(this.config.rabbit.url), {

@@ -5,7 +5,9 @@ import { TYPES } from '../identifiers';
 import type { Logger } from '../logging/logger';
 import { IngestMetrics } from '../metrics/ingest-metrics';
 import type { HealthCheck } from '../services/contracts';
-import { backoffDelay, sleep } from './backoff';
+import { isUnreachable, waitOrProbe } from '../../adapters/sdk/broker-probe';
+import { permanentConnectFailure } from '../../adapters/sdk/connect-failure';
+import { backoffDelay } from './backoff';
 import { CommitSlots } from './commit-slots';
 import { IngestPipeline, type BatchLimits, type SettleChannel } from './ingest-pipeline';
 import { PrefetchSizer } from './prefetch-sizer';
@@ -16,6 +18,8 @@ import { declareTopology } from './topology';
 
 /** First reconnect delay after a lost connection; it doubles up to RABBIT_RECONNECT_MAX_MS. */
 const RECONNECT_INITIAL_MS = 250;
+/** How long a scrape waits for the queue's depth before reporting the last one. */
+const QUEUE_PROBE_TIMEOUT_MS = 1000;
 
 /** One session's consumer; `stop` aborts when the session is lost or the listener stops. */
 interface Consumption {
@@ -86,15 +90,17 @@ export class RabbitListener {
   async start(): Promise<void> {
     if (this.state !== 'idle') throw new Error(`RabbitListener cannot start: it is ${this.state}`);
     this.state = 'running';
+    this.metrics.consuming();
+    this.metrics.probeQueueWith(() => this.queueReady());
     const opening = this.open();
     this.opening = opening;
     try {
       await opening;
     } catch (error) {
       if (this.state === 'running') this.state = 'idle';
-      throw new Error(`RabbitMQ at ${redactedUrl(this.config.rabbit.url)}: ${describeError(error)}`, {
-        cause: error,
-      });
+      const permanent = permanentConnectFailure(error);
+      const reason = permanent ? `cannot connect, not retrying: ${permanent}` : describeError(error);
+      throw new Error(`RabbitMQ at ${redactedUrl(this.config.rabbit.url)}: ${reason}`, { cause: error });
     }
     if (this.isConnected()) {
       this.logger.info('consuming', {
@@ -132,6 +138,26 @@ export class RabbitListener {
         throw new Error(this.state === 'running' ? 'not connected to RabbitMQ; reconnecting' : `consumer ${this.state}`);
       },
     };
+  }
+
+  /** Messages ready in the queue, by a passive declare on the consuming channel; undefined when unknown. */
+  private async queueReady(): Promise<number | undefined> {
+    const channel = this.current?.session.channel;
+    if (!channel) return undefined;
+    const reply = channel.checkQueue(this.config.rabbit.queue).then(
+      ({ messageCount }) => messageCount,
+      () => undefined,
+    );
+    // A scrape must not hang on a broker that stopped answering.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), QUEUE_PROBE_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([reply, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async stopGracefully(): Promise<void> {
@@ -260,16 +286,28 @@ export class RabbitListener {
     this.opening = this.reconnect();
   }
 
+  /**
+   * Retries with backoff up to RABBIT_RECONNECT_MAX_MS. While the broker's port refused connections, a TCP
+   * probe every second ends the wait as soon as it accepts: the consumer is back within a second or two of
+   * the broker, not after the rest of a 30 s backoff. A failure after the port answered (the broker still
+   * starting, credentials refused) waits out its backoff, so that it never becomes a tight loop.
+   */
   private async reconnect(): Promise<void> {
+    let unreachable = true;
     for (let attempt = 0; this.state === 'running'; attempt++) {
       const delay = backoffDelay(attempt, RECONNECT_INITIAL_MS, this.config.rabbit.reconnectMaxMs);
-      if (!(await sleep(delay, this.shutdown.signal))) return;
+      const probe = unreachable && this.connector.reachable ? () => this.connector.reachable?.() ?? Promise.resolve(false) : undefined;
+      if (!(await waitOrProbe(delay, this.shutdown.signal, probe))) return;
       try {
         await this.open();
         this.logger.info('reconnected to RabbitMQ', { attempts: attempt + 1 });
         return;
       } catch (error) {
-        this.logger.warn('could not reconnect to RabbitMQ', { attempt: attempt + 1, error: describeError(error) });
+        unreachable = isUnreachable(error);
+        const permanent = permanentConnectFailure(error);
+        // Kept retrying (an operator may fix the broker's side), but said loudly: it will not pass by itself.
+        if (permanent) this.logger.error('could not reconnect to RabbitMQ', { attempt: attempt + 1, error: permanent });
+        else this.logger.warn('could not reconnect to RabbitMQ', { attempt: attempt + 1, error: describeError(error) });
       }
     }
   }

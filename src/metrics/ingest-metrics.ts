@@ -3,6 +3,8 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { REJECTION_REASONS, type RejectionReason } from '../domain/rejected-message';
 import { MetricsRegistry } from './metrics-registry';
 
+const CONSUMER_CONNECTED = 'mymonit_ingest_consumer_connected';
+
 /**
  * IngestMetrics counts what the AMQP consumer receives, stores, rejects and finds duplicated, and times
  * its batches: the figures an operator watches to see whether ingest keeps up with the broker.
@@ -21,8 +23,12 @@ export class IngestMetrics {
   readonly commitSeconds: Histogram;
   readonly consumerConnected: Gauge;
   readonly prefetch: Gauge;
+  readonly queueReady: Gauge;
+  private queueProbe: () => Promise<number | undefined> = () => Promise.resolve(undefined);
+  private readonly registry: MetricsRegistry['registry'];
 
   constructor(@inject(MetricsRegistry) metrics: MetricsRegistry) {
+    this.registry = metrics.registry;
     const registers = [metrics.registry];
     this.messagesReceived = new Counter({
       name: 'mymonit_ingest_messages_received_total',
@@ -83,16 +89,43 @@ export class IngestMetrics {
       registers,
     });
     this.consumerConnected = new Gauge({
-      name: 'mymonit_ingest_consumer_connected',
-      help: '1 while this process consumes the measures queue, 0 while it is disconnected or not consuming',
-      registers,
+      name: CONSUMER_CONNECTED,
+      help: '1 while this process consumes the measures queue, 0 while it is disconnected from the broker',
+      registers: [],
     });
     this.consumerConnected.set(0);
     this.prefetch = new Gauge({
       name: 'mymonit_ingest_prefetch',
       help: 'Unacked messages the consumer asks the broker for, sized to the messages seen (INGEST_BUFFER_BYTES)',
-      registers,
+      registers: [],
     });
+    const probe = () => this.queueProbe();
+    this.queueReady = new Gauge({
+      name: 'mymonit_ingest_queue_messages_ready',
+      help: 'Messages waiting in the measures queue (not delivered to any consumer yet), asked of the broker at each scrape',
+      registers: [],
+      async collect() {
+        // Unknown while disconnected: the last figure stays, and consumer_connected says why.
+        const ready = await probe();
+        if (ready !== undefined) this.set(ready);
+      },
+    });
+  }
+
+  /** What the queue gauge asks at scrape time (the listener's passive declare of its queue). */
+  probeQueueWith(probe: () => Promise<number | undefined>): void {
+    this.queueProbe = probe;
+  }
+
+  /**
+   * Registers the consumer's own gauges, when this process starts consuming: a `serve`-only process must
+   * not export `consumer_connected 0`, which an alert would read as a consumer down.
+   */
+  consuming(): void {
+    if (this.registry.getSingleMetric(CONSUMER_CONNECTED)) return;
+    this.registry.registerMetric(this.consumerConnected);
+    this.registry.registerMetric(this.prefetch);
+    this.registry.registerMetric(this.queueReady);
   }
 
   rejected(reason: RejectionReason): void {

@@ -78,11 +78,15 @@ export class RestListener {
     app.use(healthResource(checks));
     // Express matches case-insensitively and ignores a trailing slash: /METRICS and /metrics/ would serve the
     // metrics past an edge that blocks only /metrics. Exactly /metrics here; any variant needs a token.
-    const exact = express.Router({ caseSensitive: true, strict: true });
-    exact.get('/metrics', async (_req, res) => {
-      res.type(metrics.contentType).send(await metrics.text());
-    });
-    app.use(exact);
+    // With METRICS_PORT set, /metrics is served there only (MetricsServer): the port a proxy or an Ingress
+    // publishes cannot leak it, whatever the spelling of the path.
+    if (config.metricsPort === undefined) {
+      const exact = express.Router({ caseSensitive: true, strict: true });
+      exact.get('/metrics', async (_req, res) => {
+        res.type(metrics.contentType).send(await metrics.text());
+      });
+      app.use(exact);
+    }
     app.get('/openapi.json', (_req, res) => {
       res.json(openApiDocument());
     });

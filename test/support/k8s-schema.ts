@@ -3,8 +3,8 @@ import ts from 'typescript';
 
 /**
  * Validates Kubernetes objects offline against the API's published schemas, as shipped by the npm
- * packages kubernetes-models (the core API's OpenAPI definitions) and @kubernetes-models/keda (KEDA's
- * CRDs), in two passes:
+ * packages kubernetes-models (the core API's OpenAPI definitions), @kubernetes-models/keda (KEDA's CRDs)
+ * and @kubernetes-models/prometheus-operator (ServiceMonitor, PrometheusRule), in two passes:
  *  1. the JSON Schema of each kind (types, required fields, enums, formats), compiled with ajv by the
  *     package: `new Deployment(doc).validate()`;
  *  2. unknown fields, which those schemas allow but `kubectl apply --validate=strict` refuses: each object
@@ -22,6 +22,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 /** apiVersion + kind -> the module path of its model, e.g. apps/v1 Deployment -> kubernetes-models/apps/v1/Deployment. */
 export function modelModule(apiVersion: string, kind: string): KindModule {
   if (apiVersion.startsWith('keda.sh/')) return { module: `@kubernetes-models/keda/${apiVersion}/${kind}`, kind };
+  if (apiVersion.startsWith('monitoring.coreos.com/')) return { module: `@kubernetes-models/prometheus-operator/${apiVersion}/${kind}`, kind };
   const groupVersion = apiVersion.includes('/') ? apiVersion : `v1`;
   return { module: `kubernetes-models/${groupVersion}/${kind}`, kind };
 }

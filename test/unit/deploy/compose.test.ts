@@ -188,7 +188,27 @@ describe('docker-compose.yml', () => {
       expect(services[name].environment.DB_PASSWORD).toBeUndefined();
     }
     for (const [name, service] of Object.entries(services)) {
-      if (!name.startsWith('adapter-')) expect({ name, profiles: service.profiles }).toEqual({ name, profiles: undefined });
+      if (name.startsWith('adapter-')) continue;
+      expect({ name, profiles: service.profiles }).toEqual({ name, profiles: name === 'prometheus' ? ['monitoring'] : undefined });
+    }
+  });
+
+  it('every MyMONIT process serves /metrics on METRICS_PORT, which the shipped Prometheus scrapes, and consumers are probed over HTTP', () => {
+    const platform = ['rest-1', 'rest-2', 'consumer-1', 'consumer-2'];
+    for (const name of platform) expect({ name, port: services[name].environment.METRICS_PORT }).toEqual({ name, port: '9464' });
+    const scrape = parse(read('deploy/prometheus/prometheus.yml')) as { rule_files: string[]; scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }> };
+    const targets = scrape.scrape_configs.flatMap((job) => job.static_configs.flatMap((c) => c.targets)).sort();
+    expect(targets).toEqual(platform.map((name) => `${name}:9464`).sort());
+    for (const job of scrape.scrape_configs) expect(job.job_name).toMatch(/^mymonit/);
+    expect(scrape.rule_files).toEqual(['mymonit-rules.yml']);
+    expect(services.prometheus.volumes).toEqual(
+      expect.arrayContaining([
+        `${path.join(ROOT, 'deploy', 'prometheus', 'prometheus.yml')}:/etc/prometheus/prometheus.yml:ro`,
+        `${path.join(ROOT, 'deploy', 'prometheus', 'mymonit-rules.yml')}:/etc/prometheus/mymonit-rules.yml:ro`,
+      ]),
+    );
+    for (const name of ['consumer-1', 'consumer-2']) {
+      expect(services[name].healthcheck.test.join(' ')).toContain('http://127.0.0.1:9464/health/live');
     }
   });
 

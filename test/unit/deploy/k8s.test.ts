@@ -37,6 +37,7 @@ const byKind = (objects: K8sObject[], kind: string, name: string) =>
 describe('deploy/k8s', () => {
   const base = kustomize(K8S);
   const keda = kustomize(path.join(K8S, 'overlays', 'keda'));
+  const monitoring = kustomize(path.join(K8S, 'overlays', 'monitoring'));
   const secretTemplate = parseFile(fs.readFileSync(path.join(K8S, 'base', 'secret.template.yaml'), 'utf8'), 'secret.template.yaml');
 
   it('renders the base with the expected objects, every one in the mymonit namespace', () => {
@@ -53,6 +54,7 @@ describe('deploy/k8s', () => {
         'Namespace/mymonit',
         'PodDisruptionBudget/mymonit-consumer',
         'PodDisruptionBudget/mymonit-rest',
+        'Service/mymonit-consumer-metrics',
         'Service/mymonit-rest',
       ].sort(),
     );
@@ -62,11 +64,11 @@ describe('deploy/k8s', () => {
   });
 
   it('every rendered object, and the Secret template, matches its JSON Schema', async () => {
-    expect(await schemaErrors([...base, ...keda, ...secretTemplate])).toEqual([]);
+    expect(await schemaErrors([...base, ...keda, ...monitoring, ...secretTemplate])).toEqual([]);
   });
 
   it('no object has a field its kind does not define', () => {
-    expect(unknownFieldErrors([...base, ...keda, ...secretTemplate])).toEqual([]);
+    expect(unknownFieldErrors([...base, ...keda, ...monitoring, ...secretTemplate])).toEqual([]);
   });
 
   it('the strict check catches a misspelt or misplaced field (the check itself works)', () => {
@@ -103,10 +105,13 @@ describe('deploy/k8s', () => {
     expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
   });
 
-  it('consumers run `consume`, are probed on their broker connection and autoscale on CPU', () => {
+  it('consumers run `consume`, are probed over HTTP on their metrics port and autoscale on CPU', () => {
     const container = byKind(base, 'Deployment', 'mymonit-consumer')?.spec.template.spec.containers[0];
     expect(container.command).toEqual(['node', 'dist/src/main.js', 'consume']);
-    expect(container.livenessProbe.exec.command).toEqual(['node', 'scripts/healthcheck.js', 'amqp']);
+    expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/health/live', port: 'metrics' } });
+    expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/health/ready', port: 'metrics' } });
+    expect(container.startupProbe).toMatchObject({ httpGet: { path: '/health/live', port: 'metrics' } });
+    expect(JSON.stringify(container)).not.toMatch(/healthcheck\.js/);
     const hpa = byKind(base, 'HorizontalPodAutoscaler', 'mymonit-consumer');
     expect(hpa?.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: 'mymonit-consumer' });
     expect(hpa?.spec.metrics[0].resource.name).toBe('cpu');
@@ -117,6 +122,41 @@ describe('deploy/k8s', () => {
     expect(scaled?.spec.triggers[0]).toMatchObject({ type: 'rabbitmq', metadata: { queueName: 'measures', mode: 'QueueLength' } });
     expect(byKind(keda, 'HorizontalPodAutoscaler', 'mymonit-consumer')).toBeUndefined();
     expect(byKind(keda, 'HorizontalPodAutoscaler', 'mymonit-rest')).toBeDefined();
+  });
+
+  it('Deployments scaled by an autoscaler set no replicas (each apply would reset the count)', () => {
+    for (const objects of [base, keda]) {
+      for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
+        expect([deployment.metadata?.name, (deployment as Record<string, any>).spec.replicas]).toEqual([deployment.metadata?.name, undefined]); // eslint-disable-line @typescript-eslint/no-explicit-any
+      }
+    }
+  });
+
+  it('every pod serves /metrics on METRICS_PORT, a named port that the Service publishes to Prometheus only, never the Ingress', () => {
+    const metricsPort = Number((byKind(base, 'ConfigMap', 'mymonit-config')?.data as Record<string, string>).METRICS_PORT);
+    expect(metricsPort).toBeGreaterThan(0);
+    for (const component of ['rest', 'consumer']) {
+      const container = byKind(base, 'Deployment', `mymonit-${component}`)?.spec.template.spec.containers[0];
+      expect(container.ports).toContainEqual({ name: 'metrics', containerPort: metricsPort });
+    }
+    const ingressBackends = byKind(base, 'Ingress', 'mymonit')?.spec.rules.flatMap((rule: any) => rule.http.paths.map((p: any) => p.backend.service.port)); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(ingressBackends).toEqual([{ name: 'http' }]);
+    expect(byKind(base, 'Service', 'mymonit-consumer-metrics')?.spec).toMatchObject({ clusterIP: 'None', ports: [{ name: 'metrics', targetPort: 'metrics' }] });
+  });
+
+  it('the monitoring overlay scrapes the metrics port of both Services with ServiceMonitors', () => {
+    for (const [component, service] of [['rest', 'mymonit-rest'], ['consumer', 'mymonit-consumer-metrics']]) {
+      const monitor = byKind(monitoring, 'ServiceMonitor', `mymonit-${component}`);
+      expect(monitor?.spec.endpoints).toEqual([expect.objectContaining({ port: 'metrics', path: '/metrics' })]);
+      const target = byKind(monitoring, 'Service', service);
+      expect(target?.metadata.labels).toMatchObject(monitor?.spec.selector.matchLabels);
+      expect(target?.spec.ports.map((p: { name: string }) => p.name)).toContain('metrics');
+    }
+  });
+
+  it('the monitoring overlay ships the alert rules of deploy/prometheus/mymonit-rules.yml, unchanged, as a PrometheusRule', () => {
+    const rules = parseFile(fs.readFileSync(path.join(ROOT, 'deploy', 'prometheus', 'mymonit-rules.yml'), 'utf8'), 'mymonit-rules.yml')[0];
+    expect(byKind(monitoring, 'PrometheusRule', 'mymonit')?.spec.groups).toEqual((rules as Record<string, unknown>).groups);
   });
 
   it('PodDisruptionBudgets select the pods of their Deployment', () => {
