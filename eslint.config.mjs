@@ -1,14 +1,25 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './lint/layer-boundaries.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/', 'coverage/', 'node_modules/', 'reports/', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // One TypeScript program (tsconfig.test.json covers src, adapters, test and scripts) gives the rules types.
+    languageOptions: { parserOptions: { project: './tsconfig.test.json', tsconfigRootDir: import.meta.dirname } },
+    plugins: { layers },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true, requireDefaultForNonUnion: false },
+      ],
+      'layers/layer-boundaries': 'error',
       'no-console': ['error', { allow: ['error'] }],
     },
   },

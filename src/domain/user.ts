@@ -1,4 +1,4 @@
-import { doNotLog } from '../logging/do-not-log';
+import { doNotLog } from './do-not-log';
 import type { Role } from './role';
 
 /**

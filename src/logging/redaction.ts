@@ -1,4 +1,4 @@
-import { doNotLogFields } from './do-not-log';
+import { doNotLogFields } from '../domain/do-not-log';
 
 export const MASK = '***';
 

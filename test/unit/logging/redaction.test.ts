@@ -1,4 +1,4 @@
-import { doNotLog } from '../../../src/logging/do-not-log';
+import { doNotLog } from '../../../src/domain/do-not-log';
 import { MASK, redact, redactText } from '../../../src/logging/redaction';
 import { personalUser } from './people';
 
