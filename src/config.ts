@@ -161,8 +161,9 @@ const DURATION_UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600,
 
 /** Seconds in a duration such as '12h' (the form of AUTH_TOKEN_TTL); NaN for anything else. */
 export function durationSeconds(duration: string): number {
-  const match = /^(\d{1,9})([smhd])$/.exec(duration);
-  return match ? Number(match[1]) * DURATION_UNITS[match[2]] : Number.NaN;
+  const [, amount, unit] = /^(\d{1,9})([smhd])$/.exec(duration) ?? [];
+  const perUnit = unit === undefined ? undefined : DURATION_UNITS[unit];
+  return amount !== undefined && perUnit !== undefined ? Number(amount) * perUnit : Number.NaN;
 }
 
 /** Builds the AMQP URL from RABBIT_URL, which may be a bare host (the seed's form) or a full amqp(s):// URL. */
@@ -225,11 +226,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = String(issue.path[0] ?? 'environment');
+    const [issue] = parsed.error.issues;
+    const name = String(issue?.path[0] ?? 'environment');
     const raw = source[name];
     const shown = raw === undefined || /PASSWORD|KEY|SECRET/.test(name) ? '' : ` (got "${raw}")`;
-    throw new ConfigError(`${name}: ${issue.message}${shown}`);
+    throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'}${shown}`);
   }
   const env = parsed.data;
   crossCheck(env);

@@ -126,12 +126,9 @@ export class IngestPipeline {
 
   /** Parses pending deliveries in arrival order until one batch's worth is parsed. */
   private parseAhead(): void {
-    while (
-      this.parsed < this.pending.length &&
-      this.parsedMeasures < this.limits.measures &&
-      this.parsed < this.limits.messages
-    ) {
+    while (this.parsedMeasures < this.limits.measures && this.parsed < this.limits.messages) {
       const pending = this.pending[this.parsed];
+      if (pending === undefined) break;
       pending.item = this.processor.prepare(pending.message);
       pending.measures = 'measures' in pending.item ? pending.item.measures.length : 1;
       this.parsedMeasures += pending.measures;
@@ -143,9 +140,10 @@ export class IngestPipeline {
   private async batchReady(): Promise<boolean> {
     for (;;) {
       if (this.stop.aborted) return false;
-      if (this.pending.length > 0) {
+      const oldest = this.pending[0];
+      if (oldest !== undefined) {
         if (this.isFull()) return true;
-        const waitMs = this.pending[0].at + this.limits.lingerMs - performance.now();
+        const waitMs = oldest.at + this.limits.lingerMs - performance.now();
         if (waitMs <= 0) return true;
         await this.sleep(waitMs);
       } else {
@@ -163,12 +161,10 @@ export class IngestPipeline {
     this.parseAhead();
     let count = 0;
     let measures = 0;
-    while (
-      count < this.parsed &&
-      count < this.limits.messages &&
-      (count === 0 || measures + this.pending[count].measures <= this.limits.measures)
-    ) {
-      measures += this.pending[count].measures;
+    for (const next of this.pending) {
+      if (count >= this.parsed || count >= this.limits.messages) break;
+      if (count > 0 && measures + next.measures > this.limits.measures) break;
+      measures += next.measures;
       count++;
     }
     const batch = this.pending.splice(0, count);

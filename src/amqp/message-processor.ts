@@ -101,7 +101,7 @@ export class MessageProcessor {
         const retryInMs = backoffDelay(attempt, RETRY_INITIAL_MS, this.config.rabbit.reconnectMaxMs);
         this.logger.warn('storage unavailable; holding the batch and retrying', {
           messages: items.length,
-          firstMessageId: items[0].message.messageId,
+          firstMessageId: items[0]?.message.messageId,
           attempt: attempt + 1,
           retryInMs,
           error: describeError(error),
@@ -124,12 +124,13 @@ export class MessageProcessor {
   /** One message alone: what a batch of one gives (kept for callers that handle single messages). */
   async process(message: ReceivedMessage, stop: AbortSignal): Promise<Disposition> {
     this.countReceived(1);
-    const [disposition] = await this.processBatch([this.prepare(message)], stop);
+    const [disposition = 'requeue'] = await this.processBatch([this.prepare(message)], stop);
     return disposition;
   }
 
   private async isolate(items: readonly IngestItem[], error: unknown, stop: AbortSignal): Promise<Disposition[]> {
-    if (items.length === 1) return [await this.storeAsStorageError(items[0].message, error)];
+    const [only] = items;
+    if (only !== undefined && items.length === 1) return [await this.storeAsStorageError(only.message, error)];
     this.logger.warn('storage refused a batch; splitting it to find the message at fault', {
       messages: items.length,
       error: describeError(error),
@@ -172,10 +173,11 @@ export class MessageProcessor {
     this.metrics.measuresStored.inc(outcome.stored);
     this.metrics.measuresDuplicate.inc(outcome.duplicates);
     let rejected = 0;
-    outcome.items.forEach((item, index) => {
-      if (item.kind !== 'rejected') return;
+    items.forEach(({ message }, index) => {
+      const item = outcome.items[index];
+      if (item?.kind !== 'rejected') return;
       rejected++;
-      this.reportRejection(item, items[index].message);
+      this.reportRejection(item, message);
     });
     this.logger.debug('batch committed', {
       messages: items.length,

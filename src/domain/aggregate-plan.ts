@@ -39,11 +39,11 @@ function cover(
   out: Piece[],
 ): void {
   if (fromUs >= toUs) return;
-  if (levels.length === 0) {
+  const [level, ...finer] = levels;
+  if (level === undefined) {
     out.push({ level: 'raw', fromUs, toUs });
     return;
   }
-  const [level, ...finer] = levels;
   const width = WIDTH[level];
   const first = ceilTo(fromUs, width);
   const end = floorTo(toUs, width);

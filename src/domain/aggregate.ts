@@ -61,9 +61,12 @@ export interface SeriesAggregate {
 
 /** "90s", "5m", "1h", "1d" -> microseconds. The OpenAPI pattern admits the form; this checks the range. */
 export function parseStep(text: string): bigint {
-  const match = /^([1-9][0-9]{0,5})([smhd])$/.exec(text);
-  if (!match) throw new ValidationError(`step must be a positive number followed by s, m, h or d, got "${text}"`);
-  const stepUs = BigInt(match[1]) * UNIT_US[match[2]];
+  const [, amount, unit] = /^([1-9][0-9]{0,5})([smhd])$/.exec(text) ?? [];
+  const unitUs = unit === undefined ? undefined : UNIT_US[unit];
+  if (amount === undefined || unitUs === undefined) {
+    throw new ValidationError(`step must be a positive number followed by s, m, h or d, got "${text}"`);
+  }
+  const stepUs = BigInt(amount) * unitUs;
   if (stepUs > 366n * 24n * HOUR_US_N) throw new ValidationError(`step must be at most 366 days, got "${text}"`);
   return stepUs;
 }

@@ -41,7 +41,7 @@ export function parseTimestampUs(text: string): bigint | undefined {
   const month = two(text, 5);
   const day = two(text, 8);
   const leapYear = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (month < 1 || month > 12 || day < 1 || day > (month === 2 && leapYear ? 29 : DAYS[month])) return undefined;
+  if (month < 1 || month > 12 || day < 1 || day > (month === 2 && leapYear ? 29 : (DAYS[month] ?? 0))) return undefined;
   const hour = two(text, 11);
   const minute = two(text, 14);
   const second = two(text, 17);

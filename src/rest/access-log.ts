@@ -11,7 +11,7 @@ let knownPrefixes: Set<string> | undefined;
 /** First path segments the API knows (`/users`, `/health`...), from openapi.yaml plus the undocumented public ones. */
 function isKnownPrefix(segment: string): boolean {
   knownPrefixes ??= new Set([
-    ...Object.keys((openApiDocument().paths ?? {}) as Record<string, unknown>).map((p) => p.split('/')[1]),
+    ...Object.keys((openApiDocument().paths ?? {}) as Record<string, unknown>).map((p) => p.split('/')[1] ?? ''),
     'metrics',
     'docs',
     'openapi.json',

@@ -39,10 +39,10 @@ export function authentication(verifier: TokenVerifier, users: UserService, cloc
     let tokenPresented = false;
     try {
       if (!header) throw new UnauthenticatedError('a bearer token is required');
-      const match = BEARER.exec(header);
-      if (!match) throw new UnauthenticatedError('the Authorization header is not a bearer token');
+      const [, token] = BEARER.exec(header) ?? [];
+      if (token === undefined) throw new UnauthenticatedError('the Authorization header is not a bearer token');
       tokenPresented = true;
-      const identity = await verifier.verify(match[1]);
+      const identity = await verifier.verify(token);
       const user = await users.authenticate(identity.username);
       if (!user || !tokenBelongsTo(user, identity, clockSkewSeconds)) {
         throw new UnauthenticatedError('the token does not belong to a MyMONIT user');

@@ -34,9 +34,9 @@ export function measurePageJson(page: Page<StoredMeasure>): Buffer {
   let at = OPEN.length;
   let minute = Number.NaN;
   let minuteBytes = OPEN;
-  for (let i = 0; i < page.items.length; i++) {
-    const m = page.items[i];
-    if (i > 0) out[at++] = 0x2c; // ,
+  let written = 0;
+  for (const m of page.items) {
+    if (written++ > 0) out[at++] = 0x2c; // ,
     const prefix = prefixes.get(m.seriesId) as Buffer;
     out.set(prefix, at);
     at += prefix.length;

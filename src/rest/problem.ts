@@ -23,6 +23,8 @@ const STATUS_OF_DOMAIN: Record<string, number> = {
   unauthenticated: 401,
 };
 
+const INTERNAL: [string, string] = ['internal', 'Internal error'];
+
 const TITLES: Record<number, [string, string]> = {
   400: ['validation', 'The request is not valid'],
   401: ['unauthenticated', 'Authentication required'],
@@ -33,13 +35,13 @@ const TITLES: Record<number, [string, string]> = {
   413: ['payload-too-large', 'Request body too large'],
   415: ['unsupported-media-type', 'Unsupported media type'],
   431: ['header-too-large', 'Request header fields too large'],
-  500: ['internal', 'Internal error'],
+  500: INTERNAL,
   502: ['bad-gateway', 'Upstream unavailable'],
   503: ['unavailable', 'Service unavailable'],
 };
 
 export function problem(status: number, detail?: string, type?: string): Problem {
-  const [slug, title] = TITLES[status] ?? TITLES[500];
+  const [slug, title] = TITLES[status] ?? INTERNAL;
   return { type: PROBLEM_BASE + (type ?? slug), title, status, detail };
 }
 

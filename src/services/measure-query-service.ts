@@ -35,7 +35,8 @@ export class MeasureQueryServiceImpl implements MeasureQueryService {
     const rows = await this.reader.measures(series, { fromUs: query.fromUs, toUs: query.toUs, after, limit: query.limit + 1 });
     if (rows.length <= query.limit) return { items: rows };
     const items = rows.slice(0, query.limit);
-    const last = items[items.length - 1];
+    const last = items.at(-1);
+    if (last === undefined) return { items };
     // The timestamp as decimal text: a JSON number would round it past 2^53.
     return { items, next: encodeCursor({ t: String(last.timestampUs), s: last.seriesId }) };
   }

@@ -84,12 +84,13 @@ export class MeasureServiceImpl implements MeasureService {
       const result = await this.measures.storePrepared(measures);
       const outcomes: ItemOutcome[] = [];
       for (const decision of decisions) {
+        const [firstRefused] = decision.refused?.refused ?? [];
         if (decision.reason !== undefined) {
           outcomes.push(await this.storeRejection(decision.message, decision.reason, decision.detail));
-        } else if (decision.refused !== undefined) {
+        } else if (decision.refused !== undefined && firstRefused !== undefined) {
           const { refused, detail, body } = decision.refused;
           const perMeasure = { refused, stored: decision.rows.length, body };
-          outcomes.push(await this.storeRejection(decision.message, refused[0].reason, detail, perMeasure));
+          outcomes.push(await this.storeRejection(decision.message, firstRefused.reason, detail, perMeasure));
         } else {
           outcomes.push({ kind: 'stored', measures: decision.rows.length });
         }
@@ -103,7 +104,7 @@ export class MeasureServiceImpl implements MeasureService {
   async ingest(measures: readonly Measure[], message: ReceivedMessage): Promise<IngestOutcome> {
     const batch = await this.ingestBatch([{ message, measures }]);
     const [outcome] = batch.items;
-    return outcome.kind === 'rejected' ? outcome : { kind: 'stored', stored: batch.stored, duplicates: batch.duplicates };
+    return outcome?.kind === 'rejected' ? outcome : { kind: 'stored', stored: batch.stored, duplicates: batch.duplicates };
   }
 
   async reject(message: ReceivedMessage, reason: RejectionReason, detail: string): Promise<Rejected> {
@@ -126,7 +127,7 @@ export class MeasureServiceImpl implements MeasureService {
       item.measures.forEach((m, i) => {
         const experimentId = ids.get(m.experiment);
         if (experimentId === undefined) {
-          const index = positions === undefined ? i : positions[i];
+          const index = positions?.[i] ?? i;
           (unknown ??= []).push({ index, reason: 'unknown-experiment', detail: `unknown experiment: ${m.experiment}` });
           return;
         }

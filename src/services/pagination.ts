@@ -15,5 +15,6 @@ export function afterIdFromCursor(cursor: string | undefined): number | undefine
 export function pageById<T extends { id: number }>(rows: T[], limit: number): Page<T> {
   if (rows.length <= limit) return { items: rows };
   const items = rows.slice(0, limit);
-  return { items, next: encodeCursor({ id: items[items.length - 1].id }) };
+  const last = items.at(-1);
+  return last === undefined ? { items } : { items, next: encodeCursor({ id: last.id }) };
 }

@@ -33,7 +33,8 @@ export function refusedItems(body: Buffer, refused: readonly RefusedMeasure[]): 
 
 /** "2 of 9 measures refused, 7 stored: [3] unknown-experiment: unknown experiment: TYPO; [5] ..." */
 export function perMeasureDetail(refused: readonly RefusedMeasure[], stored: number): string {
-  if (refused.length === 1 && stored === 0) return refused[0].detail;
+  const [only] = refused;
+  if (only !== undefined && refused.length === 1 && stored === 0) return only.detail;
   const shown = refused.slice(0, DETAILED_REFUSALS).map((r) => `[${r.index}] ${r.reason}: ${r.detail}`);
   if (refused.length > DETAILED_REFUSALS) shown.push(`and ${refused.length - DETAILED_REFUSALS} more`);
   const total = refused.length + stored;

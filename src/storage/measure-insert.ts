@@ -43,10 +43,6 @@ export function hasTags(tags: Readonly<Record<string, string>>): boolean {
  * affected rows count only the rows inserted, whatever the FOUND_ROWS flag does to ON DUPLICATE KEY UPDATE.
  */
 export function measureInsertSql(values: readonly MeasureValues[]): string {
-  const parts = new Array<string>(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const [seriesId, ts, value] = values[i];
-    parts[i] = `(${seriesId},${ts},${value})`;
-  }
+  const parts = values.map(([seriesId, ts, value]) => `(${seriesId},${ts},${value})`);
   return `INSERT IGNORE INTO measures (series_id, ts_us, value) VALUES ${parts.join(',')}`;
 }

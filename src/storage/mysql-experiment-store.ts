@@ -118,8 +118,9 @@ export class MysqlExperimentStore implements ExperimentStore {
       const [rows] = await executor.query<RowDataPacket[]>('SELECT id FROM experiments WHERE code = ? FOR UPDATE', [
         code,
       ]);
-      if (rows.length === 0) return false;
-      const id = Number(rows[0].id);
+      const [row] = rows;
+      if (row === undefined) return false;
+      const id = Number(row.id);
       await executor.query(
         'DELETE m FROM measures m JOIN series s ON s.id = m.series_id WHERE s.experiment_id = ?',
         [id],

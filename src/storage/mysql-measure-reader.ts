@@ -117,8 +117,8 @@ export class MysqlMeasureReader implements MeasureReader {
     }
     if (series.length === 0 || window.limit === 0) return [];
     const byId = new Map(series.map((s) => [s.id, s]));
-    if (series.length === 1) {
-      const [only] = series;
+    const [only] = series;
+    if (only !== undefined && series.length === 1) {
       const rows = await this.rows(MysqlMeasureReader.singleSeriesSql(only.id, window));
       return rows.map(([ts, value]) => toMeasure(only, timestamp(ts), value as number));
     }

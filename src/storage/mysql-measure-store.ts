@@ -92,15 +92,16 @@ function insertStatements(ids: readonly number[], rows: readonly MeasureRow[]): 
  */
 function sortedValues(ids: readonly number[], rows: readonly MeasureRow[]): MeasureValues[] {
   const bySeries = new Map<number, MeasureValues[]>();
-  for (let index = 0; index < rows.length; index++) {
+  rows.forEach((row, index) => {
     const id = ids[index];
+    if (id === undefined) throw new Error(`measure ${index} of the batch has no series id`);
     let list = bySeries.get(id);
     if (list === undefined) {
       list = [];
       bySeries.set(id, list);
     }
-    list.push([id, rows[index].timestampUs, rows[index].value]);
-  }
+    list.push([id, row.timestampUs, row.value]);
+  });
   const values = new Array<MeasureValues>(rows.length);
   let next = 0;
   for (const id of [...bySeries.keys()].sort((a, b) => a - b)) {
@@ -112,7 +113,11 @@ function sortedValues(ids: readonly number[], rows: readonly MeasureRow[]): Meas
 }
 
 function ascending(list: readonly MeasureValues[]): boolean {
-  for (let i = 1; i < list.length; i++) if (list[i][1] < list[i - 1][1]) return false;
+  let previous: bigint | undefined;
+  for (const [, ts] of list) {
+    if (previous !== undefined && ts < previous) return false;
+    previous = ts;
+  }
   return true;
 }
 
@@ -272,28 +277,27 @@ export class MysqlMeasureStore implements MeasureStore {
   private lookUpCached(rows: readonly MeasureRow[]): MysqlPreparedMeasures {
     const ids = new Array<number>(rows.length);
     const missing = new Map<string, { series: PendingSeries; rows: number[] }>();
-    for (let index = 0; index < rows.length; index++) {
-      const row = rows[index];
+    rows.forEach((row, index) => {
       if (!hasTags(row.tags)) {
         const id = this.cache.getUntagged(row.experimentId, row.metric, row.source ?? '', row.unit ?? '');
         if (id !== undefined) {
           ids[index] = id;
-          continue;
+          return;
         }
       }
       const cacheKey = seriesCacheKey(row);
       const cached = this.cache.get(cacheKey);
       if (cached !== undefined) {
         ids[index] = cached;
-        continue;
+        return;
       }
       const pending = missing.get(cacheKey);
       if (pending) pending.rows.push(index);
       else {
-        const series = { ...seriesIdentity(rows[index]), experimentId: rows[index].experimentId, cacheKey };
+        const series = { ...seriesIdentity(row), experimentId: row.experimentId, cacheKey };
         missing.set(cacheKey, { series, rows: [index] });
       }
-    }
+    });
     return { rows, ids, missing };
   }
 

@@ -47,8 +47,9 @@ export class MysqlRetentionStore implements RetentionStore {
           await yieldToEventLoop();
         }
       }
-      if (page.length < SERIES_PAGE) return result;
-      afterId = Number(page[page.length - 1].id);
+      const last = page.at(-1);
+      if (page.length < SERIES_PAGE || last === undefined) return result;
+      afterId = Number(last.id);
     }
   }
 }

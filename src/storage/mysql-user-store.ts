@@ -117,6 +117,7 @@ export class MysqlUserStore implements UserStore {
       .query<RowDataPacket[]>(
         `SELECT COUNT(*) AS admins FROM users WHERE role = 'ADMIN' AND erased_at IS NULL${lock}`,
       );
-    return Number(rows[0].admins);
+    const [row] = rows;
+    return Number(row?.admins ?? 0);
   }
 }

@@ -16,7 +16,8 @@ export interface SeriesIdentity {
 export function canonicalTags(tags: Readonly<Record<string, string>>): string {
   // No prototype: on a plain object, assigning "__proto__" would call its setter and drop the tag.
   const sorted = Object.create(null) as Record<string, string>;
-  for (const name of Object.keys(tags).sort()) sorted[name] = tags[name];
+  const byName = Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [name, value] of byName) sorted[name] = value;
   return JSON.stringify(sorted);
 }
 
