@@ -236,7 +236,7 @@ async function main(options: Options): Promise<void> {
     await admin.close();
     if (!options.keep) fs.rmSync(dir, { recursive: true, force: true });
   }
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? Number.NaN;
   const raw = median(results.map((r) => r.raw));
   const sdk = median(results.map((r) => r.sdk));
   const adapter = median(results.map((r) => r.adapter));

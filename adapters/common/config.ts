@@ -94,13 +94,14 @@ export function readConfigFile(file: string): Record<string, unknown> {
 /** Sets a dotted key in a nested plain object, creating the objects on the way. */
 export function setPath(target: Record<string, unknown>, key: string, value: unknown): void {
   const parts = key.split('.');
+  const last = parts.pop() ?? key;
   let node = target;
-  for (const part of parts.slice(0, -1)) {
+  for (const part of parts) {
     const next = node[part];
     if (next === null || typeof next !== 'object' || Array.isArray(next)) node[part] = {};
     node = node[part] as Record<string, unknown>;
   }
-  node[parts[parts.length - 1]] = value;
+  node[last] = value;
 }
 
 export interface ConfigSources {

@@ -34,13 +34,13 @@ export function parseExposition(text: string): ParsedExposition {
   const result: ParsedExposition = { samples: [], errors: [] };
   const types = new Map<string, string>();
   const lines = text.split('\n');
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n].endsWith('\r') ? lines[n].slice(0, -1) : lines[n];
+  for (const [n, raw] of lines.entries()) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     const trimmed = line.trim();
     if (trimmed === '') continue;
     if (trimmed.startsWith('#')) {
-      const type = /^#\s+TYPE\s+(\S+)\s+(\S+)/.exec(trimmed);
-      if (type) types.set(type[1], type[2]);
+      const [, family, type] = /^#\s+TYPE\s+(\S+)\s+(\S+)/.exec(trimmed) ?? [];
+      if (family !== undefined && type !== undefined) types.set(family, type);
       continue;
     }
     try {
@@ -118,15 +118,17 @@ export function parseSampleLine(line: string): Sample {
   }
   skipSpace();
   // Drop an OpenMetrics exemplar: `value [ts] # {labels} value [ts]`.
-  const rest = line.slice(i).split(' # ')[0].trim().split(/[ \t]+/);
-  if (rest.length === 0 || rest[0] === '') fail(`sample "${name}" has no value`);
-  const value = parseValue(rest[0]);
-  if (value === undefined) fail(`sample "${name}" has an invalid value ${JSON.stringify(rest[0])}`);
+  const [beforeExemplar = ''] = line.slice(i).split(' # ');
+  const rest = beforeExemplar.trim().split(/[ \t]+/);
+  const [valueText = '', timestampText] = rest;
+  if (valueText === '') fail(`sample "${name}" has no value`);
+  const value = parseValue(valueText);
+  if (value === undefined) fail(`sample "${name}" has an invalid value ${JSON.stringify(valueText)}`);
   let timestampMs: number | undefined;
-  if (rest.length > 1) {
-    if (!/^-?\d+(\.\d+)?$/.test(rest[1])) fail(`sample "${name}" has an invalid timestamp ${JSON.stringify(rest[1])}`);
+  if (timestampText !== undefined) {
+    if (!/^-?\d+(\.\d+)?$/.test(timestampText)) fail(`sample "${name}" has an invalid timestamp ${JSON.stringify(timestampText)}`);
     // 0.0.4 timestamps are milliseconds; OpenMetrics ones are seconds with a fraction.
-    timestampMs = rest[1].includes('.') ? Math.round(Number(rest[1]) * 1000) : Number(rest[1]);
+    timestampMs = timestampText.includes('.') ? Math.round(Number(timestampText) * 1000) : Number(timestampText);
   }
   if (rest.length > 2) fail(`unexpected text after the timestamp of "${name}"`);
   return { name, labels, value: value as number, timestampMs };

@@ -62,8 +62,9 @@ function unescape(raw: string, escapable: string): string {
   if (!raw.includes('\\')) return raw;
   let out = '';
   for (let i = 0; i < raw.length; i++) {
-    if (raw[i] === '\\' && i + 1 < raw.length && escapable.includes(raw[i + 1])) {
-      out += raw[i + 1];
+    const next = raw[i + 1];
+    if (raw[i] === '\\' && next !== undefined && escapable.includes(next)) {
+      out += next;
       i += 1;
     } else out += raw[i];
   }
@@ -161,7 +162,7 @@ export function parseLine(text: string, precision: Precision = 'ns'): Point {
     const valueStart = i;
     while (i < text.length && text[i] !== ',' && text[i] !== ' ') i += 1;
     const raw = text.slice(valueStart, i);
-    const first = raw[0];
+    const first = raw[0] ?? '';
     if (!(first >= '0' && first <= '9') && first !== '.' && first !== '-' && first !== 'n' && first !== 'N') {
       const bool = BOOLEANS.get(raw);
       if (bool === undefined) fail(`invalid boolean ${JSON.stringify(raw)} (field "${key}")`);

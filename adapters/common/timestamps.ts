@@ -34,7 +34,7 @@ export function parseTimestamp(raw: string, format: TimestampFormat): string | n
 export function epochToTimestamp(text: string, digits: number): string | number {
   const negative = text.startsWith('-');
   if (negative) throw new Error(`"${text}": timestamps before 1970 are not accepted`);
-  const [whole, fraction = ''] = text.split('.');
+  const [whole = '', fraction = ''] = text.split('.');
   // Shift the decimal point so that the value is in microseconds, exactly, with BigInt.
   const shift = 6 - digits;
   let micros: bigint;

@@ -27,6 +27,11 @@ const EXPERIMENT = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-') EXPERIMENT[c.charCodeAt(0)] = 1;
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:/-') NAME[c.charCodeAt(0)] = 1;
 const DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The byte at i, or -1 past the end (a typed array reads undefined there): -1 is no digit, letter or delimiter. */
+function byteAt(buf: Uint8Array, i: number): number {
+  return buf[i] ?? -1;
+}
 const MAX_FIELDS = 256;
 
 type Field = { column: number } | { constant: Buffer };
@@ -89,19 +94,20 @@ export function compileCsvRowWriter(
   const constantBytes = (s: Source) => (s && 'constant' in s ? s.constant.length : 0);
   const extra = constantBytes(exp) + constantBytes(metric) + constantBytes(src);
 
-  const copy = (bytes: Buffer, out: Buffer, at: number): number => {
-    for (let i = 0; i < bytes.length; i++) out[at++] = bytes[i];
-    return at;
+  const copy = (bytes: Uint8Array, out: Buffer, at: number): number => {
+    out.set(bytes, at);
+    return at + bytes.length;
   };
   /** Copies a field (a column, checked against `table` and `max`, or a constant); -1 if it needs the general path. */
   const put = (s: Field, table: Uint8Array, max: number, src: Buffer, out: Buffer, at: number): number => {
     if ('constant' in s) return copy(s.constant, out, at);
-    const from = starts[s.column];
-    const to = ends[s.column];
+    // A column the row does not have reads as empty: the general path then decides.
+    const from = starts[s.column] ?? 0;
+    const to = ends[s.column] ?? 0;
     if (to === from || to - from > max) return -1;
     for (let i = from; i < to; i++) {
-      const c = src[i];
-      if (table[c] === 0) return -1;
+      const c = byteAt(src, i);
+      if (!table[c]) return -1;
       out[at++] = c;
     }
     return at;
@@ -114,13 +120,13 @@ export function compileCsvRowWriter(
       let n = 0;
       starts[0] = from;
       for (let i = from; i < to; i++) {
-        const c = buf[i];
+        const c = byteAt(buf, i);
         if (c === delim) {
           ends[n] = i;
           n += 1;
           if (n >= fieldCount) return -1;
           starts[n] = i + 1;
-        } else if (c === q || c === 13 || c >= 128) return -1;
+        } else if (c === q || c === 13 || c >= 128 || c < 0) return -1;
       }
       ends[n] = to;
       if (n !== fieldCount - 1) return -1;
@@ -131,11 +137,13 @@ export function compileCsvRowWriter(
       at = put(metric, NAME, 128, buf, out, at);
       if (at < 0) return -1;
       at = copy(T_VALUE, out, at);
-      if (!canonicalNumber(buf, starts[valueIndex], ends[valueIndex])) return -1;
-      for (let i = starts[valueIndex]; i < ends[valueIndex]; i++) out[at++] = buf[i];
+      const value = buf.subarray(starts[valueIndex] ?? 0, ends[valueIndex] ?? 0);
+      if (!canonicalNumber(value, 0, value.length)) return -1;
+      at = copy(value, out, at);
       at = copy(T_TS, out, at);
-      if (!plainUtcDateTime(buf, starts[tsIndex], ends[tsIndex])) return -1;
-      for (let i = starts[tsIndex]; i < ends[tsIndex]; i++) out[at++] = buf[i];
+      const timestamp = buf.subarray(starts[tsIndex] ?? 0, ends[tsIndex] ?? 0);
+      if (!plainUtcDateTime(timestamp, 0, timestamp.length)) return -1;
+      at = copy(timestamp, out, at);
       if (src) {
         at = copy(T_SOURCE, out, at);
         at = put(src, NAME, 128, buf, out, at);
@@ -154,23 +162,23 @@ function digit(c: number): boolean {
 /** `-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?`, not `-0`, at most 15 significant digits, no more than 5 zeros after `0.`: then String(Number(raw)) is raw. */
 export function canonicalNumber(buf: Buffer | Uint8Array, from: number, to: number): boolean {
   let i = from;
-  if (i < to && buf[i] === 45) i += 1;
-  if (i >= to || !digit(buf[i])) return false;
+  if (i < to && byteAt(buf, i) === 45) i += 1;
+  if (i >= to || !digit(byteAt(buf, i))) return false;
   const intStart = i;
-  if (buf[i] === 48) i += 1;
-  else while (i < to && digit(buf[i])) i += 1;
+  if (byteAt(buf, i) === 48) i += 1;
+  else while (i < to && digit(byteAt(buf, i))) i += 1;
   const intDigits = i - intStart;
-  const zeroInt = intDigits === 1 && buf[intStart] === 48;
-  if (i === to) return !(zeroInt && buf[from] === 45) && intDigits <= 15;
-  if (buf[i] !== 46) return false;
+  const zeroInt = intDigits === 1 && byteAt(buf, intStart) === 48;
+  if (i === to) return !(zeroInt && byteAt(buf, from) === 45) && intDigits <= 15;
+  if (byteAt(buf, i) !== 46) return false;
   i += 1;
   const fracStart = i;
-  while (i < to && digit(buf[i])) i += 1;
-  if (i !== to || i === fracStart || buf[to - 1] === 48) return false;
+  while (i < to && digit(byteAt(buf, i))) i += 1;
+  if (i !== to || i === fracStart || byteAt(buf, to - 1) === 48) return false;
   let significant = intDigits + (to - fracStart);
   if (zeroInt) {
     let zeros = 0;
-    while (buf[fracStart + zeros] === 48) zeros += 1;
+    while (byteAt(buf, fracStart + zeros) === 48) zeros += 1;
     if (zeros > 5) return false;
     significant = to - fracStart - zeros;
   }
@@ -180,18 +188,18 @@ export function canonicalNumber(buf: Buffer | Uint8Array, from: number, to: numb
 /** `YYYY-MM-DDTHH:MM:SS[.d+]Z` with a real calendar date, hours 00-23, minutes and seconds 00-59. */
 export function plainUtcDateTime(buf: Buffer | Uint8Array, from: number, to: number): boolean {
   const len = to - from;
-  if (len < 20 || buf[to - 1] !== 90 /* Z */) return false;
-  const d = (k: number) => buf[from + k] - 48;
-  for (const k of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]) if (!digit(buf[from + k])) return false;
-  if (buf[from + 4] !== 45 || buf[from + 7] !== 45 || buf[from + 10] !== 84 || buf[from + 13] !== 58 || buf[from + 16] !== 58) return false;
+  if (len < 20 || byteAt(buf, to - 1) !== 90 /* Z */) return false;
+  const d = (k: number) => byteAt(buf, from + k) - 48;
+  for (const k of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]) if (!digit(byteAt(buf, from + k))) return false;
+  if (byteAt(buf, from + 4) !== 45 || byteAt(buf, from + 7) !== 45 || byteAt(buf, from + 10) !== 84 || byteAt(buf, from + 13) !== 58 || byteAt(buf, from + 16) !== 58) return false;
   if (len > 20) {
-    if (buf[from + 19] !== 46 || len < 22) return false;
-    for (let k = from + 20; k < to - 1; k++) if (!digit(buf[k])) return false;
+    if (byteAt(buf, from + 19) !== 46 || len < 22) return false;
+    for (let k = from + 20; k < to - 1; k++) if (!digit(byteAt(buf, k))) return false;
   }
   const year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
   const month = d(5) * 10 + d(6);
   const day = d(8) * 10 + d(9);
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (month < 1 || month > 12 || day < 1 || day > (month === 2 && leap ? 29 : DAYS[month])) return false;
+  if (month < 1 || month > 12 || day < 1 || day > (month === 2 && leap ? 29 : (DAYS[month] ?? 0))) return false;
   return d(11) * 10 + d(12) <= 23 && d(14) * 10 + d(15) <= 59 && d(17) * 10 + d(18) <= 59;
 }

@@ -227,9 +227,11 @@ export class FileAdapter implements AdapterJob {
     if (result.counts.length > 0 || result.invalid.length > 0) {
       const messages: SerializedMessage[] = [];
       let at = 0;
-      for (let i = 0; i < result.counts.length; i++) {
-        messages.push({ body: result.body.subarray(at, at + result.sizes[i]), count: result.counts[i] });
-        at += result.sizes[i];
+      for (const [i, count] of result.counts.entries()) {
+        const size = result.sizes[i];
+        if (size === undefined) throw new Error(`serialized message ${i} has no size`);
+        messages.push({ body: result.body.subarray(at, at + size), count });
+        at += size;
       }
       await this.publisher.publishSerialized(messages, result.invalid.length);
     }
@@ -247,7 +249,9 @@ export class FileAdapter implements AdapterJob {
   private async checkpoint(): Promise<void> {
     const confirmed = this.publisher.confirmedThrough();
     let reached: Checkpoint | undefined;
-    while (this.checkpoints.length > 0 && this.checkpoints[0].sequence <= confirmed) reached = this.checkpoints.shift();
+    for (let next = this.checkpoints[0]; next !== undefined && next.sequence <= confirmed; next = this.checkpoints[0]) {
+      reached = this.checkpoints.shift();
+    }
     if (!reached) return;
     if (this.saved && this.saved.offset === reached.offset && this.saved.ino === this.identity.ino) return;
     const position: FilePosition = {

@@ -10,10 +10,10 @@ import type { Request } from 'express';
 export function presentedToken(req: Request): string | undefined {
   const header = req.get('authorization');
   if (header !== undefined) {
-    const match = /^(Bearer|Token|Basic)[ \t]+(\S+)[ \t]*$/i.exec(header);
-    if (!match) return undefined;
-    if (match[1].toLowerCase() !== 'basic') return match[2];
-    const decoded = Buffer.from(match[2], 'base64').toString('utf8');
+    const [, scheme, token] = /^(Bearer|Token|Basic)[ \t]+(\S+)[ \t]*$/i.exec(header) ?? [];
+    if (scheme === undefined || token === undefined) return undefined;
+    if (scheme.toLowerCase() !== 'basic') return token;
+    const decoded = Buffer.from(token, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     return colon < 0 ? undefined : decoded.slice(colon + 1);
   }

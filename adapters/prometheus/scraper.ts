@@ -132,7 +132,7 @@ export class PrometheusScraper implements AdapterJob {
       this.counters.measures += outcome.accepted;
       for (const invalid of outcome.invalid) {
         this.counters.invalidMeasures += 1;
-        this.bad.report({ file: target.url, line: lines[invalid.index] || undefined }, `${measures[invalid.index].metric}: ${invalid.errors.join('; ')}`);
+        this.bad.report({ file: target.url, line: lines[invalid.index] || undefined }, `${measures[invalid.index]?.metric}: ${invalid.errors.join('; ')}`);
       }
     } catch (error) {
       this.logger.error('cannot publish the scrape', { target: target.url, error: (error as Error).message });

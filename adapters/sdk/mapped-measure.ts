@@ -75,7 +75,8 @@ export function isValidMappedMeasure(m: Measure): boolean {
     let n = 0;
     for (const key in m.tags) {
       n += 1;
-      if (n > 16 || !TAG_KEY.test(key) || !withinLength(m.tags[key], 128)) return false;
+      const value = m.tags[key];
+      if (n > 16 || !TAG_KEY.test(key) || value === undefined || !withinLength(value, 128)) return false;
     }
   }
   return true;

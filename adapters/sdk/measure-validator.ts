@@ -78,7 +78,7 @@ export function isDateTime(text: string): boolean {
   const month = two(text, 5);
   const day = two(text, 8);
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (!(month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && leap ? 29 : DAYS[month]))) return false;
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && leap ? 29 : (DAYS[month] ?? 0)))) return false;
   const hr = two(text, 11);
   const min = two(text, 14);
   const sec = two(text, 17);

@@ -359,9 +359,7 @@ export class MeasurePublisher {
     if (this.closed) return Promise.reject(new PublisherClosedError(`publisher closed before measure ${sequence} was confirmed`));
     return new Promise<void>((resolve, reject) => {
       const waiter = { seq: sequence, resolve, reject };
-      let i = this.confirmWaiters.length;
-      while (i > 0 && this.confirmWaiters[i - 1].seq > sequence) i--;
-      this.confirmWaiters.splice(i, 0, waiter);
+      this.confirmWaiters.splice(sortedPosition(this.confirmWaiters, sequence, (w) => w.seq), 0, waiter);
     });
   }
 
@@ -615,16 +613,14 @@ export class MeasurePublisher {
   private requeue(batch: Batch): void {
     if (this.closed || !this.outstanding.has(batch.id)) return;
     // Keep the retry line in creation order: the oldest measures go first.
-    let i = this.retry.length;
-    while (i > 0 && this.retry[i - 1].id > batch.id) i--;
-    this.retry.splice(i, 0, batch);
+    this.retry.splice(sortedPosition(this.retry, batch.id, (b) => b.id), 0, batch);
     this.schedule();
   }
 
   private settleWaiters(): void {
     const through = this.confirmedThrough();
-    let n = 0;
-    while (n < this.confirmWaiters.length && this.confirmWaiters[n].seq <= through) n++;
+    const waiting = this.confirmWaiters.findIndex((w) => w.seq > through);
+    const n = waiting < 0 ? this.confirmWaiters.length : waiting;
     for (const waiter of this.confirmWaiters.splice(0, n)) waiter.resolve();
     while (this.spaceWaiters.length > 0 && this.held < this.options.bufferSize) this.spaceWaiters.shift()?.();
   }
@@ -757,4 +753,11 @@ function definedOnly<T extends object>(value: T): Partial<T> {
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Where an item keyed `key` goes in a list sorted by key: after every item whose key is not greater (searched from the end, where new items usually go). */
+function sortedPosition<T>(list: readonly T[], key: number, keyOf: (item: T) => number): number {
+  let i = list.length;
+  for (let before = list[i - 1]; before !== undefined && keyOf(before) > key; before = list[i - 1]) i--;
+  return i;
 }
