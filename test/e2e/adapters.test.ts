@@ -127,9 +127,9 @@ describe('adapters end to end: adapter -> RabbitMQ -> consumer -> MySQL -> REST'
     const load = await measures(CODES.prometheus, 1, '&metric=node_load1');
     expect(load[0]).toMatchObject({ metric: 'node_load1', source: `127.0.0.1:${exporter.port}`, tags: { job: 'node' } });
     const cpu = await measures(CODES.prometheus, 1, '&metric=node_cpu_seconds_total');
-    expect(cpu[0].tags).toEqual({ cpu: expect.any(String), mode: expect.any(String), job: 'node' });
+    expect(cpu[0]!.tags).toEqual({ cpu: expect.any(String), mode: expect.any(String), job: 'node' });
     const up = await measures(CODES.prometheus, 1, '&metric=up');
-    expect(up[0].value).toBe(1);
+    expect(up[0]!.value).toBe(1);
   });
 
   it('probe adapter: success and latency of checks are stored and readable', async () => {

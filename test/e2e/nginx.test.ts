@@ -227,7 +227,7 @@ describe('nginx in front of two MyMONIT instances', () => {
     const answers = await Promise.all(Array.from({ length: 40 }, () => send(api('/me'))));
     const limited = answers.filter((a) => a.status === 429);
     expect(limited.length).toBeGreaterThan(0);
-    expectProblem(limited[0], 429, 'too-many-requests');
+    expectProblem(limited[0]!, 429, 'too-many-requests');
     const probes = await Promise.all(Array.from({ length: 40 }, () => send(api('/health/live'))));
     expect(probes.every((a) => a.status === 200)).toBe(true);
   });

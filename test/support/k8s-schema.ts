@@ -92,7 +92,7 @@ export function unknownFieldErrors(objects: K8sObject[]): string[] {
       const owner = source.split('\n').slice(0, line + 1).reverse().find((l) => l.startsWith('export const object'));
       const index = Number(owner?.match(/object(\d+)/)?.[1]);
       const object = objects[index];
-      return `${object?.kind} ${object?.metadata?.name}: ${source.split('\n')[line].trim()} -> ${message}`;
+      return `${object?.kind} ${object?.metadata?.name}: ${source.split('\n')[line]!.trim()} -> ${message}`;
     }
     return message;
   });

@@ -75,7 +75,7 @@ function resolve<T extends { $ref?: string }>(value: T): T {
 export function operations(): Operations[] {
   return Object.entries(document.paths).flatMap(([path, item]) =>
     METHODS.filter((m) => item[m]).map((method) => {
-      const operation = item[method];
+      const operation = item[method]!;
       const parameters = [...(item.parameters ?? []), ...(operation.parameters ?? [])].map((p) => {
         const parameter = resolve(p);
         return { ...parameter, schema: resolve(parameter.schema) };

@@ -94,7 +94,7 @@ export async function killConnectionFromBroker(connectionName: string): Promise<
   const marker = `{"connection_name","${connectionName}"}`;
   const line = listing.split('\n').find((l) => l.includes(marker));
   if (!line) throw new Error(`no broker connection named ${connectionName}; rabbitmqctl listed:\n${listing}`);
-  const [pid, name] = line.split('\t');
+  const [pid = '', name = ''] = line.split('\t');
   // RabbitMQ 3.x identifies the connection by its Erlang pid here; 4.x also accepts the pid.
   await run(['close_connection', pid, 'test: connection killed from the broker side']);
   return name;

@@ -59,10 +59,10 @@ describe('file adapter against the real RabbitMQ', () => {
     const bad = first.badInput().sort((a, b) => Number(a.line) - Number(b.line));
     expect(bad.map((b) => b.line)).toEqual([3, 4, 6, 6, 7]);
     expect(bad.every((b) => b.file === csv)).toBe(true);
-    expect(String(bad[0].reason)).toMatch(/not a finite number/);
-    expect(String(bad[1].reason)).toMatch(/malformed CSV: 3 fields, the header has 4/);
-    expect(String(bad[2].reason)).toMatch(/\/source/);
-    expect(String(bad[4].reason)).toMatch(/unterminated/);
+    expect(String(bad[0]!.reason)).toMatch(/not a finite number/);
+    expect(String(bad[1]!.reason)).toMatch(/malformed CSV: 3 fields, the header has 4/);
+    expect(String(bad[2]!.reason)).toMatch(/\/source/);
+    expect(String(bad[4]!.reason)).toMatch(/unterminated/);
     const summary = first.logger.entries.find((e) => e.message === 'adapter stopped')?.meta;
     expect(summary).toMatchObject({ badLines: 3, invalidMeasures: 2, publisher: { confirmed: 6, droppedInvalid: 2 } });
     const state = JSON.parse(fs.readFileSync(`${csv}.mymonit-state.json`, 'utf8')) as { offset: number; line: number; columns: string[] };

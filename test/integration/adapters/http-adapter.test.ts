@@ -148,7 +148,7 @@ describe('http adapter against the real RabbitMQ', () => {
     const body = '[{"metric": "proto", "value": 1, "timestamp": 5, "tags": {"__proto__": "a", "constructor": "b"}}]';
     expect((await post('/measures', body, { 'content-type': 'application/json' })).status).toBe(202);
     const [measure] = (await broker.waitForMeasures(before + 1)).slice(before);
-    expect(Object.entries(measure.tags ?? {})).toEqual([['__proto__', 'a'], ['constructor', 'b']]);
+    expect(Object.entries(measure!.tags ?? {})).toEqual([['__proto__', 'a'], ['constructor', 'b']]);
   });
 
   it('reports schema violations by index and malformed JSON, and keeps serving', async () => {

@@ -36,14 +36,14 @@ describe('prometheus adapter scraping a real prometheus-node-exporter', () => {
     expect(summary.samples).toBeGreaterThan(100);
     // Every finite sample is a measure (none refused by the contract), plus up, duration and sample count.
     expect(summary.invalidMeasures).toBe(0);
-    expect(summary.publisher.confirmed).toBe(summary.samples - summary.skippedNonFinite + 3);
+    expect(summary.publisher.confirmed).toBe(summary.samples! - summary.skippedNonFinite! + 3);
 
-    const measures = await broker.waitForMeasures(summary.publisher.confirmed);
+    const measures = await broker.waitForMeasures(summary.publisher.confirmed!);
     const source = `127.0.0.1:${exporter.port}`;
     expect(measures.every((m) => m.experiment === 'EXP-PROM' && m.source === source)).toBe(true);
     const cpu = measures.filter((m) => m.metric === 'node_cpu_seconds_total');
     expect(cpu.length).toBeGreaterThan(0);
-    expect(cpu[0].tags).toEqual({ cpu: expect.any(String), mode: expect.any(String), job: 'node' });
+    expect(cpu[0]!.tags).toEqual({ cpu: expect.any(String), mode: expect.any(String), job: 'node' });
     expect(measures.find((m) => m.metric === 'node_load1')).toMatchObject({ value: expect.any(Number), tags: { job: 'node' } });
     expect(measures.find((m) => m.metric === 'up')).toMatchObject({ value: 1, source });
     expect(measures.find((m) => m.metric === 'scrape_samples_scraped')?.value).toBe(summary.samples);

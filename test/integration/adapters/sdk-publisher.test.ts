@@ -51,8 +51,8 @@ describe('MeasurePublisher against the real RabbitMQ', () => {
     const outcome = await publisher.publish([measure(1), bad, measure(2)]);
     expect(outcome.accepted).toBe(2);
     expect(outcome.invalid).toHaveLength(1);
-    expect(outcome.invalid[0].index).toBe(1);
-    expect(outcome.invalid[0].errors.join(' ')).toMatch(/experiment|value|timestamp/);
+    expect(outcome.invalid[0]!.index).toBe(1);
+    expect(outcome.invalid[0]!.errors.join(' ')).toMatch(/experiment|value|timestamp/);
     await publisher.whenConfirmed(outcome.sequence);
     await broker.waitForMeasures(2);
     expect(broker.received).toHaveLength(1);

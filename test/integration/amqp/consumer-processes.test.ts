@@ -101,16 +101,16 @@ it('two consumers on one queue share the work and store no duplicate rows', asyn
     expect(metrics.mymonit_ingest_measures_stored_total).toBeGreaterThan(0);
     expect(metrics.mymonit_ingest_consumer_connected).toBe(1);
   }
-  const total = (name: string) => scraped.reduce((sum, metrics) => sum + metrics[name], 0);
+  const total = (name: string) => scraped.reduce((sum, metrics) => sum + metrics[name]!, 0);
   expect(total('mymonit_ingest_measures_stored_total')).toBe(55_000);
   expect(total('mymonit_ingest_measures_stored_total') + total('mymonit_ingest_measures_duplicate_total')).toBe(110_000);
 
-  const stopped = await Promise.all([a.kill('SIGTERM'), b.kill('SIGTERM')]);
+  const stopped = await Promise.all([a!.kill('SIGTERM'), b!.kill('SIGTERM')]);
   expect(stopped).toEqual([
     { code: 0, signal: null },
     { code: 0, signal: null },
   ]);
-  for (const process of [a, b]) expect(process.output()).not.toMatch(/"level":"error"/);
+  for (const process of [a, b]) expect(process!.output()).not.toMatch(/"level":"error"/);
 });
 
 function freePort(): Promise<number> {

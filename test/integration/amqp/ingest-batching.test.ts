@@ -18,7 +18,7 @@ let admin: string;
 async function scalar(sql: string, values: unknown[] = []): Promise<number> {
   const db = p.container.get<MysqlDatabase>(TYPES.Database);
   const [[row]] = await db.executor().query<RowDataPacket[]>(sql, values);
-  return Number(row.n);
+  return Number(row!.n);
 }
 
 async function metric(line: RegExp): Promise<number> {
@@ -60,7 +60,7 @@ it('stores all 100,000 valid messages, rejects all 10,000 malformed ones among t
   for (let i = 0, bad = 0; i < 100_000; i++) {
     bodies.push(Buffer.from(JSON.stringify(measure(i))));
     // One bad message after every tenth good one: 10,000 spread through the whole stream.
-    if (i % 10 === 9) bodies.push(BAD[bad++ % BAD.length][1](i));
+    if (i % 10 === 9) bodies.push(BAD[bad++ % BAD.length]![1](i));
   }
   const stream = await publishAll(bodies);
   expect(stream).toBe(110_000);
@@ -213,7 +213,7 @@ async function publishAll(bodies: Buffer[]): Promise<number> {
   try {
     const channel = await connection.createConfirmChannel();
     for (let i = 0; i < bodies.length; i++) {
-      const accepted = channel.publish(p.config.rabbit.exchange, p.config.rabbit.routingKey, bodies[i], {
+      const accepted = channel.publish(p.config.rabbit.exchange, p.config.rabbit.routingKey, bodies[i]!, {
         persistent: true,
         contentType: 'application/json',
         messageId: `bulk-${i}`,

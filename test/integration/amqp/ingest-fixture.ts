@@ -96,7 +96,7 @@ export async function ingestFixture(
 
   const count = async (text: string) => {
     const [row] = await query(text);
-    return Number(row.n);
+    return Number(row!.n);
   };
   return {
     config,

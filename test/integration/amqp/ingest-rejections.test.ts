@@ -18,7 +18,7 @@ let admin: string;
 async function scalar(sql: string, values: unknown[] = []): Promise<number> {
   const db = p.container.get<MysqlDatabase>(TYPES.Database);
   const [[row]] = await db.executor().query<RowDataPacket[]>(sql, values);
-  return Number(row.n);
+  return Number(row!.n);
 }
 
 async function metric(line: RegExp): Promise<number> {
@@ -83,9 +83,9 @@ it('stores the 8 good measures of a 9-measure message and keeps the one naming a
     body_truncated: false,
     body_sha256: createHash('sha256').update(JSON.stringify(rows)).digest('hex'),
   });
-  expect(rejection.detail).toBe('1 of 9 measures refused, 8 stored: [6] unknown-experiment: unknown experiment: CVS');
+  expect(rejection!.detail).toBe('1 of 9 measures refused, 8 stored: [6] unknown-experiment: unknown experiment: CVS');
   // The body is what a replay sends: the refused measure alone.
-  expect(JSON.parse(String(rejection.body))).toEqual([rows[6]]);
+  expect(JSON.parse(String(rejection!.body))).toEqual([rows[6]]);
   expect((await metric(/^mymonit_ingest_measures_rejected_total\{reason="unknown-experiment"\} /)) - refusedBefore).toBe(1);
 });
 
@@ -105,20 +105,20 @@ it('refuses a schema-invalid measure of a valid list alone, and a replay republi
       { index: 3, reason: 'unknown-experiment', detail: 'unknown experiment: LATER' },
     ],
   });
-  expect(JSON.parse(String(first.body))).toEqual([items[1], items[3]]);
+  expect(JSON.parse(String(first!.body))).toEqual([items[1], items[3]]);
 
   // Once LATER exists, the replay stores its measure; the invalid one is refused again, alone, at index 0.
   expect((await call(p.baseUrl, 'POST', '/experiments', { token: admin, body: { code: 'LATER', name: 'later' } })).status).toBe(201);
   const duplicatesBefore = await metric(/^mymonit_ingest_measures_duplicate_total /);
-  expect((await call(p.baseUrl, 'POST', `/exceptions/${String(first.id)}/replay`, { token: admin })).status).toBe(202);
+  expect((await call(p.baseUrl, 'POST', `/exceptions/${String(first!.id)}/replay`, { token: admin })).status).toBe(202);
   await eventually(() => measuresOf('LATER'), (n) => n === 1);
-  const [again] = await eventually(() => rejectionsOf('wrapped-with-two-bad'), (found) => found.length === 1 && found[0].id !== first.id);
+  const [again] = await eventually(() => rejectionsOf('wrapped-with-two-bad'), (found) => found.length === 1 && found[0]!.id !== first!.id);
   expect(again).toMatchObject({
     reason: 'schema-violation',
     partial: true,
     refused_measures: [{ index: 0, reason: 'schema-violation', detail: '/value: must be number' }],
   });
-  expect(JSON.parse(String(again.body))).toEqual([items[1]]);
+  expect(JSON.parse(String(again!.body))).toEqual([items[1]]);
   // The three measures stored the first time were not sent again.
   expect(await measuresOf('WRAP')).toBe(3);
   expect(await metric(/^mymonit_ingest_measures_duplicate_total /)).toBe(duplicatesBefore);
@@ -129,7 +129,7 @@ it('stores a list whose measures all name unknown experiments as one whole rejec
   await p.publish(rows, { messageId: 'all-unknown' });
   const [rejection] = await eventually(() => rejectionsOf('all-unknown'), (found) => found.length === 1);
   expect(rejection).toMatchObject({ reason: 'unknown-experiment', partial: false, body: JSON.stringify(rows) });
-  expect(rejection.refused_measures).toEqual([
+  expect(rejection!.refused_measures).toEqual([
     { index: 0, reason: 'unknown-experiment', detail: 'unknown experiment: NOPE' },
     { index: 1, reason: 'unknown-experiment', detail: 'unknown experiment: NADA' },
   ]);
@@ -164,6 +164,6 @@ it('keeps only the first REJECTED_BODY_PREFIX_BYTES bytes and the SHA-256 of an 
     body_truncated: true,
     body_sha256: createHash('sha256').update(body).digest('hex'),
   });
-  expect(Buffer.from(String(rejection.body_base64), 'base64').equals(body.subarray(0, PREFIX_BYTES))).toBe(true);
-  expect((await call(p.baseUrl, 'POST', `/exceptions/${String(rejection.id)}/replay`, { token: admin })).status).toBe(409);
+  expect(Buffer.from(String(rejection!.body_base64), 'base64').equals(body.subarray(0, PREFIX_BYTES))).toBe(true);
+  expect((await call(p.baseUrl, 'POST', `/exceptions/${String(rejection!.id)}/replay`, { token: admin })).status).toBe(409);
 });

@@ -146,7 +146,7 @@ describe.each<QueueType>(['classic', 'quorum'])('RabbitListener on a %s queue', 
     expect(h.listener.isConnected()).toBe(true);
     await expect(h.listener.healthCheck().check()).resolves.toBeUndefined();
     // Negotiated from the URL (amqplib ignores a heartbeat socket option and would take the server's 60 s).
-    expect((h.connector.sessions[0].connection.connection as unknown as { heartbeat: number }).heartbeat).toBe(15);
+    expect((h.connector.sessions[0]!.connection.connection as unknown as { heartbeat: number }).heartbeat).toBe(15);
 
     const first = await publish(h, measure({ value: 1 }));
     await publish(h, [measure({ value: 2 }), measure({ value: 3 })]);
@@ -154,8 +154,8 @@ describe.each<QueueType>(['classic', 'quorum'])('RabbitListener on a %s queue', 
     await waitFor('4 measures', () => h.service.measures.length === 4);
 
     expect(h.service.measures.map((m) => m.value)).toEqual([1, 2, 3, 4]);
-    expect(h.service.measures[3].timestampUs).toBe(BigInt(Date.UTC(2024, 2, 1, 12, 34, 56)) * 1000n + 123456n);
-    expect(h.service.stored[0].message).toMatchObject({
+    expect(h.service.measures[3]!.timestampUs).toBe(BigInt(Date.UTC(2024, 2, 1, 12, 34, 56)) * 1000n + 123456n);
+    expect(h.service.stored[0]!.message).toMatchObject({
       messageId: first,
       routingKey: h.config.rabbit.routingKey,
       contentType: 'application/json',
@@ -224,7 +224,7 @@ describe.each<QueueType>(['classic', 'quorum'])('RabbitListener on a %s queue', 
     await publish(h, measure({ value: 1 }));
     await waitFor('the first measure', () => h.service.measures.length === 1);
 
-    cutNetwork(h.connector.sessions[0]);
+    cutNetwork(h.connector.sessions[0]!);
     await waitFor('the loss to be noticed', () => !h.listener.isConnected());
     await expect(h.listener.healthCheck().check()).rejects.toThrow('reconnecting');
     // Published while the consumer is away: the queue keeps it.
@@ -252,7 +252,7 @@ describe('RabbitListener', () => {
     await h.listener.start();
     await publish(h, measure());
     await waitFor('the rejection', () => h.service.rejected.length === 1);
-    expect(h.service.rejected[0].reason).toBe('storage-error');
+    expect(h.service.rejected[0]!.reason).toBe('storage-error');
     await h.listener.stop();
     expect((await inspect(h.config.rabbit.queue)).messageCount).toBe(0);
     expect((await inspect(h.config.rabbit.deadLetterQueue)).messageCount).toBe(0);
@@ -316,7 +316,7 @@ describe('RabbitListener', () => {
     await waitFor('the new consumer', () => resizes().length > 0);
     const resized = resizes();
     expect(resized.map((e) => e.meta.prefetch)).toEqual([5000]);
-    expect(resized[0].meta.messagesPerBatch).toBe(1250);
+    expect(resized[0]!.meta.messagesPerBatch).toBe(1250);
     const values = h.service.measures.map((m) => m.value);
     expect(values).toHaveLength(count);
     expect(new Set(values).size).toBe(count);
@@ -354,7 +354,7 @@ describe('RabbitListener', () => {
     const h = harness('quorum');
     await h.listener.start();
     // Acking a delivery tag the broker never issued is a channel error: the broker closes the channel.
-    h.connector.sessions[0].channel.ack({ fields: { deliveryTag: 4242 } } as unknown as amqp.Message);
+    h.connector.sessions[0]!.channel.ack({ fields: { deliveryTag: 4242 } } as unknown as amqp.Message);
     await waitFor('a second session', () => h.connector.sessions.length === 2 && h.listener.isConnected());
     await publish(h, measure());
     await waitFor('the measure', () => h.service.measures.length === 1);
@@ -384,7 +384,7 @@ describe('RabbitListener', () => {
     await h.listener.start();
     const id = await publish(h, measure());
     await waitFor('the first attempt', () => h.service.ingestCalls === 1);
-    cutNetwork(h.connector.sessions[0]);
+    cutNetwork(h.connector.sessions[0]!);
     await waitFor('the loss to be noticed', () => !h.listener.isConnected());
     release();
     // Stored once before the ack could be sent, and again on redelivery: storage's (series, ts) key dedups.

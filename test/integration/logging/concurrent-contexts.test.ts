@@ -39,20 +39,20 @@ describe('log contexts under concurrency', () => {
       switch (i % 4) {
         case 0:
           response = await call(platform.baseUrl, 'GET', '/me', { token: tokens[who], headers });
-          result = { actor: user.pseudonym, status: 200 };
+          result = { actor: user!.pseudonym, status: 200 };
           break;
         case 1:
-          if (user.isAdmin) {
+          if (user!.isAdmin) {
             response = await call(platform.baseUrl, 'POST', '/experiments', { token: tokens[who], headers, body: { code: `CONC-${i}`, name: 'c' } });
-            result = { actor: user.pseudonym, status: 201, audit: 'experiment.create' };
+            result = { actor: user!.pseudonym, status: 201, audit: 'experiment.create' };
           } else {
             response = await call(platform.baseUrl, 'DELETE', '/exceptions/1', { token: tokens[who], headers });
-            result = { actor: user.pseudonym, status: 403, audit: 'authz.deny' };
+            result = { actor: user!.pseudonym, status: 403, audit: 'authz.deny' };
           }
           break;
         case 2:
           response = await call(platform.baseUrl, 'GET', `/me?access_token=${secret(i)}`, { token: tokens[who], headers });
-          result = { actor: user.pseudonym, status: 400 };
+          result = { actor: user!.pseudonym, status: 400 };
           break;
         default:
           response = await call(platform.baseUrl, 'GET', '/experiments', { token: `${secret(i)}.x.y`, headers });
@@ -85,7 +85,7 @@ describe('log contexts under concurrency', () => {
         const audits = own.filter((l) => l.audit === true);
         if (want.audit) {
           expect(audits).toHaveLength(1);
-          expect(audits[0].event).toMatchObject({ action: want.audit, requestId, actor: want.actor ?? null });
+          expect(audits[0]!.event).toMatchObject({ action: want.audit, requestId, actor: want.actor ?? null });
         } else {
           expect(audits).toHaveLength(0);
         }

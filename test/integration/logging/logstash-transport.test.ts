@@ -44,8 +44,8 @@ describe('the bounded Logstash transport', () => {
       answer: 42,
       password: '***',
     });
-    expect(typeof logstash.events[0].timestamp).toBe('string');
-    expect(typeof logstash.events[0].instance).toBe('string');
+    expect(typeof logstash.events[0]!.timestamp).toBe('string');
+    expect(typeof logstash.events[0]!.instance).toBe('string');
     expect(log.shipping.stats()).toMatchObject({ sent: 1, queued: 0, dropped: { app: 0, audit: 0 } });
   });
 

@@ -27,7 +27,7 @@ describe('MysqlAuditStore', () => {
 
   async function lastId(): Promise<number> {
     const rows = await f.rows<{ id: number | null }>('SELECT MAX(id) AS id FROM audit_events');
-    return Number(rows[0].id ?? 0);
+    return Number(rows[0]!.id ?? 0);
   }
 
   it('stores an event with its id, time and JSON detail, and reads it back as written', async () => {
@@ -39,9 +39,9 @@ describe('MysqlAuditStore', () => {
 
     const [stored] = await f.audit.list({ afterId: start, limit: 10 });
     expect(stored).toEqual({ ...written, id: expect.any(Number), at: expect.any(Date) });
-    expect(stored.id).toBeGreaterThan(start);
-    expect(stored.at.getTime()).toBeGreaterThanOrEqual(before - 1);
-    expect(stored.at.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(stored!.id).toBeGreaterThan(start);
+    expect(stored!.at.getTime()).toBeGreaterThanOrEqual(before - 1);
+    expect(stored!.at.getTime()).toBeLessThanOrEqual(Date.now());
   });
 
   it('an event without detail, actor, resource id or request id reads back without them', async () => {
@@ -49,8 +49,8 @@ describe('MysqlAuditStore', () => {
     await f.audit.insert(event({ actor: null, resourceId: null, requestId: null, outcome: 'failure', action: 'auth.fail' }));
     const [stored] = await f.audit.list({ afterId: start, limit: 1 });
     expect(stored).toEqual({
-      id: stored.id,
-      at: stored.at,
+      id: stored!.id,
+      at: stored!.at,
       actor: null,
       action: 'auth.fail',
       resourceType: 'experiment',
@@ -58,7 +58,7 @@ describe('MysqlAuditStore', () => {
       outcome: 'failure',
       requestId: null,
     });
-    expect('detail' in stored).toBe(false);
+    expect('detail' in stored!).toBe(false);
   });
 
   it('lists by id in keyset pages and filters by actor, action, resource type, outcome and time', async () => {
@@ -73,11 +73,11 @@ describe('MysqlAuditStore', () => {
     expect(all).toHaveLength(4);
 
     const page1 = await f.audit.list({ afterId: start, limit: 3 });
-    const page2 = await f.audit.list({ afterId: page1[2].id, limit: 3 });
+    const page2 = await f.audit.list({ afterId: page1[2]!.id, limit: 3 });
     expect([...page1, ...page2]).toEqual(all);
     expect(page2).toHaveLength(1);
 
-    const ids = (events: { id: number }[]) => events.map((e) => e.id);
+    const ids = (events: Array<{ id: number } | undefined>) => events.map((e) => e!.id);
     expect(ids(await f.audit.list({ afterId: start, limit: 100, actor: alice }))).toEqual(ids([all[0], all[2], all[3]]));
     expect(ids(await f.audit.list({ afterId: start, limit: 100, action: 'experiment.delete' }))).toEqual(ids([all[1], all[2]]));
     expect(ids(await f.audit.list({ afterId: start, limit: 100, resourceType: 'user' }))).toEqual(ids([all[0], all[3]]));
@@ -93,13 +93,13 @@ describe('MysqlAuditStore', () => {
     await new Promise((resolve) => setTimeout(resolve, 15));
     await f.audit.insert(event({ action: 'a.second' }));
     const [first, second] = await f.audit.list({ afterId: start, limit: 10 });
-    expect(second.at.getTime()).toBeGreaterThan(first.at.getTime());
+    expect(second!.at.getTime()).toBeGreaterThan(first!.at.getTime());
 
-    const fromSecond = await f.audit.list({ afterId: start, limit: 10, from: second.at });
+    const fromSecond = await f.audit.list({ afterId: start, limit: 10, from: second!.at });
     expect(fromSecond.map((e) => e.action)).toEqual(['a.second']);
-    const toSecond = await f.audit.list({ afterId: start, limit: 10, to: second.at });
+    const toSecond = await f.audit.list({ afterId: start, limit: 10, to: second!.at });
     expect(toSecond.map((e) => e.action)).toEqual(['a.first']);
-    const between = await f.audit.list({ afterId: start, limit: 10, from: first.at, to: new Date(second.at.getTime() + 1) });
+    const between = await f.audit.list({ afterId: start, limit: 10, from: first!.at, to: new Date(second!.at.getTime() + 1) });
     expect(between.map((e) => e.action)).toEqual(['a.first', 'a.second']);
   });
 

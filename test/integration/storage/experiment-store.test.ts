@@ -64,10 +64,10 @@ describe('MysqlExperimentStore', () => {
   it('lists experiments by id in keyset pages', async () => {
     const created = [];
     for (let i = 0; i < 5; i += 1) created.push(await f.experiments.insert({ code: uniqueCode(), name: `e${i}` }));
-    const start = created[0].id - 1;
+    const start = created[0]!.id - 1;
 
     const first = await f.experiments.list({ afterId: start, limit: 3 });
-    const second = await f.experiments.list({ afterId: first[2].id, limit: 3 });
+    const second = await f.experiments.list({ afterId: first[2]!.id, limit: 3 });
 
     expect(first.map((e) => e.code)).toEqual(created.slice(0, 3).map((e) => e.code));
     expect(second.map((e) => e.code)).toEqual(created.slice(3).map((e) => e.code));
@@ -83,7 +83,7 @@ describe('MysqlExperimentStore', () => {
     await f.experiments.associate(theirs.id, other.id);
 
     const page1 = await f.experiments.list({ associatedUserId: scientist.id, limit: 2 });
-    const page2 = await f.experiments.list({ associatedUserId: scientist.id, afterId: page1[1].id, limit: 2 });
+    const page2 = await f.experiments.list({ associatedUserId: scientist.id, afterId: page1[1]!.id, limit: 2 });
 
     expect(page1.map((e) => e.id)).toEqual(mine.map((e) => e.id));
     expect(page2.map((e) => e.id)).toEqual([alsoMine.id]);
@@ -161,7 +161,7 @@ describe('MysqlExperimentStore', () => {
     expect(await f.experiments.findByCode(doomed.code)).toBeUndefined();
     expect(await f.measures.listSeries(doomed.id)).toEqual([]);
     const orphans = await f.rows<{ n: number }>('SELECT COUNT(*) AS n FROM measures WHERE series_id IN (?)', [doomedSeries]);
-    expect(Number(orphans[0].n)).toBe(0);
+    expect(Number(orphans[0]!.n)).toBe(0);
     expect(await f.experiments.isAssociated(doomed.id, user.id)).toBe(false);
     expect(await f.experiments.isAssociated(kept.id, user.id)).toBe(true);
     expect(await f.measures.query(kept.id, { limit: 10 })).toHaveLength(1);
@@ -215,7 +215,7 @@ describe('MysqlExperimentStore', () => {
     const orphans = await f.rows<{ n: number }>(
       'SELECT COUNT(*) AS n FROM measures m LEFT JOIN series s ON s.id = m.series_id WHERE s.id IS NULL',
     );
-    expect(Number(orphans[0].n)).toBe(0);
+    expect(Number(orphans[0]!.n)).toBe(0);
   });
 
   it('storing into an experiment deleted meanwhile is refused as not found', async () => {

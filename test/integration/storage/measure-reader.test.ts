@@ -59,7 +59,7 @@ describe('MysqlMeasureReader', () => {
       if (page.length === 0) return seen;
       seen.push(...page);
       const last = page[page.length - 1];
-      after = { timestampUs: last.timestampUs, seriesId: last.seriesId };
+      after = { timestampUs: last!.timestampUs, seriesId: last!.seriesId };
     }
   }
 
@@ -130,9 +130,9 @@ describe('MysqlMeasureReader', () => {
   it('a page after a cursor in the middle of a tie starts with the next series of that timestamp', async () => {
     const subset = series.slice(0, 7);
     const rows = expected(subset, { limit: 1e9 });
-    const tie = rows.findIndex((m, i) => i > 0 && m.timestampUs === rows[i - 1].timestampUs);
+    const tie = rows.findIndex((m, i) => i > 0 && m.timestampUs === rows[i - 1]!.timestampUs);
     const cursor = rows[tie - 1];
-    const page = await reader.measures(subset, { limit: 2, after: { timestampUs: cursor.timestampUs, seriesId: cursor.seriesId } });
+    const page = await reader.measures(subset, { limit: 2, after: { timestampUs: cursor!.timestampUs, seriesId: cursor!.seriesId } });
     expect(page).toEqual(rows.slice(tie, tie + 2));
   });
 
@@ -143,11 +143,11 @@ describe('MysqlMeasureReader', () => {
 
   it('EXPLAIN: a one-series page is a range scan of the primary key, in key order, with no sort', async () => {
     const [first] = series;
-    const { sql, values } = MysqlMeasureReader.singleSeriesSql(first.id, { fromUs: T0, toUs: T0 + 100n, limit: 1000 });
+    const { sql, values } = MysqlMeasureReader.singleSeriesSql(first!.id, { fromUs: T0, toUs: T0 + 100n, limit: 1000 });
     const plan = await f.rows<{ table: string; type: string; key: string; Extra: string | null }>(`EXPLAIN ${sql}`, values);
     expect(plan).toHaveLength(1);
     expect(plan[0]).toMatchObject({ table: 'measures', type: 'range', key: 'PRIMARY' });
-    expect(plan[0].Extra ?? '').not.toMatch(/filesort/i);
+    expect(plan[0]!.Extra ?? '').not.toMatch(/filesort/i);
   });
 
   it('EXPLAIN: each part of a several-series page is a range scan of the primary key', async () => {
@@ -170,13 +170,13 @@ describe('MysqlMeasureReader', () => {
     }
     expect(executed).toHaveLength(2);
     const unionPlan = await f.rows<{ table: string | null; type: string | null; key: string | null }>(
-      `EXPLAIN ${executed[0].sql}`,
-      executed[0].values,
+      `EXPLAIN ${executed[0]!.sql}`,
+      executed[0]!.values,
     );
     const scans = unionPlan.filter((step) => step.table === 'measures');
     expect(scans).toHaveLength(3);
     scans.forEach((scan) => expect(scan).toMatchObject({ type: 'range', key: 'PRIMARY' }));
-    const inPlan = await f.rows<{ table: string; type: string; key: string }>(`EXPLAIN ${executed[1].sql}`, executed[1].values);
+    const inPlan = await f.rows<{ table: string; type: string; key: string }>(`EXPLAIN ${executed[1]!.sql}`, executed[1]!.values);
     expect(inPlan[0]).toMatchObject({ table: 'measures', type: 'range', key: 'PRIMARY' });
   });
 });

@@ -43,7 +43,7 @@ describe('MysqlMeasureStore', () => {
       'SELECT COUNT(*) AS n FROM measures m JOIN series s ON s.id = m.series_id WHERE s.experiment_id = ?',
       [experiment.id],
     );
-    return Number(rows[0].n);
+    return Number(rows[0]!.n);
   }
 
   /** Records every statement the stores send, to check how many a batch costs. */
@@ -114,7 +114,7 @@ describe('MysqlMeasureStore', () => {
     expect(await f.measures.store([row(experiment, { timestampUs: times[4], value: 9 })])).toEqual({ stored: 0, duplicates: 1 });
     const stored = await f.measures.query(experiment.id, { limit: 10 });
     expect(stored.map((m) => m.timestampUs)).toEqual(times);
-    const last = await f.measures.query(experiment.id, { limit: 10, fromUs: times[3] + 1n, after: { timestampUs: times[3], seriesId: stored[3].seriesId } });
+    const last = await f.measures.query(experiment.id, { limit: 10, fromUs: times[3]! + 1n, after: { timestampUs: times[3]!, seriesId: stored[3]!.seriesId } });
     expect(last.map((m) => m.timestampUs)).toEqual([times[4]]);
   });
 
@@ -173,8 +173,8 @@ describe('MysqlMeasureStore', () => {
     );
     expect(series.every((s) => s.experiment === experiment.code)).toBe(true);
     const bySeries = await f.measures.query(experiment.id, { limit: 10 });
-    expect(bySeries[0].seriesId).toBe(bySeries[1].seriesId);
-    expect(bySeries[2].seriesId).toBe(bySeries[3].seriesId);
+    expect(bySeries[0]!.seriesId).toBe(bySeries[1]!.seriesId);
+    expect(bySeries[2]!.seriesId).toBe(bySeries[3]!.seriesId);
   });
 
   it('the same series in two experiments are two series', async () => {
@@ -183,9 +183,9 @@ describe('MysqlMeasureStore', () => {
     await f.measures.store([row(a), row(b)]);
     const [sa] = await f.measures.listSeries(a.id);
     const [sb] = await f.measures.listSeries(b.id);
-    expect(sa.id).not.toBe(sb.id);
-    expect(sa.experiment).toBe(a.code);
-    expect(sb.experiment).toBe(b.code);
+    expect(sa!.id).not.toBe(sb!.id);
+    expect(sa!.experiment).toBe(a.code);
+    expect(sb!.experiment).toBe(b.code);
   });
 
   it('a large batch is written in a few multi-row statements, never one per measure, and fully stored', async () => {
@@ -222,8 +222,8 @@ describe('MysqlMeasureStore', () => {
     expect(recorder.statements.some((sql) => /FROM series|INTO series/.test(sql))).toBe(false);
     expect(recorder.roundTrips).toHaveLength(1);
     expect(recorder.roundTrips[0]).toHaveLength(2);
-    expect(recorder.roundTrips[0][0]).toMatch(/^SELECT id FROM experiments WHERE id IN \(\d+\) LOCK IN SHARE MODE$/);
-    expect(recorder.roundTrips[0][1]).toMatch(/^INSERT IGNORE INTO measures/);
+    expect(recorder.roundTrips[0]![0]).toMatch(/^SELECT id FROM experiments WHERE id IN \(\d+\) LOCK IN SHARE MODE$/);
+    expect(recorder.roundTrips[0]![1]).toMatch(/^INSERT IGNORE INTO measures/);
     // Every row was new: its partials go straight into the rollups, nothing is marked for the rollup job.
     expect(recorder.atCommit).toHaveLength(2);
     expect(recorder.atCommit[0]).toMatch(/^INSERT INTO rollup_minute .* ON DUPLICATE KEY UPDATE/);
@@ -338,7 +338,7 @@ describe('MysqlMeasureStore', () => {
     it('returns only the experiment measures, ordered by (timestamp, series)', () => {
       expect(all).toHaveLength(18);
       const keys = all.map((m) => [m.timestampUs, m.seriesId]);
-      const sorted = [...keys].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : Number(x[1]) - Number(y[1])));
+      const sorted = [...keys].sort((x, y) => (x[0]! < y[0]! ? -1 : x[0]! > y[0]! ? 1 : Number(x[1]) - Number(y[1])));
       expect(keys).toEqual(sorted);
     });
 
@@ -370,17 +370,17 @@ describe('MysqlMeasureStore', () => {
         expect(page.length).toBeLessThanOrEqual(4);
         seen.push(...page);
         const last = page[page.length - 1];
-        after = { timestampUs: last.timestampUs, seriesId: last.seriesId };
+        after = { timestampUs: last!.timestampUs, seriesId: last!.seriesId };
       }
       expect(seen).toEqual(all);
     });
 
     it('a page starts strictly after the cursor, between two series of the same timestamp', async () => {
-      const tie = all.findIndex((m, i) => i > 0 && m.timestampUs === all[i - 1].timestampUs);
+      const tie = all.findIndex((m, i) => i > 0 && m.timestampUs === all[i - 1]!.timestampUs);
       const cursor = all[tie - 1];
       const page = await f.measures.query(experiment.id, {
         limit: 2,
-        after: { timestampUs: cursor.timestampUs, seriesId: cursor.seriesId },
+        after: { timestampUs: cursor!.timestampUs, seriesId: cursor!.seriesId },
       });
       expect(page).toEqual(all.slice(tie, tie + 2));
     });
@@ -393,7 +393,7 @@ describe('MysqlMeasureStore', () => {
         fromUs: T0 + 10n,
         toUs: T0 + 50n,
         limit: 100,
-        after: { timestampUs: last.timestampUs, seriesId: last.seriesId },
+        after: { timestampUs: last!.timestampUs, seriesId: last!.seriesId },
       });
       const expected = all.filter((m) => m.metric === 'temperature' && m.timestampUs >= T0 + 10n && m.timestampUs < T0 + 50n);
       expect([...first, ...next]).toEqual(expected);

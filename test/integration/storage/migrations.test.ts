@@ -48,7 +48,7 @@ describe('PostgratorMigrator', () => {
       'SELECT DEFAULT_CHARACTER_SET_NAME AS charset FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
       [name],
     );
-    expect(database.charset).toBe('utf8mb4');
+    expect(database!.charset).toBe('utf8mb4');
     const tables = (await query('SELECT TABLE_NAME AS t, ENGINE AS engine FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [name]));
     expect(tables.map((row) => row.t).sort()).toEqual(
       [
@@ -101,7 +101,7 @@ describe('PostgratorMigrator', () => {
       await expect(new PostgratorMigrator(config).migrate()).rejects.toThrow(/checksum/i);
     } finally {
       const [row] = await query(`SELECT version FROM \`${name}\`.schemaversion WHERE version = 1`);
-      expect(row.version).toBe(1);
+      expect(row!.version).toBe(1);
     }
   });
 

@@ -21,7 +21,7 @@ describe('MysqlDatabase', () => {
 
   async function connectionId(): Promise<number> {
     const [rows] = await f.db.executor().query<RowDataPacket[]>('SELECT CONNECTION_ID() AS id');
-    return Number(rows[0].id);
+    return Number(rows[0]!.id);
   }
 
   async function experimentExists(code: string): Promise<boolean> {
@@ -170,7 +170,7 @@ describe('MysqlDatabase', () => {
         .query<RowDataPacket[]>(
           'SELECT COUNT(*) AS open FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()',
         );
-      expect(Number(rows[0].open)).toBe(0);
+      expect(Number(rows[0]!.open)).toBe(0);
       expect(await store.findByCode(code)).toBeDefined();
     } finally {
       await single.close();

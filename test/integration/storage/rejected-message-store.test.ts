@@ -81,7 +81,7 @@ describe('MysqlRejectedMessageStore', () => {
     const start = empty.id - 1;
 
     const page1 = await f.rejected.list({ afterId: start, limit: 2 });
-    const page2 = await f.rejected.list({ afterId: page1[1].id, limit: 2 });
+    const page2 = await f.rejected.list({ afterId: page1[1]!.id, limit: 2 });
     expect(page1.map((m) => m.id)).toEqual([empty.id, unknown1.id]);
     expect(page2.map((m) => m.id)).toEqual([storage.id, unknown2.id]);
 
@@ -164,7 +164,7 @@ describe('MysqlRejectedMessageStore', () => {
           f.rows<{ n: number }>(
             "SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT' AND trx_query LIKE '%rejected_messages%racing%'",
           ),
-        (rows) => Number(rows[0].n) > 0,
+        (rows) => Number(rows[0]!.n) > 0,
       );
       commitFirst();
       const [a, b] = await Promise.all([first, second]);

@@ -35,7 +35,7 @@ describe('retention', () => {
   }
 
   async function count(sql: string, values: unknown[] = []): Promise<number> {
-    return Number((await f.rows(sql, values))[0].n);
+    return Number((await f.rows(sql, values))[0]!.n);
   }
 
   beforeAll(async () => {
@@ -102,12 +102,12 @@ describe('retention', () => {
       // The retention statement, held open (uncommitted) in its READ COMMITTED transaction.
       await deleter.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
       await deleter.beginTransaction();
-      await deleter.query('DELETE FROM measures WHERE series_id = ? AND ts_us < ? ORDER BY ts_us LIMIT 100', [series.id, rawHorizon]);
+      await deleter.query('DELETE FROM measures WHERE series_id = ? AND ts_us < ? ORDER BY ts_us LIMIT 100', [series!.id, rawHorizon]);
       // An ingest transaction (default isolation) writing right after the horizon and now: a lock wait would fail in 1 s.
       await writer.query('SET SESSION innodb_lock_wait_timeout = 1');
       await writer.beginTransaction();
-      await writer.query('INSERT IGNORE INTO measures (series_id, ts_us, value) VALUES (?, ?, 1), (?, ?, 2)', [series.id, rawHorizon, series.id, NOW_US + HOUR_US]);
-      await writer.query('INSERT IGNORE INTO rollup_dirty (series_id, bucket_us) VALUES (?, ?)', [series.id, rawHorizon]);
+      await writer.query('INSERT IGNORE INTO measures (series_id, ts_us, value) VALUES (?, ?, 1), (?, ?, 2)', [series!.id, rawHorizon, series!.id, NOW_US + HOUR_US]);
+      await writer.query('INSERT IGNORE INTO rollup_dirty (series_id, bucket_us) VALUES (?, ?)', [series!.id, rawHorizon]);
       await writer.commit();
       await deleter.commit();
     } finally {

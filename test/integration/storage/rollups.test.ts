@@ -101,7 +101,7 @@ describe('rollups and aggregates', () => {
   }
 
   async function marks(): Promise<number> {
-    return Number((await f.rows('SELECT COUNT(*) AS n FROM rollup_dirty'))[0].n);
+    return Number((await f.rows('SELECT COUNT(*) AS n FROM rollup_dirty'))[0]!.n);
   }
 
   beforeAll(async () => {
@@ -131,10 +131,10 @@ describe('rollups and aggregates', () => {
 
   it('redelivered and duplicate measures are counted once', async () => {
     const [first] = series;
-    const again = [...(stored.get(first.id) as Map<number, Point>).values()];
+    const again = [...(stored.get(first!.id) as Map<number, Point>).values()];
     // The same rows again, a changed value at a stored timestamp (a duplicate: the first value stays), twice in one batch.
     const duplicates = [...again.slice(0, 500), ...again.slice(0, 50).map((p) => ({ ...p, value: p.value + 1 })), ...again.slice(100, 120)];
-    await store(first.metric, first.source as string, duplicates);
+    await store(first!.metric, first!.source as string, duplicates);
     expect(await marks()).toBeGreaterThan(0);
     await expectExact(WINDOWS.slice(0, 1), [MINUTE_US, HOUR_US]);
     await job.catchUp();
@@ -162,8 +162,8 @@ describe('rollups and aggregates', () => {
       for (let batch = 0; batch < 40; batch++) {
         const start = T0 + random(3 * 60) * MINUTE_US + random(60) * S;
         const points = Array.from({ length: 50 }, (_, i) => ({ timestampUs: start + i * 997_003, value: (random(4001) - 2000) / 4 }));
-        const metric = ['temperature', 'pressure'][batch % 2];
-        const source = ['a', 'b'][random(2)];
+        const metric = ['temperature', 'pressure'][batch % 2]!;
+        const source = ['a', 'b'][random(2)]!;
         await store(metric, source, points);
         // Every third batch comes again (a redelivery) with new points: its minutes are marked for the job.
         if (batch % 3 === 2) {
@@ -191,7 +191,7 @@ describe('rollups and aggregates', () => {
   it('EXPLAIN: the hourly rollups of one series over a window are a range scan of their primary key', async () => {
     const plan = await f.rows<{ table: string; type: string; key: string }>(
       'EXPLAIN SELECT series_id, bucket_us, n, total FROM rollup_hour WHERE series_id IN (?) AND (bucket_us >= ? AND bucket_us < ?)',
-      [[series[0].id], T0, T0 + 30 * 24 * HOUR_US],
+      [[series[0]!.id], T0, T0 + 30 * 24 * HOUR_US],
     );
     expect(plan[0]).toMatchObject({ table: 'rollup_hour', type: 'range', key: 'PRIMARY' });
   });
@@ -209,14 +209,14 @@ describe('rollups and aggregates', () => {
     const [s] = await new MysqlMeasureReader(f.db).series(far);
     const hourOf = (us: bigint) => us - (((us % 3_600_000_000n) + 3_600_000_000n) % 3_600_000_000n);
     for (const stepUs of [3_600_000_000n, 60_000_000n, 90_000_000n]) {
-      const partials = (await aggregates.partials([s.id], { fromUs: first, toUs: last + 1n, stepUs, withLast: true })).get(s.id);
+      const partials = (await aggregates.partials([s!.id], { fromUs: first, toUs: last + 1n, stepUs, withLast: true })).get(s!.id);
       const buckets = [...(partials ?? new Map()).values()];
       expect(buckets.reduce((n, b) => n + b.n, 0)).toBe(7);
       expect(buckets.reduce((n, b) => n + b.sum, 0)).toBe(28);
       const latest = buckets.reduce((a, b) => (b.lastTs > a.lastTs ? b : a));
       expect([latest.lastTs, latest.last]).toEqual([last, 6]);
     }
-    const hours = (await aggregates.partials([s.id], { fromUs: first, toUs: last + 1n, stepUs: 3_600_000_000n, withLast: true })).get(s.id);
+    const hours = (await aggregates.partials([s!.id], { fromUs: first, toUs: last + 1n, stepUs: 3_600_000_000n, withLast: true })).get(s!.id);
     expect([...(hours ?? new Map()).entries()]).toEqual([
       [first, { n: 3, sum: 6, min: 1, max: 3, lastTs: first + 61_000_000n, last: 3 }],
       [hourOf(last - 3_600_000_000n), { n: 1, sum: 4, min: 4, max: 4, lastTs: last - 3_600_000_000n, last: 4 }],

@@ -76,16 +76,16 @@ describe('MysqlUserStore', () => {
 
   it('lists users by id in keyset pages, tombstones included', async () => {
     const created = [await insertUser(f), await insertUser(f), await insertUser(f), await insertUser(f)];
-    await f.users.erase(created[1].id);
-    const afterId = created[0].id - 1;
+    await f.users.erase(created[1]!.id);
+    const afterId = created[0]!.id - 1;
 
     const first = await f.users.list({ afterId, limit: 2 });
-    const second = await f.users.list({ afterId: first[first.length - 1].id, limit: 2 });
+    const second = await f.users.list({ afterId: first[first.length - 1]!.id, limit: 2 });
 
-    expect(first.map((u) => u.id)).toEqual([created[0].id, created[1].id]);
-    expect(first[1].erasedAt).not.toBeNull();
-    expect(second.map((u) => u.id)).toEqual([created[2].id, created[3].id]);
-    expect(await f.users.list({ afterId: created[3].id, limit: 10 })).toEqual([]);
+    expect(first.map((u) => u.id)).toEqual([created[0]!.id, created[1]!.id]);
+    expect(first[1]!.erasedAt).not.toBeNull();
+    expect(second.map((u) => u.id)).toEqual([created[2]!.id, created[3]!.id]);
+    expect(await f.users.list({ afterId: created[3]!.id, limit: 10 })).toEqual([]);
     const all = await f.users.list({ limit: 1000 });
     expect(all.map((u) => u.id)).toEqual([...all.map((u) => u.id)].sort((a, b) => a - b));
     expect(all.every((u) => u instanceof User)).toBe(true);
@@ -151,9 +151,9 @@ describe('MysqlUserStore', () => {
     expect(erased?.erasedAt).toBeInstanceOf(Date);
     expect(erased?.isAdmin).toBe(false);
     const [row] = await f.rows<Record<string, unknown>>('SELECT * FROM users WHERE id = ?', [user.id]);
-    expect(Object.values(row)).not.toContain(user.name);
-    expect(Object.values(row)).not.toContain(user.email);
-    expect(Object.values(row)).not.toContain(user.username);
+    expect(Object.values(row!)).not.toContain(user.name);
+    expect(Object.values(row!)).not.toContain(user.email);
+    expect(Object.values(row!)).not.toContain(user.username);
   });
 
   it('an erased user is never found by its former username, and the username can be reused', async () => {

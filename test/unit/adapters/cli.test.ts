@@ -72,7 +72,7 @@ describe('adapter command lines', () => {
     try {
       await probeAdapterCli().parseAsync(['node', 'probe', '--config', example('file'), '--print-config']);
       expect(process.exitCode).toBe(2);
-      expect(String(error.mock.calls[0][0])).toMatch(/mymonit-probe-adapter: invalid configuration .*probe/);
+      expect(String(error.mock.calls[0]![0])).toMatch(/mymonit-probe-adapter: invalid configuration .*probe/);
     } finally {
       error.mockRestore();
       process.exitCode = 0;

@@ -23,10 +23,10 @@ describe('Prometheus exposition format', () => {
     const samples = parsed.samples.map((s) => s.sample);
     expect(samples).toHaveLength(9);
     expect(samples[0]).toEqual({ name: 'node_cpu_seconds_total', labels: { cpu: '0', mode: 'idle' }, value: 12345.67, timestampMs: undefined, type: 'counter' });
-    expect(samples[1].timestampMs).toBe(1714564800000);
+    expect(samples[1]!.timestampMs).toBe(1714564800000);
     expect(samples[2]).toMatchObject({ name: 'http_request_duration_seconds_bucket', labels: { le: '0.1' }, value: 3, type: 'histogram' });
-    expect(samples[4].value).toBeCloseTo(0.15);
-    expect(samples[6].value).toBeNaN();
+    expect(samples[4]!.value).toBeCloseTo(0.15);
+    expect(samples[6]!.value).toBeNaN();
     expect(samples[7]).toMatchObject({ labels: { path: 'C:\\dir', msg: 'say "hi"\nbye' }, value: -Infinity });
   });
 
@@ -61,7 +61,7 @@ describe('Prometheus exposition format', () => {
       timestamp: 1714564900000,
       tags: { cpu: '0', mode: 'idle', env: 'test' },
     });
-    expect(measures[1].timestamp).toBe(1714564800000);
+    expect(measures[1]!.timestamp).toBe(1714564800000);
     expect(measures[4]).toEqual({ experiment: 'EXP-P', metric: 'http_request_duration_seconds_sum', source: '127.0.0.1:9100', value: 0.15, timestamp: 1714564900000, tags: { env: 'test' } });
     const up = measures.find((m) => m.metric === 'up');
     expect(up).toEqual({ experiment: 'EXP-P', metric: 'up', source: '10.0.0.1:9100', value: 1, timestamp: 1714564900000, tags: { job: 'node', env: 'test' } });

@@ -175,7 +175,7 @@ describe('line protocol agrees with InfluxDB 1.x (conformance table)', () => {
     if ('error' in expected) {
       expect(parsed.points).toEqual([]);
       expect(parsed.errors).toHaveLength(1);
-      expect(parsed.errors[0].message).toMatch(expected.error);
+      expect(parsed.errors[0]!.message).toMatch(expected.error);
       return;
     }
     expect(parsed.errors).toEqual([]);

@@ -6,7 +6,7 @@ import { canonicalNumber, plainUtcDateTime } from '../../../adapters/file/csv-ro
 
 let seed = 11;
 const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const text = (alphabet: string, min: number, max: number) =>
   Array.from({ length: min + Math.floor(random() * (max - min + 1)) }, () => pick([...alphabet])).join('');
 

@@ -30,11 +30,11 @@ describe('isDateTime', () => {
       const edits = 1 + Math.floor(random() * 3);
       for (let e = 0; e < edits; e++) {
         const at = Math.floor(random() * base.length);
-        const c = alphabet[Math.floor(random() * alphabet.length)];
+        const c = alphabet[Math.floor(random() * alphabet.length)]!;
         const kind = random();
         if (kind < 0.6) base[at] = c;
         else if (kind < 0.8) base.splice(at, 1);
-        else base.splice(at, 0, c);
+        else base.splice(at, 0, c!);
       }
       const text = base.join('');
       if (isDateTime(text) !== consumerDateTime(text)) throw new Error(`disagree on ${JSON.stringify(text)}`);

@@ -16,8 +16,8 @@ describe('line-protocol points as measures', () => {
   it('uses the request experiment and precision, the measurement alone for a "value" field, and now (truncated to the precision) without timestamp', () => {
     const mapping = { ...DEFAULT_POINT_MAPPING, experiment: 'EXP-Q', precision: 's' as const, now: () => 1714564800999 };
     expect(pointToMeasures(parseLine('load value=0.5 1714564800', 's'), mapping)).toEqual([{ experiment: 'EXP-Q', metric: 'load', value: 0.5, timestamp: 1714564800000 }]);
-    expect(pointToMeasures(parseLine('load value=0.5'), mapping)[0].timestamp).toBe(1714564800000);
-    expect(pointToMeasures(parseLine('load value=0.5'), { ...mapping, precision: 'ms' })[0].timestamp).toBe(1714564800999);
+    expect(pointToMeasures(parseLine('load value=0.5'), mapping)[0]!.timestamp).toBe(1714564800000);
+    expect(pointToMeasures(parseLine('load value=0.5'), { ...mapping, precision: 'ms' })[0]!.timestamp).toBe(1714564800999);
     expect(() => pointToMeasures(parseLine('load value=1'), { ...DEFAULT_POINT_MAPPING })).toThrow(/no experiment/);
   });
 
@@ -33,12 +33,12 @@ describe('line-protocol points as measures', () => {
     expect(() => pointToMeasures(parseLine('m,host=station\\ 1 value=1'), mapping)).toThrow(/source \(tag "host"\) "station 1"/);
     expect(() => pointToMeasures(parseLine('m,pièce=a value=1'), mapping)).toThrow(/tag key "pièce"/);
     // Tag values may be any text: they are kept as sent.
-    expect(pointToMeasures(parseLine('m,lieu=salle\\ été value=1'), mapping)[0].tags).toEqual({ lieu: 'salle été' });
+    expect(pointToMeasures(parseLine('m,lieu=salle\\ été value=1'), mapping)[0]!.tags).toEqual({ lieu: 'salle été' });
   });
 
   it('keeps tags named __proto__ and constructor as tags of the measure, which the contract accepts', () => {
     const [measure] = pointToMeasures(parseLine('m,__proto__=a,constructor=b value=1 0'), { ...DEFAULT_POINT_MAPPING, experiment: 'E' });
-    expect(Object.keys(measure.tags ?? {})).toEqual(['__proto__', 'constructor']);
+    expect(Object.keys(measure!.tags ?? {})).toEqual(['__proto__', 'constructor']);
     expect(JSON.parse(JSON.stringify(measure)).tags).toEqual(JSON.parse('{"__proto__":"a","constructor":"b"}'));
     expect(new MeasureValidator().errors(measure)).toEqual([]);
   });
@@ -47,8 +47,8 @@ describe('line-protocol points as measures', () => {
     const mapping = { ...DEFAULT_POINT_MAPPING, experiment: 'E', now: () => 0 };
     expect(() => pointToMeasures(parseLine('m value=9007199254740993i'), mapping)).toThrow(/integer 9007199254740993 cannot be stored exactly/);
     expect(() => pointToMeasures(parseLine('m value=18446744073709551615u'), mapping)).toThrow(/cannot be stored exactly/);
-    expect(pointToMeasures(parseLine('m value=9007199254740992i'), mapping)[0].value).toBe(2 ** 53);
-    expect(pointToMeasures(parseLine('m value=-9223372036854775808i'), mapping)[0].value).toBe(-(2 ** 63));
+    expect(pointToMeasures(parseLine('m value=9007199254740992i'), mapping)[0]!.value).toBe(2 ** 53);
+    expect(pointToMeasures(parseLine('m value=-9223372036854775808i'), mapping)[0]!.value).toBe(-(2 ** 63));
   });
 
   it('turns negative (pre-1970) and sub-millisecond timestamps into exact RFC 3339 strings', () => {

@@ -11,7 +11,7 @@ function startDnsServer(): Promise<{ port: number; close(): void }> {
   const server = dgram.createSocket('udp4');
   server.on('message', (query, peer) => {
     let end = 12;
-    while (query[end] !== 0) end += query[end] + 1;
+    while (query[end] !== 0) end += query[end]! + 1;
     const question = query.subarray(12, end + 5);
     const header = Buffer.from(query.subarray(0, 12));
     header.writeUInt16BE(0x8180, 2); // response, recursion available, no error

@@ -40,25 +40,25 @@ describe('user-chosen keys never go into plain objects', () => {
     const parsed = parseExposition('up{__proto__="a",constructor="b",instance="h:1"} 1\n');
     expect(parsed.errors).toEqual([]);
     const config = prometheusConfigSchema.parse({ experiment: 'E', prometheus: { targets: [{ url: 'http://h:1/metrics', labels: JSON.parse('{"constructor": "cfg", "toString": "t"}') as unknown }] } });
-    const { measures } = samplesToMeasures(parsed.samples, { experiment: 'E', defaultSource: 'd', scrapedAt: 0, labels: config.prometheus.targets[0].labels });
-    expect(measures[0].source).toBe('h:1');
-    expect(Object.entries(measures[0].tags ?? {})).toEqual([['__proto__', 'a'], ['constructor', 'b'], ['toString', 't']]);
+    const { measures } = samplesToMeasures(parsed.samples, { experiment: 'E', defaultSource: 'd', scrapedAt: 0, labels: config.prometheus.targets[0]!.labels });
+    expect(measures[0]!.source).toBe('h:1');
+    expect(Object.entries(measures[0]!.tags ?? {})).toEqual([['__proto__', 'a'], ['constructor', 'b'], ['toString', 't']]);
   });
 
   it('probe: check tags named __proto__ and constructor are tags of every result', () => {
     const config = probeConfigSchema.parse({ experiment: 'E', probe: { checks: [{ name: 'c1', type: 'tcp', host: 'h', port: 1, tags: USER_KEYS }] } });
     const [measure] = resultToMeasures(
       { check: 'c1', type: 'tcp', target: 'h:1', success: true, durationMs: 1, startedAt: 0 },
-      { experiment: 'E', metricPrefix: 'probe', tags: config.probe.checks[0].tags },
+      { experiment: 'E', metricPrefix: 'probe', tags: config.probe.checks[0]!.tags },
     );
-    expect(measure.tags).toEqual(expect.objectContaining({ site: 's', type: 'tcp' }));
-    expect(Object.keys(measure.tags ?? {})).toEqual(expect.arrayContaining(['__proto__', 'constructor']));
-    expect(JSON.stringify(measure.tags)).toContain('"__proto__":"p"');
+    expect(measure!.tags).toEqual(expect.objectContaining({ site: 's', type: 'tcp' }));
+    expect(Object.keys(measure!.tags ?? {})).toEqual(expect.arrayContaining(['__proto__', 'constructor']));
+    expect(JSON.stringify(measure!.tags)).toContain('"__proto__":"p"');
   });
 
   it('config records name the key at fault', () => {
     const result = prometheusConfigSchema.safeParse({ experiment: 'E', prometheus: { targets: [{ url: 'http://h:1/metrics', labels: { a: 1 } }] } });
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0].path).toEqual(['prometheus', 'targets', 0, 'labels', 'a']);
+    expect(result.error?.issues[0]!.path).toEqual(['prometheus', 'targets', 0, 'labels', 'a']);
   });
 });

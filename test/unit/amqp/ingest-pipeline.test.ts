@@ -111,7 +111,7 @@ describe('IngestPipeline', () => {
     const first = new Promise<void>((resolve) => {
       releaseFirst = resolve;
     });
-    service.onIngest = (items) => (items[0].message.messageId === 'm1' ? first : undefined);
+    service.onIngest = (items) => (items[0]!.message.messageId === 'm1' ? first : undefined);
     pipeline.add(delivery(measure({ value: 1 })));
     pipeline.add(delivery(measure({ value: 2 })));
     await waitFor('the second batch committed', () => service.measures.some((m) => m.value === 2));

@@ -23,7 +23,7 @@ function measuresOf(body: unknown): Measure[] {
 }
 
 function timestampUs(timestamp: string | number): bigint {
-  return measuresOf(measure({ timestamp }))[0].timestampUs;
+  return measuresOf(measure({ timestamp }))[0]!.timestampUs;
 }
 
 function expectInvalid(body: unknown, reason: string): string {
@@ -130,8 +130,8 @@ describe('MeasureMessageParser', () => {
 
     it('keeps a tag named __proto__ as a plain tag, without touching any prototype', () => {
       const [m] = measuresOf(JSON.parse('{"experiment":"E","metric":"m","value":1,"timestamp":0,"tags":{"__proto__":"x"}}'));
-      expect(Object.getOwnPropertyDescriptor(m.tags, '__proto__')?.value).toBe('x');
-      expect(Object.getPrototypeOf(m.tags)).toBe(Object.prototype);
+      expect(Object.getOwnPropertyDescriptor(m!.tags, '__proto__')?.value).toBe('x');
+      expect(Object.getPrototypeOf(m!.tags)).toBe(Object.prototype);
       expect(({} as Record<string, unknown>).x).toBeUndefined();
     });
 
@@ -356,20 +356,20 @@ describe('the fast path (a hand-written check before ajv)', () => {
 
   it('ignores descriptions and examples, which do not constrain', () => {
     const changed = schemas();
-    changed.Measure.description = 'reworded';
-    changed.Name.example = 'temperature';
-    (changed.Measure.properties as Record<string, Record<string, unknown>>).value.description = 'a number';
+    changed.Measure!.description = 'reworded';
+    changed.Name!.example = 'temperature';
+    (changed.Measure!.properties as Record<string, Record<string, unknown>>).value!.description = 'a number';
     expect(fastPathApplies(changed)).toBe(true);
   });
 
   it.each<[string, (s: Record<string, Record<string, unknown>>) => void]>([
-    ['a different Name pattern', (s) => (s.Name.pattern = '^[a-z]{1,128}$')],
-    ['a longer unit', (s) => ((s.Measure.properties as Record<string, Record<string, unknown>>).unit.maxLength = 64)],
-    ['another required property', (s) => (s.Measure.required = ['experiment', 'metric', 'value', 'timestamp', 'unit'])],
-    ['a property named "description"', (s) => ((s.Measure.properties as Record<string, unknown>).description = { type: 'string' })],
-    ['more items per message', (s) => (((s.MeasureMessage.oneOf as Array<Record<string, unknown>>)[1].maxItems = 20000))],
-    ['more tags', (s) => (s.Tags.maxProperties = 32)],
-    ['a new keyword', (s) => (s.ExperimentCode.minLength = 2)],
+    ['a different Name pattern', (s) => (s.Name!.pattern = '^[a-z]{1,128}$')],
+    ['a longer unit', (s) => ((s.Measure!.properties as Record<string, Record<string, unknown>>).unit!.maxLength = 64)],
+    ['another required property', (s) => (s.Measure!.required = ['experiment', 'metric', 'value', 'timestamp', 'unit'])],
+    ['a property named "description"', (s) => ((s.Measure!.properties as Record<string, unknown>).description = { type: 'string' })],
+    ['more items per message', (s) => (((s.MeasureMessage!.oneOf as Array<Record<string, unknown>>)[1]!.maxItems = 20000))],
+    ['more tags', (s) => (s.Tags!.maxProperties = 32)],
+    ['a new keyword', (s) => (s.ExperimentCode!.minLength = 2)],
     ['no Tags schema', (s) => delete s.Tags],
   ])('is off when openapi.yaml has %s', (_name, change) => {
     const changed = schemas();
@@ -387,7 +387,7 @@ describe('the fast path (a hand-written check before ajv)', () => {
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   }
   const chance = (p: number) => random() < p;
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const str = (alphabet: readonly string[], length: number) => Array.from({ length }, () => pick(alphabet)).join('');
   const two = (min: number, max: number) => String(int(min, max)).padStart(2, '0');

@@ -32,7 +32,7 @@ describe('MessageProcessor', () => {
     const received = message([measure(), measure({ value: 3 })]);
     await expect(processor.process(received, running.signal)).resolves.toBe('ack');
     expect(service.stored).toHaveLength(1);
-    expect(service.stored[0].message).toBe(received);
+    expect(service.stored[0]!.message).toBe(received);
     expect(service.measures.map((m) => m.value)).toEqual([21.5, 3]);
     expect(service.rejectCalls).toBe(0);
   });
@@ -72,7 +72,7 @@ describe('MessageProcessor', () => {
     expect(service.stored).toHaveLength(1);
     expect(service.rejectCalls).toBe(0);
     const retries = logger.entries.filter((e) => e.message.startsWith('storage unavailable'));
-    expect(retries[0].meta).toMatchObject({ messages: 1, firstMessageId: 'msg-1' });
+    expect(retries[0]!.meta).toMatchObject({ messages: 1, firstMessageId: 'msg-1' });
     expect(retries.map((e) => e.meta.attempt)).toEqual([1, 2, 3]);
     expect(retries.every((e) => (e.meta.retryInMs as number) <= 20)).toBe(true);
   });
@@ -149,7 +149,7 @@ describe('MessageProcessor', () => {
     const { service, processor, running } = setup();
     const reasons: string[] = [];
     service.onIngest = (items) => {
-      if ('rejection' in items[0]) reasons.push(items[0].rejection.reason);
+      if ('rejection' in items[0]!) reasons.push(items[0].rejection.reason);
       throw dataTooLong();
     };
     service.onReject = (_m, reason) => {
@@ -167,8 +167,8 @@ describe('MessageProcessor batches', () => {
   it('parses on prepare: measures, or the rejection with its reason', () => {
     const { processor } = setup();
     const [good, bad] = batch(processor, [[measure(), measure({ value: 2 })], '{"nope"']);
-    expect('measures' in good && good.measures.map((m) => m.value)).toEqual([21.5, 2]);
-    expect('rejection' in bad && bad.rejection.reason).toBe('malformed-json');
+    expect('measures' in good! && good.measures.map((m) => m.value)).toEqual([21.5, 2]);
+    expect('rejection' in bad! && bad.rejection.reason).toBe('malformed-json');
   });
 
   it('stores a batch in one call, acks every message, and counts it in /metrics', async () => {
@@ -180,8 +180,8 @@ describe('MessageProcessor batches', () => {
     expect(service.measures.map((m) => m.value)).toEqual([1, 2, 3, 4]);
     expect(service.rejected.map((r) => r.reason)).toEqual(['malformed-json']);
     const text = await metrics.messagesReceived.get();
-    expect(text.values[0].value).toBe(4);
-    expect((await metrics.measuresStored.get()).values[0].value).toBe(4);
+    expect(text.values[0]!.value).toBe(4);
+    expect((await metrics.measuresStored.get()).values[0]!.value).toBe(4);
     expect((await metrics.messagesRejected.get()).values).toContainEqual(
       expect.objectContaining({ labels: { reason: 'malformed-json' }, value: 1 }),
     );

@@ -46,7 +46,7 @@ function startEmulatorStub(users: Record<string, { disabled?: boolean }>) {
         return;
       }
       const [uid] = (JSON.parse(body) as { localId: string[] }).localId;
-      const user = users[uid];
+      const user = users[uid!];
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(user ? { users: [{ localId: uid, disabled: user.disabled ?? false }] } : {}));
     });

@@ -98,24 +98,24 @@ describe('docker-compose.yml', () => {
   it('the schema check itself rejects an unknown key and a malformed port', () => {
     const validate = specValidator();
     const broken = structuredClone(config);
-    broken.services.nginx.restart_policy = 'always';
+    broken.services.nginx!.restart_policy = 'always';
     expect(validate(broken)).toBe(false);
     const badPort = structuredClone(config);
-    badPort.services.nginx.ports = ['443:443:443:443'];
+    badPort.services.nginx!.ports = ['443:443:443:443'];
     expect(validate(badPort)).toBe(false);
   });
 
   it('runs the whole topology: two REST instances, two consumers, nginx, broker, database and the Elastic stack', () => {
-    for (const name of ['rest-1', 'rest-2']) expect(services[name].command).toEqual(['node', 'dist/src/main.js', 'serve']);
-    for (const name of ['consumer-1', 'consumer-2']) expect(services[name].command).toEqual(['node', 'dist/src/main.js', 'consume']);
-    expect(services.migrate.command).toEqual(['node', 'dist/src/main.js', 'migrate']);
-    expect(services.nginx.image).toMatch(/^nginx:/);
-    expect(services.rabbitmq.image).toMatch(/^rabbitmq:.*management/);
-    expect(services.mysql.image).toMatch(/^mysql:8/);
-    expect(services.mysql.volumes).toContainEqual(expect.stringMatching(/^mysql-data:\/var\/lib\/mysql/));
+    for (const name of ['rest-1', 'rest-2']) expect(services[name]!.command).toEqual(['node', 'dist/src/main.js', 'serve']);
+    for (const name of ['consumer-1', 'consumer-2']) expect(services[name]!.command).toEqual(['node', 'dist/src/main.js', 'consume']);
+    expect(services.migrate!.command).toEqual(['node', 'dist/src/main.js', 'migrate']);
+    expect(services.nginx!.image).toMatch(/^nginx:/);
+    expect(services.rabbitmq!.image).toMatch(/^rabbitmq:.*management/);
+    expect(services.mysql!.image).toMatch(/^mysql:8/);
+    expect(services.mysql!.volumes).toContainEqual(expect.stringMatching(/^mysql-data:\/var\/lib\/mysql/));
     expect(Object.keys(config.volumes ?? {})).toContain('mysql-data');
     for (const name of ['elasticsearch', 'logstash', 'kibana', 'filebeat']) {
-      expect(services[name].image).toMatch(new RegExp(`^docker\\.elastic\\.co/.*/${name}:`));
+      expect(services[name]!.image).toMatch(new RegExp(`^docker\\.elastic\\.co/.*/${name}:`));
     }
   });
 
@@ -132,7 +132,7 @@ describe('docker-compose.yml', () => {
     ]);
     expect(config.networks?.backend?.internal).toBe(true);
     for (const name of ['mysql', 'elasticsearch', 'logstash', 'kibana', 'filebeat', 'consumer-1', 'consumer-2']) {
-      expect(Object.keys(services[name].networks)).toEqual(['backend']);
+      expect(Object.keys(services[name]!.networks)).toEqual(['backend']);
     }
   });
 
@@ -159,17 +159,17 @@ describe('docker-compose.yml', () => {
         expect({ name, dependency, condition: condition.condition }).toEqual({ name, dependency, condition: expected });
       }
     }
-    expect(Object.keys(services.nginx.depends_on).sort()).toEqual(['rest-1', 'rest-2']);
-    expect(Object.keys(services['rest-1'].depends_on).sort()).toEqual(['migrate', 'mysql', 'rabbitmq']);
+    expect(Object.keys(services.nginx!.depends_on).sort()).toEqual(['rest-1', 'rest-2']);
+    expect(Object.keys(services['rest-1']!.depends_on).sort()).toEqual(['migrate', 'mysql', 'rabbitmq']);
     // Logstash down must never stop the app: no app service waits for it.
-    for (const name of ['rest-1', 'rest-2', 'consumer-1', 'consumer-2']) expect(services[name].depends_on.logstash).toBeUndefined();
+    for (const name of ['rest-1', 'rest-2', 'consumer-1', 'consumer-2']) expect(services[name]!.depends_on.logstash).toBeUndefined();
   });
 
   it('keeps secrets out of the file: every secret-like value comes from .env, and .env.example names them all', () => {
     const text = read('docker-compose.yml');
     const secretLike = /^\s*-?\s*"?([A-Z0-9_]*(PASSWORD|PASS|SECRET|KEY|TOKEN)[A-Z0-9_]*)"?\s*[:=]\s*(.*)$/gm;
     // Allowed: an interpolation from .env, or the path of a mounted file (a key file, not a key).
-    const offenders = [...text.matchAll(secretLike)].filter(([, , , value]) => !/^(\$\{[A-Z0-9_]+[:?]|\/)/.test(value.trim()));
+    const offenders = [...text.matchAll(secretLike)].filter(([, , , value]) => !/^(\$\{[A-Z0-9_]+[:?]|\/)/.test(value!.trim()));
     expect(offenders.map(([line]) => line.trim())).toEqual([]);
     const required = new Set([...text.matchAll(/\$\{([A-Z0-9_]+):\?/g)].map((m) => m[1]));
     const example = new Set([...read('.env.example').matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]));
@@ -182,10 +182,10 @@ describe('docker-compose.yml', () => {
     const adapters = Object.keys(services).filter((name) => name.startsWith('adapter-'));
     expect(adapters.length).toBeGreaterThanOrEqual(1);
     for (const name of adapters) {
-      expect(services[name].profiles).toEqual(['adapters']);
-      expect(services[name].command).toEqual(['node', `dist/adapters/${name.slice('adapter-'.length)}/main.js`]);
+      expect(services[name]!.profiles).toEqual(['adapters']);
+      expect(services[name]!.command).toEqual(['node', `dist/adapters/${name.slice('adapter-'.length)}/main.js`]);
       // Adapters only publish: no database credentials.
-      expect(services[name].environment.DB_PASSWORD).toBeUndefined();
+      expect(services[name]!.environment.DB_PASSWORD).toBeUndefined();
     }
     for (const [name, service] of Object.entries(services)) {
       if (name.startsWith('adapter-')) continue;
@@ -195,44 +195,44 @@ describe('docker-compose.yml', () => {
 
   it('every MyMONIT process serves /metrics on METRICS_PORT, which the shipped Prometheus scrapes, and consumers are probed over HTTP', () => {
     const platform = ['rest-1', 'rest-2', 'consumer-1', 'consumer-2'];
-    for (const name of platform) expect({ name, port: services[name].environment.METRICS_PORT }).toEqual({ name, port: '9464' });
+    for (const name of platform) expect({ name, port: services[name]!.environment.METRICS_PORT }).toEqual({ name, port: '9464' });
     const scrape = parse(read('deploy/prometheus/prometheus.yml')) as { rule_files: string[]; scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }> };
     const targets = scrape.scrape_configs.flatMap((job) => job.static_configs.flatMap((c) => c.targets)).sort();
     expect(targets).toEqual(platform.map((name) => `${name}:9464`).sort());
     for (const job of scrape.scrape_configs) expect(job.job_name).toMatch(/^mymonit/);
     expect(scrape.rule_files).toEqual(['mymonit-rules.yml']);
-    expect(services.prometheus.volumes).toEqual(
+    expect(services.prometheus!.volumes).toEqual(
       expect.arrayContaining([
         `${path.join(ROOT, 'deploy', 'prometheus', 'prometheus.yml')}:/etc/prometheus/prometheus.yml:ro`,
         `${path.join(ROOT, 'deploy', 'prometheus', 'mymonit-rules.yml')}:/etc/prometheus/mymonit-rules.yml:ro`,
       ]),
     );
     for (const name of ['consumer-1', 'consumer-2']) {
-      expect(services[name].healthcheck.test.join(' ')).toContain('http://127.0.0.1:9464/health/live');
+      expect(services[name]!.healthcheck.test.join(' ')).toContain('http://127.0.0.1:9464/health/live');
     }
   });
 
   it('sets every placeholder of nginx/nginx.conf.template in the nginx service', () => {
     const template = read('nginx/nginx.conf.template');
     const placeholders = [...new Set([...template.matchAll(/\$\{(NGX_[A-Z0-9_]+)\}/g)].map((m) => m[1]))];
-    expect(placeholders.filter((name) => !(name in services.nginx.environment))).toEqual([]);
-    expect(services.nginx.environment.NGX_REST_1).toBe('rest-1:8080');
-    expect(services.nginx.environment.NGX_REST_2).toBe('rest-2:8080');
-    expect(services.nginx.volumes).toContainEqual(expect.stringMatching(/nginx\.conf\.template:\/etc\/nginx\/templates\/nginx\.conf\.template:ro$/));
+    expect(placeholders.filter((name) => !(name! in services.nginx!.environment))).toEqual([]);
+    expect(services.nginx!.environment.NGX_REST_1).toBe('rest-1:8080');
+    expect(services.nginx!.environment.NGX_REST_2).toBe('rest-2:8080');
+    expect(services.nginx!.volumes).toContainEqual(expect.stringMatching(/nginx\.conf\.template:\/etc\/nginx\/templates\/nginx\.conf\.template:ro$/));
   });
 
   it('serves AMQPS on 5671 with the generated certificates, and the app connects over amqps', () => {
     const conf = read('deploy/rabbitmq/rabbitmq.conf');
     expect(conf).toMatch(/^listeners\.ssl\.default = 5671$/m);
     for (const file of ['ca.pem', 'server.pem', 'server.key']) {
-      expect(services.rabbitmq.volumes).toContainEqual(expect.stringMatching(new RegExp(`/certs/${file.replace('.', '\\.')}:/run/tls/${file.replace('.', '\\.')}:ro$`)));
+      expect(services.rabbitmq!.volumes).toContainEqual(expect.stringMatching(new RegExp(`/certs/${file.replace('.', '\\.')}:/run/tls/${file.replace('.', '\\.')}:ro$`)));
     }
-    expect(services['consumer-1'].environment.RABBIT_URL).toMatch(/^amqps:\/\/.+@rabbitmq:5671$/);
+    expect(services['consumer-1']!.environment.RABBIT_URL).toMatch(/^amqps:\/\/.+@rabbitmq:5671$/);
   });
 
   it('mounts the log pipeline from ./logstash for Logstash and Filebeat', () => {
-    const mounts = [...services.logstash.volumes, ...services.filebeat.volumes].map((v: string) => v.split(':')[0]);
+    const mounts = [...services.logstash!.volumes, ...services.filebeat!.volumes].map((v: string) => v.split(':')[0]);
     expect(mounts).toEqual(expect.arrayContaining([path.join(ROOT, 'logstash', 'pipeline'), path.join(ROOT, 'logstash', 'filebeat.yml')]));
-    expect(services.filebeat.volumes).toEqual(expect.arrayContaining([expect.stringMatching(/^nginx-logs:/), expect.stringMatching(/^mysql-logs:/), expect.stringMatching(/^rabbitmq-logs:/)]));
+    expect(services.filebeat!.volumes).toEqual(expect.arrayContaining([expect.stringMatching(/^nginx-logs:/), expect.stringMatching(/^mysql-logs:/), expect.stringMatching(/^rabbitmq-logs:/)]));
   });
 });

@@ -16,7 +16,7 @@ const instructions = dockerfile
   .split('\n')
   .filter((line) => line.trim() && !line.trim().startsWith('#'));
 const stages = instructions.filter((line) => line.startsWith('FROM '));
-const runtime = instructions.slice(instructions.indexOf(stages[stages.length - 1]));
+const runtime = instructions.slice(instructions.indexOf(stages[stages.length - 1]!));
 
 describe('Dockerfile', () => {
   it('is multi-stage on a slim Node base, with production dependencies only in the runtime', () => {

@@ -26,7 +26,7 @@ function kustomize(dir: string): K8sObject[] {
 
 function parseFile(text: string, name: string): K8sObject[] {
   return parseAllDocuments(text).map((doc) => {
-    if (doc.errors.length > 0) throw new Error(`${name}: ${doc.errors[0].message}`);
+    if (doc.errors.length > 0) throw new Error(`${name}: ${doc.errors[0]!.message}`);
     return doc.toJS() as K8sObject;
   });
 }
@@ -148,7 +148,7 @@ describe('deploy/k8s', () => {
     for (const [component, service] of [['rest', 'mymonit-rest'], ['consumer', 'mymonit-consumer-metrics']]) {
       const monitor = byKind(monitoring, 'ServiceMonitor', `mymonit-${component}`);
       expect(monitor?.spec.endpoints).toEqual([expect.objectContaining({ port: 'metrics', path: '/metrics' })]);
-      const target = byKind(monitoring, 'Service', service);
+      const target = byKind(monitoring, 'Service', service!);
       expect(target?.metadata.labels).toMatchObject(monitor?.spec.selector.matchLabels);
       expect(target?.spec.ports.map((p: { name: string }) => p.name)).toContain('metrics');
     }
@@ -181,7 +181,7 @@ describe('deploy/k8s', () => {
     const known = new Set([...configSource.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]));
     known.add('NODE_EXTRA_CA_CERTS'); // read by Node itself
     const data = byKind(base, 'ConfigMap', 'mymonit-config')?.data as Record<string, string>;
-    const secretKeys = Object.keys(secretTemplate[0].stringData as object);
+    const secretKeys = Object.keys(secretTemplate[0]!.stringData as object);
     expect([...Object.keys(data), ...secretKeys].filter((key) => !known.has(key))).toEqual([]);
   });
 });

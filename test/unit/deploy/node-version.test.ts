@@ -50,6 +50,6 @@ describe('the Node.js release', () => {
   it('the Node.js running the tests satisfies engines', () => {
     const [major, minor] = process.versions.node.split('.').map(Number);
     const minimum = engineMinimum();
-    expect(major > minimum.major || (major === minimum.major && minor >= minimum.minor)).toBe(true);
+    expect(major! > minimum.major || (major === minimum.major && minor! >= minimum.minor)).toBe(true);
   });
 });

@@ -49,8 +49,8 @@ describe('postman/', () => {
     const text = JSON.stringify(collection);
     const used = new Set([...text.matchAll(/\{\{([A-Za-z]+)\}\}/g)].map((m) => m[1]));
     const defined = new Set<string>(environment.values.map((v: { key: string }) => v.key));
-    for (const m of text.matchAll(/pm\.environment\.set\('([A-Za-z]+)'/g)) defined.add(m[1]);
-    expect([...used].filter((name) => !defined.has(name))).toEqual([]);
+    for (const m of text.matchAll(/pm\.environment\.set\('([A-Za-z]+)'/g)) defined.add(m[1]!);
+    expect([...used].filter((name) => !defined.has(name!))).toEqual([]);
     for (const key of ['baseUrl', 'adminToken', 'scientistToken', 'otherToken']) expect(defined).toContain(key);
   });
 });

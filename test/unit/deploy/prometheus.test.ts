@@ -48,7 +48,7 @@ async function exportedNames(): Promise<Set<string>> {
 /** The metric names a PromQL expression reads (MyMONIT's and the default process ones, and `up`). */
 function referencedNames(expression: string): string[] {
   const withoutStrings = expression.replace(/"[^"]*"/g, '""');
-  return [...withoutStrings.matchAll(/\b(up|mymonit_[a-z0-9_]+|process_[a-z0-9_]+|nodejs_[a-z0-9_]+)\b/g)].map((m) => m[1]);
+  return [...withoutStrings.matchAll(/\b(up|mymonit_[a-z0-9_]+|process_[a-z0-9_]+|nodejs_[a-z0-9_]+)\b/g)].map((m) => m[1]!);
 }
 
 describe('deploy/prometheus and deploy/grafana', () => {

@@ -25,9 +25,9 @@ function prose(markdown: string): string {
 
 function links(markdown: string): string[] {
   const text = prose(markdown);
-  const inline = [...text.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]);
-  const references = [...text.matchAll(/^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/gm)].map((m) => m[1]);
-  const html = [...text.matchAll(/\b(?:href|src)="([^"]+)"/g)].map((m) => m[1]);
+  const inline = [...text.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]!);
+  const references = [...text.matchAll(/^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/gm)].map((m) => m[1]!);
+  const html = [...text.matchAll(/\b(?:href|src)="([^"]+)"/g)].map((m) => m[1]!);
   return [...inline, ...references, ...html];
 }
 
@@ -36,7 +36,7 @@ function anchors(markdown: string): Set<string> {
   const seen = new Map<string, number>();
   const result = new Set<string>();
   for (const [, heading] of prose(markdown).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
-    const text = heading.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/`/g, '');
+    const text = heading!.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/`/g, '');
     const slug = text
       .toLowerCase()
       .replace(/[^\p{L}\p{N}\s_-]/gu, '')
@@ -92,7 +92,7 @@ describe('links in README.md and docs/', () => {
 
   it.each(documents.map((file) => [path.relative(ROOT, file), file]))('%s shows no path outside the repository', (_name, file) => {
     const spans = [...fs.readFileSync(file, 'utf8').matchAll(/`(\.\.\/[^`\s]+)`/g)].map((m) => m[1]);
-    const outside = spans.filter((span) => path.relative(ROOT, path.resolve(path.dirname(file), span)).startsWith('..'));
+    const outside = spans.filter((span) => path.relative(ROOT, path.resolve(path.dirname(file), span!)).startsWith('..'));
     expect(outside).toEqual([]);
   });
 });

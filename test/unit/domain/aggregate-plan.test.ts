@@ -8,11 +8,11 @@ const S = 1_000_000n;
 
 /** Every microsecond of the window is in exactly one piece, in order, and each rollup piece is whole granules. */
 function expectTiling(pieces: Piece[], fromUs: bigint, toUs: bigint): void {
-  expect(pieces[0].fromUs).toBe(fromUs);
-  expect(pieces[pieces.length - 1].toUs).toBe(toUs);
+  expect(pieces[0]!.fromUs).toBe(fromUs);
+  expect(pieces[pieces.length - 1]!.toUs).toBe(toUs);
   pieces.forEach((piece, i) => {
     expect(piece.fromUs).toBeLessThan(piece.toUs);
-    if (i > 0) expect(piece.fromUs).toBe(pieces[i - 1].toUs);
+    if (i > 0) expect(piece.fromUs).toBe(pieces[i - 1]!.toUs);
     const width = piece.level === 'hour' ? HOUR_US : piece.level === 'minute' ? MINUTE_US : 1n;
     expect(piece.fromUs % width).toBe(0n);
     expect(piece.toUs % width).toBe(0n);
@@ -63,7 +63,7 @@ describe('planPieces', () => {
       const from = T0 + BigInt(random(10_000) * 997) * S;
       const to = from + 1n + BigInt(random(50_000) * 331) * S;
       const dirty = [...new Set(Array.from({ length: random(5) }, () => floorTo(from + BigInt(random(Number(to - from))), MINUTE_US)))].sort((a, b) => (a < b ? -1 : 1));
-      expectTiling(planPieces(from, to, [HOUR_US, MINUTE_US, 90n * S, 2n * HOUR_US][random(4)], dirty), from, to);
+      expectTiling(planPieces(from, to, [HOUR_US, MINUTE_US, 90n * S, 2n * HOUR_US][random(4)]!, dirty), from, to);
     }
   });
 });

@@ -10,7 +10,7 @@ function partial(values: readonly number[]): BucketPartial {
     min: Math.min(...values),
     max: Math.max(...values),
     lastTs: BigInt(values.length),
-    last: values[values.length - 1],
+    last: values[values.length - 1]!,
   };
 }
 

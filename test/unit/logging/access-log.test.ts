@@ -52,7 +52,7 @@ describe('the access log', () => {
       server.close();
     }
     expect(lines[0]).toMatchObject({ http: true, method: 'GET', route: '/items/:id', status: 200, bytes: 11, requestId: 'req-1' });
-    expect(typeof lines[0].durationMs).toBe('number');
+    expect(typeof lines[0]!.durationMs).toBe('number');
     expect(lines[1]).toMatchObject({ route: '/stream', bytes: 5 });
     expect(JSON.stringify(lines)).not.toMatch(/s3cret|jim@|token/);
   });

@@ -68,7 +68,7 @@ describe('the Logstash pipeline', () => {
     for (const match of bare.matchAll(/(?:([A-Za-z_]+)\s*)?\{|\}/g)) {
       if (match[0] === '}') depth--;
       else {
-        if (depth === 0) topLevel.push(match[1]);
+        if (depth === 0) topLevel.push(match[1]!);
         depth++;
       }
     }
@@ -200,7 +200,7 @@ describe('the Kibana saved objects', () => {
   it('has a log search over the app logs', () => {
     const search = byId.get('mymonit-log-search');
     expect(search?.type).toBe('search');
-    expect(search?.references[0].id).toBe('mymonit-app');
+    expect(search?.references[0]!.id).toBe('mymonit-app');
     expect(search?.attributes.columns).toEqual(expect.arrayContaining(['requestId', 'actor', 'message']));
   });
 });

@@ -115,7 +115,7 @@ describe('redaction for logs', () => {
     expect(first.message).toBe('storing *** failed');
     expect(first.stack).toContain('storing *** failed');
     expect(first.cause).toMatchObject({ name: 'Error', message: 'connect to amqp://u:***@host failed', code: 'ECONNREFUSED', password: MASK });
-    expect(out.errors[1].message).toBe('Bearer *** rejected');
+    expect(out.errors[1]!.message).toBe('Bearer *** rejected');
     expect(JSON.stringify(out)).not.toMatch(/pw@|jim@foobar|abcdefghij/);
   });
 

@@ -24,10 +24,10 @@ describe('the winston logger', () => {
     });
     const [outside, before, after] = console.parsed();
     expect(outside).toMatchObject({ level: 'info', message: 'outside', service: 'mymonit', instance: 'rest-1' });
-    expect(outside.requestId).toBeUndefined();
-    expect(Date.parse(String(outside.timestamp))).not.toBeNaN();
+    expect(outside!.requestId).toBeUndefined();
+    expect(Date.parse(String(outside!.timestamp))).not.toBeNaN();
     expect(before).toMatchObject({ level: 'debug', component: 'rest', requestId: 'req-1' });
-    expect(before.actor).toBeUndefined();
+    expect(before!.actor).toBeUndefined();
     expect(after).toMatchObject({ level: 'warn', requestId: 'req-1', actor: 'p-1', extra: 1 });
   });
 
@@ -48,8 +48,8 @@ describe('the winston logger', () => {
     logger.warn('as text', { error: 'connect ECONNREFUSED' });
     logger.warn('as error', { error: new Error('connect ECONNREFUSED') });
     const [text, error] = console.parsed();
-    expect(text.error).toEqual({ message: 'connect ECONNREFUSED' });
-    expect(error.error).toMatchObject({ name: 'Error', message: 'connect ECONNREFUSED' });
+    expect(text!.error).toEqual({ message: 'connect ECONNREFUSED' });
+    expect(error!.error).toMatchObject({ name: 'Error', message: 'connect ECONNREFUSED' });
   });
 
   it('redacts the human development format as well', () => {
@@ -73,7 +73,7 @@ describe('the winston logger', () => {
     const [line] = console.lines;
     expect(line).toContain('careful');
     // eslint-disable-next-line no-control-regex
-    expect(/\u001b\[/.test(line)).toBe(terminal);
+    expect(/\u001b\[/.test(line!)).toBe(terminal);
   });
 
   it('ships nothing and reports nothing dropped without LOGSTASH_HOST', () => {

@@ -14,7 +14,7 @@ const document = openApiDocument() as unknown as {
 const operations = Object.entries(document.paths).flatMap(([path, item]) =>
   METHODS.filter((m) => item[m]).map((m) => ({ route: `${m.toUpperCase()} ${path}`, method: m, path, operation: item[m] })),
 );
-const api = operations.filter((o) => !(o.operation.security?.length === 0));
+const api = operations.filter((o) => !(o.operation!.security?.length === 0));
 
 describe('openapi.yaml declares what the API answers', () => {
   it('the public endpoints /openapi.json, /docs and /metrics are operations', () => {
@@ -22,23 +22,23 @@ describe('openapi.yaml declares what the API answers', () => {
   });
 
   it('every authenticated operation declares 400, 401, 500 and 503', () => {
-    const missing = api.flatMap((o) => ['400', '401', '500', '503'].filter((c) => !o.operation.responses[c]).map((c) => `${o.route} ${c}`));
+    const missing = api.flatMap((o) => ['400', '401', '500', '503'].filter((c) => !o.operation!.responses[c]).map((c) => `${o.route} ${c}`));
     expect(missing).toEqual([]);
   });
 
   it('every operation with a body declares 413 and 415; every POST, PUT and PATCH declares 413', () => {
     const missing = api.flatMap((o) => [
-      ...(o.operation.requestBody && !o.operation.responses['415'] ? [`${o.route} 415`] : []),
-      ...(['post', 'put', 'patch'].includes(o.method) && !o.operation.responses['413'] ? [`${o.route} 413`] : []),
+      ...(o.operation!.requestBody && !o.operation!.responses['415'] ? [`${o.route} 415`] : []),
+      ...(['post', 'put', 'patch'].includes(o.method) && !o.operation!.responses['413'] ? [`${o.route} 413`] : []),
     ]);
     expect(missing).toEqual([]);
   });
 
   it('every response declares X-Request-Id and X-MyMONIT-Instance; every Location is required', () => {
     const headersOf = (response: Operation['responses'][string]) =>
-      response.$ref ? document.components.responses[response.$ref.split('/').pop() as string].headers ?? {} : response.headers ?? {};
+      response.$ref ? document.components.responses[response.$ref.split('/').pop() as string]!.headers ?? {} : response.headers ?? {};
     const problems = operations.flatMap((o) =>
-      Object.entries(o.operation.responses).flatMap(([code, response]) => {
+      Object.entries(o.operation!.responses).flatMap(([code, response]) => {
         const headers = headersOf(response) as Record<string, { required?: boolean }>;
         return [
           ...['X-Request-Id', 'X-MyMONIT-Instance'].filter((h) => !headers[h]).map((h) => `${o.route} ${code} lacks ${h}`),
@@ -47,7 +47,7 @@ describe('openapi.yaml declares what the API answers', () => {
       }),
     );
     expect(problems).toEqual([]);
-    expect(document.components.responses.MethodNotAllowed.headers).toHaveProperty('Allow');
+    expect(document.components.responses.MethodNotAllowed!.headers).toHaveProperty('Allow');
   });
 
   it('every returned timestamp is a date-time', () => {

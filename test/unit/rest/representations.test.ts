@@ -34,7 +34,7 @@ describe('aggregate representation', () => {
     const json = aggregateJson('1m', 'sum', [
       { series, points: [{ timestampUs: 0n, value: Infinity, count: 2 }, { timestampUs: 60_000_000n, value: -1.5, count: 1 }] },
     ]);
-    expect(JSON.stringify(json.series[0].points.map((p) => p.value))).toBe('[null,-1.5]');
-    expect(json.series[0].points[0].value).toBeNull();
+    expect(JSON.stringify(json.series[0]!.points.map((p) => p.value))).toBe('[null,-1.5]');
+    expect(json.series[0]!.points[0]!.value).toBeNull();
   });
 });

@@ -24,7 +24,7 @@ describe('RefusalAudit: anonymous 401s write a bounded number of audit rows', ()
     audit.refused('10.0.0.2', 'token expired', 'r9');
     expect(rows).toHaveLength(4);
     expect(rows.every((row) => row.action === 'auth.fail' && row.outcome === 'failure')).toBe(true);
-    expect(rows[3].detail).toEqual({ reason: 'token expired' });
+    expect(rows[3]!.detail).toEqual({ reason: 'token expired' });
   });
 
   it('aggregates refusals past the burst into one summary row per source when the window ends', async () => {
@@ -59,7 +59,7 @@ describe('RefusalAudit: anonymous 401s write a bounded number of audit rows', ()
     // 2 tracked sources + the shared bucket, each with 3 rows and 1 summary.
     expect(rows).toHaveLength(3 * 4);
     expect(summaries().map((row) => row.detail?.aggregated)).toEqual([7, 7, 498 * 10 - 3]);
-    expect(summaries()[2].detail?.otherSources).toBe(true);
+    expect(summaries()[2]!.detail?.otherSources).toBe(true);
   });
 
   it('writes the summaries of the current window on stop', async () => {

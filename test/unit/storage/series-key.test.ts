@@ -25,7 +25,7 @@ const RESERVED = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'val
 describe('series keys: every tag name the schema allows is a tag like any other', () => {
   it.each(RESERVED)('canonicalTags keeps a tag named %s, sorted among the others', (name) => {
     const json = canonicalTags(tags(`{"z":"1",${JSON.stringify(name)}:"x","a":"2"}`));
-    const sorted = [['a', '2'], [name, 'x'], ['z', '1']].sort((p, q) => (p[0] < q[0] ? -1 : 1));
+    const sorted = [['a', '2'], [name, 'x'], ['z', '1']].sort((p, q) => (p[0]! < q[0]! ? -1 : 1));
     expect(Object.entries(JSON.parse(json) as object)).toEqual(sorted);
     expect(canonicalTags(tags(`{${JSON.stringify(name)}:"x"}`))).toBe(`{${JSON.stringify(name)}:"x"}`);
   });
