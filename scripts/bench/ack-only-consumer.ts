@@ -9,6 +9,7 @@ import * as amqp from 'amqplib';
  */
 async function main(): Promise<void> {
   const [url, queue, prefetchText, countText] = process.argv.slice(2);
+  if (url === undefined || queue === undefined) throw new Error('usage: node ack-only-consumer.js <amqp-url> <queue> <prefetch> <count>');
   const prefetch = Number(prefetchText);
   const count = Number(countText);
   const ackEvery = Math.max(1, Math.floor(prefetch / 2));

@@ -145,7 +145,7 @@ class IngestBench {
     return [
       `nproc: ${safe(() => execSync('nproc', { encoding: 'utf8' }).trim())} (${os.cpus()[0]?.model ?? '?'})`,
       `free -g:\n${free}`,
-      `node ${process.version}, MariaDB/MySQL ${String(version.v)}, RabbitMQ ${String(props.version ?? '?')}`,
+      `node ${process.version}, MariaDB/MySQL ${String(version?.v ?? '?')}, RabbitMQ ${String(props.version ?? '?')}`,
       `queue type ${this.config.rabbit.queueType}; MyMONIT defaults: RABBIT_PREFETCH ${this.config.rabbit.prefetch}, ` +
         `INGEST_BATCH_SIZE ${this.config.ingest.batchSize}, INGEST_LINGER_MS ${this.config.ingest.lingerMs}, ` +
         `INGEST_CONCURRENCY ${this.config.ingest.concurrency}, INGEST_BUFFER_BYTES ${this.config.ingest.bufferBytes}`,
@@ -167,6 +167,7 @@ class IngestBench {
 
   private async countMeasures(): Promise<number> {
     const [[result]] = await this.db.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM measures');
+    if (result === undefined) throw new Error('COUNT(*) returned no row');
     return Number(result.n);
   }
 
@@ -222,7 +223,7 @@ class IngestBench {
     const bodies = Array.from({ length: messages }, (_, index) => batchBody(index));
     const cpu = new CpuAccount(consumer.process.pid);
     const startedAt = performance.now();
-    await publishAll(this.publisher, this.config.rabbit, messages, (index) => bodies[index], 200);
+    await publishAll(this.publisher, this.config.rabbit, messages, (index) => bodies[index] ?? Buffer.alloc(0), 200);
     const publishedIn = (performance.now() - startedAt) / 1000;
     await until('the last batch message', () => this.lastRowStored(MEASURES - 1), 600_000, 10, consumer);
     this.record({ name: `MyMONIT, batched messages of ${PER_MESSAGE}, published until committed`, measures: MEASURES, startedAt, peakRss: rss.stop(), cpu });
@@ -346,6 +347,7 @@ async function main(): Promise<void> {
   }
   if (PHASES.size < ALL_PHASES.length) return;
   const [raw, batched, ackOnly, single, batchedDrain, seed] = bench.phases;
+  if (!raw || !batched || !ackOnly || !single || !batchedDrain || !seed) throw new Error('a phase of the bench is missing');
   const peak = Math.max(single.peakRss ?? 0, batchedDrain.peakRss ?? 0, batched.peakRss ?? 0);
   const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
   console.log('\n| phase | measures/s | seconds | consumer peak RSS |\n|---|---:|---:|---:|');

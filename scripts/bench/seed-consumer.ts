@@ -17,6 +17,9 @@ interface Published {
 
 async function main(): Promise<void> {
   const [url, queue, countText, mysqlJson, seriesJson] = process.argv.slice(2);
+  if (url === undefined || queue === undefined || mysqlJson === undefined || seriesJson === undefined) {
+    throw new Error('usage: node seed-consumer.js <amqp-url> <queue> <count> <mysql-json> <series-json>');
+  }
   const count = Number(countText);
   const seriesBySource = new Map(Object.entries(JSON.parse(seriesJson) as Record<string, number>));
   const db = await mysql.createConnection(JSON.parse(mysqlJson) as mysql.ConnectionOptions);

@@ -55,7 +55,8 @@ async function isComplete(config: Config): Promise<boolean> {
       return false;
     }
     const [rows] = await connection.query<RowDataPacket[]>(`SELECT measures FROM \`${config.db.database}\`.bench_query_dataset`);
-    return rows.length === 1 && Number(rows[0].measures) === DATASET.total;
+    const [row] = rows;
+    return rows.length === 1 && Number(row?.measures) === DATASET.total;
   } finally {
     await connection.end();
   }
@@ -111,7 +112,7 @@ export async function ensureDataset(container: Container, config: Config, log: (
   }
 
   const marked = await db.executor().query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM rollup_dirty');
-  if (Number(marked[0][0].n) > 0) {
+  if (Number(marked[0][0]?.n ?? 0) > 0) {
     const started = performance.now();
     result.rollupMinutes = await container.get(RollupJob).catchUp();
     result.rollupSeconds = (performance.now() - started) / 1000;
@@ -124,6 +125,7 @@ export async function ensureDataset(container: Container, config: Config, log: (
   const experiment = await experiments.findByCode(DATASET.experiment);
   if (!experiment) throw new Error('the bench experiment is missing');
   const [target] = await reader.series(experiment, { metric: 'temperature', source: 'probe-0' });
+  if (!target) throw new Error('the bench series temperature/probe-0 is missing');
   result.targetSeriesId = target.id;
   result.scientist = await users.findByUsername(DATASET.scientist);
   return result as Dataset;

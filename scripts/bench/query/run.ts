@@ -79,14 +79,15 @@ async function main(): Promise<void> {
   machine().forEach((line) => log(line));
   // The pool opens on the bench database, which ensureDataset creates (or drops, after an interrupted load).
   const dataset = await ensureDataset(container, config, (line) => log(`data: ${line}`));
-  const [[{ version }]] = await db.executor().query<RowDataPacket[]>('SELECT VERSION() AS version');
-  log(`  MariaDB/MySQL: ${version}`);
+  const [[server]] = await db.executor().query<RowDataPacket[]>('SELECT VERSION() AS version');
+  log(`  MariaDB/MySQL: ${server?.version}`);
   log(`  database: ${config.db.database}, pool ${config.db.poolSize} connections (app and bare route alike)`);
   if (dataset.reused) log(`data: reusing the ${DATASET.total.toLocaleString('en')} measures already in ${config.db.database}`);
   const [[counts]] = await db.executor().query<RowDataPacket[]>(
     'SELECT (SELECT COUNT(*) FROM measures) AS measures, (SELECT COUNT(*) FROM measures WHERE series_id = ?) AS target, (SELECT COUNT(*) FROM rollup_hour) AS hours, (SELECT COUNT(*) FROM rollup_minute) AS minutes',
     [dataset.targetSeriesId],
   );
+  if (!counts) throw new Error('the dataset counts returned no row');
   log(`data: ${Number(counts.measures).toLocaleString('en')} measures; series probe-0 ${Number(counts.target).toLocaleString('en')}; rollups ${Number(counts.minutes).toLocaleString('en')} minute rows, ${Number(counts.hours).toLocaleString('en')} hour rows`);
   log();
 
@@ -98,15 +99,15 @@ async function main(): Promise<void> {
 
   // The SQL both routes send, and its plan.
   const statement = MysqlMeasureReader.singleSeriesSql(dataset.targetSeriesId, { fromUs: BigInt(DATASET.startUs), toUs: BigInt(DATASET.startUs + WINDOW_US), limit: 1001 });
-  const [plan] = await db.executor().query<RowDataPacket[]>(`EXPLAIN ${statement.sql}`, statement.values);
+  const [[plan]] = await db.executor().query<RowDataPacket[]>(`EXPLAIN ${statement.sql}`, statement.values);
   log(`range read SQL: ${statement.sql}`);
-  log(`EXPLAIN: table=${plan[0].table} type=${plan[0].type} key=${plan[0].key} rows=${plan[0].rows} Extra=${plan[0].Extra}`);
+  log(`EXPLAIN: table=${plan?.table} type=${plan?.type} key=${plan?.key} rows=${plan?.rows} Extra=${plan?.Extra}`);
 
   // Both routes answer the same 1,000 points.
   const sampleFrom = DATASET.startUs + 86_400 * 1_000_000;
   const restSample = await (await fetch(`http://127.0.0.1:${restPort}/experiments/${DATASET.experiment}/measures?metric=temperature&source=probe-0&from=${new Date(sampleFrom / 1000).toISOString()}&to=${new Date((sampleFrom + WINDOW_US) / 1000).toISOString()}&limit=1000`, { headers: auth })).json() as { items: Array<{ value: number }> };
   const bareSample = await (await fetch(`http://127.0.0.1:${bare.port}/bare?series=${dataset.targetSeriesId}&from=${sampleFrom}&to=${sampleFrom + WINDOW_US}&limit=1001`)).json() as Array<[number, number]>;
-  const same = restSample.items.length === 1000 && bareSample.length === 1000 && restSample.items.every((m, i) => m.value === bareSample[i][1]);
+  const same = restSample.items.length === 1000 && bareSample.length === 1000 && restSample.items.every((m, i) => m.value === bareSample[i]?.[1]);
   log(`sample window: REST ${restSample.items.length} points, bare ${bareSample.length} rows, same values: ${same ? 'yes' : 'NO'}`);
   log();
 
@@ -181,7 +182,10 @@ async function main(): Promise<void> {
     if (i > 0) rawTimes.push(performance.now() - started);
   }
   rawTimes.sort((a, b) => a - b);
-  const matches = raw.length === points.length && raw.every((row, i) => Math.abs(Number(row.v) - points[i].value) < 1e-9 && Number(row.n) === points[i].count);
+  const matches = raw.length === points.length && raw.every((row, i) => {
+    const point = points[i];
+    return point !== undefined && Math.abs(Number(row.v) - point.value) < 1e-9 && Number(row.n) === point.count;
+  });
   log(`  the same from raw rows (GROUP BY over ${Number(counts.target).toLocaleString('en')} rows, SQL only, 3 runs): p50 ${ms(percentile(rawTimes, 50))}; answers equal: ${matches ? 'yes' : 'NO'}`);
   log(`  rollups are ${(percentile(rawTimes, 50) / percentile(timings, 50)).toFixed(0)}x faster than raw rows for this query`);
 
