@@ -7,7 +7,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    // One TypeScript program (tsconfig.test.json covers src, adapters, test and scripts) gives the rules types.
+    // One TypeScript program (tsconfig.test.json covers src, adapters, lib, test and scripts) gives the rules types.
     languageOptions: { parserOptions: { project: './tsconfig.test.json', tsconfigRootDir: import.meta.dirname } },
     plugins: { layers },
     rules: {
