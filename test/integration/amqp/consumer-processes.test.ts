@@ -90,13 +90,19 @@ it('two consumers on one queue share the work and store no duplicate rows', asyn
   ]);
   await waitFor('every measure', async () => (await fixture.measures()) >= 55_000, 120_000);
   await waitFor('an empty queue', async () => (await fixture.queues()).ready === 0, 30_000);
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Rows can all be there while the last duplicate batches are still in flight: wait until both consumers
+  // have decided every measure they were sent (stored or duplicate), whatever the machine's load.
+  let scraped: Array<Record<string, number>> = [];
+  const decided = () => scraped.reduce((sum, m) => sum + m.mymonit_ingest_measures_stored_total + m.mymonit_ingest_measures_duplicate_total, 0);
+  await waitFor('every measure decided', async () => {
+    scraped = await Promise.all(ports.map((port) => scrape(port)));
+    return decided() >= 110_000;
+  }, 60_000);
   expect(await fixture.measures()).toBe(55_000);
   expect(await fixture.rejected()).toEqual([]);
 
   // Each consumer's /metrics (METRICS_PORT: `consume` runs no REST listener): both did part of the work,
   // and what they stored adds up to the rows, the rest counted as duplicates.
-  const scraped = await Promise.all(ports.map((port) => scrape(port)));
   for (const metrics of scraped) {
     expect(metrics.mymonit_ingest_measures_stored_total).toBeGreaterThan(0);
     expect(metrics.mymonit_ingest_consumer_connected).toBe(1);
