@@ -2,7 +2,7 @@
  * The MyMONIT adapter SDK: publish measures to the MyMONIT exchange with confirms. See README.md.
  */
 export { BufferFullError, PublisherClosedError } from './errors';
-export { PermanentConnectError } from './connect-failure';
+export { PermanentConnectError } from '../../lib/amqp/connect-failure';
 export type { InvalidMeasure, Measure } from './measure';
 export { MeasureValidator, findUpwards } from './measure-validator';
 export {

@@ -4,9 +4,9 @@ import { inject, injectable } from 'inversify';
 import type { Config } from '../config';
 import type { Measure } from '../domain/measure';
 import type { RefusedMeasure, RejectionReason } from '../domain/rejected-message';
-import { epochMsToUs, isTimestamp, MAX_EPOCH_MS, parseTimestampUs } from '../domain/timestamp';
+import { epochMsToUs, isTimestamp, MAX_EPOCH_MS, parseTimestampUs } from '../../lib/contract/timestamp';
 import { TYPES } from '../identifiers';
-import { openApiDocument } from '../openapi-document';
+import { openApiDocument } from '../../lib/contract/openapi-document';
 
 /** One measure as the contract (openapi.yaml, components.schemas.Measure) lets an adapter publish it. */
 interface PublishedMeasure {

@@ -1,5 +1,5 @@
 import { MeasureValidator, isDateTime } from '../../../adapters/sdk/measure-validator';
-import { isTimestamp } from '../../../src/domain/timestamp';
+import { isTimestamp } from '../../../lib/contract/timestamp';
 
 /** The consumer's date-time format: the SDK must refuse exactly what the consumer would reject. */
 const consumerDateTime = isTimestamp;

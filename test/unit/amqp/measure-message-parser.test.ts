@@ -5,7 +5,7 @@ import {
   type ParsedMessage,
 } from '../../../src/amqp/measure-message-parser';
 import type { Measure } from '../../../src/domain/measure';
-import { openApiDocument } from '../../../src/openapi-document';
+import { openApiDocument } from '../../../lib/contract/openapi-document';
 import { testConfig } from '../../support/real-services';
 import { measure } from './fakes';
 
