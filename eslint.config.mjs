@@ -22,7 +22,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '(^|/)(src|adapters)(/|$)',
+              regex: '^\\.{1,2}/(.*/)?(src|adapters)(/|$)',
               message: 'lib/ is shared by src/ and adapters/ and must not import either (see README, "Folders").',
             },
           ],

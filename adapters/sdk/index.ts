@@ -4,7 +4,8 @@
 export { BufferFullError, PublisherClosedError } from './errors';
 export { PermanentConnectError } from '../../lib/amqp/connect-failure';
 export type { InvalidMeasure, Measure } from './measure';
-export { MeasureValidator, findUpwards } from './measure-validator';
+export { findUpwards } from '../../lib/find-upwards';
+export { MeasureValidator } from './measure-validator';
 export {
   MeasurePublisher,
   type PublishOutcome,

@@ -108,7 +108,7 @@ export class RestListener {
         validateResponses: config.rest.validateResponses,
         validateSecurity: false,
         validateFormats: true,
-        // RFC 3339 as the platform reads it (src/domain/timestamp.ts): ajv-formats' default "fast" date-time
+        // RFC 3339 as the platform reads it (lib/contract/timestamp.ts): ajv-formats' default "fast" date-time
         // lets month 13 and Feb 30 through, which Date.parse then shifted or turned into a 500.
         formats: { 'date-time': { type: 'string', validate: isTimestamp } },
       }),
