@@ -1,6 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { freePort } from './free-port';
 
 /** A real prometheus-node-exporter (the Debian package) on a free loopback port; stop() ends it. */
 export interface NodeExporter {
@@ -10,14 +9,6 @@ export interface NodeExporter {
 }
 
 const BINARY = 'prometheus-node-exporter';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export async function startNodeExporter(): Promise<NodeExporter> {
   if (spawnSync('sh', ['-c', `command -v ${BINARY}`]).status !== 0) {

@@ -1,6 +1,6 @@
-import net from 'node:net';
 import { buildConsumer, startConsumer, type ConsumerProcess } from '../../support/consumer-process';
-import { waitFor } from '../../unit/amqp/fakes';
+import { waitFor } from '../../support/eventually';
+import { freePort } from '../../support/free-port';
 import { batchJson, ingestFixture, measureJson, type IngestFixture } from './ingest-fixture';
 
 /**
@@ -112,17 +112,6 @@ it('two consumers on one queue share the work and store no duplicate rows', asyn
   ]);
   for (const process of [a, b]) expect(process.output()).not.toMatch(/"level":"error"/);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The unlabelled samples of a consumer's /metrics, by name. */
 async function scrape(port: number): Promise<Record<string, number>> {

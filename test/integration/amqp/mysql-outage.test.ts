@@ -1,6 +1,6 @@
 import { buildConsumer, startConsumer, type ConsumerProcess } from '../../support/consumer-process';
 import { startPrivateMariadb, type PrivateMariadb } from '../../support/private-mariadb';
-import { waitFor } from '../../unit/amqp/fakes';
+import { waitFor } from '../../support/eventually';
 import { batchJson, ingestFixture, type IngestFixture } from './ingest-fixture';
 
 /**

@@ -1,6 +1,7 @@
 import { createWinstonLogger, type WinstonLogger } from '../../../src/logging/winston-logger';
 import { testConfig } from '../../support/real-services';
-import { JsonLinesReceiver, unusedPort } from './json-lines-receiver';
+import { freePort } from '../../support/free-port';
+import { JsonLinesReceiver } from './json-lines-receiver';
 import { LineCapture } from './line-capture';
 
 /**
@@ -50,7 +51,7 @@ describe('the bounded Logstash transport', () => {
   });
 
   it('never holds the application back while Logstash is down, keeps `capacity` events and counts the rest', async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     const console = new LineCapture();
     const log = logger(port, 500, console);
     const started = process.hrtime.bigint();
