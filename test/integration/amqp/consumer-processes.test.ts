@@ -1,5 +1,5 @@
 import { buildConsumer, startConsumer, type ConsumerProcess } from '../../support/consumer-process';
-import { waitFor } from '../../support/eventually';
+import { eventually, waitFor } from '../../support/eventually';
 import { freePort } from '../../support/free-port';
 import { batchJson, ingestFixture, measureJson, type IngestFixture } from './ingest-fixture';
 
@@ -48,11 +48,11 @@ it('a consumer SIGKILLed in the middle of 500,000 measures, then restarted, stor
   // Killed in the middle: some committed, the rest (and whatever was committed but not acked) in the broker.
   expect(atKill).toBeLessThan(500_000);
 
-  await consumer();
+  const second = await consumer();
   await waitFor('all 500,000 measures', async () => (await fixture.measures()) >= 500_000, 180_000);
   await waitFor('an empty queue', async () => (await fixture.queues()).ready === 0, 30_000);
-  // Whatever was redelivered was stored once: not one row more, now or a moment later.
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  // Whatever was redelivered was stored once: not one row more, even once everything in flight has settled.
+  expect(await second.kill('SIGTERM')).toEqual({ code: 0, signal: null });
   expect(await fixture.measures()).toBe(500_000);
   expect(await fixture.rejected()).toEqual([]);
   expect((await fixture.queues()).dead).toBe(0);
@@ -72,9 +72,10 @@ it('SIGTERM finishes or hands back the batch in progress and exits 0; a new cons
   // Nothing held by a consumer any more: what was not stored is back in the queue, ready for another.
   if (afterStop < 300_000) expect((await fixture.queues()).ready).toBeGreaterThan(0);
 
-  await consumer();
+  const second = await consumer();
   await waitFor('all 300,000 measures', async () => (await fixture.measures()) >= 300_000, 120_000);
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Stopped, so that nothing is in flight any more: the count is final.
+  expect(await second.kill('SIGTERM')).toEqual({ code: 0, signal: null });
   expect(await fixture.measures()).toBe(300_000);
 });
 
@@ -90,20 +91,25 @@ it('two consumers on one queue share the work and store no duplicate rows', asyn
   ]);
   await waitFor('every measure', async () => (await fixture.measures()) >= 55_000, 120_000);
   await waitFor('an empty queue', async () => (await fixture.queues()).ready === 0, 30_000);
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Each consumer's /metrics (METRICS_PORT: `consume` runs no REST listener). Once every one of the 110,000
+  // deliveries is counted, stored or duplicate, nothing is in flight: the row count is final.
+  const total = (scraped: Array<Record<string, number>>, name: string) => scraped.reduce((sum, metrics) => sum + (metrics[name] ?? 0), 0);
+  const decided = (scraped: Array<Record<string, number>>) =>
+    total(scraped, 'mymonit_ingest_measures_stored_total') + total(scraped, 'mymonit_ingest_measures_duplicate_total');
+  const scraped = await eventually(() => Promise.all(ports.map((port) => scrape(port))), (s) => decided(s) >= 110_000, {
+    timeoutMs: 30_000,
+    what: 'every delivered measure stored or counted as a duplicate',
+  });
   expect(await fixture.measures()).toBe(55_000);
   expect(await fixture.rejected()).toEqual([]);
 
-  // Each consumer's /metrics (METRICS_PORT: `consume` runs no REST listener): both did part of the work,
-  // and what they stored adds up to the rows, the rest counted as duplicates.
-  const scraped = await Promise.all(ports.map((port) => scrape(port)));
+  // Both did part of the work, and what they stored adds up to the rows, the rest counted as duplicates.
   for (const metrics of scraped) {
     expect(metrics.mymonit_ingest_measures_stored_total).toBeGreaterThan(0);
     expect(metrics.mymonit_ingest_consumer_connected).toBe(1);
   }
-  const total = (name: string) => scraped.reduce((sum, metrics) => sum + metrics[name], 0);
-  expect(total('mymonit_ingest_measures_stored_total')).toBe(55_000);
-  expect(total('mymonit_ingest_measures_stored_total') + total('mymonit_ingest_measures_duplicate_total')).toBe(110_000);
+  expect(total(scraped, 'mymonit_ingest_measures_stored_total')).toBe(55_000);
+  expect(decided(scraped)).toBe(110_000);
 
   const stopped = await Promise.all([a.kill('SIGTERM'), b.kill('SIGTERM')]);
   expect(stopped).toEqual([

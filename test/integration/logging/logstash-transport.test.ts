@@ -1,5 +1,6 @@
 import { createWinstonLogger, type WinstonLogger } from '../../../src/logging/winston-logger';
 import { testConfig } from '../../support/real-services';
+import { eventually } from '../../support/eventually';
 import { freePort } from '../../support/free-port';
 import { JsonLinesReceiver } from './json-lines-receiver';
 import { LineCapture } from './line-capture';
@@ -86,7 +87,7 @@ describe('the bounded Logstash transport', () => {
 
     await logstash.stop();
     for (let i = 0; i < 50; i++) log.info('during', { i });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await eventually(() => log.shipping.stats(), (stats) => stats.queued >= 45, { what: 'the lines logged while down held in the queue' });
     await logstash.start();
     for (let i = 0; i < 50; i++) log.info('after', { i });
 
@@ -110,7 +111,7 @@ describe('the bounded Logstash transport', () => {
     for (let i = 0; i < 4000; i++) log.info('while slow', { i, padding });
     const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
     // Loopback socket buffers take a few MB; the rest must be dropped rather than waited for.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await eventually(() => log.shipping.stats(), (stats) => stats.dropped.app > 0, { what: 'lines dropped while Logstash does not read' });
     for (let i = 0; i < 1000; i++) log.info('still slow', { i, padding });
     const stats = log.shipping.stats();
     expect(stats.queued).toBeLessThanOrEqual(200);
