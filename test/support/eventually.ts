@@ -31,6 +31,12 @@ export async function waitFor(what: string, condition: () => boolean | Promise<b
   await eventually(condition, (holds) => holds, { what, timeoutMs, intervalMs: 10 });
 }
 
+/** Resolves once this process's clock reads later than `instant`: for a timestamp that must move. */
+export function clockPast(instant: Date | number): Promise<number> {
+  const t = typeof instant === 'number' ? instant : instant.getTime();
+  return eventually(() => Date.now(), (now) => now > t, { intervalMs: 1, what: `the clock past ${t}` });
+}
+
 function describe(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value);
