@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
+import { eventually } from './eventually';
 import { freePort } from './free-port';
 
 /**
@@ -66,21 +67,23 @@ export async function startPrivateMariadb(): Promise<PrivateMariadb> {
     );
     server = child;
     exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
+    let lastError: unknown;
+    const answering = async () => {
+      if (child.exitCode !== null) throw new Error(`mariadbd exited with ${child.exitCode}: ${String(lastError)}`);
       try {
         const connection = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root' });
         await connection.query('SELECT 1');
         await connection.end();
-        return;
+        return true;
       } catch (error) {
-        if (child.exitCode !== null || Date.now() > deadline) {
-          const log = fs.existsSync(path.join(dir, 'error.log')) ? fs.readFileSync(path.join(dir, 'error.log'), 'utf8') : '';
-          throw new Error(`private MariaDB did not start: ${String(error)}\n${log.slice(-2000)}`, { cause: error });
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        lastError = error;
+        return false;
       }
-    }
+    };
+    await eventually(answering, (up) => up, { timeoutMs: 30_000, what: 'private MariaDB answering' }).catch((error: unknown) => {
+      const log = fs.existsSync(path.join(dir, 'error.log')) ? fs.readFileSync(path.join(dir, 'error.log'), 'utf8') : '';
+      throw new Error(`private MariaDB did not start: ${String(error)} (${String(lastError)})\n${log.slice(-2000)}`, { cause: error });
+    });
   };
 
   const stop = async () => {
