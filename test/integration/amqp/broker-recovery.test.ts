@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import * as amqp from 'amqplib';
-import { PermanentConnectError } from '../../../adapters/sdk/connect-failure';
+import { PermanentConnectError } from '../../../lib/amqp/connect-failure';
 import { MeasurePublisher } from '../../../adapters/sdk/publisher';
 import { MeasureMessageParser } from '../../../src/amqp/measure-message-parser';
 import { MessageProcessor } from '../../../src/amqp/message-processor';

@@ -1,5 +1,5 @@
 import { TYPES } from '../../../src/identifiers';
-import { openApiDocument } from '../../../src/openapi-document';
+import { openApiDocument } from '../../../lib/contract/openapi-document';
 import type { AuditTrail } from '../../../src/services/audit-trail';
 import type { Transactor } from '../../../src/storage/stores';
 import { clockPast } from '../../support/eventually';
