@@ -20,8 +20,8 @@ import {
   ingestMetrics,
   measure,
   MemoryLogger,
-  waitFor,
-} from '../../unit/amqp/fakes';
+} from '../../support/amqp-fakes';
+import { waitFor } from '../../support/eventually';
 
 /**
  * The consumer against the real broker: what is acked, what stays in the queue, what is dead-lettered,

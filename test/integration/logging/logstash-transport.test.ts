@@ -1,7 +1,8 @@
 import { createWinstonLogger, type WinstonLogger } from '../../../src/logging/winston-logger';
-import { eventually } from '../../support/platform';
 import { testConfig } from '../../support/real-services';
-import { JsonLinesReceiver, unusedPort } from './json-lines-receiver';
+import { eventually } from '../../support/eventually';
+import { freePort } from '../../support/free-port';
+import { JsonLinesReceiver } from './json-lines-receiver';
 import { LineCapture } from './line-capture';
 
 /**
@@ -51,7 +52,7 @@ describe('the bounded Logstash transport', () => {
   });
 
   it('never holds the application back while Logstash is down, keeps `capacity` events and counts the rest', async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     const console = new LineCapture();
     const log = logger(port, 500, console);
     // Synchronous logging cannot wait; the bounded queue and the counted drops show that it does not buffer.
@@ -84,7 +85,7 @@ describe('the bounded Logstash transport', () => {
 
     await logstash.stop();
     for (let i = 0; i < 50; i++) log.info('during', { i });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await eventually(() => log.shipping.stats(), (stats) => stats.queued >= 45, { what: 'the lines logged while down held in the queue' });
     await logstash.start();
     for (let i = 0; i < 50; i++) log.info('after', { i });
 
@@ -108,7 +109,7 @@ describe('the bounded Logstash transport', () => {
     // queue and the drops below, not a wall-clock bound (which a busy machine breaks).
     for (let i = 0; i < 4000; i++) log.info('while slow', { i, padding });
     // Loopback socket buffers take a few MB; the rest must be dropped rather than waited for.
-    await eventually(async () => log.shipping.stats(), (stats) => stats.dropped.app > 0);
+    await eventually(() => log.shipping.stats(), (stats) => stats.dropped.app > 0, { what: 'lines dropped while Logstash does not read' });
     for (let i = 0; i < 1000; i++) log.info('still slow', { i, padding });
     const stats = log.shipping.stats();
     expect(stats.queued).toBeLessThanOrEqual(200);

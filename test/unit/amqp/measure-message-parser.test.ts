@@ -7,7 +7,7 @@ import {
 import type { Measure } from '../../../src/domain/measure';
 import { openApiDocument } from '../../../lib/contract/openapi-document';
 import { testConfig } from '../../support/real-services';
-import { measure } from './fakes';
+import { measure } from '../../support/amqp-fakes';
 
 const MAX_BYTES = 4096;
 const parser = new MeasureMessageParser(testConfig({ MAX_MESSAGE_BYTES: String(MAX_BYTES) }));
