@@ -11,7 +11,7 @@ import type {
   PreparedBatch,
   ReceivedMessage,
 } from '../services/contracts';
-import { backoffDelay, sleep } from './backoff';
+import { backoffDelay, sleep } from '../../lib/amqp/backoff';
 import { MeasureMessageParser, type ParsedMessage } from './measure-message-parser';
 import { describeError, isTransient } from './storage-failure';
 

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import * as amqp from 'amqplib';
-import { PermanentConnectError } from '../../../adapters/sdk/connect-failure';
+import { PermanentConnectError } from '../../../lib/amqp/connect-failure';
 import { MeasurePublisher } from '../../../adapters/sdk/publisher';
 import { MeasureMessageParser } from '../../../src/amqp/measure-message-parser';
 import { MessageProcessor } from '../../../src/amqp/message-processor';
@@ -11,7 +11,8 @@ import type { RabbitTopology } from '../../../src/amqp/topology';
 import { testConfig, uniqueName } from '../../support/real-services';
 import { selfSignedCertificate } from '../../support/self-signed';
 import { TcpProxy } from '../../support/tcp-proxy';
-import { FakeMeasureService, ingestMetrics, MemoryLogger, waitFor } from '../../unit/amqp/fakes';
+import { FakeMeasureService, ingestMetrics, MemoryLogger } from '../../support/amqp-fakes';
+import { waitFor } from '../../support/eventually';
 
 /**
  * Recovery from broker trouble: back within a second or two of the broker's return (not after the rest of
