@@ -83,7 +83,8 @@ it('after a broker outage long enough for a 16 s backoff, the consumer is back w
     console.log(`consumer reconnected ${backAfterMs} ms after the broker came back (pending backoff: 12800..19200 ms)`);
     // Generous: far above the ~1 s probe interval, below the shortest backoff that was pending.
     expect(backAfterMs).toBeLessThan(12_800);
-    expect(logger.entries.some((e) => e.message === 'reconnected to RabbitMQ')).toBe(true);
+    // Connected comes a moment before the line is logged (topology, consume).
+    await waitFor('the reconnect logged', () => logger.entries.some((e) => e.message === 'reconnected to RabbitMQ'), 30_000);
   } finally {
     await proxy.close();
   }
