@@ -24,7 +24,7 @@ import { AuditServiceImpl } from './services/audit-service';
 import { AuditTrail } from './services/audit-trail';
 import type { HealthCheck } from './services/contracts';
 import { ExperimentServiceImpl } from './services/experiment-service';
-import { ExperimentVisibility } from './services/experiment-visibility';
+import { ExperimentVisibility } from './services/authorization';
 import { Maintenance } from './services/maintenance';
 import { MeasureQueryServiceImpl } from './services/measure-query-service';
 import { MeasureServiceImpl } from './services/measure-service';

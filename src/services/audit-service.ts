@@ -6,7 +6,7 @@ import type { User } from '../domain/user';
 import { TYPES } from '../identifiers';
 import type { AuditQuery, AuditStore } from '../storage/stores';
 import type { AuditService } from './contracts';
-import { requireAdmin } from './experiment-visibility';
+import { requireAdmin } from './authorization';
 import { afterIdFromCursor, pageById } from './pagination';
 
 /**

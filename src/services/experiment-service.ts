@@ -7,7 +7,7 @@ import { TYPES } from '../identifiers';
 import type { ExperimentStore, Transactor, UserStore } from '../storage/stores';
 import { AuditTrail } from './audit-trail';
 import type { ExperimentService } from './contracts';
-import { ExperimentVisibility, requireAdmin } from './experiment-visibility';
+import { ExperimentVisibility, requireAdmin, requiredAssociation } from './authorization';
 import { afterIdFromCursor, pageById } from './pagination';
 
 /**
@@ -37,7 +37,7 @@ export class ExperimentServiceImpl implements ExperimentService {
     const rows = await this.experiments.list({
       afterId: afterIdFromCursor(cursor),
       limit: limit + 1,
-      associatedUserId: actor.isAdmin ? undefined : actor.id,
+      associatedUserId: requiredAssociation(actor),
     });
     return pageById(rows, limit);
   }

@@ -13,7 +13,7 @@ import { MIN_TIMESTAMP_US, timestampFromDecimal } from '../domain/timestamp';
 import type { User } from '../domain/user';
 import { TYPES } from '../identifiers';
 import type { AggregateReader, MeasureReader, SeriesFilter } from '../storage/query-stores';
-import { ExperimentVisibility, notVisible } from './experiment-visibility';
+import { notVisible, requiredAssociation } from './authorization';
 import type { MeasureQueryService } from './query-contracts';
 
 /**
@@ -25,7 +25,6 @@ export class MeasureQueryServiceImpl implements MeasureQueryService {
   constructor(
     @inject(TYPES.MeasureReader) private readonly reader: MeasureReader,
     @inject(TYPES.AggregateReader) private readonly aggregates: AggregateReader,
-    @inject(ExperimentVisibility) private readonly visibility: ExperimentVisibility,
   ) {}
 
   async list(actor: User, query: Omit<MeasureQuery, 'after'> & { cursor?: string }): Promise<Page<StoredMeasure>> {
@@ -46,7 +45,7 @@ export class MeasureQueryServiceImpl implements MeasureQueryService {
 
   /** The visibility rule and the series lookup in one round trip: range reads are the hot path. */
   private async visibleSeries(actor: User, code: string, filter: SeriesFilter): Promise<Series[]> {
-    const series = await this.reader.visibleSeries(code, filter, this.visibility.requiredAssociation(actor));
+    const series = await this.reader.visibleSeries(code, filter, requiredAssociation(actor));
     if (!series) throw notVisible(code);
     return series;
   }

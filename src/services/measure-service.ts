@@ -30,7 +30,7 @@ import type {
   RejectedQuery,
   ReplayedMessage,
 } from './contracts';
-import { requireAdmin } from './experiment-visibility';
+import { requireAdmin } from './authorization';
 import { afterIdFromCursor, pageById } from './pagination';
 import { keptBody, perMeasureDetail, refusedItems } from './rejected-body';
 

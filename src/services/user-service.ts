@@ -7,7 +7,7 @@ import { TYPES } from '../identifiers';
 import type { Transactor, UserStore } from '../storage/stores';
 import { AuditTrail } from './audit-trail';
 import type { UserService } from './contracts';
-import { requireAdmin } from './experiment-visibility';
+import { requireAdmin, requireSelfOrAdmin } from './authorization';
 import { afterIdFromCursor, pageById } from './pagination';
 
 /**
@@ -61,7 +61,7 @@ export class UserServiceImpl implements UserService {
   }
 
   async get(actor: User, id: number): Promise<User> {
-    if (!actor.isAdmin && actor.id !== id) throw new NotFoundError(`user ${id} not found`);
+    requireSelfOrAdmin(actor, id);
     return this.existing(id);
   }
 
