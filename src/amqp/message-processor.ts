@@ -121,13 +121,6 @@ export class MessageProcessor {
     return this.commitBatch(items, this.prepareBatch(items), stop);
   }
 
-  /** One message alone: what a batch of one gives (kept for callers that handle single messages). */
-  async process(message: ReceivedMessage, stop: AbortSignal): Promise<Disposition> {
-    this.countReceived(1);
-    const [disposition] = await this.processBatch([this.prepare(message)], stop);
-    return disposition;
-  }
-
   private async isolate(items: readonly IngestItem[], error: unknown, stop: AbortSignal): Promise<Disposition[]> {
     if (items.length === 1) return [await this.storeAsStorageError(items[0].message, error)];
     this.logger.warn('storage refused a batch; splitting it to find the message at fault', {

@@ -20,7 +20,6 @@ export interface UserService {
   get(actor: User, id: number): Promise<User>;
   update(actor: User, id: number, changes: UserChanges): Promise<User>;
   erase(actor: User, id: number): Promise<void>;
-  findByUsername(username: string): Promise<User | undefined>;
 }
 
 export interface ExperimentService {
@@ -108,12 +107,6 @@ export interface MeasureService {
    */
   prepareBatch(items: readonly IngestItem[]): Promise<PreparedBatch>;
   commitBatch(prepared: PreparedBatch): Promise<BatchOutcome>;
-  /**
-   * Stores the measures of one message atomically, or stores the message as rejected when it names an
-   * unknown experiment. Resolves only after the commit: the caller may then ack. Throws on storage
-   * failure (the caller keeps the message and retries).
-   */
-  ingest(measures: readonly Measure[], message: ReceivedMessage): Promise<IngestOutcome>;
   /** Stores a message that could not be parsed or validated, with the reason, and its audit event. */
   reject(message: ReceivedMessage, reason: RejectionReason, detail: string): Promise<IngestOutcome>;
   listRejected(actor: User, query: RejectedQuery): Promise<Page<RejectedMessage>>;

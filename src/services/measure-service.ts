@@ -20,7 +20,6 @@ import { ExperimentIdCache } from './experiment-id-cache';
 import type {
   BatchOutcome,
   IngestItem,
-  IngestOutcome,
   ItemOutcome,
   MeasureService,
   MessagePublisher,
@@ -98,12 +97,6 @@ export class MeasureServiceImpl implements MeasureService {
     }, { bulkWrite: true });
     if (rows.length > 0) this.committed(rows);
     return { items: outcomes, ...result };
-  }
-
-  async ingest(measures: readonly Measure[], message: ReceivedMessage): Promise<IngestOutcome> {
-    const batch = await this.ingestBatch([{ message, measures }]);
-    const [outcome] = batch.items;
-    return outcome.kind === 'rejected' ? outcome : { kind: 'stored', stored: batch.stored, duplicates: batch.duplicates };
   }
 
   async reject(message: ReceivedMessage, reason: RejectionReason, detail: string): Promise<Rejected> {

@@ -26,10 +26,6 @@ export class UserServiceImpl implements UserService {
     return this.users.findByUsername(username);
   }
 
-  findByUsername(username: string): Promise<User | undefined> {
-    return this.users.findByUsername(username);
-  }
-
   async create(actor: User, user: NewUser): Promise<User> {
     requireAdmin(actor, 'create users');
     return this.insert(user, actor.pseudonym);

@@ -1,6 +1,6 @@
 import type { AuditEvent, StoredAuditEvent } from '../domain/audit-event';
 import type { Experiment, ExperimentChanges, NewExperiment } from '../domain/experiment';
-import type { Measure, MeasureQuery, Series, StoredMeasure, StoreResult } from '../domain/measure';
+import type { Measure, StoreResult } from '../domain/measure';
 import type { NewRejectedMessage, RejectedMessage, RejectionReason } from '../domain/rejected-message';
 import type { NewUser, User, UserChanges } from '../domain/user';
 
@@ -94,9 +94,6 @@ export interface MeasureStore {
   prepare(rows: readonly MeasureRow[]): PreparedMeasures;
   /** store() of prepared rows. */
   storePrepared(prepared: PreparedMeasures): Promise<StoreResult>;
-  /** Ordered by (timestampUs, seriesId), strictly after `query.after` when given, at most `query.limit` rows. */
-  query(experimentId: number, query: Omit<MeasureQuery, 'experiment'>): Promise<StoredMeasure[]>;
-  listSeries(experimentId: number): Promise<Series[]>;
 }
 
 export interface RejectedMessageQuery extends ListWindow {

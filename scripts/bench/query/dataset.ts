@@ -125,6 +125,6 @@ export async function ensureDataset(container: Container, config: Config, log: (
   if (!experiment) throw new Error('the bench experiment is missing');
   const [target] = await reader.series(experiment, { metric: 'temperature', source: 'probe-0' });
   result.targetSeriesId = target.id;
-  result.scientist = await users.findByUsername(DATASET.scientist);
+  result.scientist = await users.authenticate(DATASET.scientist);
   return result as Dataset;
 }

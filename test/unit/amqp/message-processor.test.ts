@@ -1,5 +1,5 @@
 import { MeasureMessageParser } from '../../../src/amqp/measure-message-parser';
-import { MessageProcessor } from '../../../src/amqp/message-processor';
+import { MessageProcessor, type Disposition } from '../../../src/amqp/message-processor';
 import { describeError, isTransient } from '../../../src/amqp/storage-failure';
 import type { ReceivedMessage } from '../../../src/services/contracts';
 import { testConfig } from '../../support/real-services';
@@ -18,6 +18,14 @@ function message(body: unknown, messageId = 'msg-1'): ReceivedMessage {
   };
 }
 
+/** One delivery the way IngestPipeline takes it: parsed on arrival, prepared, then committed as a batch of one. */
+async function processOne(processor: MessageProcessor, received: ReceivedMessage, stop: AbortSignal): Promise<Disposition> {
+  processor.countReceived(1);
+  const items = [processor.prepare(received)];
+  const [disposition] = await processor.commitBatch(items, processor.prepareBatch(items), stop);
+  return disposition;
+}
+
 function setup(cfg = config) {
   const service = new FakeMeasureService();
   const logger = new MemoryLogger();
@@ -30,7 +38,7 @@ describe('MessageProcessor', () => {
   it('stores valid measures and acks', async () => {
     const { service, processor, running } = setup();
     const received = message([measure(), measure({ value: 3 })]);
-    await expect(processor.process(received, running.signal)).resolves.toBe('ack');
+    await expect(processOne(processor, received, running.signal)).resolves.toBe('ack');
     expect(service.stored).toHaveLength(1);
     expect(service.stored[0].message).toBe(received);
     expect(service.measures.map((m) => m.value)).toEqual([21.5, 3]);
@@ -40,7 +48,7 @@ describe('MessageProcessor', () => {
   it('stores an invalid message as rejected, acks, and logs the rejection at warn without the body', async () => {
     const { service, processor, logger, running } = setup();
     const received = message('{"experiment": "EXP-1", "secret": oops', 'msg-bad');
-    await expect(processor.process(received, running.signal)).resolves.toBe('ack');
+    await expect(processOne(processor, received, running.signal)).resolves.toBe('ack');
     // Rejections travel in the batch's transaction: no separate reject() call.
     expect(service.rejectCalls).toBe(0);
     expect(service.rejected).toEqual([{ message: received, reason: 'malformed-json', detail: expect.any(String) }]);
@@ -52,7 +60,7 @@ describe('MessageProcessor', () => {
   it('acks and logs a rejection decided by the service (unknown experiment)', async () => {
     const { service, processor, logger, running } = setup();
     service.unknownExperiments.add('EXP-1');
-    await expect(processor.process(message(measure()), running.signal)).resolves.toBe('ack');
+    await expect(processOne(processor, message(measure()), running.signal)).resolves.toBe('ack');
     expect(logger.entries).toContainEqual(
       expect.objectContaining({
         level: 'warn',
@@ -67,7 +75,7 @@ describe('MessageProcessor', () => {
     service.onIngest = () => {
       if (service.ingestCalls <= 3) throw connectionRefused();
     };
-    await expect(processor.process(message(measure()), running.signal)).resolves.toBe('ack');
+    await expect(processOne(processor, message(measure()), running.signal)).resolves.toBe('ack');
     expect(service.ingestCalls).toBe(4);
     expect(service.stored).toHaveLength(1);
     expect(service.rejectCalls).toBe(0);
@@ -82,7 +90,7 @@ describe('MessageProcessor', () => {
     service.onIngest = () => {
       if (service.ingestCalls <= 2) throw connectionRefused();
     };
-    await expect(processor.process(message(''), running.signal)).resolves.toBe('ack');
+    await expect(processOne(processor, message(''), running.signal)).resolves.toBe('ack');
     expect(service.rejected).toEqual([expect.objectContaining({ reason: 'empty' })]);
     expect(service.ingestCalls).toBe(3);
   });
@@ -93,7 +101,7 @@ describe('MessageProcessor', () => {
     service.onIngest = () => {
       throw connectionRefused();
     };
-    const outcome = processor.process(message(measure()), running.signal);
+    const outcome = processOne(processor, message(measure()), running.signal);
     await waitFor('a failed attempt', () => service.ingestCalls >= 1);
     const stoppedAt = Date.now();
     running.abort();
@@ -106,7 +114,7 @@ describe('MessageProcessor', () => {
   it('does not touch storage when already stopped', async () => {
     const { service, processor, running } = setup();
     running.abort();
-    await expect(processor.process(message(measure()), running.signal)).resolves.toBe('requeue');
+    await expect(processOne(processor, message(measure()), running.signal)).resolves.toBe('requeue');
     expect(service.ingestCalls + service.rejectCalls).toBe(0);
   });
 
@@ -116,7 +124,7 @@ describe('MessageProcessor', () => {
       throw dataTooLong();
     };
     const received = message(measure());
-    await expect(processor.process(received, running.signal)).resolves.toBe('ack');
+    await expect(processOne(processor, received, running.signal)).resolves.toBe('ack');
     expect(service.ingestCalls).toBe(1);
     expect(service.rejected).toEqual([
       {
@@ -138,7 +146,7 @@ describe('MessageProcessor', () => {
     service.onReject = () => {
       throw new Error('Table rejected_message is marked as crashed');
     };
-    await expect(processor.process(message(measure()), running.signal)).resolves.toBe('dead-letter');
+    await expect(processOne(processor, message(measure()), running.signal)).resolves.toBe('dead-letter');
     expect(service.rejectCalls).toBe(1);
     expect(logger.entries).toContainEqual(
       expect.objectContaining({ level: 'error', meta: expect.objectContaining({ deadLetterQueue: config.rabbit.deadLetterQueue }) }),
@@ -156,7 +164,7 @@ describe('MessageProcessor', () => {
       reasons.push(reason);
       throw dataTooLong();
     };
-    await expect(processor.process(message('{'), running.signal)).resolves.toBe('dead-letter');
+    await expect(processOne(processor, message('{'), running.signal)).resolves.toBe('dead-letter');
     expect(reasons).toEqual(['malformed-json', 'storage-error']);
   });
 });
