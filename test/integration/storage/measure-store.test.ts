@@ -400,8 +400,8 @@ describe('MysqlMeasureStore', () => {
       expect(expected).toHaveLength(8);
     });
 
-    it('refuses a limit that is not a non-negative integer', async () => {
-      await expect(measuresOf(f, experiment, { limit: 1.5 })).rejects.toThrow(RangeError);
+    it('refuses a limit that is not a non-negative integer as a validation error (a 400, not a 500)', async () => {
+      await expect(measuresOf(f, experiment, { limit: 1.5 })).rejects.toThrow(ValidationError);
     });
   });
 });

@@ -1,3 +1,4 @@
+import { StorageUnavailableError } from '../../../src/domain/errors';
 import type { Measure } from '../../../src/domain/measure';
 import type { RejectionReason } from '../../../src/domain/rejected-message';
 import type { Logger } from '../../../src/logging/logger';
@@ -122,9 +123,10 @@ export class FakeMeasureService implements Pick<MeasureService, 'ingestBatch' | 
   }
 }
 
-/** What mysql2 throws when the server is down: worth waiting out. */
+/** What storage throws when the server is down (mysql2's refusal, translated): worth waiting out. */
 export function connectionRefused(): Error {
-  return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED', errno: -111 });
+  const driver = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED', errno: -111 });
+  return new StorageUnavailableError(driver.message, { cause: driver, code: driver.code });
 }
 
 /** What the server throws when the data itself does not fit: retrying will not help. */

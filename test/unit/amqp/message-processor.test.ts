@@ -1,6 +1,7 @@
 import { MeasureMessageParser } from '../../../src/amqp/measure-message-parser';
 import { MessageProcessor, type Disposition } from '../../../src/amqp/message-processor';
 import { describeError, isTransient } from '../../../src/amqp/storage-failure';
+import { StorageUnavailableError, ValidationError } from '../../../src/domain/errors';
 import type { ReceivedMessage } from '../../../src/services/contracts';
 import { testConfig } from '../../support/real-services';
 import { connectionRefused, dataTooLong, FakeMeasureService, ingestMetrics, measure, MemoryLogger, waitFor } from './fakes';
@@ -240,25 +241,22 @@ describe('MessageProcessor batches', () => {
   });
 });
 
-describe('isTransient', () => {
+describe('isTransient decides on the type storage throws', () => {
+  const unavailable = () => new StorageUnavailableError('Deadlock found', { cause: new Error('driver'), code: 'ER_LOCK_DEADLOCK' });
+
   it.each([
-    ['a refused connection', connectionRefused()],
-    ['a lost connection', Object.assign(new Error('Connection lost'), { code: 'PROTOCOL_CONNECTION_LOST' })],
-    ['a deadlock', Object.assign(new Error('Deadlock found'), { code: 'ER_LOCK_DEADLOCK', errno: 1213 })],
-    ['a lock wait timeout', Object.assign(new Error('Lock wait timeout'), { code: 'ER_LOCK_WAIT_TIMEOUT' })],
-    ['too many connections', Object.assign(new Error('Too many connections'), { code: 'ER_CON_COUNT_ERROR' })],
-    ['a read-only server (failover)', Object.assign(new Error('read-only'), { code: 'ER_OPTION_PREVENTS_STATEMENT' })],
-    ['a fatal mysql2 error', Object.assign(new Error('whatever'), { fatal: true })],
-    ['a closed pool', new Error('Pool is closed.')],
-    ['a wrapped refused connection', new Error('ingest failed', { cause: connectionRefused() })],
-    ['an error marked transient', Object.assign(new Error('busy'), { transient: true })],
+    ['storage unavailable (a refused connection)', connectionRefused()],
+    ['storage unavailable (a deadlock)', unavailable()],
+    ['storage unavailable, wrapped by a service', new Error('ingest failed', { cause: unavailable() })],
   ])('is true for %s', (_name, error) => {
     expect(isTransient(error)).toBe(true);
   });
 
   it.each([
+    // Storage translates every driver failure that will pass; an untranslated one is not retried.
+    ['a driver code storage did not translate', Object.assign(new Error('Connection lost'), { code: 'PROTOCOL_CONNECTION_LOST' })],
     ['data too long', dataTooLong()],
-    ['a duplicate key', Object.assign(new Error('Duplicate entry'), { code: 'ER_DUP_ENTRY' })],
+    ['a validation error', new ValidationError('unit is longer than storage allows')],
     ['a plain error', new Error('boom')],
     ['a TypeError', new TypeError('x is undefined')],
     ['a string', 'ECONNREFUSED'],
