@@ -11,7 +11,7 @@ import type { Logger } from './logging/logger';
 import { MetricsServer } from './metrics/metrics-server';
 import { packageVersion } from './project-root';
 import type { RestListener } from './rest/rest-listener';
-import type { UserService } from './services/contracts';
+import type { UserService } from './services/user-service';
 import { Maintenance } from './services/maintenance';
 import type { Database, Migrator } from './storage/stores';
 

@@ -3,14 +3,8 @@ import type { Config } from '../config';
 import { TYPES } from '../identifiers';
 import type { Logger } from '../logging/logger';
 import { IngestMetrics } from '../metrics/ingest-metrics';
-import type {
-  BatchOutcome,
-  IngestItem,
-  IngestOutcome,
-  MeasureService,
-  PreparedBatch,
-  ReceivedMessage,
-} from '../services/contracts';
+import type { BatchOutcome, IngestItem, IngestOutcome, PreparedBatch, ReceivedMessage } from '../services/contracts';
+import type { MeasureService } from '../services/measure-service';
 import { backoffDelay, sleep } from './backoff';
 import { MeasureMessageParser, type ParsedMessage } from './measure-message-parser';
 import { describeError, isTransient } from './storage-failure';

@@ -12,21 +12,21 @@ import { decodeCursor, encodeCursor, type Page } from '../domain/page';
 import { MIN_TIMESTAMP_US, timestampFromDecimal } from '../domain/timestamp';
 import type { User } from '../domain/user';
 import { TYPES } from '../identifiers';
-import type { AggregateReader, MeasureReader, SeriesFilter } from '../storage/query-stores';
+import type { AggregateReader, MeasureReader, SeriesFilter } from '../storage/stores';
 import { notVisible, requiredAssociation } from './authorization';
-import type { MeasureQueryService } from './query-contracts';
 
 /**
- * MeasureQueryServiceImpl serves measures to the people allowed to read them: pages of raw measures
- * and downsampled buckets.
+ * MeasureQueryService serves measures to the people allowed to read them: pages of raw measures
+ * and downsampled buckets. Every method applies the visibility rule.
  */
 @injectable()
-export class MeasureQueryServiceImpl implements MeasureQueryService {
+export class MeasureQueryService {
   constructor(
     @inject(TYPES.MeasureReader) private readonly reader: MeasureReader,
     @inject(TYPES.AggregateReader) private readonly aggregates: AggregateReader,
   ) {}
 
+  /** A page of measures ordered by (time, series); NotFoundError when the actor may not see the experiment. */
   async list(actor: User, query: Omit<MeasureQuery, 'after'> & { cursor?: string }): Promise<Page<StoredMeasure>> {
     const series = await this.visibleSeries(actor, query.experiment, { metric: query.metric, source: query.source });
     const after = measureCursor(query.cursor);
@@ -50,6 +50,7 @@ export class MeasureQueryServiceImpl implements MeasureQueryService {
     return series;
   }
 
+  /** The matching series, each with its non-empty buckets reduced by `query.fn`. */
   async aggregate(actor: User, query: AggregateQuery): Promise<SeriesAggregate[]> {
     if (query.fromUs >= query.toUs) throw new ValidationError('from must be before to');
     const span = (query.toUs - query.fromUs + query.stepUs - 1n) / query.stepUs;

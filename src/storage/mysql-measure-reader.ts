@@ -4,7 +4,7 @@ import { ValidationError } from '../domain/errors';
 import type { Series, StoredMeasure } from '../domain/measure';
 import { TYPES } from '../identifiers';
 import type { MysqlDatabase } from './mysql-database';
-import type { MeasureReader, MeasureWindow, SeriesFilter } from './query-stores';
+import type { MeasureReader, MeasureWindow, SeriesFilter } from './stores';
 import { orNull } from './series-columns';
 
 /**

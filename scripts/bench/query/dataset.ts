@@ -4,7 +4,7 @@ import mysql, { type RowDataPacket } from 'mysql2/promise';
 import type { Config } from '../../../src/config';
 import type { User } from '../../../src/domain/user';
 import { TYPES } from '../../../src/identifiers';
-import type { UserService } from '../../../src/services/contracts';
+import type { UserService } from '../../../src/services/user-service';
 import { RollupJob } from '../../../src/services/rollup-job';
 import type { MysqlDatabase } from '../../../src/storage/mysql-database';
 import { MysqlMeasureReader } from '../../../src/storage/mysql-measure-reader';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { RejectionReason } from '../../domain/rejected-message';
-import type { MeasureService } from '../../services/contracts';
+import type { MeasureService } from '../../services/measure-service';
 import { integerParameter } from '../integer-parameters';
 import { rejectedJson } from '../representations';
 import { queryDate, queryString } from './query';

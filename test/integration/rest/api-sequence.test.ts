@@ -1,6 +1,6 @@
 import type { User } from '../../../src/domain/user';
 import { TYPES } from '../../../src/identifiers';
-import type { UserService } from '../../../src/services/contracts';
+import type { UserService } from '../../../src/services/user-service';
 import { call, eventually, startPlatform, type TestPlatform } from '../../support/platform';
 
 /**

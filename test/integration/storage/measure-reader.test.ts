@@ -2,8 +2,7 @@ import { ValidationError } from '../../../src/domain/errors';
 import type { Experiment } from '../../../src/domain/experiment';
 import type { Series, StoredMeasure } from '../../../src/domain/measure';
 import { MysqlMeasureReader } from '../../../src/storage/mysql-measure-reader';
-import type { MeasureWindow } from '../../../src/storage/query-stores';
-import type { MeasureRow } from '../../../src/storage/stores';
+import type { MeasureRow, MeasureWindow } from '../../../src/storage/stores';
 import { createStorageFixture, insertUser, uniqueCode, type StorageFixture } from './storage-fixture';
 
 const T0 = 1_700_000_000_123_456n;

@@ -2,15 +2,8 @@ import { StorageUnavailableError } from '../../../src/domain/errors';
 import type { Measure } from '../../../src/domain/measure';
 import type { RejectionReason } from '../../../src/domain/rejected-message';
 import type { Logger } from '../../../src/logging/logger';
-import type {
-  BatchOutcome,
-  IngestItem,
-  IngestOutcome,
-  ItemOutcome,
-  MeasureService,
-  PreparedBatch,
-  ReceivedMessage,
-} from '../../../src/services/contracts';
+import type { BatchOutcome, IngestItem, ItemOutcome, PreparedBatch, ReceivedMessage, Rejected } from '../../../src/services/contracts';
+import type { MeasureService } from '../../../src/services/measure-service';
 import { IngestMetrics } from '../../../src/metrics/ingest-metrics';
 import { MetricsRegistry } from '../../../src/metrics/metrics-registry';
 
@@ -103,7 +96,7 @@ export class FakeMeasureService implements Pick<MeasureService, 'ingestBatch' | 
     return { items: outcomes, stored, duplicates: 0 };
   }
 
-  async reject(message: ReceivedMessage, reason: RejectionReason, detail: string): Promise<IngestOutcome> {
+  async reject(message: ReceivedMessage, reason: RejectionReason, detail: string): Promise<Rejected> {
     this.rejectCalls++;
     await this.onReject?.(message, reason);
     return this.record(message, reason, detail);
