@@ -28,7 +28,7 @@ import { strictIntegerParameters } from './integer-parameters';
 import { problem, problemHandler } from './problem';
 import { requestContext } from './request-context';
 import { auditResource } from './resources/audit';
-import { exceptionsResource } from './resources/exceptions';
+import { rejectedMessagesResource } from './resources/rejected-messages';
 import { experimentsResource } from './resources/experiments';
 import { healthResource } from './resources/health';
 import { measuresResource } from './resources/measures';
@@ -120,7 +120,7 @@ export class RestListener {
     app.use(usersResource(users));
     app.use(experimentsResource(experiments));
     app.use(measuresResource(measureQueries, { validateResponses: config.rest.validateResponses }));
-    app.use(exceptionsResource(measures));
+    app.use(rejectedMessagesResource(measures));
     app.use(auditResource(auditService));
     app.use(notFound);
     app.use(problemHandler(this.logger, (status, detail, req) => this.recordRefusal(status, detail, req)));
