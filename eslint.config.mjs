@@ -13,4 +13,21 @@ export default tseslint.config(
     },
   },
   { files: ['test/**/*.ts', 'scripts/**/*.ts'], rules: { 'no-console': 'off' } },
+  {
+    // lib/ is shared by the platform (src/) and the adapters: it may import neither.
+    files: ['lib/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.{1,2}/(.*/)?(src|adapters)(/|$)',
+              message: 'lib/ is shared by src/ and adapters/ and must not import either (see README, "Folders").',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -16,7 +16,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,
-  collectCoverageFrom: ['src/**/*.ts'],
+  collectCoverageFrom: ['src/**/*.ts', 'lib/**/*.ts'],
   coverageReporters: ['text-summary', 'text', 'lcov'],
   coverageDirectory: 'coverage',
 };

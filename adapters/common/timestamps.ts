@@ -1,3 +1,5 @@
+import { RFC3339_SHAPE } from '../../lib/contract/timestamp';
+
 /** How a timestamp is written in the input. */
 export type TimestampFormat = 'rfc3339' | 'epoch_s' | 'epoch_ms' | 'epoch_us' | 'epoch_ns';
 
@@ -8,8 +10,6 @@ const DIGITS_PER_UNIT: Record<Exclude<TimestampFormat, 'rfc3339'>, number> = {
   epoch_ns: 9,
 };
 
-/** RFC 3339 with a mandatory offset, as the contract requires (`T`, `t` or a space between date and time). */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 const EPOCH = /^-?\d+(\.\d+)?$/;
 
 /**
@@ -21,7 +21,7 @@ export function parseTimestamp(raw: string, format: TimestampFormat): string | n
   const text = raw.trim();
   if (format === 'rfc3339') {
     // The shape only: the SDK's schema check (ajv's date-time format) refuses impossible dates (2024-02-30).
-    if (!RFC3339.test(text)) {
+    if (!RFC3339_SHAPE.test(text)) {
       throw new Error(`"${raw}" is not an RFC 3339 date-time with an offset (e.g. 2024-05-01T12:00:00Z)`);
     }
     return text;

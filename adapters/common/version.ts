@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { findUpwards } from '../sdk/measure-validator';
+import { findUpwards } from '../../lib/find-upwards';
 
 let cached: string | undefined;
 

@@ -1,6 +1,7 @@
+import { isValidMeasure, measureCheckApplies } from '../../lib/contract/measure-check';
 import type { Measure } from '../sdk';
 import { MeasureValidator } from '../sdk/measure-validator';
-import { isValidMappedMeasure, mappedCheckApplies, serializeMappedMeasure } from '../sdk/mapped-measure';
+import { serializeMappedMeasure } from '../sdk/mapped-measure';
 import type { Mapping } from '../common/mapping';
 import { compileCsvRowWriter, type CsvRowWriter } from './csv-row-writer';
 import { CsvRecordParser, JsonLinesRecordParser, type CsvOptions, type RecordParser } from './record-parser';
@@ -52,8 +53,9 @@ export interface ChunkResult {
  * adapter's worker thread (parse-worker.ts), so the main thread only publishes and tracks confirms.
  *
  * Measures of a column mapping (CSV always; JSON lines with a mapping) have a shape the mapping guarantees,
- * so they are checked with `isValidMappedMeasure` and serialised field by field, both exactly equivalent
- * to ajv and JSON.stringify for that shape (proved in test/unit/adapters/mapped-measure.test.ts), as long
+ * so they are checked with `isValidMeasure` (lib/contract, the consumer's fast check) and serialised field
+ * by field, both exactly equivalent to ajv and JSON.stringify for that shape (proved in
+ * test/unit/adapters/mapped-measure.test.ts), as long
  * as openapi.yaml holds the schema that check implements; otherwise, and for unmapped JSON lines, ajv
  * validates and JSON.stringify serialises. A measure the check refuses gets ajv's verdict and reasons.
  *
@@ -78,7 +80,7 @@ export class ChunkParser {
     this.parser = this.newParser();
     this.validator = new MeasureValidator(options.schemaPath);
     const mapped = options.format === 'csv' || options.mapping !== undefined;
-    this.fast = mapped && mappedCheckApplies(this.validator.schemas);
+    this.fast = mapped && measureCheckApplies(this.validator.schemas);
   }
 
   /** Forgets the CSV header (a new file); `columns` restores those remembered from an earlier run. */
@@ -146,7 +148,7 @@ export class ChunkParser {
                   count += measures.length;
                   for (const measure of measures) {
                     let reason: string | undefined;
-                    if (this.fast ? isValidMappedMeasure(measure) : this.validator.isValid(measure)) {
+                    if (this.fast ? isValidMeasure(measure) : this.validator.isValid(measure)) {
                       reason = this.add(this.fast ? serializeMappedMeasure(measure) : JSON.stringify(measure));
                     } else {
                       const errors = this.validator.errors(measure);

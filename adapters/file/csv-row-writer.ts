@@ -1,5 +1,5 @@
 import type { Mapping } from '../common/mapping';
-import { isValidMappedMeasure } from '../sdk/mapped-measure';
+import { isValidMeasure } from '../../lib/contract/measure-check';
 
 /**
  * The fast path for CSV rows in the long format (one measure per row), on the bytes of the file: for a row
@@ -9,7 +9,7 @@ import { isValidMappedMeasure } from '../sdk/mapped-measure';
  * experiment/metric/source matching the contract's patterns, the value a canonical decimal of at most 15
  * significant digits (so that `String(Number(raw))` is `raw`), and the timestamp
  * `YYYY-MM-DDTHH:MM:SS[.fraction]Z` with a real date and time. For those rows its JSON is exactly what the
- * general path (CsvRecordParser + column mapping + isValidMappedMeasure + serializeMappedMeasure) produces;
+ * general path (CsvRecordParser + column mapping + isValidMeasure + serializeMappedMeasure) produces;
  * every other row goes to the general path, which decides and reports. test/unit/adapters/mapped-measure.test.ts
  * compares the two on fuzzed rows.
  */
@@ -71,7 +71,7 @@ export function compileCsvRowWriter(
     ...(source !== 'none' && 'constant' in source ? { source: source.constant.toString() } : {}),
     ...(unit !== 'none' && 'constant' in unit ? { unit: unit.constant.toString() } : {}),
   };
-  if (!isValidMappedMeasure(probe)) return undefined;
+  if (!isValidMeasure(probe)) return undefined;
   const unitJson = probe.unit !== undefined ? Buffer.from(`,"unit":${JSON.stringify(probe.unit)}}`) : Buffer.from('}');
   const src = source === 'none' ? undefined : source;
   const delim = delimiter.charCodeAt(0);

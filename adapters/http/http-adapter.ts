@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer } from '../../lib/http/close-server';
 import type { MeasurePublisher } from '../sdk';
 import type { AdapterJob } from '../common/cli';
 import type { AdapterLogger } from '../common/logger';
@@ -37,11 +38,7 @@ export class HttpAdapter implements AdapterJob {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    const timer = setTimeout(() => server.closeAllConnections(), this.config.http.confirmTimeoutMs + 1000);
-    await closed;
-    clearTimeout(timer);
+    await closeServer(server, this.config.http.confirmTimeoutMs + 1000);
   }
 
   summary(): Record<string, unknown> {

@@ -2,9 +2,10 @@
  * The MyMONIT adapter SDK: publish measures to the MyMONIT exchange with confirms. See README.md.
  */
 export { BufferFullError, PublisherClosedError } from './errors';
-export { PermanentConnectError } from './connect-failure';
+export { PermanentConnectError } from '../../lib/amqp/connect-failure';
 export type { InvalidMeasure, Measure } from './measure';
-export { MeasureValidator, findUpwards } from './measure-validator';
+export { findUpwards } from '../../lib/find-upwards';
+export { MeasureValidator } from './measure-validator';
 export {
   MeasurePublisher,
   type PublishOutcome,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import * as amqp from 'amqplib';
-import { brokerAddress, isUnreachable, PROBE_INTERVAL_MS, tcpReachable, waitOrProbe } from './broker-probe';
-import { permanentConnectFailure, PermanentConnectError } from './connect-failure';
+import { backoffDelay } from '../../lib/amqp/backoff';
+import { brokerAddress, isUnreachable, PROBE_INTERVAL_MS, tcpReachable, waitOrProbe } from '../../lib/amqp/broker-probe';
+import { permanentConnectFailure, PermanentConnectError } from '../../lib/amqp/connect-failure';
+import { withHeartbeat } from '../../lib/amqp/heartbeat';
 import { BufferFullError, PublisherClosedError } from './errors';
 import type { InvalidMeasure, Measure } from './measure';
 import { MeasureValidator } from './measure-validator';
@@ -738,17 +740,6 @@ export class MeasurePublisher {
     });
     if (this.started) this.connectInBackground();
   }
-}
-
-/** The delay before reconnect attempt `attempt` (0-based): doubled each time, capped, ±20% jitter. */
-export function backoffDelay(attempt: number, initialMs: number, maxMs: number): number {
-  const base = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));
-  return Math.min(maxMs, Math.round(base * (0.8 + Math.random() * 0.4)));
-}
-
-function withHeartbeat(url: string, seconds: number): string {
-  if (/[?&]heartbeat=/.test(url)) return url;
-  return `${url}${url.includes('?') ? '&' : '?'}heartbeat=${seconds}`;
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

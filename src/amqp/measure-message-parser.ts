@@ -1,23 +1,14 @@
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { inject, injectable } from 'inversify';
+import { holdsSchemas, type MeasureCandidate, measureCheckApplies, measureTimestampUs } from '../../lib/contract/measure-check';
+import { ContractSchemas, formatError } from '../../lib/contract/measure-schema';
+import { openApiDocument } from '../../lib/contract/openapi-document';
+import type { PublishedMeasure } from '../../lib/contract/published-measure';
+import { epochMsToUs, parseTimestampUs } from '../../lib/contract/timestamp';
 import type { Config } from '../config';
 import type { Measure } from '../domain/measure';
 import type { RefusedMeasure, RejectionReason } from '../domain/rejected-message';
-import { epochMsToUs, isTimestamp, MAX_EPOCH_MS, parseTimestampUs } from '../domain/timestamp';
 import { TYPES } from '../identifiers';
-import { openApiDocument } from '../openapi-document';
-
-/** One measure as the contract (openapi.yaml, components.schemas.Measure) lets an adapter publish it. */
-interface PublishedMeasure {
-  experiment: string;
-  metric: string;
-  source?: string;
-  value: number;
-  unit?: string;
-  timestamp: string | number;
-  tags?: Record<string, string>;
-}
 
 type MeasureMessage = PublishedMeasure | PublishedMeasure[] | { measures: PublishedMeasure[] };
 
@@ -25,10 +16,6 @@ export type ParsedMessage =
   | { kind: 'measures'; measures: Measure[]; refused?: PerMeasureRefusals }
   | { kind: 'invalid'; reason: RejectionReason; detail: string };
 
-/** The document is registered under this id so that its `#/components/schemas/...` refs resolve inside it. */
-const DOCUMENT_ID = 'https://mymonit.dev/schemas/openapi.json';
-/** Keywords OpenAPI 3.1 adds to JSON Schema: known to ajv, so strict mode does not refuse the document. */
-const OPENAPI_KEYWORDS = ['components', 'discriminator', 'xml', 'externalDocs', 'example'];
 const MAX_DETAILED_ERRORS = 3;
 const MAX_DETAIL_LENGTH = 500;
 
@@ -48,16 +35,9 @@ export class MeasureMessageParser {
 
   constructor(@inject(TYPES.Config) config: Config) {
     this.maxBytes = config.rabbit.maxMessageBytes;
-    // allErrors: an adapter author fixes several mistakes per round trip; bodies are bounded by MAX_MESSAGE_BYTES.
-    const ajv = new Ajv2020({ strict: true, allErrors: true });
-    addFormats(ajv);
-    // RFC 3339 as the platform reads it (src/domain/timestamp.ts), not ajv-formats' looser reading of it.
-    ajv.addFormat('date-time', { type: 'string', validate: isTimestamp });
-    ajv.addVocabulary(OPENAPI_KEYWORDS);
-    // A copy, so that nothing ajv does can change the document REST validates with (and vice versa).
-    ajv.addSchema({ $id: DOCUMENT_ID, components: structuredClone(openApiDocument().components) });
-    this.validate = ajv.compile<MeasureMessage>({ $ref: `${DOCUMENT_ID}#/components/schemas/MeasureMessage` });
-    this.validateMeasure = ajv.compile<PublishedMeasure>({ $ref: `${DOCUMENT_ID}#/components/schemas/Measure` });
+    const schemas = new ContractSchemas(openApiDocument().components);
+    this.validate = schemas.compile<MeasureMessage>('MeasureMessage');
+    this.validateMeasure = schemas.compile<PublishedMeasure>('Measure');
     this.fastPath = fastPathApplies(openApiDocument().components.schemas);
   }
 
@@ -170,7 +150,7 @@ function describe(value: unknown, errors: readonly ErrorObject[]): string {
   }
   const branch = Array.isArray(value) ? 1 : 'measures' in value ? 2 : 0;
   const relevant = errors.filter((e) => belongsTo(e, branch));
-  const shown = (relevant.length > 0 ? relevant : errors).slice(0, MAX_DETAILED_ERRORS).map(format);
+  const shown = (relevant.length > 0 ? relevant : errors).slice(0, MAX_DETAILED_ERRORS).map(formatError);
   const detail = shown.join('; ');
   return detail.length > MAX_DETAIL_LENGTH ? `${detail.slice(0, MAX_DETAIL_LENGTH - 3)}...` : detail;
 }
@@ -181,11 +161,6 @@ function belongsTo(error: ErrorObject, branch: 0 | 1 | 2): boolean {
   if (branch === 1) return inBranch(1) || /^\/\d+/.test(error.instancePath);
   if (branch === 2) return inBranch(2) || error.instancePath.startsWith('/measures');
   return !inBranch(1) && !inBranch(2);
-}
-
-function format(error: ErrorObject): string {
-  const extra = error.keyword === 'additionalProperties' ? ` '${String(error.params.additionalProperty)}'` : '';
-  return `${error.instancePath || '/'}: ${error.message ?? error.keyword}${extra}`;
 }
 
 /** Shared by every measure without tags: most of them, and one allocation per measure less at line rate. */
@@ -221,42 +196,15 @@ export function toMicroseconds(timestamp: string | number): bigint {
 /*
  * The fast path. ajv's oneOf tries every shape of MeasureMessage and collects errors in all of them, and
  * then toMeasure copies each measure: together as much as JSON.parse itself. acceptMessage answers the
- * common case, a valid body, in one pass that also builds the measures. It implements FAST_PATH_SCHEMAS
- * and only them, with ajv's semantics (numbers are finite, lengths count code points, patterns are the
- * schema's, date-time is parseTimestampUs), and returns undefined for anything it does not accept:
- * ajv then decides, so rejections and their details are ajv's. The unit tests prove on fuzzed bodies that
- * it accepts exactly what ajv accepts, and builds exactly what toMeasure builds.
+ * common case, a valid body, in one pass that also builds the measures. It implements MESSAGE_SCHEMAS,
+ * and the Measure schemas through lib/contract/measure-check.ts, with ajv's semantics, and returns
+ * undefined for anything it does not accept: ajv then decides, so rejections and their details are ajv's.
+ * The unit tests prove on fuzzed bodies that it accepts exactly what ajv accepts, and builds exactly what
+ * toMeasure builds.
  */
 
-/** The schemas acceptMessage implements, as openapi.yaml's components.schemas holds them (descriptions aside). */
-export const FAST_PATH_SCHEMAS = {
-  Name: { type: 'string', pattern: '^[A-Za-z0-9_.:/-]{1,128}$' },
-  ExperimentCode: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
-  Tags: {
-    type: 'object',
-    maxProperties: 16,
-    propertyNames: { pattern: '^[A-Za-z0-9_.:/-]{1,64}$' },
-    additionalProperties: { type: 'string', maxLength: 128 },
-  },
-  Measure: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['experiment', 'metric', 'value', 'timestamp'],
-    properties: {
-      experiment: { $ref: '#/components/schemas/ExperimentCode' },
-      metric: { $ref: '#/components/schemas/Name' },
-      source: { $ref: '#/components/schemas/Name' },
-      value: { type: 'number' },
-      unit: { type: 'string', minLength: 1, maxLength: 32 },
-      timestamp: {
-        oneOf: [
-          { type: 'string', format: 'date-time' },
-          { type: 'number', minimum: 0, maximum: 253402300799999 },
-        ],
-      },
-      tags: { $ref: '#/components/schemas/Tags' },
-    },
-  },
+/** The envelope schema acceptMessage implements, as openapi.yaml's components.schemas holds it (descriptions aside). */
+const MESSAGE_SCHEMAS = {
   MeasureMessage: {
     oneOf: [
       { $ref: '#/components/schemas/Measure' },
@@ -273,89 +221,15 @@ export const FAST_PATH_SCHEMAS = {
   },
 } as const;
 
-/** Keywords that annotate a schema without constraining it. */
-const ANNOTATIONS = new Set(['description', 'example']);
+const MAX_ITEMS = MESSAGE_SCHEMAS.MeasureMessage.oneOf[1].maxItems;
 
-/** Whether `schemas` (openapi.yaml's components.schemas) still hold FAST_PATH_SCHEMAS, annotations aside. */
+/** Whether `schemas` (openapi.yaml's components.schemas) still hold the schemas acceptMessage implements. */
 export function fastPathApplies(schemas: Record<string, unknown> | undefined): boolean {
-  if (!schemas) return false;
-  return Object.entries(FAST_PATH_SCHEMAS).every(([name, schema]) => sameSchema(schemas[name], schema, false));
+  return measureCheckApplies(schemas) && holdsSchemas(schemas, MESSAGE_SCHEMAS);
 }
 
-/** `inProperties`: the keys of `actual` are property names (under `properties`), not keywords. */
-function sameSchema(actual: unknown, expected: unknown, inProperties: boolean): boolean {
-  if (Array.isArray(expected)) {
-    return (
-      Array.isArray(actual) &&
-      actual.length === expected.length &&
-      expected.every((item, i) => sameSchema(actual[i], item, false))
-    );
-  }
-  if (expected !== null && typeof expected === 'object') {
-    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
-    const keys = (o: object) => Object.keys(o).filter((k) => inProperties || !ANNOTATIONS.has(k)).sort();
-    const a = keys(actual);
-    const e = keys(expected);
-    return (
-      a.length === e.length &&
-      a.every(
-        (k, i) =>
-          k === e[i] &&
-          sameSchema(
-            (actual as Record<string, unknown>)[k],
-            (expected as Record<string, unknown>)[k],
-            !inProperties && k === 'properties',
-          ),
-      )
-    );
-  }
-  return actual === expected;
-}
-
-// The schema patterns, compiled as ajv compiles them (unicodeRegExp: the `u` flag).
-const EXPERIMENT_CODE = new RegExp(FAST_PATH_SCHEMAS.ExperimentCode.pattern, 'u');
-const NAME = new RegExp(FAST_PATH_SCHEMAS.Name.pattern, 'u');
-const TAG_NAME = new RegExp(FAST_PATH_SCHEMAS.Tags.propertyNames.pattern, 'u');
-const MAX_ITEMS = 10000;
-const MAX_UNIT_LENGTH = 32;
-const MAX_TAGS = 16;
-const MAX_TAG_VALUE_LENGTH = 128;
-/** Strings a PatternMemo remembers before it starts over: a bound on memory, whatever the bodies hold. */
-const MEMO_SIZE = 1024;
-
-/**
- * A pattern test that remembers the strings that matched. A message repeats the same few experiment
- * codes, metric, source and tag names in every measure, and so do the messages of one adapter: a Set
- * lookup is several times cheaper than a regular expression. Only matches are remembered, and a pattern's
- * answer depends on the string alone, so the answer is the pattern's.
- */
-class PatternMemo {
-  private readonly matched = new Set<string>();
-
-  constructor(private readonly pattern: RegExp) {}
-
-  test(text: string): boolean {
-    if (this.matched.has(text)) return true;
-    if (!this.pattern.test(text)) return false;
-    if (this.matched.size >= MEMO_SIZE) this.matched.clear();
-    this.matched.add(text);
-    return true;
-  }
-}
-
-const experimentCodes = new PatternMemo(EXPERIMENT_CODE);
-const names = new PatternMemo(NAME);
-const tagNames = new PatternMemo(TAG_NAME);
-
-/** The fields of a JSON object that may be a published measure; any of them may have any JSON type. */
-interface Candidate {
-  experiment?: unknown;
-  metric?: unknown;
-  source?: unknown;
-  value?: unknown;
-  unit?: unknown;
-  timestamp?: unknown;
-  tags?: unknown;
+/** The fields of a JSON object that may be a published measure or the wrapper; any may have any JSON type. */
+interface Candidate extends MeasureCandidate {
   measures?: unknown;
 }
 
@@ -392,42 +266,9 @@ function acceptList(list: unknown[]): Measure[] | undefined {
 
 /** `m` is an object that is not an array. */
 function acceptMeasure(m: Candidate): Measure | undefined {
-  // additionalProperties: false, as ajv checks it: every enumerable key (an own "__proto__" included).
-  for (const key in m) {
-    if (
-      key !== 'experiment' &&
-      key !== 'metric' &&
-      key !== 'value' &&
-      key !== 'timestamp' &&
-      key !== 'source' &&
-      key !== 'unit' &&
-      key !== 'tags'
-    ) {
-      return undefined;
-    }
-  }
-  const { experiment, metric, source, value, unit, timestamp, tags } = m;
-  if (typeof experiment !== 'string' || !experimentCodes.test(experiment)) return undefined;
-  if (typeof metric !== 'string' || !names.test(metric)) return undefined;
-  if (source !== undefined && (typeof source !== 'string' || !names.test(source))) return undefined;
-  // ajv's `type: number` (strictNumbers): finite; JSON.parse turns 1e400 into Infinity.
-  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
-  if (unit !== undefined && (typeof unit !== 'string' || unit.length === 0 || !withinLength(unit, MAX_UNIT_LENGTH))) {
-    return undefined;
-  }
-  let timestampUs: bigint | undefined;
-  if (typeof timestamp === 'number') {
-    // Comparisons are false for NaN; Infinity is beyond the maximum. -0 passes, as in ajv (-0 < 0 is false).
-    if (!(timestamp >= 0 && timestamp <= MAX_EPOCH_MS)) return undefined;
-    timestampUs = epochMsToUs(timestamp);
-  } else if (typeof timestamp === 'string') {
-    timestampUs = parseTimestampUs(timestamp);
-    if (timestampUs === undefined) return undefined;
-  } else {
-    return undefined;
-  }
-  const copied = tags === undefined ? NO_TAGS : acceptTags(tags);
-  if (copied === undefined) return undefined;
+  const timestampUs = measureTimestampUs(m);
+  if (timestampUs === undefined) return undefined;
+  const { experiment, metric, source, value, unit, tags } = m as PublishedMeasure;
   // The object toMeasure builds, field for field and in the same order (one hidden class for both paths).
   return {
     experiment,
@@ -436,35 +277,13 @@ function acceptMeasure(m: Candidate): Measure | undefined {
     value,
     unit: unit ?? null,
     timestampUs,
-    tags: copied,
+    tags: tags === undefined ? NO_TAGS : copyValidTags(tags),
   };
 }
 
-/** What copyTags makes of `tags` if they satisfy the Tags schema, else undefined. */
-function acceptTags(tags: unknown): Readonly<Record<string, string>> | undefined {
-  if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) return undefined;
-  let n = 0;
-  for (const key in tags) {
-    n += 1;
-    const value = (tags as Record<string, unknown>)[key];
-    if (n > MAX_TAGS || !tagNames.test(key) || typeof value !== 'string' || !withinLength(value, MAX_TAG_VALUE_LENGTH)) {
-      return undefined;
-    }
-  }
+/** What copyTags makes of tags the Tags schema accepts. */
+function copyValidTags(tags: Record<string, string>): Readonly<Record<string, string>> {
   // Spread defines own properties in the same order as fromEntries(entries()) does, "__proto__" included.
-  return n === 0 ? NO_TAGS : { ...(tags as Record<string, string>) };
-}
-
-/** ucs2length(text) <= max, as ajv counts (a surrogate pair is one character, a lone surrogate too). */
-function withinLength(text: string, max: number): boolean {
-  const len = text.length;
-  if (len <= max) return true;
-  if (len > 2 * max) return false;
-  let count = 0;
-  for (let pos = 0; pos < len; ) {
-    count += 1;
-    const code = text.charCodeAt(pos++);
-    if (code >= 0xd800 && code <= 0xdbff && pos < len && (text.charCodeAt(pos) & 0xfc00) === 0xdc00) pos += 1;
-  }
-  return count <= max;
+  for (const _ in tags) return { ...tags };
+  return NO_TAGS;
 }

@@ -5,7 +5,7 @@ import type { Logger } from '../logging/logger';
 import { IngestMetrics } from '../metrics/ingest-metrics';
 import type { BatchOutcome, IngestItem, IngestOutcome, PreparedBatch, ReceivedMessage } from '../services/contracts';
 import type { MeasureService } from '../services/measure-service';
-import { backoffDelay, sleep } from './backoff';
+import { backoffDelay, sleep } from '../../lib/amqp/backoff';
 import { MeasureMessageParser, type ParsedMessage } from './measure-message-parser';
 import { describeError, isTransient } from './storage-failure';
 

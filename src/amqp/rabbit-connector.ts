@@ -1,12 +1,13 @@
 import * as amqp from 'amqplib';
-import { brokerAddress, PROBE_INTERVAL_MS, tcpReachable } from '../../adapters/sdk/broker-probe';
+import { brokerAddress, PROBE_INTERVAL_MS, tcpReachable } from '../../lib/amqp/broker-probe';
+import { withHeartbeat } from '../../lib/amqp/heartbeat';
 import { inject, injectable } from 'inversify';
 import type { Config } from '../config';
 import { TYPES } from '../identifiers';
 import type { Logger } from '../logging/logger';
 
 /** Seconds between heartbeats: a dead peer (or a silently dropped TCP connection) is noticed within ~30 s. */
-const HEARTBEAT_SECONDS = 15;
+export const HEARTBEAT_SECONDS = 15;
 /** Bounds the TCP connect and AMQP handshake: a black-holed broker address fails instead of hanging. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -95,7 +96,7 @@ export class AmqplibRabbitConnector implements RabbitConnector {
   }
 
   async connect(): Promise<RabbitSession> {
-    const connection = await amqp.connect(withHeartbeat(this.config.rabbit.url), {
+    const connection = await amqp.connect(withHeartbeat(this.config.rabbit.url, HEARTBEAT_SECONDS), {
       timeout: CONNECT_TIMEOUT_MS,
       // Shown by the management UI and `rabbitmqctl list_connections`: which instance holds which messages.
       clientProperties: { connection_name: `mymonit ${this.config.instance}` },
@@ -113,16 +114,6 @@ export class AmqplibRabbitConnector implements RabbitConnector {
       connection.off('error', early);
     }
   }
-}
-
-/**
- * amqplib reads the heartbeat from the URL only (a `heartbeat` socket option is ignored), and without one
- * it takes the server's. An explicit `heartbeat` in RABBIT_URL wins.
- */
-export function withHeartbeat(url: string): string {
-  const parsed = new URL(url);
-  if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(HEARTBEAT_SECONDS));
-  return parsed.toString();
 }
 
 /** The URL without its password, for logs. */

@@ -3,7 +3,8 @@ import { inject, injectable } from 'inversify';
 import type { Config } from '../config';
 import { TYPES } from '../identifiers';
 import type { MessagePublisher } from '../services/contracts';
-import { withHeartbeat } from './rabbit-connector';
+import { withHeartbeat } from '../../lib/amqp/heartbeat';
+import { HEARTBEAT_SECONDS } from './rabbit-connector';
 import { declareTopology } from './topology';
 
 /** Bounds the connect and the broker's confirm: an unreachable broker fails the replay instead of hanging it. */
@@ -19,7 +20,7 @@ export class RabbitReplayPublisher implements MessagePublisher {
   constructor(@inject(TYPES.Config) private readonly config: Config) {}
 
   async publish(body: Buffer, properties: { messageId: string; contentType: string | null; replayOf: number }): Promise<void> {
-    const connection = await amqp.connect(withHeartbeat(this.config.rabbit.url), {
+    const connection = await amqp.connect(withHeartbeat(this.config.rabbit.url, HEARTBEAT_SECONDS), {
       timeout: TIMEOUT_MS,
       clientProperties: { connection_name: `mymonit ${this.config.instance} replay` },
     });

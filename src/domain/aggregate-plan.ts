@@ -1,4 +1,4 @@
-import { ceilUs as ceilTo, floorUs as floorTo, HOUR_US, MINUTE_US } from './timestamp';
+import { ceilUs as ceilTo, floorUs as floorTo, HOUR_US, MINUTE_US } from '../../lib/contract/timestamp';
 
 /** Where a piece of a window is read from: hourly rollups, minute rollups or the raw measures. */
 export type Level = 'hour' | 'minute' | 'raw';

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from '../logging/logger';
 import type { RestMetrics } from '../metrics/rest-metrics';
-import { openApiDocument } from '../openapi-document';
+import { openApiDocument } from '../../lib/contract/openapi-document';
 
 /** Label of requests that matched no known path: the raw path could carry anything, even a token. */
 const UNMATCHED = '(unmatched)';

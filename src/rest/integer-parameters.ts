@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import type { OpenApiDocument } from '../openapi-document';
+import type { OpenApiDocument } from '../../lib/contract/openapi-document';
 
 /** An integer parameter as openapi.yaml declares it on one operation. */
 interface IntegerParameter {

@@ -1,6 +1,6 @@
 import type { StoredMeasure } from '../domain/measure';
 import type { Page } from '../domain/page';
-import { formatTimestampUs } from '../domain/timestamp';
+import { formatTimestampUs } from '../../lib/contract/timestamp';
 
 const MINUTE_US = 60_000_000;
 const OPEN = Buffer.from('{"items":[');

@@ -2,7 +2,7 @@ import type { Experiment } from '../domain/experiment';
 import type { SeriesAggregate } from '../domain/aggregate';
 import type { Series, StoredMeasure } from '../domain/measure';
 import type { RejectedMessage } from '../domain/rejected-message';
-import { formatTimestampUs } from '../domain/timestamp';
+import { formatTimestampUs } from '../../lib/contract/timestamp';
 import type { User } from '../domain/user';
 
 /** JSON shapes of the API (snake_case, as openapi.yaml describes them), kept apart from the domain types. */

@@ -6,13 +6,14 @@ import { inject, injectable } from 'inversify';
 import swaggerUi from 'swagger-ui-express';
 import type { TokenVerifier } from '../auth/token-verifier';
 import type { Config } from '../config';
-import { isTimestamp } from '../domain/timestamp';
+import { closeServer } from '../../lib/http/close-server';
+import { isTimestamp } from '../../lib/contract/timestamp';
 import { TYPES } from '../identifiers';
 import type { Logger } from '../logging/logger';
 import { LogMetrics } from '../metrics/log-metrics';
 import { MetricsRegistry } from '../metrics/metrics-registry';
 import { RestMetrics } from '../metrics/rest-metrics';
-import { openApiDocument } from '../openapi-document';
+import { openApiDocument } from '../../lib/contract/openapi-document';
 import { RefusalAudit } from '../services/audit-refusals';
 import { AuditTrail } from '../services/audit-trail';
 import type { HealthCheck } from '../services/contracts';
@@ -111,7 +112,7 @@ export class RestListener {
         validateResponses: config.rest.validateResponses,
         validateSecurity: false,
         validateFormats: true,
-        // RFC 3339 as the platform reads it (src/domain/timestamp.ts): ajv-formats' default "fast" date-time
+        // RFC 3339 as the platform reads it (lib/contract/timestamp.ts): ajv-formats' default "fast" date-time
         // lets month 13 and Feb 30 through, which Date.parse then shifted or turned into a 500.
         formats: { 'date-time': { type: 'string', validate: isTimestamp } },
       }),
@@ -166,11 +167,7 @@ export class RestListener {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    const timer = setTimeout(() => server.closeAllConnections(), this.config.shutdownTimeoutMs);
-    await closed;
-    clearTimeout(timer);
+    await closeServer(server, this.config.shutdownTimeoutMs);
     await this.refusals.stop();
     this.logger.info('REST stopped');
   }

@@ -9,7 +9,7 @@ import {
 import { ValidationError } from '../domain/errors';
 import type { MeasureCursor, MeasureQuery, Series, StoredMeasure } from '../domain/measure';
 import { decodeCursor, encodeCursor, type Page } from '../domain/page';
-import { MIN_TIMESTAMP_US, timestampFromDecimal } from '../domain/timestamp';
+import { MIN_TIMESTAMP_US, timestampFromDecimal } from '../../lib/contract/timestamp';
 import type { User } from '../domain/user';
 import { TYPES } from '../identifiers';
 import type { AggregateReader, MeasureReader, SeriesFilter } from '../storage/stores';

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import type { RowDataPacket } from 'mysql2/promise';
 import { mergePartial, type BucketPartial } from '../domain/aggregate';
-import { floorUs as floorTo, HOUR_US, MINUTE_US, MAX_TIMESTAMP_US, MIN_TIMESTAMP_US } from '../domain/timestamp';
+import { floorUs as floorTo, HOUR_US, MINUTE_US, MAX_TIMESTAMP_US, MIN_TIMESTAMP_US } from '../../lib/contract/timestamp';
 import { planPieces, type Level, type Piece } from '../domain/aggregate-plan';
 import { withScaledSum } from '../domain/bucket-sum';
 import { TYPES } from '../identifiers';

@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import type { StoreResult } from '../domain/measure';
-import { MAX_TIMESTAMP_US, MIN_TIMESTAMP_US } from '../domain/timestamp';
+import { MAX_TIMESTAMP_US, MIN_TIMESTAMP_US } from '../../lib/contract/timestamp';
 import { TYPES } from '../identifiers';
 import type { Executor, MysqlDatabase, StatementResult } from './mysql-database';
 import { translatingErrors } from './mysql-errors';

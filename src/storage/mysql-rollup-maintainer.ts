@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { RowDataPacket } from 'mysql2/promise';
-import { floorUs as floorTo, HOUR_US, MINUTE_US } from '../domain/timestamp';
+import { floorUs as floorTo, HOUR_US, MINUTE_US } from '../../lib/contract/timestamp';
 import { TYPES } from '../identifiers';
 import type { Executor, MysqlDatabase } from './mysql-database';
 import type { RollupMaintainer, RollupRefresh } from './stores';

@@ -1,4 +1,4 @@
-import { floorUs as floorTo, HOUR_US, MINUTE_US } from '../domain/timestamp';
+import { floorUs as floorTo, HOUR_US, MINUTE_US } from '../../lib/contract/timestamp';
 import { addedTotalSql } from './sum-sql';
 
 /** (seriesId, timestampUs, value), as the measure store writes them. */

@@ -3,6 +3,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
+import { eventually } from '../support/eventually';
 import { startProxiedPlatform, type ProxiedPlatform } from '../support/proxied-platform';
 
 /**
@@ -203,18 +204,16 @@ describe('nginx in front of two MyMONIT instances', () => {
 
   it('writes one JSON object per request to the access log, with the request id and the instance', async () => {
     await send(api('/health/live'), { headers: { 'X-Request-Id': 'access-log-check' } });
-    const line = await (async () => {
-      for (let i = 0; i < 50; i += 1) {
-        const found = fs
+    const line = await eventually(
+      () =>
+        fs
           .readFileSync(platform.nginx.accessLogPath, 'utf8')
           .split('\n')
-          .find((l) => l.includes('"access-log-check"'));
-        if (found) return found;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      throw new Error('no access log line for the request');
-    })();
-    expect(JSON.parse(line)).toMatchObject({
+          .find((l) => l.includes('"access-log-check"')),
+      (found) => found !== undefined,
+      { timeoutMs: 5_000, intervalMs: 20, what: 'an access log line for the request' },
+    );
+    expect(JSON.parse(line ?? '')).toMatchObject({
       request_id: 'access-log-check',
       method: 'GET',
       uri: '/health/live',

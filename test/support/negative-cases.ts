@@ -1,4 +1,4 @@
-import { openApiDocument } from '../../src/openapi-document';
+import { openApiDocument } from '../../lib/contract/openapi-document';
 
 /**
  * Bad inputs generated from openapi.yaml: for every operation, every parameter (path and query) and every

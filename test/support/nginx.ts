@@ -4,6 +4,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { eventually } from './eventually';
+import { freePort } from './free-port';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -37,18 +39,6 @@ export interface RunningNginx {
   stop(): Promise<void>;
 }
 
-/** A port nothing listens on right now (the kernel's choice; released before nginx binds it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function assertInstalled(): void {
   if (!fs.existsSync(NGINX_BIN)) {
     throw new Error(`nginx is not installed at ${NGINX_BIN}; the e2e tests run the real nginx. Install it: ${INSTALL_HINT}`);
@@ -56,20 +46,21 @@ function assertInstalled(): void {
 }
 
 async function waitForPort(port: number, child: ChildProcess, stderr: () => string, timeoutMs = 10000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  const listening = () => {
     if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}: ${stderr()}`);
-    const open = await new Promise<boolean>((resolve) => {
+    return new Promise<boolean>((resolve) => {
       const socket = net.connect({ host: '127.0.0.1', port }, () => {
         socket.destroy();
         resolve(true);
       });
       socket.once('error', () => resolve(false));
     });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`nginx did not listen on ${port} within ${timeoutMs} ms: ${stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  };
+  await eventually(listening, (open) => open, { timeoutMs, intervalMs: 50, what: `nginx listening on ${port}` }).catch(
+    (error: Error) => {
+      throw new Error(`${error.message}: ${stderr()}`);
+    },
+  );
 }
 
 export async function startNginx(options: NginxOptions): Promise<RunningNginx> {

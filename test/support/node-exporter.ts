@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { eventually } from './eventually';
+import { freePort } from './free-port';
 
 /** A real prometheus-node-exporter (the Debian package) on a free loopback port; stop() ends it. */
 export interface NodeExporter {
@@ -10,14 +10,6 @@ export interface NodeExporter {
 }
 
 const BINARY = 'prometheus-node-exporter';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export async function startNodeExporter(): Promise<NodeExporter> {
   if (spawnSync('sh', ['-c', `command -v ${BINARY}`]).status !== 0) {
@@ -31,24 +23,20 @@ export async function startNodeExporter(): Promise<NodeExporter> {
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = `http://127.0.0.1:${port}/metrics`;
-  const deadline = Date.now() + 15_000;
-  for (;;) {
+  const answering = async () => {
     if (child.exitCode !== null) throw new Error(`${BINARY} exited with ${child.exitCode}: ${stderr}`);
     try {
       const response = await fetch(url);
-      if (response.ok) {
-        await response.text();
-        break;
-      }
+      await response.text();
+      return response.ok;
     } catch {
-      // not listening yet
+      return false; // not listening yet
     }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${BINARY} did not answer on ${url} within 15 s: ${stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  };
+  await eventually(answering, (ok) => ok, { timeoutMs: 15_000, what: `${BINARY} answering on ${url}` }).catch((error: Error) => {
+    child.kill('SIGKILL');
+    throw new Error(`${error.message}: ${stderr}`);
+  });
   return {
     url,
     port,

@@ -12,6 +12,8 @@ import type { UserService } from '../../src/services/user-service';
 import type { Database, Migrator } from '../../src/storage/stores';
 import { createTestDatabase, testConfig, uniqueName, type TestDatabase } from './real-services';
 
+export { eventually } from './eventually';
+
 /**
  * A whole MyMONIT process for a test: real MariaDB (its own database), real RabbitMQ (its own exchange
  * and queues), the real REST listener on an ephemeral port and, when asked, the real AMQP consumer.
@@ -133,14 +135,3 @@ export async function call(
   return { status: response.status, body: parsed, headers: response.headers };
 }
 
-/** Polls until `probe` returns a value that `done` accepts, or fails with the last value seen. */
-export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await probe();
-  while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    last = await probe();
-  }
-  return last;
-}

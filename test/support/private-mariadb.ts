@@ -1,10 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
+import { eventually } from './eventually';
+import { freePort } from './free-port';
 
 /**
  * A MariaDB server of a test's own (its own data directory and port), for tests that stop and start the
@@ -20,17 +21,6 @@ export interface PrivateMariadb {
   start(): Promise<void>;
   /** Stops it and deletes its data directory. */
   destroy(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function binary(name: string): string {
@@ -77,21 +67,23 @@ export async function startPrivateMariadb(): Promise<PrivateMariadb> {
     );
     server = child;
     exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
+    let lastError: unknown;
+    const answering = async () => {
+      if (child.exitCode !== null) throw new Error(`mariadbd exited with ${child.exitCode}: ${String(lastError)}`);
       try {
         const connection = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root' });
         await connection.query('SELECT 1');
         await connection.end();
-        return;
+        return true;
       } catch (error) {
-        if (child.exitCode !== null || Date.now() > deadline) {
-          const log = fs.existsSync(path.join(dir, 'error.log')) ? fs.readFileSync(path.join(dir, 'error.log'), 'utf8') : '';
-          throw new Error(`private MariaDB did not start: ${String(error)}\n${log.slice(-2000)}`, { cause: error });
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        lastError = error;
+        return false;
       }
-    }
+    };
+    await eventually(answering, (up) => up, { timeoutMs: 30_000, what: 'private MariaDB answering' }).catch((error: unknown) => {
+      const log = fs.existsSync(path.join(dir, 'error.log')) ? fs.readFileSync(path.join(dir, 'error.log'), 'utf8') : '';
+      throw new Error(`private MariaDB did not start: ${String(error)} (${String(lastError)})\n${log.slice(-2000)}`, { cause: error });
+    });
   };
 
   const stop = async () => {

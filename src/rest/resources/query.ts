@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { ValidationError } from '../../domain/errors';
-import { parseTimestampUs, timestampMs } from '../../domain/timestamp';
+import { parseTimestampUs, timestampMs } from '../../../lib/contract/timestamp';
 
 /** Query values after OpenAPI validation: present and well-formed, but still strings under Express 5. */
 export function queryString(req: Request, name: string): string | undefined {

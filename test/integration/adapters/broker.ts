@@ -1,5 +1,6 @@
 import * as amqp from 'amqplib';
 import type { Measure } from '../../../adapters/sdk';
+import { eventually } from '../../support/eventually';
 import { testConfig, uniqueName } from '../../support/real-services';
 
 /** One message as a test consumer saw it. */
@@ -61,13 +62,8 @@ export async function createTestBroker(prefix = 'adapters'): Promise<TestBroker>
     queue,
     received,
     measures: all,
-    async waitForMeasures(count, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (all().length < count) {
-        if (Date.now() > deadline) throw new Error(`expected ${count} measures on ${queue}, got ${all().length}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      return all();
+    waitForMeasures(count, timeoutMs = 20_000) {
+      return eventually(all, (measures) => measures.length >= count, { timeoutMs, intervalMs: 50, what: `${count} measures on ${queue}` });
     },
     async cleanup() {
       await channel.deleteQueue(queue).catch(() => undefined);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { loadFileAdapterConfig } from '../../../adapters/file/config';
 import { FileAdapter } from '../../../adapters/file/file-adapter';
+import { eventually } from '../../support/eventually';
 import { createTestBroker, type TestBroker } from './broker';
 import { brokerEnv, runInProcess, tempDir } from '../../support/adapters';
 
@@ -69,13 +70,16 @@ describe('file adapter against the real RabbitMQ', () => {
     expect(state).toMatchObject({ offset: fs.statSync(csv).size, line: 8, columns: ['ts', 'sensor', 'temp', 'hum'] });
 
     // A second run finds nothing new; rows appended later are all it publishes.
-    expect(await start(config, brokerEnv(broker)).exit).toBe(0);
+    const second = start(config, brokerEnv(broker));
+    expect(await second.exit).toBe(0);
     fs.appendFileSync(csv, '\n1714565220;s3;25;50\n');
     const third = start(config, brokerEnv(broker));
     expect(await third.exit).toBe(0);
+    const confirmed = (run: typeof first) => run.logger.entries.find((e) => e.message === 'adapter stopped')?.meta?.publisher;
+    expect(confirmed(second)).toMatchObject({ accepted: 0, confirmed: 0 });
+    expect(confirmed(third)).toMatchObject({ accepted: 2, confirmed: 2 });
     const all = await broker.waitForMeasures(8);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(broker.measures()).toHaveLength(8);
+    expect(all).toHaveLength(8);
     expect(all.slice(6).map((m) => m.source)).toEqual(['s3', 's3']);
     expect(third.badInput()).toEqual([]);
   });
@@ -88,8 +92,8 @@ describe('file adapter against the real RabbitMQ', () => {
       publisher: { bufferSize: 10, maxMeasuresPerMessage: 10, closeTimeoutMs: 200 },
     });
     const running = start(config, { RABBIT_URL: 'amqp://guest:guest@127.0.0.1:1' });
-    await running.started;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const { publisher } = await running.started;
+    await eventually(() => publisher.stats().buffered, (held) => held === 10, { what: 'the buffer full' });
     const stopping = Date.now();
     expect(await running.stop()).toBe(1);
     expect(Date.now() - stopping).toBeLessThan(5_000);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { loadProbeAdapterConfig } from '../../../adapters/probe/config';
 import { Prober } from '../../../adapters/probe/prober';
 import { testConfig } from '../../support/real-services';
+import { eventually } from '../../support/eventually';
 import { createTestBroker, type TestBroker } from './broker';
 import { brokerEnv, runInProcess, tempDir } from '../../support/adapters';
 
@@ -73,7 +74,8 @@ describe('probe adapter against the real RabbitMQ', () => {
     const before = broker.measures().length;
     const run = start({ intervalMs: 200, checks: [{ name: 'tick', type: 'http', url: `${webUrl}/health` }] }, false);
     await run.started;
-    await new Promise((resolve) => setTimeout(resolve, 900));
+    const ticks = () => broker.measures().slice(before).filter((m) => m.metric === 'probe_success').length;
+    await eventually(ticks, (n) => n >= 3, { what: 'three runs of the check published' });
     expect(await run.stop()).toBe(0);
     const runs = broker.measures().slice(before).filter((m) => m.metric === 'probe_success');
     expect(runs.length).toBeGreaterThanOrEqual(3);

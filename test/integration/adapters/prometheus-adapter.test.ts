@@ -1,5 +1,6 @@
 import { loadPrometheusAdapterConfig } from '../../../adapters/prometheus/config';
 import { PrometheusScraper } from '../../../adapters/prometheus/scraper';
+import { eventually } from '../../support/eventually';
 import { createTestBroker, type TestBroker } from './broker';
 import { startNodeExporter, type NodeExporter } from '../../support/node-exporter';
 import { brokerEnv, runInProcess, tempDir } from '../../support/adapters';
@@ -63,7 +64,8 @@ describe('prometheus adapter scraping a real prometheus-node-exporter', () => {
       false,
     );
     await run.started;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const loads = () => broker.measures().slice(before).filter((m) => m.metric === 'node_load1').length;
+    await eventually(loads, (n) => n >= 3, { what: 'three scrapes published' });
     expect(await run.stop()).toBe(0);
     const measures = broker.measures().slice(before);
     const load = measures.filter((m) => m.metric === 'node_load1');

@@ -1,5 +1,6 @@
 import { MeasurePublisher, type Measure } from '../../../adapters/sdk';
 import { uniqueName } from '../../support/real-services';
+import { eventually } from '../../support/eventually';
 import { createTestBroker, killConnectionFromBroker, type TestBroker } from './broker';
 
 /**
@@ -40,8 +41,11 @@ describe('MeasurePublisher when the broker closes its connection', () => {
     let confirmedBeforeKill = 0;
     let killDone = false;
     const killed = (async () => {
-      while (publisher.confirmedThrough() < 3_000) await new Promise((resolve) => setTimeout(resolve, 5));
-      confirmedBeforeKill = publisher.confirmedThrough();
+      confirmedBeforeKill = await eventually(() => publisher.confirmedThrough(), (confirmed) => confirmed >= 3_000, {
+        timeoutMs: 60_000,
+        intervalMs: 5,
+        what: '3,000 measures confirmed',
+      });
       await killConnectionFromBroker(connectionName);
       killDone = true;
     })();

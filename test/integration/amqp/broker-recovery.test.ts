@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import * as amqp from 'amqplib';
-import { PermanentConnectError } from '../../../adapters/sdk/connect-failure';
+import { PermanentConnectError } from '../../../lib/amqp/connect-failure';
 import { MeasurePublisher } from '../../../adapters/sdk/publisher';
 import { MeasureMessageParser } from '../../../src/amqp/measure-message-parser';
 import { MessageProcessor } from '../../../src/amqp/message-processor';
@@ -11,7 +11,8 @@ import type { RabbitTopology } from '../../../src/amqp/topology';
 import { testConfig, uniqueName } from '../../support/real-services';
 import { selfSignedCertificate } from '../../support/self-signed';
 import { TcpProxy } from '../../support/tcp-proxy';
-import { FakeMeasureService, ingestMetrics, MemoryLogger, waitFor } from '../../unit/amqp/fakes';
+import { FakeMeasureService, ingestMetrics, MemoryLogger } from '../../support/amqp-fakes';
+import { waitFor } from '../../support/eventually';
 
 /**
  * Recovery from broker trouble: back within a second or two of the broker's return (not after the rest of
@@ -82,7 +83,8 @@ it('after a broker outage long enough for a 16 s backoff, the consumer is back w
     console.log(`consumer reconnected ${backAfterMs} ms after the broker came back (pending backoff: 12800..19200 ms)`);
     // Generous: far above the ~1 s probe interval, below the shortest backoff that was pending.
     expect(backAfterMs).toBeLessThan(12_800);
-    expect(logger.entries.some((e) => e.message === 'reconnected to RabbitMQ')).toBe(true);
+    // Connected comes a moment before the line is logged (topology, consume).
+    await waitFor('the reconnect logged', () => logger.entries.some((e) => e.message === 'reconnected to RabbitMQ'), 30_000);
   } finally {
     await proxy.close();
   }

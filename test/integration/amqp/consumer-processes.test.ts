@@ -1,6 +1,6 @@
-import net from 'node:net';
 import { buildConsumer, startConsumer, type ConsumerProcess } from '../../support/consumer-process';
-import { waitFor } from '../../unit/amqp/fakes';
+import { waitFor } from '../../support/eventually';
+import { freePort } from '../../support/free-port';
 import { batchJson, ingestFixture, measureJson, type IngestFixture } from './ingest-fixture';
 
 /**
@@ -48,11 +48,11 @@ it('a consumer SIGKILLed in the middle of 500,000 measures, then restarted, stor
   // Killed in the middle: some committed, the rest (and whatever was committed but not acked) in the broker.
   expect(atKill).toBeLessThan(500_000);
 
-  await consumer();
+  const second = await consumer();
   await waitFor('all 500,000 measures', async () => (await fixture.measures()) >= 500_000, 180_000);
   await waitFor('an empty queue', async () => (await fixture.queues()).ready === 0, 30_000);
-  // Whatever was redelivered was stored once: not one row more, now or a moment later.
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  // Whatever was redelivered was stored once: not one row more, even once everything in flight has settled.
+  expect(await second.kill('SIGTERM')).toEqual({ code: 0, signal: null });
   expect(await fixture.measures()).toBe(500_000);
   expect(await fixture.rejected()).toEqual([]);
   expect((await fixture.queues()).dead).toBe(0);
@@ -72,9 +72,10 @@ it('SIGTERM finishes or hands back the batch in progress and exits 0; a new cons
   // Nothing held by a consumer any more: what was not stored is back in the queue, ready for another.
   if (afterStop < 300_000) expect((await fixture.queues()).ready).toBeGreaterThan(0);
 
-  await consumer();
+  const second = await consumer();
   await waitFor('all 300,000 measures', async () => (await fixture.measures()) >= 300_000, 120_000);
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Stopped, so that nothing is in flight any more: the count is final.
+  expect(await second.kill('SIGTERM')).toEqual({ code: 0, signal: null });
   expect(await fixture.measures()).toBe(300_000);
 });
 
@@ -90,13 +91,19 @@ it('two consumers on one queue share the work and store no duplicate rows', asyn
   ]);
   await waitFor('every measure', async () => (await fixture.measures()) >= 55_000, 120_000);
   await waitFor('an empty queue', async () => (await fixture.queues()).ready === 0, 30_000);
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Rows can all be there while the last duplicate batches are still in flight: wait until both consumers
+  // have decided every measure they were sent (stored or duplicate), whatever the machine's load.
+  let scraped: Array<Record<string, number>> = [];
+  const decided = () => scraped.reduce((sum, m) => sum + m.mymonit_ingest_measures_stored_total + m.mymonit_ingest_measures_duplicate_total, 0);
+  await waitFor('every measure decided', async () => {
+    scraped = await Promise.all(ports.map((port) => scrape(port)));
+    return decided() >= 110_000;
+  }, 60_000);
   expect(await fixture.measures()).toBe(55_000);
   expect(await fixture.rejected()).toEqual([]);
 
   // Each consumer's /metrics (METRICS_PORT: `consume` runs no REST listener): both did part of the work,
   // and what they stored adds up to the rows, the rest counted as duplicates.
-  const scraped = await Promise.all(ports.map((port) => scrape(port)));
   for (const metrics of scraped) {
     expect(metrics.mymonit_ingest_measures_stored_total).toBeGreaterThan(0);
     expect(metrics.mymonit_ingest_consumer_connected).toBe(1);
@@ -112,17 +119,6 @@ it('two consumers on one queue share the work and store no duplicate rows', asyn
   ]);
   for (const process of [a, b]) expect(process.output()).not.toMatch(/"level":"error"/);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The unlabelled samples of a consumer's /metrics, by name. */
 async function scrape(port: number): Promise<Record<string, number>> {

@@ -20,8 +20,8 @@ import {
   ingestMetrics,
   measure,
   MemoryLogger,
-  waitFor,
-} from '../../unit/amqp/fakes';
+} from '../../support/amqp-fakes';
+import { waitFor } from '../../support/eventually';
 
 /**
  * The consumer against the real broker: what is acked, what stays in the queue, what is dead-lettered,
@@ -321,10 +321,11 @@ describe('RabbitListener', () => {
     expect(values).toHaveLength(count);
     expect(new Set(values).size).toBe(count);
     await waitFor('every ack', async () => (await inspect(h.config.rabbit.queue)).messageCount === 0);
-    // The replaced consumer was cancelled: one consumer only.
-    expect((await inspect(h.config.rabbit.queue)).consumerCount).toBe(1);
+    // The replaced consumer is cancelled once its last deliveries are acked: one consumer only, in the end.
+    await waitFor('the replaced consumer cancelled', async () => (await inspect(h.config.rabbit.queue)).consumerCount === 1);
     await h.listener.stop();
-    expect(await inspect(h.config.rabbit.queue)).toMatchObject({ messageCount: 0, consumerCount: 0 });
+    await waitFor('no consumer', async () => (await inspect(h.config.rabbit.queue)).consumerCount === 0);
+    expect((await inspect(h.config.rabbit.queue)).messageCount).toBe(0);
   });
 
   it('lowers its prefetch for big messages, so that about INGEST_BUFFER_BYTES of bodies are held', async () => {

@@ -49,7 +49,7 @@ describe('the mymonit command line', () => {
     db = await createTestDatabase('mymonit_cli');
     await db.drop(); // `migrate` must create it itself
     env = { DB_DATABASE: db.name, RABBIT_EXCHANGE: uniqueName('cli_ex'), RABBIT_QUEUE: uniqueName('cli_q'), RABBIT_QUEUE_TYPE: 'classic' };
-  });
+  }, 600_000); // a build (tsc) on a loaded 2-core machine takes minutes, not seconds
   afterAll(() => db.drop());
 
   it('--version prints the version of package.json and exits 0, from any directory', async () => {

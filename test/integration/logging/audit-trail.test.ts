@@ -1,7 +1,8 @@
 import { TYPES } from '../../../src/identifiers';
-import { openApiDocument } from '../../../src/openapi-document';
+import { openApiDocument } from '../../../lib/contract/openapi-document';
 import type { AuditTrail } from '../../../src/services/audit-trail';
 import type { Transactor } from '../../../src/storage/stores';
+import { clockPast } from '../../support/eventually';
 import { call, eventually, type ApiResponse } from '../../support/platform';
 import { startLoggedPlatform, type LoggedPlatform } from './logged-platform';
 
@@ -148,7 +149,7 @@ describe('the audit trail', () => {
 
   it('filters by actor, action, resource, outcome and time, and pages with a cursor that keeps the filters', async () => {
     // `at` is stamped by this process's clock, so a window opened here starts after every earlier event.
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await clockPast(Date.now());
     const before = encodeURIComponent(new Date().toISOString());
     for (let i = 0; i < 5; i++) await api('POST', '/experiments', { body: { code: `PAGE-${i}`, name: 'p' } });
     const after = encodeURIComponent(new Date(Date.now() + 1000).toISOString());

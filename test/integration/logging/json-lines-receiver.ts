@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { eventually } from '../../support/eventually';
 
 export type ReceivedEvent = Record<string, unknown>;
 
@@ -52,11 +53,11 @@ export class JsonLinesReceiver {
 
   /** Resolves once `predicate` holds for the received events, or fails after `timeoutMs`. */
   async waitFor(predicate: (events: ReceivedEvent[]) => boolean, timeoutMs = 15000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(this.events)) {
-      if (Date.now() > deadline) throw new Error(`receiver: condition not met within ${timeoutMs} ms (${this.events.length} events)`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await eventually(
+      () => this.events,
+      predicate,
+      { timeoutMs, intervalMs: 25, what: 'receiver: condition' },
+    );
   }
 
   private accept(socket: net.Socket): void {
@@ -82,11 +83,3 @@ export class JsonLinesReceiver {
   }
 }
 
-/** A free TCP port nothing listens on (for "Logstash is down from the start"). */
-export async function unusedPort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}

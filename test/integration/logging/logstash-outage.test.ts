@@ -1,3 +1,4 @@
+import { eventually } from '../../support/eventually';
 import { call, type TestPlatform } from '../../support/platform';
 import { startLoggedPlatform, type LoggedPlatform } from './logged-platform';
 
@@ -37,8 +38,6 @@ describe('the app while Logstash is down, slow, and back', () => {
     return line ? Number(line.split(' ')[1]) : NaN;
   }
 
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
-
   it('serves at the same pace, bounds and counts what it drops, and delivers again after a restart', async () => {
     const { platform, logstash, logger } = logged;
     const token = await platform.tokenFor(platform.admin);
@@ -55,9 +54,9 @@ describe('the app while Logstash is down, slow, and back', () => {
     for (let i = 0; i < 10; i++) {
       expect((await call(platform.baseUrl, 'POST', '/experiments', { token, body: { code: `OUT-${i}`, name: 'o' } })).status).toBe(201);
     }
-    await settle();
-    const whileDown = logger.shipping.stats();
-    expect(whileDown.queued).toBe(CAPACITY);
+    const whileDown = await eventually(() => logger.shipping.stats(), (stats) => stats.queued === CAPACITY, {
+      what: 'the shipping queue full while Logstash is down',
+    });
     expect(whileDown.dropped.app).toBeGreaterThanOrEqual(REQUESTS - CAPACITY);
     expect(whileDown.dropped.audit).toBe(10);
     // The scrape reads the counts before its own access line is logged.

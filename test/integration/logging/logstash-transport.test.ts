@@ -1,6 +1,8 @@
 import { createWinstonLogger, type WinstonLogger } from '../../../src/logging/winston-logger';
 import { testConfig } from '../../support/real-services';
-import { JsonLinesReceiver, unusedPort } from './json-lines-receiver';
+import { eventually } from '../../support/eventually';
+import { freePort } from '../../support/free-port';
+import { JsonLinesReceiver } from './json-lines-receiver';
 import { LineCapture } from './line-capture';
 
 /**
@@ -50,12 +52,11 @@ describe('the bounded Logstash transport', () => {
   });
 
   it('never holds the application back while Logstash is down, keeps `capacity` events and counts the rest', async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     const console = new LineCapture();
     const log = logger(port, 500, console);
-    const started = process.hrtime.bigint();
+    // Synchronous logging cannot wait; the bounded queue and the counted drops show that it does not buffer.
     for (let i = 0; i < 5000; i++) log.info('while down', { i, audit: i % 10 === 0 });
-    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
     await new Promise((resolve) => setImmediate(resolve));
 
     // winston-logstash alone stops the whole pipe after 16 events; the console must see every one.
@@ -64,7 +65,6 @@ describe('the bounded Logstash transport', () => {
     expect(stats.queued).toBe(500);
     expect(stats.dropped.app + stats.dropped.audit).toBe(4500);
     expect(stats.dropped.audit).toBe(450);
-    expect(elapsedMs).toBeLessThan(5000);
 
     // Logstash comes up on that port: the held events arrive, in order, and new ones follow.
     const logstash = new JsonLinesReceiver();
@@ -85,7 +85,7 @@ describe('the bounded Logstash transport', () => {
 
     await logstash.stop();
     for (let i = 0; i < 50; i++) log.info('during', { i });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await eventually(() => log.shipping.stats(), (stats) => stats.queued >= 45, { what: 'the lines logged while down held in the queue' });
     await logstash.start();
     for (let i = 0; i < 50; i++) log.info('after', { i });
 
@@ -105,16 +105,15 @@ describe('the bounded Logstash transport', () => {
     logstash.pause();
 
     const padding = 'x'.repeat(4096);
-    const started = process.hrtime.bigint();
+    // Logging is synchronous: the loop cannot wait for Logstash. What shows that nothing waits is the bounded
+    // queue and the drops below, not a wall-clock bound (which a busy machine breaks).
     for (let i = 0; i < 4000; i++) log.info('while slow', { i, padding });
-    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
     // Loopback socket buffers take a few MB; the rest must be dropped rather than waited for.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await eventually(() => log.shipping.stats(), (stats) => stats.dropped.app > 0, { what: 'lines dropped while Logstash does not read' });
     for (let i = 0; i < 1000; i++) log.info('still slow', { i, padding });
     const stats = log.shipping.stats();
     expect(stats.queued).toBeLessThanOrEqual(200);
     expect(stats.dropped.app).toBeGreaterThan(0);
-    expect(elapsedMs).toBeLessThan(5000);
 
     // Logstash catches up: whatever was not dropped arrives, and nothing is lost silently.
     logstash.resume();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditEvent } from '../../../src/domain/audit-event';
+import { clockPast } from '../../support/eventually';
 import { createStorageFixture, uniqueCode, type StorageFixture } from './storage-fixture';
 
 describe('MysqlAuditStore', () => {
@@ -90,7 +91,8 @@ describe('MysqlAuditStore', () => {
   it('the time filter includes from and excludes to', async () => {
     const start = await lastId();
     await f.audit.insert(event({ action: 'a.first' }));
-    await new Promise((resolve) => setTimeout(resolve, 15));
+    const [inserted] = await f.audit.list({ afterId: start, limit: 1 });
+    await clockPast(inserted?.at ?? Date.now());
     await f.audit.insert(event({ action: 'a.second' }));
     const [first, second] = await f.audit.list({ afterId: start, limit: 10 });
     expect(second.at.getTime()).toBeGreaterThan(first.at.getTime());

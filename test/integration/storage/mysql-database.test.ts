@@ -6,6 +6,7 @@ import { MysqlDatabase } from '../../../src/storage/mysql-database';
 import { MysqlExperimentStore } from '../../../src/storage/mysql-experiment-store';
 import { MysqlUserStore } from '../../../src/storage/mysql-user-store';
 import type { Database, ExperimentStore, Transactor, UserStore } from '../../../src/storage/stores';
+import { waitFor } from '../../support/eventually';
 import { createStorageFixture, newUser, uniqueCode, type StorageFixture } from './storage-fixture';
 
 describe('MysqlDatabase', () => {
@@ -138,18 +139,25 @@ describe('MysqlDatabase', () => {
 
   it('a query issued after its transaction finished is refused instead of running outside it', async () => {
     let late: Promise<unknown> | undefined;
+    let finished!: () => void;
+    const transactionFinished = new Promise<void>((resolve) => (finished = resolve));
     await f.db.inTransaction(async () => {
-      late = new Promise((resolve) => setTimeout(resolve, 20)).then(() => f.db.executor());
+      // Registered inside the transaction's context, run after it has committed.
+      late = transactionFinished.then(() => f.db.executor());
     });
+    finished();
     await expect(late).rejects.toThrow(/after its transaction had finished/);
   });
 
   it('transactions running at once each get their own connection', async () => {
+    let open = 0;
     const ids = await Promise.all(
       [1, 2, 3].map(() =>
         f.db.inTransaction(async () => {
           const id = await connectionId();
-          await new Promise((resolve) => setTimeout(resolve, 30));
+          open++;
+          // Held open until all three are: sharing a connection, they could not be.
+          await waitFor('three transactions open at once', () => open === 3);
           return id;
         }),
       ),

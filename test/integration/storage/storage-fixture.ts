@@ -26,6 +26,8 @@ export interface StorageFixture {
   rejected: MysqlRejectedMessageStore;
   audit: MysqlAuditStore;
   rows<T = RowDataPacket>(sql: string, values?: unknown[]): Promise<T[]>;
+  /** Transactions on this database now waiting for a row lock: how a test knows a rival is blocked. */
+  lockWaits(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,15 @@ export async function createStorageFixture(): Promise<StorageFixture> {
     async rows<T>(sql: string, values: unknown[] = []) {
       const [result] = await db.executor().query<RowDataPacket[]>(sql, values);
       return result as T[];
+    },
+    async lockWaits() {
+      const [result] = await db.executor().query<RowDataPacket[]>(
+        `SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX t
+           JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
+          WHERE t.trx_state = 'LOCK WAIT' AND p.DB = ?`,
+        [database.name],
+      );
+      return Number(result[0]?.n ?? 0);
     },
     async close() {
       await db.close();

@@ -1,7 +1,7 @@
 import { StorageUnavailableError } from '../../../src/domain/errors';
 import { MysqlDatabase } from '../../../src/storage/mysql-database';
 import { MysqlUserStore } from '../../../src/storage/mysql-user-store';
-import { freePort } from '../../support/nginx';
+import { freePort } from '../../support/free-port';
 import { TcpProxy } from '../../support/tcp-proxy';
 import { createStorageFixture, type StorageFixture } from './storage-fixture';
 

@@ -2,6 +2,7 @@ import { ConflictError, ValidationError } from '../../../src/domain/errors';
 import { User } from '../../../src/domain/user';
 import { MysqlDatabase } from '../../../src/storage/mysql-database';
 import { MysqlUserStore } from '../../../src/storage/mysql-user-store';
+import { clockPast, waitFor } from '../../support/eventually';
 import { createStorageFixture, insertUser, newUser, type StorageFixture } from './storage-fixture';
 
 describe('MysqlUserStore', () => {
@@ -98,7 +99,7 @@ describe('MysqlUserStore', () => {
 
   it('updates only the given fields and moves updatedAt', async () => {
     const user = await insertUser(f);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await clockPast(user.updatedAt);
 
     const updated = await f.users.update(user.id, { email: 'new@example.org', role: 'ADMIN', name: undefined });
 
@@ -167,7 +168,7 @@ describe('MysqlUserStore', () => {
   it('erasing twice keeps the first erasure time; erasing a missing user returns undefined', async () => {
     const user = await insertUser(f);
     const first = await f.users.erase(user.id);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await clockPast(first?.erasedAt ?? Date.now());
     const second = await f.users.erase(user.id);
     expect(second?.erasedAt).toEqual(first?.erasedAt);
     expect(await f.users.erase(987654321)).toBeUndefined();
@@ -209,13 +210,13 @@ describe('MysqlUserStore', () => {
         await aMayFinish;
         if (count > 1) await f.users.erase(b.id);
       });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await waitFor('A to count', () => order.length === 1);
       const removeB = other.inTransaction(async () => {
         const count = await otherUsers.countAdmins();
         order.push(`B counted ${count}`);
         if (count > 1) await otherUsers.erase(a.id);
       });
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await waitFor('B to wait for the lock A holds', async () => (await f.lockWaits()) === 1);
       releaseA();
       await Promise.all([removeA, removeB]);
 

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { dnsCheck, httpCheck, statusMatches, tcpCheck } from '../../../adapters/probe/checks';
 import { dnsCheckSchema, httpCheckSchema, tcpCheckSchema } from '../../../adapters/probe/config';
 import { resultToMeasures } from '../../../adapters/probe/results';
+import { freePort } from '../../support/free-port';
 
 /** A DNS server that answers every A question with 10.1.2.3 (enough to test the resolver path offline). */
 function startDnsServer(): Promise<{ port: number; close(): void }> {
@@ -47,14 +48,6 @@ describe('probe checks', () => {
     await closed;
   });
 
-  async function closedPort(): Promise<number> {
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    return port;
-  }
-
   it('matches statuses by code, class and list', () => {
     expect(statusMatches(204, '2xx')).toBe(true);
     expect(statusMatches(301, '2xx')).toBe(false);
@@ -71,7 +64,7 @@ describe('probe checks', () => {
     expect(await httpCheck(check({ url: `${webUrl}/missing`, expectStatus: 404 }), 2000)).toMatchObject({ success: true, status: 404 });
     expect(await httpCheck(check({ bodyContains: 'healthy' }), 2000)).toMatchObject({ success: false, error: expect.stringMatching(/does not contain/) });
     expect(await httpCheck(check({ url: `${webUrl}/slow` }), 100)).toMatchObject({ success: false, error: 'timed out after 100 ms' });
-    const refused = await httpCheck(check({ url: `http://127.0.0.1:${await closedPort()}/` }), 2000);
+    const refused = await httpCheck(check({ url: `http://127.0.0.1:${await freePort()}/` }), 2000);
     expect(refused).toMatchObject({ success: false, error: 'ECONNREFUSED' });
     expect(refused.status).toBeUndefined();
   });

@@ -7,7 +7,7 @@ import { TYPES } from '../../../src/identifiers';
 import { IngestMetrics } from '../../../src/metrics/ingest-metrics';
 import { MetricsRegistry } from '../../../src/metrics/metrics-registry';
 import { testConfig } from '../../support/real-services';
-import { FakeMeasureService, MemoryLogger } from './fakes';
+import { FakeMeasureService, MemoryLogger } from '../../support/amqp-fakes';
 
 describe('AMQP wiring', () => {
   it('resolves the listener and its collaborators from the identifiers alone', async () => {

@@ -4,7 +4,8 @@ import { IngestPipeline, type BatchLimits, type SettleChannel } from '../../../s
 import { MeasureMessageParser } from '../../../src/amqp/measure-message-parser';
 import { MessageProcessor } from '../../../src/amqp/message-processor';
 import { testConfig } from '../../support/real-services';
-import { dataTooLong, FakeMeasureService, ingestMetrics, measure, MemoryLogger, waitFor } from './fakes';
+import { dataTooLong, FakeMeasureService, ingestMetrics, measure, MemoryLogger } from '../../support/amqp-fakes';
+import { waitFor } from '../../support/eventually';
 
 const config = testConfig({ RABBIT_RECONNECT_MAX_MS: '20' });
 const parser = new MeasureMessageParser(config);

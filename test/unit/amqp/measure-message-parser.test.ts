@@ -5,9 +5,9 @@ import {
   type ParsedMessage,
 } from '../../../src/amqp/measure-message-parser';
 import type { Measure } from '../../../src/domain/measure';
-import { openApiDocument } from '../../../src/openapi-document';
+import { openApiDocument } from '../../../lib/contract/openapi-document';
 import { testConfig } from '../../support/real-services';
-import { measure } from './fakes';
+import { measure } from '../../support/amqp-fakes';
 
 const MAX_BYTES = 4096;
 const parser = new MeasureMessageParser(testConfig({ MAX_MESSAGE_BYTES: String(MAX_BYTES) }));
@@ -433,7 +433,7 @@ describe('the fast path (a hand-written check before ajv)', () => {
     ])();
   };
 
-  /** Date-times around every boundary the `date-time` format (src/domain/timestamp.ts) checks. */
+  /** Date-times around every boundary the `date-time` format (lib/contract/timestamp.ts) checks. */
   function dateTime(dirty: boolean): string {
     const year = pick(['0000', '0001', '1900', '1969', '1970', '2000', '2016', '2023', '2024', '2100', '9999', String(int(0, 9999)).padStart(4, '0')]);
     if (!dirty) {

@@ -4,7 +4,8 @@ import { describeError, isTransient } from '../../../src/amqp/storage-failure';
 import { StorageUnavailableError, ValidationError } from '../../../src/domain/errors';
 import type { ReceivedMessage } from '../../../src/services/contracts';
 import { testConfig } from '../../support/real-services';
-import { connectionRefused, dataTooLong, FakeMeasureService, ingestMetrics, measure, MemoryLogger, waitFor } from './fakes';
+import { connectionRefused, dataTooLong, FakeMeasureService, ingestMetrics, measure, MemoryLogger } from '../../support/amqp-fakes';
+import { waitFor } from '../../support/eventually';
 
 // Retries capped at 20 ms keep the tests fast; the cap is what RABBIT_RECONNECT_MAX_MS sets in production.
 const config = testConfig({ RABBIT_RECONNECT_MAX_MS: '20' });

@@ -51,8 +51,10 @@ describe('Dockerfile', () => {
       .filter((source) => source !== '.');
     for (const source of copied) expect({ source, allowed: allowed.some((a) => source === a || source.startsWith(`${a}/`)) }).toEqual({ source, allowed: true });
     for (const secret of ['.env', 'certs', '.git', 'node_modules', 'dist', '.mymonit']) expect(allowed).not.toContain(secret);
-    // `npm run build` needs these in the context.
-    for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', 'src', 'scripts/copy-assets.js']) expect(allowed).toContain(needed);
+    // `npm run build` needs these in the context, and every folder tsconfig.json compiles.
+    const compiled = (JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')) as { include: string[] }).include;
+    expect(compiled).toEqual(expect.arrayContaining(['lib', 'src', 'adapters']));
+    for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/copy-assets.js', ...compiled]) expect(allowed).toContain(needed);
   });
 });
 

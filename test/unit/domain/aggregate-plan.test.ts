@@ -1,5 +1,5 @@
 import { parseStep, reduce } from '../../../src/domain/aggregate';
-import { ceilUs as ceilTo, floorUs as floorTo, HOUR_US, MINUTE_US } from '../../../src/domain/timestamp';
+import { ceilUs as ceilTo, floorUs as floorTo, HOUR_US, MINUTE_US } from '../../../lib/contract/timestamp';
 import { planPieces, type Piece } from '../../../src/domain/aggregate-plan';
 import { retentionHorizonUs } from '../../../src/domain/retention';
 

@@ -5,6 +5,7 @@ import type { Logger } from '../../../src/logging/logger';
 import { MetricsRegistry } from '../../../src/metrics/metrics-registry';
 import { RestMetrics } from '../../../src/metrics/rest-metrics';
 import { accessLog, routeLabel } from '../../../src/rest/access-log';
+import { waitFor } from '../../support/eventually';
 
 /** The access log names a request by its route template, never by what the client put in the URL. */
 describe('the access log', () => {
@@ -47,7 +48,7 @@ describe('the access log', () => {
     try {
       await (await fetch(`${base}/items/7?token=s3cret&email=jim@foobar.com`)).text();
       await (await fetch(`${base}/stream`)).text();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await waitFor('both access lines', () => lines.length === 2);
     } finally {
       server.close();
     }

@@ -149,9 +149,8 @@ describe('redaction for logs', () => {
 
   it('stays linear on long strings and cuts them, masking a secret that straddles the cut', () => {
     const long = 'x'.repeat(200_000);
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < 20; i++) redactText(long);
-    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1000);
+    // Catastrophic backtracking would run past the test's timeout; no wall-clock bound (a busy machine breaks those).
+    for (let i = 0; i < 20; i++) expect(redactText(long).length).toBeLessThanOrEqual(16 * 1024 + 64);
     const out = redactText(`${'y'.repeat(16 * 1024 - 5)} jim@foobar.com ${'z'.repeat(100)}`);
     expect(out).not.toContain('jim@');
     expect(out).toContain('[cut at 16384 of');

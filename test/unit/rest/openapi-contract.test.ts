@@ -1,4 +1,4 @@
-import { openApiDocument } from '../../../src/openapi-document';
+import { openApiDocument } from '../../../lib/contract/openapi-document';
 
 interface Operation {
   security?: unknown[];

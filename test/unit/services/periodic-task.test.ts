@@ -1,5 +1,6 @@
 import type { Logger } from '../../../src/logging/logger';
 import { PeriodicTask } from '../../../src/services/periodic-task';
+import { waitFor } from '../../support/eventually';
 
 const logger = (): Logger & { warnings: string[] } => {
   const warnings: string[] = [];
@@ -24,7 +25,7 @@ describe('PeriodicTask', () => {
       if (runs === 2) throw new Error('boom');
     }, log);
     task.start();
-    await sleep(150);
+    await waitFor('three runs', () => runs >= 3);
     await task.stop();
     expect(runs).toBeGreaterThanOrEqual(3);
     expect(overlapped).toBe(false);
@@ -36,14 +37,15 @@ describe('PeriodicTask', () => {
     let runs = 0;
     const task = new PeriodicTask('job', 1, async (signal) => {
       runs += 1;
-      while (!signal.aborted) await sleep(2);
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
       aborted = true;
     }, logger());
     task.start();
-    await sleep(20);
+    await waitFor('a run in progress', () => runs === 1);
     await task.stop();
     expect(aborted).toBe(true);
     const after = runs;
+    // Absence can only be watched for a while: twenty intervals of this task.
     await sleep(20);
     expect(runs).toBe(after);
   });

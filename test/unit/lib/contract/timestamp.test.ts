@@ -6,9 +6,9 @@ import {
   parseTimestampUs,
   timestampFromDecimal,
   timestampMs,
-} from '../../../src/domain/timestamp';
+} from '../../../../lib/contract/timestamp';
 
-describe('the one RFC 3339 parser (src/domain/timestamp.ts)', () => {
+describe('the one RFC 3339 parser (lib/contract/timestamp.ts)', () => {
   it('reads the first and last microseconds of years 0000-9999 exactly, and nothing beyond them', () => {
     expect(parseTimestampUs('0000-01-01T00:00:00Z')).toBe(MIN_TIMESTAMP_US);
     expect(parseTimestampUs('9999-12-31T23:59:59.999999Z')).toBe(MAX_TIMESTAMP_US);

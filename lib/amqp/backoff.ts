@@ -1,7 +1,7 @@
 /**
- * Exponential backoff for the consumer's two retry loops (storage writes, broker reconnects). Written here
- * rather than taken from `exponential-backoff` because both loops must stop waiting the moment shutdown
- * starts, and that package's sleeps cannot be interrupted.
+ * Exponential backoff for the retry loops of the consumer (storage writes, broker reconnects) and of the
+ * adapter SDK (broker reconnects). Written here rather than taken from `exponential-backoff` because every
+ * loop must stop waiting the moment shutdown starts, and that package's sleeps cannot be interrupted.
  */
 
 /** The delay before retry `attempt` (0-based): initialMs doubled each time, capped, with ±20% jitter. */

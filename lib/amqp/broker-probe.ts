@@ -1,10 +1,11 @@
 import net from 'node:net';
+import { sleep } from './backoff';
 
 /**
  * Waiting out a reconnect backoff without missing the broker's return: an exponential backoff grows to
  * tens of seconds during an outage, so a client would stay away that long after the broker is back. While
  * the broker's port refused connections, a cheap TCP probe every second ends the wait as soon as it
- * accepts one. Shared by the SDK and the platform's consumer (src/amqp), hence here.
+ * accepts one. Shared by the SDK and the platform's consumer.
  */
 
 /** How often the port is probed while waiting. */
@@ -50,22 +51,7 @@ export async function waitOrProbe(delayMs: number, signal: AbortSignal, probe?: 
     const remaining = deadline - Date.now();
     if (signal.aborted) return false;
     if (remaining <= 0) return true;
-    if (!(await abortableDelay(probe ? Math.min(PROBE_INTERVAL_MS, remaining) : remaining, signal))) return false;
+    if (!(await sleep(probe ? Math.min(PROBE_INTERVAL_MS, remaining) : remaining, signal))) return false;
     if (probe && Date.now() < deadline && (await probe())) return !signal.aborted;
   }
-}
-
-function abortableDelay(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -18,11 +18,11 @@ export const HOUR_US = 3_600_000_000n;
  * RFC 3339 `date-time` (section 5.6): `T` between date and time, or `t`, or a space as its NOTE allows;
  * `Z`, `z` or a `±hh:mm` offset, nothing else (ISO 8601's `+hhmm` and `+hh` are not RFC 3339).
  */
-const SHAPE = /^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(?:\.\d+)?(?:[Zz]|[+-]\d\d:\d\d)$/;
+export const RFC3339_SHAPE = /^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(?:\.\d+)?(?:[Zz]|[+-]\d\d:\d\d)$/;
 const DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const MAX_SAFE_MS = Math.floor(Number.MAX_SAFE_INTEGER / 1000) - 1;
 
-/** The number the two ASCII digits at `at` write (SHAPE has checked that they are digits). */
+/** The number the two ASCII digits at `at` write (RFC3339_SHAPE has checked that they are digits). */
 function two(text: string, at: number): number {
   return (text.charCodeAt(at) - 48) * 10 + (text.charCodeAt(at + 1) - 48);
 }
@@ -36,7 +36,7 @@ function two(text: string, at: number): number {
  * without colliding with the next minute's first measure. Digits finer than the microsecond are cut.
  */
 export function parseTimestampUs(text: string): bigint | undefined {
-  if (!SHAPE.test(text)) return undefined;
+  if (!RFC3339_SHAPE.test(text)) return undefined;
   const year = two(text, 0) * 100 + two(text, 2);
   const month = two(text, 5);
   const day = two(text, 8);

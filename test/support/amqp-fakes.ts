@@ -1,11 +1,11 @@
-import { StorageUnavailableError } from '../../../src/domain/errors';
-import type { Measure } from '../../../src/domain/measure';
-import type { RejectionReason } from '../../../src/domain/rejected-message';
-import type { Logger } from '../../../src/logging/logger';
-import type { BatchOutcome, IngestItem, ItemOutcome, PreparedBatch, ReceivedMessage, Rejected } from '../../../src/services/contracts';
-import type { MeasureService } from '../../../src/services/measure-service';
-import { IngestMetrics } from '../../../src/metrics/ingest-metrics';
-import { MetricsRegistry } from '../../../src/metrics/metrics-registry';
+import { StorageUnavailableError } from '../../src/domain/errors';
+import type { Measure } from '../../src/domain/measure';
+import type { RejectionReason } from '../../src/domain/rejected-message';
+import type { Logger } from '../../src/logging/logger';
+import type { BatchOutcome, IngestItem, ItemOutcome, PreparedBatch, ReceivedMessage, Rejected } from '../../src/services/contracts';
+import type { MeasureService } from '../../src/services/measure-service';
+import { IngestMetrics } from '../../src/metrics/ingest-metrics';
+import { MetricsRegistry } from '../../src/metrics/metrics-registry';
 
 /**
  * Fakes shared by the AMQP unit and integration tests. The integration tests use a real broker; the
@@ -129,15 +129,6 @@ export function dataTooLong(): Error {
 
 export function measure(overrides: Partial<Record<string, unknown>> = {}): Record<string, unknown> {
   return { experiment: 'EXP-1', metric: 'temperature', value: 21.5, timestamp: 1709296496123, ...overrides };
-}
-
-/** Polls until the condition holds; fails with `what` after timeoutMs. */
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** Ingest metrics on a registry of their own, as each container has. */

@@ -2,7 +2,7 @@
  * Tells a failure to connect to RabbitMQ that retrying cannot fix (the broker's certificate is not trusted,
  * the credentials or the virtual host are refused) from one that passes (the broker is down, restarting,
  * unreachable for a while). The SDK's start() and the consumer's start-up fail at once on the first kind,
- * with what to fix; both retry the second. Shared by the SDK and the platform (src/amqp), hence here.
+ * with what to fix; both retry the second. Shared by the SDK and the platform.
  */
 
 /** Node's TLS verification failures (OpenSSL's names) and a plaintext server on an amqps:// port. */
