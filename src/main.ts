@@ -11,7 +11,7 @@ import type { Logger } from './logging/logger';
 import { MetricsServer } from './metrics/metrics-server';
 import { packageVersion } from './project-root';
 import type { RestListener } from './rest/rest-listener';
-import type { UserService } from './services/contracts';
+import type { UserService } from './services/user-service';
 import { Maintenance } from './services/maintenance';
 import type { Database, Migrator } from './storage/stores';
 
@@ -127,7 +127,7 @@ function program(): Command {
       const { config, container } = boot();
       if (config.auth.mode !== 'local') throw new ConfigError('AUTH_MODE: tokens are printed only in local mode');
       const token = await once(container, async () => {
-        const known = await container.get<UserService>(TYPES.UserService).findByUsername(username);
+        const known = await container.get<UserService>(TYPES.UserService).authenticate(username);
         if (!known) process.stderr.write(`warning: no MyMONIT user has username ${username}; the token will get 401\n`);
         // Bound to this user's pseudonym: the token is refused if the name later passes to someone else.
         return container.get<TokenIssuer>(TYPES.TokenIssuer).issue(username, options.ttl, known?.pseudonym);

@@ -3,14 +3,8 @@ import type { Config } from '../config';
 import { TYPES } from '../identifiers';
 import type { Logger } from '../logging/logger';
 import { IngestMetrics } from '../metrics/ingest-metrics';
-import type {
-  BatchOutcome,
-  IngestItem,
-  IngestOutcome,
-  MeasureService,
-  PreparedBatch,
-  ReceivedMessage,
-} from '../services/contracts';
+import type { BatchOutcome, IngestItem, IngestOutcome, PreparedBatch, ReceivedMessage } from '../services/contracts';
+import type { MeasureService } from '../services/measure-service';
 import { backoffDelay, sleep } from '../../lib/amqp/backoff';
 import { MeasureMessageParser, type ParsedMessage } from './measure-message-parser';
 import { describeError, isTransient } from './storage-failure';
@@ -119,13 +113,6 @@ export class MessageProcessor {
   /** prepareBatch then commitBatch: one batch on its own. */
   processBatch(items: readonly IngestItem[], stop: AbortSignal): Promise<Disposition[]> {
     return this.commitBatch(items, this.prepareBatch(items), stop);
-  }
-
-  /** One message alone: what a batch of one gives (kept for callers that handle single messages). */
-  async process(message: ReceivedMessage, stop: AbortSignal): Promise<Disposition> {
-    this.countReceived(1);
-    const [disposition = 'requeue'] = await this.processBatch([this.prepare(message)], stop);
-    return disposition;
   }
 
   private async isolate(items: readonly IngestItem[], error: unknown, stop: AbortSignal): Promise<Disposition[]> {

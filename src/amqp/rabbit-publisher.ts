@@ -46,7 +46,7 @@ export class RabbitReplayPublisher implements MessagePublisher {
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(message), { transient: true })), ms);
+    timer = setTimeout(() => reject(new Error(message)), ms);
   });
   try {
     return await Promise.race([promise, timeout]);

@@ -31,3 +31,19 @@ export class ForbiddenError extends DomainError {
 export class UnauthenticatedError extends DomainError {
   readonly type = 'unauthenticated';
 }
+
+/**
+ * Storage cannot answer now (server down, connection lost, lock conflict, failover) and will again: the
+ * same request or message succeeds later. Not a DomainError: the caller did nothing wrong. The consumer
+ * holds and retries a message on it; REST answers 503. Storage throws it; nothing above storage looks at
+ * driver error codes.
+ */
+export class StorageUnavailableError extends Error {
+  /** The driver's code of the failure (ECONNREFUSED, ER_LOCK_DEADLOCK...), for logs. */
+  readonly code: string | undefined;
+  constructor(message: string, options: { cause: unknown; code?: string }) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code;
+  }
+}

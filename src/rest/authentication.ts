@@ -4,7 +4,7 @@ import type { TokenVerifier } from '../auth/token-verifier';
 import { UnauthenticatedError } from '../domain/errors';
 import type { User } from '../domain/user';
 import { setContextActor } from '../logging/log-context';
-import type { UserService } from '../services/contracts';
+import type { UserService } from '../services/user-service';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request } from 'express';
 import { IdentityProviderUnavailableError } from '../auth/identity-provider-unavailable';
-import { DomainError } from '../domain/errors';
+import { DomainError, StorageUnavailableError } from '../domain/errors';
 import type { Logger } from '../logging/logger';
 
 export const PROBLEM_BASE = 'https://mymonit.dev/problems/';
@@ -57,6 +57,9 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof DomainError) {
     const status = STATUS_OF_DOMAIN[error.type] ?? 400;
     return problem(status, error.message, error.type);
+  }
+  if (error instanceof StorageUnavailableError) {
+    return problem(503, 'the database could not be reached; retry later', 'storage-unavailable');
   }
   if (error instanceof IdentityProviderUnavailableError) {
     return problem(503, 'the identity provider could not be reached; retry later', 'identity-provider-unavailable');

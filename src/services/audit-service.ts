@@ -5,17 +5,16 @@ import type { Page } from '../domain/page';
 import type { User } from '../domain/user';
 import { TYPES } from '../identifiers';
 import type { AuditQuery, AuditStore } from '../storage/stores';
-import type { AuditService } from './contracts';
-import { requireAdmin } from './experiment-visibility';
+import { requireAdmin } from './authorization';
 import { afterIdFromCursor, pageById } from './pagination';
 
 /**
- * AuditServiceImpl lets an ADMIN read the audit trail, oldest first, filtered by actor (pseudonymous id),
+ * AuditService lets an ADMIN read the audit trail, oldest first, filtered by actor (pseudonymous id),
  * action, resource type, outcome and time. Events name people only by pseudonym, so the trail stays
  * readable, and still says nothing personal, after a user is erased.
  */
 @injectable()
-export class AuditServiceImpl implements AuditService {
+export class AuditService {
   constructor(@inject(TYPES.AuditStore) private readonly store: AuditStore) {}
 
   async list(actor: User, query: Omit<AuditQuery, 'afterId'> & { cursor?: string }): Promise<Page<StoredAuditEvent>> {

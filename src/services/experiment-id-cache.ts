@@ -6,7 +6,7 @@ const TTL_MS = 10_000;
  * no experiment lookup. Only hits are kept: a message naming an experiment created a moment ago is never
  * refused because of a cached miss. A deleted experiment may stay here for up to TTL_MS; the ingest
  * transaction's lock on its experiments catches that, and the caller then forgets everything and decides
- * again (MeasureServiceImpl.commitBatch).
+ * again (MeasureService.commitBatch).
  */
 export class ExperimentIdCache {
   private readonly ids = new Map<string, { id: number; until: number }>();

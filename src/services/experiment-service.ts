@@ -6,16 +6,15 @@ import type { User } from '../domain/user';
 import { TYPES } from '../identifiers';
 import type { ExperimentStore, Transactor, UserStore } from '../storage/stores';
 import { AuditTrail } from './audit-trail';
-import type { ExperimentService } from './contracts';
-import { ExperimentVisibility, requireAdmin } from './experiment-visibility';
+import { ExperimentVisibility, requireAdmin, requiredAssociation } from './authorization';
 import { afterIdFromCursor, pageById } from './pagination';
 
 /**
- * ExperimentServiceImpl manages experiments and who is associated with them: ADMINs change everything,
+ * ExperimentService manages experiments and who is associated with them: ADMINs change everything,
  * a SCIENTIST lists and reads only the experiments associated with them.
  */
 @injectable()
-export class ExperimentServiceImpl implements ExperimentService {
+export class ExperimentService {
   constructor(
     @inject(TYPES.ExperimentStore) private readonly experiments: ExperimentStore,
     @inject(TYPES.UserStore) private readonly users: UserStore,
@@ -37,11 +36,12 @@ export class ExperimentServiceImpl implements ExperimentService {
     const rows = await this.experiments.list({
       afterId: afterIdFromCursor(cursor),
       limit: limit + 1,
-      associatedUserId: actor.isAdmin ? undefined : actor.id,
+      associatedUserId: requiredAssociation(actor),
     });
     return pageById(rows, limit);
   }
 
+  /** NotFoundError when it does not exist or the actor may not see it. */
   get(actor: User, code: string): Promise<Experiment> {
     return this.visibility.visible(actor, code);
   }

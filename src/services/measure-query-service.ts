@@ -12,22 +12,21 @@ import { decodeCursor, encodeCursor, type Page } from '../domain/page';
 import { MIN_TIMESTAMP_US, timestampFromDecimal } from '../../lib/contract/timestamp';
 import type { User } from '../domain/user';
 import { TYPES } from '../identifiers';
-import type { AggregateReader, MeasureReader, SeriesFilter } from '../storage/query-stores';
-import { ExperimentVisibility, notVisible } from './experiment-visibility';
-import type { MeasureQueryService } from './query-contracts';
+import type { AggregateReader, MeasureReader, SeriesFilter } from '../storage/stores';
+import { notVisible, requiredAssociation } from './authorization';
 
 /**
- * MeasureQueryServiceImpl serves measures to the people allowed to read them: pages of raw measures
- * and downsampled buckets.
+ * MeasureQueryService serves measures to the people allowed to read them: pages of raw measures
+ * and downsampled buckets. Every method applies the visibility rule.
  */
 @injectable()
-export class MeasureQueryServiceImpl implements MeasureQueryService {
+export class MeasureQueryService {
   constructor(
     @inject(TYPES.MeasureReader) private readonly reader: MeasureReader,
     @inject(TYPES.AggregateReader) private readonly aggregates: AggregateReader,
-    @inject(ExperimentVisibility) private readonly visibility: ExperimentVisibility,
   ) {}
 
+  /** A page of measures ordered by (time, series); NotFoundError when the actor may not see the experiment. */
   async list(actor: User, query: Omit<MeasureQuery, 'after'> & { cursor?: string }): Promise<Page<StoredMeasure>> {
     const series = await this.visibleSeries(actor, query.experiment, { metric: query.metric, source: query.source });
     const after = measureCursor(query.cursor);
@@ -47,11 +46,12 @@ export class MeasureQueryServiceImpl implements MeasureQueryService {
 
   /** The visibility rule and the series lookup in one round trip: range reads are the hot path. */
   private async visibleSeries(actor: User, code: string, filter: SeriesFilter): Promise<Series[]> {
-    const series = await this.reader.visibleSeries(code, filter, this.visibility.requiredAssociation(actor));
+    const series = await this.reader.visibleSeries(code, filter, requiredAssociation(actor));
     if (!series) throw notVisible(code);
     return series;
   }
 
+  /** The matching series, each with its non-empty buckets reduced by `query.fn`. */
   async aggregate(actor: User, query: AggregateQuery): Promise<SeriesAggregate[]> {
     if (query.fromUs >= query.toUs) throw new ValidationError('from must be before to');
     const span = (query.toUs - query.fromUs + query.stepUs - 1n) / query.stepUs;

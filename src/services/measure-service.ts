@@ -20,9 +20,7 @@ import { ExperimentIdCache } from './experiment-id-cache';
 import type {
   BatchOutcome,
   IngestItem,
-  IngestOutcome,
   ItemOutcome,
-  MeasureService,
   MessagePublisher,
   PreparedBatch,
   ReceivedMessage,
@@ -30,19 +28,19 @@ import type {
   RejectedQuery,
   ReplayedMessage,
 } from './contracts';
-import { requireAdmin } from './experiment-visibility';
+import { requireAdmin } from './authorization';
 import { afterIdFromCursor, pageById } from './pagination';
 import { keptBody, perMeasureDetail, refusedItems } from './rejected-body';
 
 /**
- * MeasureServiceImpl stores what the consumer delivers (measures, or the message and why it was rejected)
+ * MeasureService stores what the consumer delivers (measures, or the message and why it was rejected)
  * and serves measures to the people allowed to read them.
  *
  * `committed` is the seam where later stages (alert rules) will see measures: it runs after the commit,
  * never inside the consumer.
  */
 @injectable()
-export class MeasureServiceImpl implements MeasureService {
+export class MeasureService {
   private readonly experimentIds = new ExperimentIdCache();
 
   constructor(
@@ -55,10 +53,23 @@ export class MeasureServiceImpl implements MeasureService {
     @inject(TYPES.Config) private readonly config: Config,
   ) {}
 
+  /**
+   * Stores a batch of messages in one transaction: the valid measures of every message, and a rejected
+   * message (with its audit event) for every message that is invalid or has measures refused (unknown
+   * experiment, schema), one per delivery (message id and body digest), so that one bad measure never holds
+   * back the rest. Resolves only after the commit: the caller may then ack them all. Throws on storage
+   * failure, having stored nothing (the caller keeps the messages and retries, or splits the batch to
+   * isolate a message whose data storage refuses).
+   */
   async ingestBatch(items: readonly IngestItem[]): Promise<BatchOutcome> {
     return this.commitBatch(await this.prepareBatch(items));
   }
 
+  /**
+   * ingestBatch in two steps, so that the consumer can prepare a batch while the previous one commits:
+   * prepareBatch does the lookups and the CPU work outside any transaction (it writes nothing);
+   * commitBatch runs the transaction. A prepared batch may be committed again after a failed commit.
+   */
   async prepareBatch(items: readonly IngestItem[]): Promise<PreparedBatch> {
     const decisions = await this.decide(items);
     const rows: MeasureRow[] = [];
@@ -101,12 +112,7 @@ export class MeasureServiceImpl implements MeasureService {
     return { items: outcomes, ...result };
   }
 
-  async ingest(measures: readonly Measure[], message: ReceivedMessage): Promise<IngestOutcome> {
-    const batch = await this.ingestBatch([{ message, measures }]);
-    const [outcome] = batch.items;
-    return outcome?.kind === 'rejected' ? outcome : { kind: 'stored', stored: batch.stored, duplicates: batch.duplicates };
-  }
-
+  /** Stores a message that could not be parsed or validated, with the reason, and its audit event. */
   async reject(message: ReceivedMessage, reason: RejectionReason, detail: string): Promise<Rejected> {
     return this.tx.inTransaction(() => this.storeRejection(message, reason, detail));
   }
@@ -225,6 +231,10 @@ export class MeasureServiceImpl implements MeasureService {
     });
   }
 
+  /**
+   * Publishes a rejected message's body again to the measures exchange (say, once its experiment exists)
+   * and removes it from the rejected messages; the consumer then stores it, or rejects it anew.
+   */
   async replayRejected(actor: User, id: number): Promise<ReplayedMessage> {
     requireAdmin(actor, 'replay rejected messages');
     // The row stays locked until the commit: a second replay of the same message waits, then finds it gone.

@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import { retentionHorizonUs } from '../domain/retention';
 import { TYPES } from '../identifiers';
 import type { Logger } from '../logging/logger';
-import type { RetainedTable, RetentionResult, RetentionStore } from '../storage/query-stores';
+import type { RetainedTable, RetentionResult, RetentionStore } from '../storage/stores';
 
 /** RetentionJob drops raw measures older than RETENTION_DAYS and rollups older than ROLLUP_RETENTION_DAYS. */
 @injectable()

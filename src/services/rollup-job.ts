@@ -3,7 +3,7 @@ import { inject, injectable } from 'inversify';
 import type { Config } from '../config';
 import { retentionHorizonUs } from '../domain/retention';
 import { TYPES } from '../identifiers';
-import type { RollupMaintainer } from '../storage/query-stores';
+import type { RollupMaintainer } from '../storage/stores';
 
 /** A transaction of the job should end within this: an ingest that marks a minute it holds waits for it. */
 const TARGET_MS = 50;

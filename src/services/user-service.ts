@@ -6,27 +6,25 @@ import type { NewUser, User, UserChanges } from '../domain/user';
 import { TYPES } from '../identifiers';
 import type { Transactor, UserStore } from '../storage/stores';
 import { AuditTrail } from './audit-trail';
-import type { UserService } from './contracts';
-import { requireAdmin } from './experiment-visibility';
+import { requireAdmin, requireSelfOrAdmin } from './authorization';
 import { afterIdFromCursor, pageById } from './pagination';
 
 /**
- * UserServiceImpl manages users: ADMINs create, read, update and erase them; a SCIENTIST may only read
+ * UserService manages users: ADMINs create, read, update and erase them; a SCIENTIST may only read
  * their own record. Erasure wipes personal data and keeps a pseudonymous tombstone for the audit trail.
+ * Like every service, each method that acts for a person takes the acting User first and applies the
+ * authorization matrix (./authorization.ts) itself.
  */
 @injectable()
-export class UserServiceImpl implements UserService {
+export class UserService {
   constructor(
     @inject(TYPES.UserStore) private readonly users: UserStore,
     @inject(TYPES.Transactor) private readonly tx: Transactor,
     @inject(TYPES.AuditTrail) private readonly audit: AuditTrail,
   ) {}
 
+  /** Maps a verified identity to its user; undefined when no active user has that username. */
   authenticate(username: string): Promise<User | undefined> {
-    return this.users.findByUsername(username);
-  }
-
-  findByUsername(username: string): Promise<User | undefined> {
     return this.users.findByUsername(username);
   }
 
@@ -35,6 +33,7 @@ export class UserServiceImpl implements UserService {
     return this.insert(user, actor.pseudonym);
   }
 
+  /** Bootstraps a user without an acting admin (the CLI's `mymonit user create`). */
   createFromCli(user: NewUser): Promise<User> {
     return this.insert(user, null);
   }
@@ -61,7 +60,7 @@ export class UserServiceImpl implements UserService {
   }
 
   async get(actor: User, id: number): Promise<User> {
-    if (!actor.isAdmin && actor.id !== id) throw new NotFoundError(`user ${id} not found`);
+    requireSelfOrAdmin(actor, id);
     return this.existing(id);
   }
 

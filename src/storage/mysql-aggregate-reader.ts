@@ -6,7 +6,7 @@ import { planPieces, type Level, type Piece } from '../domain/aggregate-plan';
 import { withScaledSum } from '../domain/bucket-sum';
 import { TYPES } from '../identifiers';
 import type { Executor, MysqlDatabase } from './mysql-database';
-import type { AggregateReader, AggregateWindow } from './query-stores';
+import type { AggregateReader, AggregateWindow } from './stores';
 import { boundedSumSql, scaledSumSql } from './sum-sql';
 
 /** Time ranges per statement: the range optimizer handles a few hundred ORed ranges well. */

@@ -4,6 +4,7 @@ import mysql, { type Connection, type Pool, type PoolConnection, type ResultSetH
 import type { Config } from '../config';
 import { TYPES } from '../identifiers';
 import type { Logger } from '../logging/logger';
+import { translateUnavailable } from './mysql-errors';
 import type { Database, TransactionOptions, Transactor } from './stores';
 
 /** What stores run queries on: the pool, or the connection of the ambient transaction. */
@@ -25,6 +26,18 @@ interface TransactionScope {
   begun: boolean;
   /** Statements sent in the COMMIT's round trip, in order (bulk transactions only). */
   atCommit: string[];
+}
+
+/**
+ * `executor`'s query, failing with StorageUnavailableError where the driver's failure will pass. Inside a
+ * transaction, inTransaction translates what its work throws instead.
+ */
+function translating(executor: Executor): Executor {
+  const query = (...args: unknown[]) =>
+    (executor.query as (...a: unknown[]) => Promise<unknown>).apply(executor, args).catch((error: unknown) => {
+      throw translateUnavailable(error);
+    });
+  return { query } as unknown as Executor;
 }
 
 /** One statement's result in a multi-statement round trip: a header for writes, rows for reads. */
@@ -63,7 +76,7 @@ export class MysqlDatabase implements Database, Transactor {
   /** The connection of the ambient transaction when there is one, else the pool (one connection per query). */
   executor(): Executor {
     const scope = this.scopes.getStore();
-    if (!scope) return this.connectionPool();
+    if (!scope) return translating(this.connectionPool());
     requireOpen(scope);
     if (scope.begun) return scope.connection;
     // A bulk transaction that has sent nothing yet: the first query of a store that knows nothing of bulk
@@ -125,6 +138,14 @@ export class MysqlDatabase implements Database, Transactor {
   async inTransaction<T>(work: () => Promise<T>, options: TransactionOptions & { readCommitted?: boolean } = {}): Promise<T> {
     const outer = this.scopes.getStore();
     if (outer?.open) return this.joinTransaction(outer, work);
+    try {
+      return await this.newTransaction(work, options);
+    } catch (error) {
+      throw translateUnavailable(error);
+    }
+  }
+
+  private async newTransaction<T>(work: () => Promise<T>, options: TransactionOptions & { readCommitted?: boolean }): Promise<T> {
 
     const bulk = options.bulkWrite === true && !options.readCommitted;
     const connection = await (bulk ? this.bulkConnectionPool() : this.connectionPool()).getConnection();
@@ -159,7 +180,7 @@ export class MysqlDatabase implements Database, Transactor {
   }
 
   async ping(): Promise<void> {
-    await this.connectionPool().query('SELECT 1');
+    await translating(this.connectionPool()).query('SELECT 1');
   }
 
   async close(): Promise<void> {

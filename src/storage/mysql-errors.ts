@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { ConflictError, NotFoundError, StorageUnavailableError, ValidationError } from '../domain/errors';
 
 const ER_DUP_ENTRY = 1062;
 const ER_DATA_TOO_LONG = 1406;
@@ -15,6 +15,81 @@ const VALUE_ERRORS = new Map<number, string>([
   [1367, 'is not a value storage accepts'], // ER_ILLEGAL_VALUE_FOR_TYPE
   [3140, 'is not valid JSON'], // ER_INVALID_JSON_TEXT
 ]);
+
+/** Node's network errors: the server is not there, or went away mid-query. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** mysql2's and the server's (MySQL 8 and MariaDB) codes for connection, capacity, lock and failover trouble. */
+const SERVER_CODES = new Set([
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
+  'PROTOCOL_ENQUEUE_AFTER_QUIT',
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_LOCK_ABORTED',
+  'ER_CANT_LOCK',
+  'ER_CON_COUNT_ERROR',
+  'ER_TOO_MANY_USER_CONNECTIONS',
+  'ER_OUT_OF_RESOURCES',
+  'ER_SERVER_SHUTDOWN',
+  'ER_QUERY_INTERRUPTED',
+  'ER_QUERY_TIMEOUT',
+  'ER_STATEMENT_TIMEOUT',
+  'ER_CLIENT_INTERACTION_TIMEOUT',
+  'ER_NET_READ_ERROR',
+  'ER_NET_READ_INTERRUPTED',
+  'ER_NET_ERROR_ON_WRITE',
+  'ER_NET_WRITE_INTERRUPTED',
+  'ER_OPTION_PREVENTS_STATEMENT',
+  'ER_READ_ONLY_MODE',
+  'ER_HOST_IS_BLOCKED',
+  'ER_DISK_FULL',
+]);
+
+interface DriverError {
+  code?: unknown;
+  fatal?: unknown;
+  message?: unknown;
+  cause?: unknown;
+}
+
+/** The driver's failure in `error` (or in its `cause` chain) that will pass by itself, if there is one. */
+function unavailability(error: unknown): DriverError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
+    const e = current as DriverError;
+    // mysql2 marks errors that killed the connection as fatal: the statement never reached a verdict.
+    if (e.fatal === true) return e;
+    if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || SERVER_CODES.has(e.code))) return e;
+    // mysql2's closed pool has no code; it happens when the process shuts the pool before the consumer stops.
+    if (typeof e.message === 'string' && e.message.startsWith('Pool is closed')) return e;
+    current = e.cause;
+  }
+  return undefined;
+}
+
+/**
+ * StorageUnavailableError for a failure that will pass (server down, connection lost, lock conflict),
+ * keeping the driver's code and message for logs; anything else unchanged. Idempotent.
+ */
+export function translateUnavailable(error: unknown): unknown {
+  if (error instanceof StorageUnavailableError) return error;
+  const found = unavailability(error);
+  if (found === undefined) return error;
+  const message = typeof found.message === 'string' ? found.message : 'storage is unavailable';
+  return new StorageUnavailableError(message, { cause: error, code: typeof found.code === 'string' ? found.code : undefined });
+}
 
 interface MysqlError {
   errno: number;
@@ -42,12 +117,14 @@ function duplicateKeyName(message: string): string | undefined {
 }
 
 /**
- * Rewrites the MySQL errors a caller can cause into domain errors. The server's own message quotes the
- * offending value (a username, an e-mail...), so it is never passed on: only the key or column name is.
+ * Rewrites the MySQL errors a caller can cause into domain errors, and the ones that will pass into
+ * StorageUnavailableError. The server's own message quotes the offending value (a username, an
+ * e-mail...), so it is never passed on: only the key or column name is.
  * `conflicts` maps a unique key name to the message its violation gets.
  */
 export function translateMysqlError(error: unknown, conflicts: Readonly<Record<string, string>> = {}): unknown {
-  if (!isMysqlError(error)) return error;
+  const unavailable = translateUnavailable(error);
+  if (unavailable !== error || !isMysqlError(error)) return unavailable;
   switch (error.errno) {
     case ER_DUP_ENTRY: {
       const key = duplicateKeyName(error.message);

@@ -1,9 +1,10 @@
 import { inject, injectable } from 'inversify';
 import type { RowDataPacket } from 'mysql2/promise';
+import { ValidationError } from '../domain/errors';
 import type { Series, StoredMeasure } from '../domain/measure';
 import { TYPES } from '../identifiers';
 import type { MysqlDatabase } from './mysql-database';
-import type { MeasureReader, MeasureWindow, SeriesFilter } from './query-stores';
+import type { MeasureReader, MeasureWindow, SeriesFilter } from './stores';
 import { orNull } from './series-columns';
 
 /**
@@ -113,7 +114,7 @@ export class MysqlMeasureReader implements MeasureReader {
 
   async measures(series: readonly Series[], window: MeasureWindow): Promise<StoredMeasure[]> {
     if (!Number.isSafeInteger(window.limit) || window.limit < 0) {
-      throw new RangeError(`limit must be a non-negative integer, got ${window.limit}`);
+      throw new ValidationError(`limit must be a non-negative integer, got ${window.limit}`, { field: 'limit' });
     }
     if (series.length === 0 || window.limit === 0) return [];
     const byId = new Map(series.map((s) => [s.id, s]));

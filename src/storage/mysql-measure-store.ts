@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { NotFoundError, ValidationError } from '../domain/errors';
-import type { MeasureQuery, Series, StoredMeasure, StoreResult } from '../domain/measure';
+import type { StoreResult } from '../domain/measure';
 import { MAX_TIMESTAMP_US, MIN_TIMESTAMP_US } from '../../lib/contract/timestamp';
 import { TYPES } from '../identifiers';
 import type { Executor, MysqlDatabase, StatementResult } from './mysql-database';
@@ -11,7 +11,6 @@ import { hasTags, measureInsertSql, seriesCacheKey, type MeasureValues } from '.
 import { rollupDeltaSql, rollupMarksSql } from './rollup-marks';
 import { seriesIdentity, type SeriesIdentity } from './series-key';
 import type { MeasureRow, MeasureStore, PreparedMeasures } from './stores';
-import { orNull } from './series-columns';
 
 /** Rows per INSERT: ~70 bytes each, so a statement stays far below the default 16 MB max_allowed_packet. */
 const MEASURE_CHUNK = 5_000;
@@ -21,30 +20,6 @@ const SERIES_CHUNK = 500;
 interface PendingSeries extends SeriesIdentity {
   experimentId: number;
   cacheKey: string;
-}
-
-interface MeasureQueryRow extends RowDataPacket {
-  series_id: number;
-  /** A string past 2^53 (supportBigNumbers). */
-  ts_us: number | string;
-  value: number;
-  metric: string;
-  source: string;
-  unit: string;
-  tags: string;
-}
-
-interface SeriesRow extends RowDataPacket {
-  id: number;
-  code: string;
-  metric: string;
-  source: string;
-  unit: string;
-  tags: string;
-}
-
-function parseTags(json: string): Readonly<Record<string, string>> {
-  return JSON.parse(json) as Record<string, string>;
 }
 
 /** IDs, timestamps and values reach SQL as literals: anything that is not a finite number must stop here. */
@@ -138,7 +113,7 @@ function checkLocked(found: readonly RowDataPacket[], ids: readonly number[]): v
 }
 
 /**
- * MysqlMeasureStore writes measures in bulk against their series and reads them back in keyset pages.
+ * MysqlMeasureStore writes measures in bulk against their series (MysqlMeasureReader reads them back).
  * A series is stored once; a measure is (series_id, ts_us, value), unique on (series_id, ts_us).
  */
 @injectable()
@@ -195,82 +170,6 @@ export class MysqlMeasureStore implements MeasureStore {
       },
       { bulkWrite: true },
     );
-  }
-
-  async query(experimentId: number, query: Omit<MeasureQuery, 'experiment'>): Promise<StoredMeasure[]> {
-    if (!Number.isSafeInteger(query.limit) || query.limit < 0) {
-      throw new RangeError(`limit must be a non-negative integer, got ${query.limit}`);
-    }
-    const conditions = ['s.experiment_id = ?'];
-    const values: unknown[] = [experimentId];
-    if (query.metric !== undefined) {
-      conditions.push('s.metric = ?');
-      values.push(query.metric);
-    }
-    if (query.source !== undefined) {
-      conditions.push('s.source = ?');
-      values.push(query.source);
-    }
-    if (query.fromUs !== undefined) {
-      conditions.push('m.ts_us >= ?');
-      values.push(query.fromUs);
-    }
-    if (query.toUs !== undefined) {
-      conditions.push('m.ts_us < ?');
-      values.push(query.toUs);
-    }
-    if (query.after) {
-      const { timestampUs, seriesId } = query.after;
-      // The first, redundant bound is one the range optimizer can use on (series_id, ts_us); the OR is not.
-      conditions.push('m.ts_us >= ?', '(m.ts_us > ? OR (m.ts_us = ? AND m.series_id > ?))');
-      values.push(timestampUs, timestampUs, timestampUs, seriesId);
-    }
-    const [rows] = await this.db.executor().query<MeasureQueryRow[]>(
-      `SELECT m.series_id, m.ts_us, m.value, s.metric, s.source, s.unit, s.tags
-         FROM series s
-         JOIN measures m ON m.series_id = s.id
-        WHERE ${conditions.join(' AND ')}
-        ORDER BY m.ts_us, m.series_id
-        LIMIT ?`,
-      [...values, query.limit],
-    );
-    const tagsBySeries = new Map<number, Readonly<Record<string, string>>>();
-    return rows.map((row) => {
-      const seriesId = Number(row.series_id);
-      let tags = tagsBySeries.get(seriesId);
-      if (!tags) {
-        tags = parseTags(row.tags);
-        tagsBySeries.set(seriesId, tags);
-      }
-      return {
-        seriesId,
-        metric: row.metric,
-        source: orNull(row.source),
-        unit: orNull(row.unit),
-        tags,
-        timestampUs: BigInt(row.ts_us),
-        value: row.value,
-      };
-    });
-  }
-
-  async listSeries(experimentId: number): Promise<Series[]> {
-    const [rows] = await this.db.executor().query<SeriesRow[]>(
-      `SELECT s.id, e.code, s.metric, s.source, s.unit, s.tags
-         FROM series s
-         JOIN experiments e ON e.id = s.experiment_id
-        WHERE s.experiment_id = ?
-        ORDER BY s.id`,
-      [experimentId],
-    );
-    return rows.map((row) => ({
-      id: Number(row.id),
-      experiment: row.code,
-      metric: row.metric,
-      source: orNull(row.source),
-      unit: orNull(row.unit),
-      tags: parseTags(row.tags),
-    }));
   }
 
   /** The series id of each row whose series is cached; the others grouped by series, each hashed once. */

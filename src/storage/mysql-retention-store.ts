@@ -3,7 +3,7 @@ import { inject, injectable } from 'inversify';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { TYPES } from '../identifiers';
 import type { MysqlDatabase } from './mysql-database';
-import type { RetainedTable, RetentionResult, RetentionStore } from './query-stores';
+import type { RetainedTable, RetentionResult, RetentionStore } from './stores';
 
 const TIME_COLUMN: Record<RetainedTable, string> = { measures: 'ts_us', rollup_minute: 'bucket_us', rollup_hour: 'bucket_us' };
 const SERIES_PAGE = 500;

@@ -3,7 +3,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { floorUs as floorTo, HOUR_US, MINUTE_US } from '../../lib/contract/timestamp';
 import { TYPES } from '../identifiers';
 import type { Executor, MysqlDatabase } from './mysql-database';
-import type { RollupMaintainer, RollupRefresh } from './query-stores';
+import type { RollupMaintainer, RollupRefresh } from './stores';
 import { boundedSumSql, MAX_SCALED, SCALE_UP, scaledSumSql } from './sum-sql';
 
 /** A (series, bucket start) pair: a marked minute, or an hour to recompute. */

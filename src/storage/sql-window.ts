@@ -1,3 +1,4 @@
+import { ValidationError } from '../domain/errors';
 import type { ListWindow } from './stores';
 
 /**
@@ -7,10 +8,10 @@ import type { ListWindow } from './stores';
 export function keysetBounds(window: ListWindow): { afterId: number; limit: number } {
   const afterId = window.afterId ?? 0;
   if (!Number.isSafeInteger(window.limit) || window.limit < 0) {
-    throw new RangeError(`limit must be a non-negative integer, got ${window.limit}`);
+    throw new ValidationError(`limit must be a non-negative integer, got ${window.limit}`, { field: 'limit' });
   }
   if (!Number.isSafeInteger(afterId) || afterId < 0) {
-    throw new RangeError(`afterId must be a non-negative integer, got ${afterId}`);
+    throw new ValidationError(`afterId must be a non-negative integer, got ${afterId}`, { field: 'afterId' });
   }
   return { afterId, limit: window.limit };
 }

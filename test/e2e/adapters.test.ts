@@ -1,4 +1,4 @@
-import type { ExperimentService } from '../../src/services/contracts';
+import type { ExperimentService } from '../../src/services/experiment-service';
 import { TYPES } from '../../src/identifiers';
 import { loadFileAdapterConfig } from '../../adapters/file/config';
 import { FileAdapter } from '../../adapters/file/file-adapter';

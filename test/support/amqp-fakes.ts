@@ -1,15 +1,9 @@
+import { StorageUnavailableError } from '../../src/domain/errors';
 import type { Measure } from '../../src/domain/measure';
 import type { RejectionReason } from '../../src/domain/rejected-message';
 import type { Logger } from '../../src/logging/logger';
-import type {
-  BatchOutcome,
-  IngestItem,
-  IngestOutcome,
-  ItemOutcome,
-  MeasureService,
-  PreparedBatch,
-  ReceivedMessage,
-} from '../../src/services/contracts';
+import type { BatchOutcome, IngestItem, ItemOutcome, PreparedBatch, ReceivedMessage, Rejected } from '../../src/services/contracts';
+import type { MeasureService } from '../../src/services/measure-service';
 import { IngestMetrics } from '../../src/metrics/ingest-metrics';
 import { MetricsRegistry } from '../../src/metrics/metrics-registry';
 
@@ -102,7 +96,7 @@ export class FakeMeasureService implements Pick<MeasureService, 'ingestBatch' | 
     return { items: outcomes, stored, duplicates: 0 };
   }
 
-  async reject(message: ReceivedMessage, reason: RejectionReason, detail: string): Promise<IngestOutcome> {
+  async reject(message: ReceivedMessage, reason: RejectionReason, detail: string): Promise<Rejected> {
     this.rejectCalls++;
     await this.onReject?.(message, reason);
     return this.record(message, reason, detail);
@@ -122,9 +116,10 @@ export class FakeMeasureService implements Pick<MeasureService, 'ingestBatch' | 
   }
 }
 
-/** What mysql2 throws when the server is down: worth waiting out. */
+/** What storage throws when the server is down (mysql2's refusal, translated): worth waiting out. */
 export function connectionRefused(): Error {
-  return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED', errno: -111 });
+  const driver = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED', errno: -111 });
+  return new StorageUnavailableError(driver.message, { cause: driver, code: driver.code });
 }
 
 /** What the server throws when the data itself does not fit: retrying will not help. */

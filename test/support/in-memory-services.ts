@@ -3,10 +3,22 @@ import { buildContainer } from '../../src/container';
 import type { Role } from '../../src/domain/role';
 import type { User } from '../../src/domain/user';
 import { TYPES } from '../../src/identifiers';
-import type { AuditService, ExperimentService, MeasureService, MessagePublisher, UserService } from '../../src/services/contracts';
-import type { MeasureQueryService } from '../../src/services/query-contracts';
-import type { AggregateReader, MeasureReader } from '../../src/storage/query-stores';
-import type { AuditStore, ExperimentStore, MeasureStore, RejectedMessageStore, Transactor, UserStore } from '../../src/storage/stores';
+import type { AuditService } from '../../src/services/audit-service';
+import type { MessagePublisher } from '../../src/services/contracts';
+import type { ExperimentService } from '../../src/services/experiment-service';
+import type { MeasureQueryService } from '../../src/services/measure-query-service';
+import type { MeasureService } from '../../src/services/measure-service';
+import type { UserService } from '../../src/services/user-service';
+import type {
+  AggregateReader,
+  AuditStore,
+  ExperimentStore,
+  MeasureReader,
+  MeasureStore,
+  RejectedMessageStore,
+  Transactor,
+  UserStore,
+} from '../../src/storage/stores';
 import { MemoryLogger } from './amqp-fakes';
 import {
   immediateCommitHooks,
@@ -58,7 +70,7 @@ export function inMemoryServices(): InMemoryServices {
   const absent = (): never => {
     throw new Error('these tests keep no measures');
   };
-  const noMeasureStore: MeasureStore = { store: absent, prepare: absent, storePrepared: absent, query: absent, listSeries: absent };
+  const noMeasureStore: MeasureStore = { store: absent, prepare: absent, storePrepared: absent };
   const noAggregates: AggregateReader = { partials: async () => new Map() };
 
   const container = buildContainer(testConfig(), new MemoryLogger());

@@ -13,8 +13,9 @@ import type {
   RejectedMessageStore,
   Transactor,
   UserStore,
+  MeasureReader,
+  SeriesFilter,
 } from '../../src/storage/stores';
-import type { MeasureReader, SeriesFilter } from '../../src/storage/query-stores';
 
 /**
  * In-memory stand-ins for the storage interfaces, so that the services' rules (who may do what, erasure,

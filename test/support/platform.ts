@@ -8,7 +8,7 @@ import type { User } from '../../src/domain/user';
 import { TYPES } from '../../src/identifiers';
 import type { Logger } from '../../src/logging/logger';
 import type { RestListener } from '../../src/rest/rest-listener';
-import type { UserService } from '../../src/services/contracts';
+import type { UserService } from '../../src/services/user-service';
 import type { Database, Migrator } from '../../src/storage/stores';
 import { createTestDatabase, testConfig, uniqueName, type TestDatabase } from './real-services';
 

@@ -4,7 +4,7 @@ import mysql, { type RowDataPacket } from 'mysql2/promise';
 import type { Config } from '../../../src/config';
 import type { User } from '../../../src/domain/user';
 import { TYPES } from '../../../src/identifiers';
-import type { UserService } from '../../../src/services/contracts';
+import type { UserService } from '../../../src/services/user-service';
 import { RollupJob } from '../../../src/services/rollup-job';
 import type { MysqlDatabase } from '../../../src/storage/mysql-database';
 import { MysqlMeasureReader } from '../../../src/storage/mysql-measure-reader';
@@ -127,6 +127,6 @@ export async function ensureDataset(container: Container, config: Config, log: (
   const [target] = await reader.series(experiment, { metric: 'temperature', source: 'probe-0' });
   if (!target) throw new Error('the bench series temperature/probe-0 is missing');
   result.targetSeriesId = target.id;
-  result.scientist = await users.findByUsername(DATASET.scientist);
+  result.scientist = await users.authenticate(DATASET.scientist);
   return result as Dataset;
 }

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { AuditOutcome, StoredAuditEvent } from '../../domain/audit-event';
-import type { AuditService } from '../../services/contracts';
+import type { AuditService } from '../../services/audit-service';
 import { integerParameter } from '../integer-parameters';
 import { queryDate, queryString } from './query';
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { ExperimentChanges, NewExperiment } from '../../domain/experiment';
-import type { ExperimentService } from '../../services/contracts';
+import type { ExperimentService } from '../../services/experiment-service';
 import { integerParameter } from '../integer-parameters';
 import { experimentJson, userJson } from '../representations';
 import { queryString } from './query';

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { isAggregateFn, parseStep } from '../../domain/aggregate';
 import { ValidationError } from '../../domain/errors';
-import type { MeasureQueryService } from '../../services/query-contracts';
+import type { MeasureQueryService } from '../../services/measure-query-service';
 import { integerParameter } from '../integer-parameters';
 import { measurePageJson } from '../measure-page-json';
 import { aggregateJson, seriesJson } from '../representations';

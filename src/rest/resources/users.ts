@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { NewUser, UserChanges } from '../../domain/user';
-import type { UserService } from '../../services/contracts';
+import type { UserService } from '../../services/user-service';
 import { integerParameter } from '../integer-parameters';
 import { userJson } from '../representations';
 import { queryString } from './query';

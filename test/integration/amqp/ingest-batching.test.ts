@@ -2,7 +2,8 @@ import * as amqp from 'amqplib';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { RabbitListener } from '../../../src/amqp/rabbit-listener';
 import { TYPES } from '../../../src/identifiers';
-import type { MeasureService, ReceivedMessage } from '../../../src/services/contracts';
+import type { ReceivedMessage } from '../../../src/services/contracts';
+import type { MeasureService } from '../../../src/services/measure-service';
 import type { MysqlDatabase } from '../../../src/storage/mysql-database';
 import { call, eventually, startPlatform, type TestPlatform } from '../../support/platform';
 

@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import { SignJWT } from 'jose';
 import { TYPES } from '../../../src/identifiers';
-import type { UserService } from '../../../src/services/contracts';
+import type { UserService } from '../../../src/services/user-service';
 import { call, startPlatform, type TestPlatform } from '../../support/platform';
 
 const KEY = new TextEncoder().encode('test-signing-key-0123456789abcdef0123456789');

@@ -1,6 +1,6 @@
 import type { User } from '../../../src/domain/user';
 import { TYPES } from '../../../src/identifiers';
-import type { UserService } from '../../../src/services/contracts';
+import type { UserService } from '../../../src/services/user-service';
 import { call, eventually, startPlatform, type TestPlatform } from '../../support/platform';
 
 /**
@@ -52,7 +52,7 @@ describe('the API sequence, end to end', () => {
     ]);
     await platform.publish({ measures: [{ experiment: 'ATLAS-T1', metric: 'temperature', source: 'probe-1', value: 21.9, unit: 'C', timestamp: t0 + 2000 }] });
 
-    const scientist = (await platform.container.get<UserService>(TYPES.UserService).findByUsername('jim-uid')) as User;
+    const scientist = (await platform.container.get<UserService>(TYPES.UserService).authenticate('jim-uid')) as User;
     const scientistToken = await platform.tokenFor(scientist);
     const page = await eventually(
       () => call(baseUrl, 'GET', '/experiments/ATLAS-T1/measures', { token: scientistToken }),

@@ -1,5 +1,5 @@
 import { TYPES } from '../../../src/identifiers';
-import type { MeasureService } from '../../../src/services/contracts';
+import type { MeasureService } from '../../../src/services/measure-service';
 import { call, eventually, startPlatform, type TestPlatform } from '../../support/platform';
 
 const cursorOf = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');

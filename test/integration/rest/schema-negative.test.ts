@@ -1,5 +1,5 @@
 import { TYPES } from '../../../src/identifiers';
-import type { MeasureService } from '../../../src/services/contracts';
+import type { MeasureService } from '../../../src/services/measure-service';
 import { negativeCases, operations, type NegativeCase, type Operations, type Valid } from '../../support/negative-cases';
 import { call, eventually, startPlatform, type TestPlatform } from '../../support/platform';
 

@@ -3,7 +3,7 @@ import { MysqlDatabase } from '../../../src/storage/mysql-database';
 import { MysqlExperimentStore } from '../../../src/storage/mysql-experiment-store';
 import type { MeasureRow } from '../../../src/storage/stores';
 import { clockPast, waitFor } from '../../support/eventually';
-import { createStorageFixture, insertUser, uniqueCode, type StorageFixture } from './storage-fixture';
+import { createStorageFixture, insertUser, measuresOf, seriesOf, uniqueCode, type StorageFixture } from './storage-fixture';
 
 describe('MysqlExperimentStore', () => {
   let f: StorageFixture;
@@ -154,18 +154,18 @@ describe('MysqlExperimentStore', () => {
     await f.experiments.associate(kept.id, user.id);
     await f.measures.store([measure(doomed.id, doomed.code, 1), measure(doomed.id, doomed.code, 2, 'pressure')]);
     await f.measures.store([measure(kept.id, kept.code, 1)]);
-    const doomedSeries = (await f.measures.listSeries(doomed.id)).map((s) => s.id);
+    const doomedSeries = (await seriesOf(f, doomed)).map((s) => s.id);
     expect(doomedSeries).toHaveLength(2);
 
     expect(await f.experiments.delete(doomed.code)).toBe(true);
 
     expect(await f.experiments.findByCode(doomed.code)).toBeUndefined();
-    expect(await f.measures.listSeries(doomed.id)).toEqual([]);
+    expect(await seriesOf(f, doomed)).toEqual([]);
     const orphans = await f.rows<{ n: number }>('SELECT COUNT(*) AS n FROM measures WHERE series_id IN (?)', [doomedSeries]);
     expect(Number(orphans[0]!.n)).toBe(0);
     expect(await f.experiments.isAssociated(doomed.id, user.id)).toBe(false);
     expect(await f.experiments.isAssociated(kept.id, user.id)).toBe(true);
-    expect(await f.measures.query(kept.id, { limit: 10 })).toHaveLength(1);
+    expect(await measuresOf(f, kept, { limit: 10 })).toHaveLength(1);
     expect(await f.experiments.delete(doomed.code)).toBe(false);
   });
 
@@ -182,7 +182,7 @@ describe('MysqlExperimentStore', () => {
     ).rejects.toThrow('audit write failed');
 
     expect(await f.experiments.findByCode(experiment.code)).toEqual(experiment);
-    expect((await f.measures.query(experiment.id, { limit: 10 })).map((m) => m.timestampUs)).toEqual([10n]);
+    expect((await measuresOf(f, experiment, { limit: 10 })).map((m) => m.timestampUs)).toEqual([10n]);
   });
 
   it('a batch being stored holds off a delete of its experiment, so no measure is left without a series', async () => {

@@ -1,8 +1,8 @@
+import { ValidationError } from '../../../src/domain/errors';
 import type { Experiment } from '../../../src/domain/experiment';
 import type { Series, StoredMeasure } from '../../../src/domain/measure';
 import { MysqlMeasureReader } from '../../../src/storage/mysql-measure-reader';
-import type { MeasureWindow } from '../../../src/storage/query-stores';
-import type { MeasureRow } from '../../../src/storage/stores';
+import type { MeasureRow, MeasureWindow } from '../../../src/storage/stores';
 import { createStorageFixture, insertUser, uniqueCode, type StorageFixture } from './storage-fixture';
 
 const T0 = 1_700_000_000_123_456n;
@@ -136,9 +136,9 @@ describe('MysqlMeasureReader', () => {
     expect(page).toEqual(rows.slice(tie, tie + 2));
   });
 
-  it('answers nothing for no series and refuses a bad limit', async () => {
+  it('answers nothing for no series and refuses a bad limit as a validation error (a 400, not a 500)', async () => {
     expect(await reader.measures([], { limit: 10 })).toEqual([]);
-    await expect(reader.measures(series, { limit: 1.5 })).rejects.toThrow(RangeError);
+    await expect(reader.measures(series, { limit: 1.5 })).rejects.toThrow(ValidationError);
   });
 
   it('EXPLAIN: a one-series page is a range scan of the primary key, in key order, with no sort', async () => {

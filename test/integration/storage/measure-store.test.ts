@@ -5,7 +5,7 @@ import { ValidationError } from '../../../src/domain/errors';
 import type { Experiment } from '../../../src/domain/experiment';
 import type { StoredMeasure } from '../../../src/domain/measure';
 import type { MeasureRow } from '../../../src/storage/stores';
-import { createStorageFixture, uniqueCode, type StorageFixture } from './storage-fixture';
+import { createStorageFixture, measuresOf, seriesOf, uniqueCode, type StorageFixture } from './storage-fixture';
 
 const T0 = 1_700_000_000_123_456n;
 
@@ -101,7 +101,7 @@ describe('MysqlMeasureStore', () => {
 
     expect(await f.measures.store(rows)).toEqual({ stored: 5, duplicates: 0 });
 
-    const stored = await f.measures.query(experiment.id, { limit: 100 });
+    const stored = await measuresOf(f, experiment, { limit: 100 });
     expect(stored.map((m) => m.value)).toEqual(values);
     expect(stored.map((m) => m.timestampUs)).toEqual(values.map((_, i) => T0 + BigInt(i)));
     expect(stored[0]).toMatchObject({ metric: 'temperature', source: null, unit: null, tags: { rack: '7', site: 'Zürich' } });
@@ -112,9 +112,9 @@ describe('MysqlMeasureStore', () => {
     const times = [-62_167_219_200_000_000n, -9_007_199_254_740_993n, 0n, 9_007_199_254_740_993n, 253_402_300_799_999_999n];
     expect(await f.measures.store(times.map((timestampUs, i) => row(experiment, { timestampUs, value: i })))).toEqual({ stored: 5, duplicates: 0 });
     expect(await f.measures.store([row(experiment, { timestampUs: times[4], value: 9 })])).toEqual({ stored: 0, duplicates: 1 });
-    const stored = await f.measures.query(experiment.id, { limit: 10 });
+    const stored = await measuresOf(f, experiment, { limit: 10 });
     expect(stored.map((m) => m.timestampUs)).toEqual(times);
-    const last = await f.measures.query(experiment.id, { limit: 10, fromUs: times[3]! + 1n, after: { timestampUs: times[3]!, seriesId: stored[3]!.seriesId } });
+    const last = await measuresOf(f, experiment, { limit: 10, fromUs: times[3]! + 1n, after: { timestampUs: times[3]!, seriesId: stored[3]!.seriesId } });
     expect(last.map((m) => m.timestampUs)).toEqual([times[4]]);
   });
 
@@ -140,7 +140,7 @@ describe('MysqlMeasureStore', () => {
 
     expect(result).toEqual({ stored: 2, duplicates: 2 });
     expect(await countMeasures(experiment)).toBe(4);
-    const values = (await f.measures.query(experiment.id, { limit: 10 })).map((m) => m.value);
+    const values = (await measuresOf(f, experiment, { limit: 10 })).map((m) => m.value);
     expect(values).toEqual([1, 2, 3, 4]);
   });
 
@@ -156,7 +156,7 @@ describe('MysqlMeasureStore', () => {
       row(experiment, { tags: { a: '1' }, timestampUs: 7n }),
     ]);
 
-    const series = await f.measures.listSeries(experiment.id);
+    const series = await seriesOf(f, experiment);
 
     expect(series).toHaveLength(5);
     const described = series.map((s) => JSON.stringify([s.metric, s.source, s.unit, s.tags])).sort();
@@ -172,7 +172,7 @@ describe('MysqlMeasureStore', () => {
         .sort(),
     );
     expect(series.every((s) => s.experiment === experiment.code)).toBe(true);
-    const bySeries = await f.measures.query(experiment.id, { limit: 10 });
+    const bySeries = await measuresOf(f, experiment, { limit: 10 });
     expect(bySeries[0]!.seriesId).toBe(bySeries[1]!.seriesId);
     expect(bySeries[2]!.seriesId).toBe(bySeries[3]!.seriesId);
   });
@@ -181,8 +181,8 @@ describe('MysqlMeasureStore', () => {
     const a = await newExperiment();
     const b = await newExperiment();
     await f.measures.store([row(a), row(b)]);
-    const [sa] = await f.measures.listSeries(a.id);
-    const [sb] = await f.measures.listSeries(b.id);
+    const [sa] = await seriesOf(f, a);
+    const [sb] = await seriesOf(f, b);
     expect(sa!.id).not.toBe(sb!.id);
     expect(sa!.experiment).toBe(a.code);
     expect(sb!.experiment).toBe(b.code);
@@ -254,11 +254,11 @@ describe('MysqlMeasureStore', () => {
         throw new Error('the audit write failed');
       }),
     ).rejects.toThrow('the audit write failed');
-    expect(await f.measures.listSeries(experiment.id)).toEqual([]);
+    expect(await seriesOf(f, experiment)).toEqual([]);
 
     expect(await store.store([row(experiment, { metric: 'rolled-back', timestampUs: 2n })])).toEqual({ stored: 1, duplicates: 0 });
 
-    const stored = await store.query(experiment.id, { limit: 10 });
+    const stored = await measuresOf(f, experiment, { limit: 10 });
     expect(stored.map((m) => [m.metric, m.timestampUs])).toEqual([['rolled-back', 2n]]);
   });
 
@@ -270,7 +270,7 @@ describe('MysqlMeasureStore', () => {
     ];
     await expect(f.measures.store(rows)).rejects.toThrow(new ValidationError('metric is longer than storage allows'));
     expect(await countMeasures(experiment)).toBe(0);
-    expect(await f.measures.listSeries(experiment.id)).toEqual([]);
+    expect(await seriesOf(f, experiment)).toEqual([]);
   });
 
   it('refuses values and timestamps SQL cannot hold exactly, before writing anything', async () => {
@@ -311,7 +311,7 @@ describe('MysqlMeasureStore', () => {
     } finally {
       await Promise.all(pools.map((db) => db.close()));
     }
-    expect((await f.measures.listSeries(experiment.id)).map((s) => s.metric).sort()).toEqual(
+    expect((await seriesOf(f, experiment)).map((s) => s.metric).sort()).toEqual(
       ['shared-0', 'shared-1', 'shared-2', 'shared-3', 'shared-4'],
     );
     expect(await countMeasures(experiment)).toBe(150);
@@ -332,7 +332,7 @@ describe('MysqlMeasureStore', () => {
       }
       await f.measures.store(rows);
       await f.measures.store([row(other, { timestampUs: T0 })]);
-      all = await f.measures.query(experiment.id, { limit: 1000 });
+      all = await measuresOf(f, experiment, { limit: 1000 });
     });
 
     it('returns only the experiment measures, ordered by (timestamp, series)', () => {
@@ -343,21 +343,21 @@ describe('MysqlMeasureStore', () => {
     });
 
     it('filters by metric and by source', async () => {
-      const pressure = await f.measures.query(experiment.id, { metric: 'pressure', limit: 100 });
+      const pressure = await measuresOf(f, experiment, { metric: 'pressure', limit: 100 });
       expect(pressure.map((m) => m.value)).toEqual([200, 201, 202, 203, 204, 205]);
-      const sourceB = await f.measures.query(experiment.id, { source: 'b', limit: 100 });
+      const sourceB = await measuresOf(f, experiment, { source: 'b', limit: 100 });
       expect(sourceB.map((m) => m.value)).toEqual([100, 101, 102, 103, 104, 105]);
-      const both = await f.measures.query(experiment.id, { metric: 'temperature', source: 'a', limit: 100 });
+      const both = await measuresOf(f, experiment, { metric: 'temperature', source: 'a', limit: 100 });
       expect(both.map((m) => m.value)).toEqual([0, 1, 2, 3, 4, 5]);
-      expect(await f.measures.query(experiment.id, { metric: 'humidity', limit: 100 })).toEqual([]);
+      expect(await measuresOf(f, experiment, { metric: 'humidity', limit: 100 })).toEqual([]);
     });
 
     it('the time window includes fromUs and excludes toUs', async () => {
-      const window = await f.measures.query(experiment.id, { metric: 'temperature', source: 'a', fromUs: T0 + 10n, toUs: T0 + 40n, limit: 100 });
+      const window = await measuresOf(f, experiment, { metric: 'temperature', source: 'a', fromUs: T0 + 10n, toUs: T0 + 40n, limit: 100 });
       expect(window.map((m) => m.timestampUs)).toEqual([T0 + 10n, T0 + 20n, T0 + 30n]);
-      const open = await f.measures.query(experiment.id, { metric: 'pressure', fromUs: T0 + 40n, limit: 100 });
+      const open = await measuresOf(f, experiment, { metric: 'pressure', fromUs: T0 + 40n, limit: 100 });
       expect(open.map((m) => m.value)).toEqual([204, 205]);
-      const until = await f.measures.query(experiment.id, { metric: 'pressure', toUs: T0 + 15n, limit: 100 });
+      const until = await measuresOf(f, experiment, { metric: 'pressure', toUs: T0 + 15n, limit: 100 });
       expect(until.map((m) => m.value)).toEqual([200]);
     });
 
@@ -365,7 +365,7 @@ describe('MysqlMeasureStore', () => {
       const seen: StoredMeasure[] = [];
       let after: { timestampUs: bigint; seriesId: number } | undefined;
       for (;;) {
-        const page = await f.measures.query(experiment.id, { limit: 4, after });
+        const page = await measuresOf(f, experiment, { limit: 4, after });
         if (page.length === 0) break;
         expect(page.length).toBeLessThanOrEqual(4);
         seen.push(...page);
@@ -378,7 +378,7 @@ describe('MysqlMeasureStore', () => {
     it('a page starts strictly after the cursor, between two series of the same timestamp', async () => {
       const tie = all.findIndex((m, i) => i > 0 && m.timestampUs === all[i - 1]!.timestampUs);
       const cursor = all[tie - 1];
-      const page = await f.measures.query(experiment.id, {
+      const page = await measuresOf(f, experiment, {
         limit: 2,
         after: { timestampUs: cursor!.timestampUs, seriesId: cursor!.seriesId },
       });
@@ -386,9 +386,9 @@ describe('MysqlMeasureStore', () => {
     });
 
     it('cursor, window and filters combine', async () => {
-      const first = await f.measures.query(experiment.id, { metric: 'temperature', fromUs: T0 + 10n, toUs: T0 + 50n, limit: 3 });
+      const first = await measuresOf(f, experiment, { metric: 'temperature', fromUs: T0 + 10n, toUs: T0 + 50n, limit: 3 });
       const last = first[first.length - 1];
-      const next = await f.measures.query(experiment.id, {
+      const next = await measuresOf(f, experiment, {
         metric: 'temperature',
         fromUs: T0 + 10n,
         toUs: T0 + 50n,
@@ -400,8 +400,8 @@ describe('MysqlMeasureStore', () => {
       expect(expected).toHaveLength(8);
     });
 
-    it('refuses a limit that is not a non-negative integer', async () => {
-      await expect(f.measures.query(experiment.id, { limit: 1.5 })).rejects.toThrow(RangeError);
+    it('refuses a limit that is not a non-negative integer as a validation error (a 400, not a 500)', async () => {
+      await expect(measuresOf(f, experiment, { limit: 1.5 })).rejects.toThrow(ValidationError);
     });
   });
 });

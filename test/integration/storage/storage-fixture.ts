@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Config } from '../../../src/config';
+import type { MeasureQuery, Series, StoredMeasure } from '../../../src/domain/measure';
 import type { NewUser, User } from '../../../src/domain/user';
 import { MysqlAuditStore } from '../../../src/storage/mysql-audit-store';
 import { MysqlDatabase } from '../../../src/storage/mysql-database';
 import { MysqlExperimentStore } from '../../../src/storage/mysql-experiment-store';
+import { MysqlMeasureReader } from '../../../src/storage/mysql-measure-reader';
 import { MysqlMeasureStore } from '../../../src/storage/mysql-measure-store';
 import { MysqlRejectedMessageStore } from '../../../src/storage/mysql-rejected-message-store';
 import { MysqlUserStore } from '../../../src/storage/mysql-user-store';
@@ -19,6 +21,8 @@ export interface StorageFixture {
   users: MysqlUserStore;
   experiments: MysqlExperimentStore;
   measures: MysqlMeasureStore;
+  /** The read side REST uses: what the stores wrote is read back the way production reads it. */
+  reader: MysqlMeasureReader;
   rejected: MysqlRejectedMessageStore;
   audit: MysqlAuditStore;
   rows<T = RowDataPacket>(sql: string, values?: unknown[]): Promise<T[]>;
@@ -39,6 +43,7 @@ export async function createStorageFixture(): Promise<StorageFixture> {
     users: new MysqlUserStore(db),
     experiments: new MysqlExperimentStore(db),
     measures: new MysqlMeasureStore(db),
+    reader: new MysqlMeasureReader(db),
     rejected: new MysqlRejectedMessageStore(db),
     audit: new MysqlAuditStore(db),
     async rows<T>(sql: string, values: unknown[] = []) {
@@ -84,4 +89,19 @@ export async function insertUser(fixture: StorageFixture, overrides: Partial<New
 export function uniqueCode(prefix = 'EXP'): string {
   sequence += 1;
   return `${prefix}-${sequence}-${randomUUID().slice(0, 6)}`;
+}
+
+/** The series of an experiment, read as the REST read path reads them. */
+export function seriesOf(fixture: StorageFixture, experiment: { id: number; code: string }): Promise<Series[]> {
+  return fixture.reader.series(experiment);
+}
+
+/** A page of an experiment's measures, read as the REST read path reads them: its series, then their rows. */
+export async function measuresOf(
+  fixture: StorageFixture,
+  experiment: { id: number; code: string },
+  query: Omit<MeasureQuery, 'experiment'>,
+): Promise<StoredMeasure[]> {
+  const series = await fixture.reader.series(experiment, { metric: query.metric, source: query.source });
+  return fixture.reader.measures(series, { fromUs: query.fromUs, toUs: query.toUs, after: query.after, limit: query.limit });
 }

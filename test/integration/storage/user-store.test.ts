@@ -1,4 +1,4 @@
-import { ConflictError } from '../../../src/domain/errors';
+import { ConflictError, ValidationError } from '../../../src/domain/errors';
 import { User } from '../../../src/domain/user';
 import { MysqlDatabase } from '../../../src/storage/mysql-database';
 import { MysqlUserStore } from '../../../src/storage/mysql-user-store';
@@ -92,9 +92,9 @@ describe('MysqlUserStore', () => {
     expect(all.every((u) => u instanceof User)).toBe(true);
   });
 
-  it('refuses a limit that is not a non-negative integer', async () => {
-    await expect(f.users.list({ limit: 2.5 })).rejects.toThrow(RangeError);
-    await expect(f.users.list({ limit: -1 })).rejects.toThrow(RangeError);
+  it('refuses a limit that is not a non-negative integer as a validation error (a 400, not a 500)', async () => {
+    await expect(f.users.list({ limit: 2.5 })).rejects.toThrow(ValidationError);
+    await expect(f.users.list({ limit: -1 })).rejects.toThrow(ValidationError);
   });
 
   it('updates only the given fields and moves updatedAt', async () => {

@@ -1,6 +1,7 @@
 import { MeasureMessageParser } from '../../../src/amqp/measure-message-parser';
-import { MessageProcessor } from '../../../src/amqp/message-processor';
+import { MessageProcessor, type Disposition } from '../../../src/amqp/message-processor';
 import { describeError, isTransient } from '../../../src/amqp/storage-failure';
+import { StorageUnavailableError, ValidationError } from '../../../src/domain/errors';
 import type { ReceivedMessage } from '../../../src/services/contracts';
 import { testConfig } from '../../support/real-services';
 import { connectionRefused, dataTooLong, FakeMeasureService, ingestMetrics, measure, MemoryLogger } from '../../support/amqp-fakes';
@@ -19,6 +20,15 @@ function message(body: unknown, messageId = 'msg-1'): ReceivedMessage {
   };
 }
 
+/** One delivery the way IngestPipeline takes it: parsed on arrival, prepared, then committed as a batch of one. */
+async function processOne(processor: MessageProcessor, received: ReceivedMessage, stop: AbortSignal): Promise<Disposition> {
+  processor.countReceived(1);
+  const items = [processor.prepare(received)];
+  const [disposition] = await processor.commitBatch(items, processor.prepareBatch(items), stop);
+  if (disposition === undefined) throw new Error('a batch of one gave no disposition');
+  return disposition;
+}
+
 function setup(cfg = config) {
   const service = new FakeMeasureService();
   const logger = new MemoryLogger();
@@ -31,7 +41,7 @@ describe('MessageProcessor', () => {
   it('stores valid measures and acks', async () => {
     const { service, processor, running } = setup();
     const received = message([measure(), measure({ value: 3 })]);
-    await expect(processor.process(received, running.signal)).resolves.toBe('ack');
+    await expect(processOne(processor, received, running.signal)).resolves.toBe('ack');
     expect(service.stored).toHaveLength(1);
     expect(service.stored[0]!.message).toBe(received);
     expect(service.measures.map((m) => m.value)).toEqual([21.5, 3]);
@@ -41,7 +51,7 @@ describe('MessageProcessor', () => {
   it('stores an invalid message as rejected, acks, and logs the rejection at warn without the body', async () => {
     const { service, processor, logger, running } = setup();
     const received = message('{"experiment": "EXP-1", "secret": oops', 'msg-bad');
-    await expect(processor.process(received, running.signal)).resolves.toBe('ack');
+    await expect(processOne(processor, received, running.signal)).resolves.toBe('ack');
     // Rejections travel in the batch's transaction: no separate reject() call.
     expect(service.rejectCalls).toBe(0);
     expect(service.rejected).toEqual([{ message: received, reason: 'malformed-json', detail: expect.any(String) }]);
@@ -53,7 +63,7 @@ describe('MessageProcessor', () => {
   it('acks and logs a rejection decided by the service (unknown experiment)', async () => {
     const { service, processor, logger, running } = setup();
     service.unknownExperiments.add('EXP-1');
-    await expect(processor.process(message(measure()), running.signal)).resolves.toBe('ack');
+    await expect(processOne(processor, message(measure()), running.signal)).resolves.toBe('ack');
     expect(logger.entries).toContainEqual(
       expect.objectContaining({
         level: 'warn',
@@ -68,7 +78,7 @@ describe('MessageProcessor', () => {
     service.onIngest = () => {
       if (service.ingestCalls <= 3) throw connectionRefused();
     };
-    await expect(processor.process(message(measure()), running.signal)).resolves.toBe('ack');
+    await expect(processOne(processor, message(measure()), running.signal)).resolves.toBe('ack');
     expect(service.ingestCalls).toBe(4);
     expect(service.stored).toHaveLength(1);
     expect(service.rejectCalls).toBe(0);
@@ -83,7 +93,7 @@ describe('MessageProcessor', () => {
     service.onIngest = () => {
       if (service.ingestCalls <= 2) throw connectionRefused();
     };
-    await expect(processor.process(message(''), running.signal)).resolves.toBe('ack');
+    await expect(processOne(processor, message(''), running.signal)).resolves.toBe('ack');
     expect(service.rejected).toEqual([expect.objectContaining({ reason: 'empty' })]);
     expect(service.ingestCalls).toBe(3);
   });
@@ -94,7 +104,7 @@ describe('MessageProcessor', () => {
     service.onIngest = () => {
       throw connectionRefused();
     };
-    const outcome = processor.process(message(measure()), running.signal);
+    const outcome = processOne(processor, message(measure()), running.signal);
     await waitFor('a failed attempt', () => service.ingestCalls >= 1);
     const stoppedAt = Date.now();
     running.abort();
@@ -107,7 +117,7 @@ describe('MessageProcessor', () => {
   it('does not touch storage when already stopped', async () => {
     const { service, processor, running } = setup();
     running.abort();
-    await expect(processor.process(message(measure()), running.signal)).resolves.toBe('requeue');
+    await expect(processOne(processor, message(measure()), running.signal)).resolves.toBe('requeue');
     expect(service.ingestCalls + service.rejectCalls).toBe(0);
   });
 
@@ -117,7 +127,7 @@ describe('MessageProcessor', () => {
       throw dataTooLong();
     };
     const received = message(measure());
-    await expect(processor.process(received, running.signal)).resolves.toBe('ack');
+    await expect(processOne(processor, received, running.signal)).resolves.toBe('ack');
     expect(service.ingestCalls).toBe(1);
     expect(service.rejected).toEqual([
       {
@@ -139,7 +149,7 @@ describe('MessageProcessor', () => {
     service.onReject = () => {
       throw new Error('Table rejected_message is marked as crashed');
     };
-    await expect(processor.process(message(measure()), running.signal)).resolves.toBe('dead-letter');
+    await expect(processOne(processor, message(measure()), running.signal)).resolves.toBe('dead-letter');
     expect(service.rejectCalls).toBe(1);
     expect(logger.entries).toContainEqual(
       expect.objectContaining({ level: 'error', meta: expect.objectContaining({ deadLetterQueue: config.rabbit.deadLetterQueue }) }),
@@ -157,7 +167,7 @@ describe('MessageProcessor', () => {
       reasons.push(reason);
       throw dataTooLong();
     };
-    await expect(processor.process(message('{'), running.signal)).resolves.toBe('dead-letter');
+    await expect(processOne(processor, message('{'), running.signal)).resolves.toBe('dead-letter');
     expect(reasons).toEqual(['malformed-json', 'storage-error']);
   });
 });
@@ -233,25 +243,22 @@ describe('MessageProcessor batches', () => {
   });
 });
 
-describe('isTransient', () => {
+describe('isTransient decides on the type storage throws', () => {
+  const unavailable = () => new StorageUnavailableError('Deadlock found', { cause: new Error('driver'), code: 'ER_LOCK_DEADLOCK' });
+
   it.each([
-    ['a refused connection', connectionRefused()],
-    ['a lost connection', Object.assign(new Error('Connection lost'), { code: 'PROTOCOL_CONNECTION_LOST' })],
-    ['a deadlock', Object.assign(new Error('Deadlock found'), { code: 'ER_LOCK_DEADLOCK', errno: 1213 })],
-    ['a lock wait timeout', Object.assign(new Error('Lock wait timeout'), { code: 'ER_LOCK_WAIT_TIMEOUT' })],
-    ['too many connections', Object.assign(new Error('Too many connections'), { code: 'ER_CON_COUNT_ERROR' })],
-    ['a read-only server (failover)', Object.assign(new Error('read-only'), { code: 'ER_OPTION_PREVENTS_STATEMENT' })],
-    ['a fatal mysql2 error', Object.assign(new Error('whatever'), { fatal: true })],
-    ['a closed pool', new Error('Pool is closed.')],
-    ['a wrapped refused connection', new Error('ingest failed', { cause: connectionRefused() })],
-    ['an error marked transient', Object.assign(new Error('busy'), { transient: true })],
+    ['storage unavailable (a refused connection)', connectionRefused()],
+    ['storage unavailable (a deadlock)', unavailable()],
+    ['storage unavailable, wrapped by a service', new Error('ingest failed', { cause: unavailable() })],
   ])('is true for %s', (_name, error) => {
     expect(isTransient(error)).toBe(true);
   });
 
   it.each([
+    // Storage translates every driver failure that will pass; an untranslated one is not retried.
+    ['a driver code storage did not translate', Object.assign(new Error('Connection lost'), { code: 'PROTOCOL_CONNECTION_LOST' })],
     ['data too long', dataTooLong()],
-    ['a duplicate key', Object.assign(new Error('Duplicate entry'), { code: 'ER_DUP_ENTRY' })],
+    ['a validation error', new ValidationError('unit is longer than storage allows')],
     ['a plain error', new Error('boom')],
     ['a TypeError', new TypeError('x is undefined')],
     ['a string', 'ECONNREFUSED'],

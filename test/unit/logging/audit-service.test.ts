@@ -1,11 +1,11 @@
 import type { StoredAuditEvent } from '../../../src/domain/audit-event';
 import { ForbiddenError, ValidationError } from '../../../src/domain/errors';
 import { encodeCursor } from '../../../src/domain/page';
-import { AuditServiceImpl } from '../../../src/services/audit-service';
+import { AuditService } from '../../../src/services/audit-service';
 import type { AuditQuery, AuditStore } from '../../../src/storage/stores';
 import { personalUser } from './people';
 
-/** AuditServiceImpl: ADMIN only, filters passed through, keyset pages of `limit`. */
+/** AuditService: ADMIN only, filters passed through, keyset pages of `limit`. */
 describe('the audit service', () => {
   const person = (role: 'ADMIN' | 'SCIENTIST') => personalUser({ id: 1, pseudonym: 'p', role });
   const event = (id: number): StoredAuditEvent => ({
@@ -28,7 +28,7 @@ describe('the audit service', () => {
         return rows.filter((r) => r.id > (query.afterId ?? 0)).slice(0, query.limit);
       },
     };
-    return { audit: new AuditServiceImpl(store), queries };
+    return { audit: new AuditService(store), queries };
   }
 
   it('refuses a SCIENTIST', async () => {

@@ -1,5 +1,5 @@
-import { ConflictError, ValidationError } from '../../../src/domain/errors';
-import { translateMysqlError } from '../../../src/storage/mysql-errors';
+import { ConflictError, StorageUnavailableError, ValidationError } from '../../../src/domain/errors';
+import { translateMysqlError, translateUnavailable } from '../../../src/storage/mysql-errors';
 
 const mysqlError = (errno: number, message: string) => Object.assign(new Error(message), { errno });
 
@@ -23,7 +23,44 @@ describe('a storage error caused by a value becomes a 400 naming the field, neve
 
   it('a duplicate key stays a conflict, an unknown errno passes through', () => {
     expect(translateMysqlError(mysqlError(1062, "Duplicate entry 'x' for key 'uq_users_username'"))).toBeInstanceOf(ConflictError);
-    const other = mysqlError(2013, 'Lost connection');
+    const other = mysqlError(1146, "Table 'db.nope' doesn't exist");
     expect(translateMysqlError(other)).toBe(other);
+  });
+});
+
+const driverError = (code: string, message: string, errno?: number) => Object.assign(new Error(message), { code, errno });
+
+describe('a storage failure that will pass becomes StorageUnavailableError, keeping the driver code', () => {
+  it.each([
+    ['a refused connection', driverError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:3306', -111)],
+    ['a lost connection', driverError('PROTOCOL_CONNECTION_LOST', 'Connection lost')],
+    ['a deadlock', driverError('ER_LOCK_DEADLOCK', 'Deadlock found', 1213)],
+    ['a lock wait timeout', driverError('ER_LOCK_WAIT_TIMEOUT', 'Lock wait timeout', 1205)],
+    ['too many connections', driverError('ER_CON_COUNT_ERROR', 'Too many connections', 1040)],
+    ['a read-only server (failover)', driverError('ER_OPTION_PREVENTS_STATEMENT', 'read-only', 1290)],
+    ['a fatal mysql2 error', Object.assign(new Error('whatever'), { fatal: true })],
+    ['a closed pool', new Error('Pool is closed.')],
+    ['a wrapped refused connection', new Error('query failed', { cause: driverError('ECONNREFUSED', 'refused') })],
+  ])('%s', (_name, error) => {
+    for (const translated of [translateUnavailable(error), translateMysqlError(error)]) {
+      expect(translated).toBeInstanceOf(StorageUnavailableError);
+      expect((translated as StorageUnavailableError).cause).toBe(error);
+    }
+  });
+
+  it('keeps the code and message for logs, and translates once', () => {
+    const translated = translateUnavailable(driverError('ER_LOCK_DEADLOCK', 'Deadlock found', 1213)) as StorageUnavailableError;
+    expect([translated.code, translated.message]).toEqual(['ER_LOCK_DEADLOCK', 'Deadlock found']);
+    expect(translateUnavailable(translated)).toBe(translated);
+  });
+
+  it.each([
+    ['data too long', driverError('ER_DATA_TOO_LONG', "Data too long for column 'unit' at row 1", 1406)],
+    ['a duplicate key', driverError('ER_DUP_ENTRY', 'Duplicate entry', 1062)],
+    ['a plain error', new Error('boom')],
+    ['a string', 'ECONNREFUSED'],
+    ['undefined', undefined],
+  ])('but not %s', (_name, error) => {
+    expect(translateUnavailable(error)).toBe(error);
   });
 });

@@ -1,12 +1,15 @@
 import { Router } from 'express';
 import type { RejectionReason } from '../../domain/rejected-message';
-import type { MeasureService } from '../../services/contracts';
+import type { MeasureService } from '../../services/measure-service';
 import { integerParameter } from '../integer-parameters';
 import { rejectedJson } from '../representations';
 import { queryDate, queryString } from './query';
 
-/** /exceptions: messages the consumer could not store, kept with their reason for an ADMIN to inspect. */
-export function exceptionsResource(measures: MeasureService): Router {
+/**
+ * Rejected messages (the consumer could not store them; kept with their reason for an ADMIN to inspect
+ * and replay), served under the seed's route /exceptions: docs/adr/0004-rejected-messages.md.
+ */
+export function rejectedMessagesResource(measures: MeasureService): Router {
   const router = Router();
   router.get('/exceptions', async (req, res) => {
     const page = await measures.listRejected(res.locals.actor, {
