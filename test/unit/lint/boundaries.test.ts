@@ -63,7 +63,7 @@ const forbidden: Array<[string, Snippet]> = [
 const allowed: Array<[string, Snippet]> = [
   ['domain may import itself, lib and packages', { filePath: 'src/domain/probe.ts', code: "import type { Role } from './role';\nimport { x } from '../../lib/contract/x';\nimport { z } from 'zod';\nexport type R = Role;\nexport const v = [x, z];\n" }],
   ['lib may import lib and packages', { filePath: 'lib/amqp/probe.ts', code: "import { y } from '../contract/y';\nimport amqp from 'amqplib';\nexport const v = [y, amqp];\n" }],
-  ['services may import the domain and type the storage contracts', { filePath: 'src/services/probe.ts', code: "import type { UserStore } from '../storage/stores';\nimport type { MeasureReader } from '../storage/query-stores';\nimport { User } from '../domain/user';\nexport type S = [UserStore, MeasureReader, User];\n" }],
+  ['services may import the domain and type the storage contracts', { filePath: 'src/services/probe.ts', code: "import type { UserStore, MeasureReader } from '../storage/stores';\nimport { User } from '../domain/user';\nexport type S = [UserStore, MeasureReader, User];\n" }],
   ['storage may import the domain and the identifiers', { filePath: 'src/storage/probe.ts', code: "import { TYPES } from '../identifiers';\nimport { User } from '../domain/user';\nexport const v = [TYPES, User];\n" }],
   ['adapters may import adapters and lib', { filePath: 'adapters/sdk/probe.ts', code: "import { a } from '../common/exposition';\nimport { b } from '../../lib/amqp/backoff';\nexport const v = [a, b];\n" }],
   ['rest may import services and storage (no rule for it here)', { filePath: 'src/rest/probe.ts', code: "import { UserService } from '../services/user-service';\nexport const u = UserService;\n" }],
