@@ -26,8 +26,11 @@ export interface StorageFixture {
   rejected: MysqlRejectedMessageStore;
   audit: MysqlAuditStore;
   rows<T = RowDataPacket>(sql: string, values?: unknown[]): Promise<T[]>;
-  /** Transactions on this database now waiting for a row lock: how a test knows a rival is blocked. */
-  lockWaits(): Promise<number>;
+  /**
+   * Statements on this database still running whose text starts with `prefix`: how a test knows a rival's
+   * locking read is blocked (INNODB_TRX's LOCK WAIT state was missed now and then under load).
+   */
+  runningStatements(prefix: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -50,12 +53,11 @@ export async function createStorageFixture(): Promise<StorageFixture> {
       const [result] = await db.executor().query<RowDataPacket[]>(sql, values);
       return result as T[];
     },
-    async lockWaits() {
+    async runningStatements(prefix: string) {
       const [result] = await db.executor().query<RowDataPacket[]>(
-        `SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX t
-           JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
-          WHERE t.trx_state = 'LOCK WAIT' AND p.DB = ?`,
-        [database.name],
+        `SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST
+          WHERE DB = ? AND COMMAND = 'Query' AND INFO LIKE CONCAT(?, '%') AND ID <> CONNECTION_ID()`,
+        [database.name, prefix],
       );
       return Number(result[0]?.n ?? 0);
     },

@@ -216,7 +216,12 @@ describe('MysqlUserStore', () => {
         order.push(`B counted ${count}`);
         if (count > 1) await otherUsers.erase(a.id);
       });
-      await waitFor('B to wait for the lock A holds', async () => (await f.lockWaits()) === 1);
+      // B's locking count is running and has not returned (A's returned before B started): B waits for A.
+      await waitFor(
+        'B to wait for the lock A holds',
+        async () => order.length === 1 && (await f.runningStatements('SELECT COUNT(*) AS admins')) >= 1,
+        40_000,
+      );
       releaseA();
       await Promise.all([removeA, removeB]);
 
