@@ -25,8 +25,12 @@ export function queryTimeUs(req: Request, name: string): bigint | undefined {
   return us;
 }
 
-/** The same, as a Date (millisecond columns: received_at, at). */
+/**
+ * The same, as a Date for millisecond columns (received_at, at). Rounded up, not down: a row at millisecond m
+ * is at or after a bound of b microseconds exactly when m >= ceil(b / 1000), for `from` (inclusive) and `to`
+ * (exclusive) alike. The validated range (years 0000-9999) is exact in a Date.
+ */
 export function queryDate(req: Request, name: string): Date | undefined {
   const us = queryTimeUs(req, name);
-  return us === undefined ? undefined : new Date(timestampMs(us));
+  return us === undefined ? undefined : new Date(-timestampMs(-us));
 }
