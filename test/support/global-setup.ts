@@ -1,4 +1,4 @@
-import net from 'node:net';
+import { tcpReachable } from '../../lib/amqp/broker-probe';
 
 /**
  * Integration and e2e tests talk to real servers. This setup finds them: the ones the environment names
@@ -6,16 +6,7 @@ import net from 'node:net';
  * When none answers, it fails the run loudly: a test never skips itself for want of a server.
  */
 function reachable(host: string, port: number, timeoutMs = 1500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
+  return tcpReachable(host, port, timeoutMs);
 }
 
 function rabbitHostPort(): { host: string; port: number } {
