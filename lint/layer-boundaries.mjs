@@ -13,6 +13,12 @@ export const layers = [
     why: 'the domain imports nothing of ours but itself and lib/',
   },
   {
+    name: 'alerting',
+    files: 'src/alerting/',
+    onlyFrom: ['src/alerting/', 'src/domain/', 'lib/'],
+    why: 'src/alerting/ is the pure core (PromQL, rules, alert states): no I/O, so none of services, storage, rest or amqp',
+  },
+  {
     name: 'lib',
     files: 'lib/',
     forbidden: ['src/', 'adapters/'],
