@@ -20,6 +20,13 @@ import { MetricsRegistry } from './metrics/metrics-registry';
 import { MetricsServer } from './metrics/metrics-server';
 import { RestMetrics } from './metrics/rest-metrics';
 import { RestListener } from './rest/rest-listener';
+import type { RestResource } from './rest/rest-resource';
+import { auditResource } from './rest/resources/audit';
+import { experimentsResource } from './rest/resources/experiments';
+import { measuresResource } from './rest/resources/measures';
+import { rejectedMessagesResource } from './rest/resources/rejected-messages';
+import { usersResource } from './rest/resources/users';
+import type { Component } from './component';
 import { AuditService } from './services/audit-service';
 import { AuditTrail } from './services/audit-trail';
 import type { HealthCheck } from './services/contracts';
@@ -99,6 +106,8 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.RabbitListener).to(RabbitListener);
   container.bind(TYPES.MessagePublisher).to(RabbitReplayPublisher);
   container.bind(TYPES.RestListener).to(RestListener);
+  bindRestResources(container, config);
+  bindComponents(container);
 
   container
     .bind<HealthCheck[]>(TYPES.HealthChecks)
@@ -110,4 +119,78 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
       [TYPES.Database, TYPES.RabbitListener],
     );
   return container;
+}
+
+/** The REST API's resources, mounted in this order (see RestResource for the stages). */
+function bindRestResources(container: Container, config: Config): void {
+  const resource = (router: RestResource['router'], stage: RestResource['stage'] = 'contract'): RestResource => ({ stage, router });
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((users: UserService) => resource(usersResource(users)), [TYPES.UserService]);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((experiments: ExperimentService) => resource(experimentsResource(experiments)), [TYPES.ExperimentService]);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue(
+      (queries: MeasureQueryService) =>
+        resource(measuresResource(queries, { validateResponses: config.rest.validateResponses })),
+      [TYPES.MeasureQueryService],
+    );
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((measures: MeasureService) => resource(rejectedMessagesResource(measures)), [TYPES.MeasureService]);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((audit: AuditService) => resource(auditResource(audit)), [TYPES.AuditService]);
+}
+
+/**
+ * What `mymonit serve | consume | all` runs, started in this order and stopped in reverse: the metrics
+ * server first and last (probes answer while the rest drains), the consumer before the REST listener.
+ */
+function bindComponents(container: Container): void {
+  container.bind<Component>(TYPES.Component).toResolvedValue(
+    (server: MetricsServer): Component => ({
+      name: 'metrics-server',
+      runsIn: 'every',
+      start: async () => {
+        await server.start();
+      },
+      stop: () => server.stop(),
+    }),
+    [MetricsServer],
+  );
+  container.bind<Component>(TYPES.Component).toResolvedValue(
+    (listener: RabbitListener): Component => ({
+      name: 'amqp-consumer',
+      runsIn: 'consume',
+      start: () => listener.start(),
+      stop: () => listener.stop(),
+    }),
+    [TYPES.RabbitListener],
+  );
+  container.bind<Component>(TYPES.Component).toResolvedValue(
+    (rest: RestListener): Component => ({
+      name: 'rest',
+      runsIn: 'serve',
+      start: async () => {
+        await rest.start();
+      },
+      stop: () => rest.stop(),
+    }),
+    [TYPES.RestListener],
+  );
+  // Rollups and retention run where ingest runs: a `serve`-only instance writes nothing.
+  container.bind<Component>(TYPES.Component).toResolvedValue(
+    (maintenance: Maintenance): Component => ({
+      name: 'maintenance',
+      runsIn: 'consume',
+      start: async () => {
+        maintenance.start();
+      },
+      stop: () => maintenance.stop(),
+    }),
+    [Maintenance],
+  );
 }

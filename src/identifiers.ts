@@ -31,4 +31,7 @@ export const TYPES = {
   RollupMaintainer: Symbol.for('RollupMaintainer'),
   RetentionStore: Symbol.for('RetentionStore'),
   MeasureQueryService: Symbol.for('MeasureQueryService'),
+  RestResource: Symbol.for('RestResource'),
+  Component: Symbol.for('Component'),
+  CommittedMeasuresListener: Symbol.for('CommittedMeasuresListener'),
 } as const;

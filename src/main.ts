@@ -1,29 +1,25 @@
 import 'reflect-metadata';
 import { Command, Option } from 'commander';
 import type { Container } from 'inversify';
-import type { RabbitListener } from './amqp/rabbit-listener';
 import type { TokenIssuer } from './auth/token-verifier';
 import { ConfigError, loadProcessConfig, type Config } from './config';
+import { runsIn, type Component, type ProcessRole } from './component';
 import { buildContainer } from './container';
 import { ROLES, type Role } from './domain/role';
 import { TYPES } from './identifiers';
 import type { Logger } from './logging/logger';
-import { MetricsServer } from './metrics/metrics-server';
 import { packageVersion } from './project-root';
-import type { RestListener } from './rest/rest-listener';
 import type { UserService } from './services/user-service';
-import { Maintenance } from './services/maintenance';
 import type { Database, Migrator } from './storage/stores';
 
-/** Starts what `mymonit serve | consume | all` asks for and stops it in order on SIGTERM/SIGINT. */
-async function run(container: Container, config: Config, rest: boolean, consume: boolean): Promise<void> {
+/**
+ * Starts the components `mymonit serve | consume | all` runs (TYPES.Component, in binding order) and stops
+ * them in reverse order on SIGTERM/SIGINT.
+ */
+async function run(container: Container, config: Config, role: ProcessRole): Promise<void> {
   const logger = container.get<Logger>(TYPES.Logger);
-  const listener = consume ? container.get<RabbitListener>(TYPES.RabbitListener) : undefined;
-  const restListener = rest ? container.get<RestListener>(TYPES.RestListener) : undefined;
-  // Rollups and retention run where ingest runs: a `serve`-only instance writes nothing.
-  const maintenance = consume ? container.get(Maintenance) : undefined;
-  // /metrics and the probes on METRICS_PORT when set (for every role; then the REST port no longer serves /metrics).
-  const metricsServer = container.get(MetricsServer);
+  const components = container.getAll<Component>(TYPES.Component).filter((component) => runsIn(component, role));
+  const started: Component[] = [];
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -33,10 +29,7 @@ async function run(container: Container, config: Config, rest: boolean, consume:
     }
     stopping = true;
     logger.info('shutting down: no new work, draining in-flight work', { signal });
-    await restListener?.stop();
-    await maintenance?.stop();
-    await listener?.stop();
-    await metricsServer?.stop();
+    for (const component of [...started].reverse()) await component.stop();
     await container.get<Database>(TYPES.Database).close();
     logger.info('stopped cleanly');
     // Lines still queued for Logstash would be lost at exit.
@@ -58,10 +51,11 @@ async function run(container: Container, config: Config, rest: boolean, consume:
   }
 
   if (config.db.migrateOnStart) await container.get<Migrator>(TYPES.Migrator).migrate();
-  if (!stopping) await listener?.start();
-  if (!stopping) await metricsServer?.start();
-  if (!stopping) await restListener?.start();
-  if (!stopping) maintenance?.start();
+  for (const component of components) {
+    if (stopping) break;
+    started.push(component);
+    await component.start();
+  }
 }
 
 /** One-shot commands (migrate, user, token) release their connections so the process can exit. */
@@ -85,15 +79,15 @@ function program(): Command {
 
   cli.command('serve').description('run the REST API').action(async () => {
     const { config, container } = boot();
-    await run(container, config, true, false);
+    await run(container, config, 'serve');
   });
   cli.command('consume').description('run the AMQP consumer').action(async () => {
     const { config, container } = boot();
-    await run(container, config, false, true);
+    await run(container, config, 'consume');
   });
   cli.command('all').description('run the REST API and the AMQP consumer in one process').action(async () => {
     const { config, container } = boot();
-    await run(container, config, true, true);
+    await run(container, config, 'all');
   });
   cli.command('migrate').description('apply database migrations and exit').action(async () => {
     const { container } = boot();

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
-import { inject, injectable } from 'inversify';
+import { inject, injectable, multiInject } from 'inversify';
 import swaggerUi from 'swagger-ui-express';
 import type { TokenVerifier } from '../auth/token-verifier';
 import type { Config } from '../config';
@@ -17,23 +17,15 @@ import { openApiDocument } from '../../lib/contract/openapi-document';
 import { RefusalAudit } from '../services/audit-refusals';
 import { AuditTrail } from '../services/audit-trail';
 import type { HealthCheck } from '../services/contracts';
-import type { AuditService } from '../services/audit-service';
-import type { ExperimentService } from '../services/experiment-service';
-import type { MeasureService } from '../services/measure-service';
 import type { UserService } from '../services/user-service';
-import type { MeasureQueryService } from '../services/measure-query-service';
 import { accessLog } from './access-log';
 import { authentication } from './authentication';
 import { answerClientError } from './client-error';
 import { strictIntegerParameters } from './integer-parameters';
 import { problem, problemHandler } from './problem';
 import { requestContext } from './request-context';
-import { auditResource } from './resources/audit';
-import { rejectedMessagesResource } from './resources/rejected-messages';
-import { experimentsResource } from './resources/experiments';
 import { healthResource } from './resources/health';
-import { measuresResource } from './resources/measures';
-import { usersResource } from './resources/users';
+import type { RestResource } from './rest-resource';
 
 /** Paths anyone may call: probes, metrics and the API's own documentation. */
 const PUBLIC = /^\/(health\/|metrics$|docs(\/|$)|openapi\.(json|yaml)$)/;
@@ -41,7 +33,8 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
  * RestListener serves the REST API: request context, access log, public endpoints, then authentication,
- * OpenAPI validation and the resources, with one problem+json error handler at the end.
+ * the self-validating resources, OpenAPI validation and the contract resources (TYPES.RestResource, in
+ * binding order), with one problem+json error handler at the end.
  */
 @injectable()
 export class RestListener {
@@ -55,14 +48,11 @@ export class RestListener {
     @inject(TYPES.Logger) logger: Logger,
     @inject(TYPES.TokenVerifier) verifier: TokenVerifier,
     @inject(TYPES.UserService) users: UserService,
-    @inject(TYPES.ExperimentService) experiments: ExperimentService,
-    @inject(TYPES.MeasureService) measures: MeasureService,
     @inject(TYPES.AuditTrail) private readonly audit: AuditTrail,
     @inject(TYPES.HealthChecks) checks: HealthCheck[],
     @inject(MetricsRegistry) metrics: MetricsRegistry,
     @inject(RestMetrics) restMetrics: RestMetrics,
-    @inject(TYPES.AuditService) auditService: AuditService,
-    @inject(TYPES.MeasureQueryService) measureQueries: MeasureQueryService,
+    @multiInject(TYPES.RestResource) resources: readonly RestResource[],
     // Resolved for its side effect: it registers the log shipping series that /metrics serves.
     @inject(LogMetrics) _logMetrics: LogMetrics,
   ) {
@@ -105,6 +95,7 @@ export class RestListener {
     const json = express.json({ limit: config.rest.bodyLimit, type: ['application/json', 'application/*+json'] });
     // Only methods whose operations take a body read one: openapi.yaml declares 413 on exactly those.
     app.use((req, res, next) => (BODY_METHODS.has(req.method) ? json(req, res, next) : next()));
+    for (const resource of resources) if (resource.stage === 'self-validating') app.use(resource.router);
     app.use(
       OpenApiValidator.middleware({
         apiSpec: openApiDocument() as unknown as Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'],
@@ -118,11 +109,7 @@ export class RestListener {
       }),
     );
     app.use(strictIntegerParameters(openApiDocument()));
-    app.use(usersResource(users));
-    app.use(experimentsResource(experiments));
-    app.use(measuresResource(measureQueries, { validateResponses: config.rest.validateResponses }));
-    app.use(rejectedMessagesResource(measures));
-    app.use(auditResource(auditService));
+    for (const resource of resources) if (resource.stage === 'contract') app.use(resource.router);
     app.use(notFound);
     app.use(problemHandler(this.logger, (status, detail, req) => this.recordRefusal(status, detail, req)));
     this.app = app;

@@ -90,3 +90,22 @@ export interface HealthCheck {
   readonly name: string;
   check(): Promise<void>;
 }
+
+/**
+ * Measures a batch committed, as the port hands them to later stages (the rule evaluator). `exact`:
+ * `measures` are exactly the rows stored. A batch that mixed new rows with duplicates (a redelivery beside
+ * new data) cannot tell which rows were new without another query: all its rows are passed, `exact` false.
+ * A batch of duplicates only is not passed at all.
+ */
+export interface CommittedMeasures {
+  readonly measures: readonly Measure[];
+  readonly exact: boolean;
+}
+
+/**
+ * Called after the commit, never inside the consumer's transaction; must return at once (queue the work)
+ * and never throw: a listener's failure must not fail an ingest that has already committed.
+ */
+export interface CommittedMeasuresListener {
+  committed(batch: CommittedMeasures): void;
+}

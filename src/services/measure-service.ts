@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { inject, injectable } from 'inversify';
+import { inject, injectable, multiInject, optional } from 'inversify';
 import type { Config } from '../config';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Measure } from '../domain/measure';
@@ -19,6 +19,7 @@ import { AuditTrail } from './audit-trail';
 import { ExperimentIdCache } from './experiment-id-cache';
 import type {
   BatchOutcome,
+  CommittedMeasuresListener,
   IngestItem,
   ItemOutcome,
   MessagePublisher,
@@ -36,8 +37,8 @@ import { keptBody, perMeasureDetail, refusedItems } from './rejected-body';
  * MeasureService stores what the consumer delivers (measures, or the message and why it was rejected)
  * and serves measures to the people allowed to read them.
  *
- * `committed` is the seam where later stages (alert rules) will see measures: it runs after the commit,
- * never inside the consumer.
+ * The measures a commit stored reach the CommittedMeasuresListeners bound in the container (the rule
+ * evaluator): after the commit, never inside the consumer's transaction.
  */
 @injectable()
 export class MeasureService {
@@ -51,6 +52,9 @@ export class MeasureService {
     @inject(TYPES.AuditTrail) private readonly audit: AuditTrail,
     @inject(TYPES.MessagePublisher) private readonly publisher: MessagePublisher,
     @inject(TYPES.Config) private readonly config: Config,
+    @multiInject(TYPES.CommittedMeasuresListener)
+    @optional()
+    private readonly listeners: readonly CommittedMeasuresListener[] = [],
   ) {}
 
   /**
@@ -108,7 +112,7 @@ export class MeasureService {
       }
       return { result, outcomes };
     }, { bulkWrite: true });
-    if (rows.length > 0) this.committed(rows);
+    if (result.stored > 0) this.committed(rows, result.duplicates === 0);
     return { items: outcomes, ...result };
   }
 
@@ -196,8 +200,15 @@ export class MeasureService {
     return { kind: 'rejected', reason, detail, rejectionId: id, created, refusedMeasures, storedMeasures };
   }
 
-  /** The seam for what must see committed measures (alerting, later); nothing listens yet. */
-  protected committed(_measures: readonly Measure[]): void {}
+  private committed(measures: readonly Measure[], exact: boolean): void {
+    for (const listener of this.listeners) {
+      try {
+        listener.committed({ measures, exact });
+      } catch {
+        // The contract says listeners never throw; one that does must not turn a committed batch into a failure.
+      }
+    }
+  }
 
   async listRejected(actor: User, query: RejectedQuery): Promise<Page<RejectedMessage>> {
     requireAdmin(actor, 'read rejected messages');

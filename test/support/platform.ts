@@ -2,6 +2,7 @@ import * as amqp from 'amqplib';
 import type { Container } from 'inversify';
 import type { RabbitListener } from '../../src/amqp/rabbit-listener';
 import type { TokenIssuer } from '../../src/auth/token-verifier';
+import type { Component } from '../../src/component';
 import type { Config } from '../../src/config';
 import { buildContainer } from '../../src/container';
 import type { User } from '../../src/domain/user';
@@ -32,6 +33,8 @@ export interface TestPlatform {
 
 export interface PlatformOptions {
   consume?: boolean;
+  /** Other components (TYPES.Component) to start by name, after the REST listener: e.g. the rule evaluator. */
+  components?: readonly string[];
   env?: Record<string, string>;
   logger?: Logger;
 }
@@ -52,6 +55,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   await listener?.start();
   const rest = container.get<RestListener>(TYPES.RestListener);
   const address = await rest.start();
+  const wanted = new Set(options.components ?? []);
+  const extra = container.getAll<Component>(TYPES.Component).filter((component) => wanted.has(component.name));
+  const unknown = [...wanted].filter((name) => !extra.some((component) => component.name === name));
+  if (unknown.length > 0) throw new Error(`startPlatform: no component named ${unknown.join(', ')}`);
+  for (const component of extra) await component.start();
   const users = container.get<UserService>(TYPES.UserService);
   const issuer = container.get<TokenIssuer>(TYPES.TokenIssuer);
 
@@ -92,6 +100,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
       await channel.waitForConfirms();
     },
     async stop() {
+      for (const component of [...extra].reverse()) await component.stop();
       await rest.stop();
       await listener?.stop();
       await channel.deleteQueue(config.rabbit.queue).catch(() => undefined);
