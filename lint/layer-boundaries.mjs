@@ -30,7 +30,7 @@ export const layers = [
     forbidden: ['src/rest/', 'src/amqp/', 'src/storage/'],
     // Services depend on the storage contracts (interfaces and query types), never on a storage class:
     // `import type` from these interface files is the one way in.
-    typeOnlyFrom: ['src/storage/stores'],
+    typeOnlyFrom: ['src/storage/stores', 'src/storage/alerting-stores'],
     why: 'services never import rest, amqp or storage (only `import type` of the storage contracts)',
   },
   {

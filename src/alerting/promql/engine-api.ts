@@ -4,7 +4,7 @@
  * src/storage/), evaluate over what was read (`evaluateInstant` / `evaluateRange`, pure).
  */
 import type { LabelMatcher, VectorSelector } from './ast';
-import type { StoredSeries } from './values';
+import type { Matrix, StoredSeries, Value } from './values';
 
 /** Prometheus's error types (the HTTP API's `errorType`). */
 export type PromqlErrorType = 'bad_data' | 'execution' | 'timeout' | 'canceled' | 'internal' | 'unavailable' | 'not_found';
@@ -43,3 +43,17 @@ export interface EvalOptions {
 }
 
 export const DEFAULT_EVAL_OPTIONS: EvalOptions = { lookbackMs: 5 * 60_000, defaultSubqueryStepMs: 60_000 };
+
+/**
+ * The PromQL engine as services use it: parse, plan, read through `source`, evaluate. Throws PromqlError
+ * (bad_data for the query's own faults, execution for evaluation errors).
+ */
+export interface PromqlEngine {
+  instant(query: string, timeMs: number, source: SeriesSource, options?: Partial<EvalOptions>): Promise<Value>;
+  /** A range query's matrix: steps startMs, startMs + stepMs, ... <= endMs. */
+  range(query: string, startMs: number, endMs: number, stepMs: number, source: SeriesSource, options?: Partial<EvalOptions>): Promise<Matrix>;
+  /** A `match[]` series selector (bad_data unless it is a vector selector). */
+  parseSelector(text: string): readonly LabelMatcher[];
+  /** Syntax and static type check only: undefined when the query is valid. */
+  check(query: string): PromqlError | undefined;
+}

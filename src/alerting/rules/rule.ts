@@ -48,13 +48,24 @@ export interface RecordingRule {
 
 export type Rule = AlertingRule | RecordingRule;
 
+/** A group as a rule file or a REST request gives it: no ids yet. */
+export interface RuleGroupDefinition {
+  readonly name: string;
+  readonly intervalMs: number;
+  readonly rules: readonly Rule[];
+}
+
+/** A stored rule: its id is what alerts, their history and `POST /rules/{id}/test` refer to. */
+export type StoredRule = Rule & { readonly id: number };
+
 export interface RuleGroup {
   readonly id: number;
   /** The experiment's code: the group's rules see only its series, and their alerts belong to it. */
   readonly experiment: string;
+  readonly experimentId: number;
   readonly name: string;
   readonly intervalMs: number;
-  readonly rules: readonly Rule[];
+  readonly rules: readonly StoredRule[];
   /** Incremented on every change; the evaluator reloads a group whose version moved. */
   readonly version: number;
 }

@@ -1,0 +1,25 @@
+/**
+ * The storage contracts of the alerting stage (src/services may `import type` from this file, as from
+ * stores.ts). Implementations live beside it and are bound in src/container.ts.
+ */
+import type { SeriesSource } from '../alerting/promql/engine-api';
+import type { RuleGroup } from '../alerting/rules/rule';
+
+/** Which experiments' series a PromQL query may read: all of them, or a set. */
+export type SeriesScope = { readonly kind: 'all' } | { readonly kind: 'experiments'; readonly experimentIds: readonly number[] };
+
+/**
+ * Builds the SeriesSource PromQL reads through, restricted to a scope: a SCIENTIST's queries get the
+ * experiments they are associated with, a rule group its own experiment, an ADMIN everything. The scope
+ * is applied to every selector in SQL, so no selector form can reach outside it.
+ */
+export interface SeriesSourceFactory {
+  scoped(scope: SeriesScope): SeriesSource;
+}
+
+/** What the evaluator reads of the rules. */
+export interface RuleGroupReader {
+  /** Every group, with its rules and version. */
+  listAll(): Promise<readonly RuleGroup[]>;
+  findById(id: number): Promise<RuleGroup | undefined>;
+}
