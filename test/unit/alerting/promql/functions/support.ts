@@ -27,7 +27,7 @@ function parseNumber(text: string): number {
   }
 }
 
-/** Prometheus's expanding notation: `1 2 _ 3`, `0+10x5` (6 values), `8000-10x3`, `0x3`, `_x2`. */
+/** Prometheus's expanding notation: `1 2 _ 3`, `0+10x5` (6 values), `8000-10x3`, `0x3` (4 values), `_x2` (2). */
 export function expandValues(notation: string): (number | undefined)[] {
   const out: (number | undefined)[] = [];
   for (const token of notation.trim().split(/\s+/)) {
@@ -41,7 +41,8 @@ export function expandValues(notation: string): (number | undefined)[] {
       }
       const start = parseNumber(startText);
       if (sign === undefined) {
-        for (let i = 0; i < times; i++) out.push(start);
+        // `1x3` is `1+0x3`: four values.
+        for (let i = 0; i <= times; i++) out.push(start);
         continue;
       }
       const step = parseNumber(stepText ?? '0') * (sign === '-' ? -1 : 1);
