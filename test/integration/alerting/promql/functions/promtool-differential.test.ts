@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { VectorSelector } from '../../../../../src/alerting/promql/ast';
 import type { StoredSeries, Vector } from '../../../../../src/alerting/promql/values';
 import {
   call,
@@ -45,7 +46,8 @@ function generateSeries(seed: number): Record<string, string> {
     const tokens: string[] = [];
     for (let step = 0; step < steps; step++) {
       counter = random() < 0.05 ? random() * 10 : counter + random() * 37.3;
-      tokens.push(random() < 0.15 ? '_' : String(counter));
+      const special = i === 2 && random() < 0.05 ? (random() < 0.5 ? 'NaN' : 'Inf') : undefined;
+      tokens.push(random() < 0.15 ? '_' : (special ?? String(counter)));
     }
     lines[`counter_total{i="${i}"}`] = tokens.join(' ');
   }
@@ -116,6 +118,7 @@ function cases(): Case[] {
         [120_000, 0],
         [300_000, 0],
         [45_000, 30_000],
+        [600_000, 0],
       ] as const) {
         const selector = `${metric}[${range / 1000}s]${offset ? ` offset ${offset / 1000}s` : ''}`;
         for (const fn of RANGE_FUNCTIONS) {
@@ -126,7 +129,7 @@ function cases(): Case[] {
           evalMs,
           ours: (s, t) => vectorOf(call('predict_linear', [rangeAt(select(s, metric), t, range, offset), scalar(600)], t)),
         });
-        for (const q of [0, 0.3, 0.5, 0.99, 1, -1, 2]) {
+        for (const q of [0, 0.3, 0.5, 0.99, 1, -1, 2, NaN]) {
           out.push({
             expr: `quantile_over_time(${q}, ${selector})`,
             evalMs,
@@ -161,7 +164,7 @@ function cases(): Case[] {
         ours: (s, t) => vectorOf(call('label_join', [vectorAt(select(s, metric), t), str('dst'), str('+'), str('i'), str('__name__'), str('none')], t)),
       });
     }
-    for (const q of [0.01, 0.25, 0.5, 0.9, 0.99, 1, -0.5, 1.5]) {
+    for (const q of [0.01, 0.25, 0.5, 0.9, 0.99, 1, -0.5, 1.5, NaN]) {
       out.push({
         expr: `histogram_quantile(${q}, req_bucket)`,
         evalMs,
@@ -174,8 +177,62 @@ function cases(): Case[] {
           vectorOf(call('histogram_quantile', [scalar(q), vectorOf(call('rate', [rangeAt(select(s, 'req_bucket'), t, 120_000)], t))], t)),
       });
     }
+    out.push(
+      { expr: 'vector(time())', evalMs, ours: (_, t) => vectorOf(call('vector', [scalar(t / 1000)], t)) },
+      {
+        expr: 'vector(scalar(gauge))',
+        evalMs,
+        ours: (s, t) => {
+          const v = call('scalar', [vectorAt(select(s, 'gauge'), t)], t);
+          return vectorOf(call('vector', [scalar(v.type === 'scalar' ? v.v : NaN)], t));
+        },
+      },
+      {
+        expr: 'vector(scalar(gauge{i="1"}))',
+        evalMs,
+        ours: (s, t) => {
+          const v = call('scalar', [vectorAt(select(s, 'gauge{i="1"}'), t)], t);
+          return vectorOf(call('vector', [scalar(v.type === 'scalar' ? v.v : NaN)], t));
+        },
+      },
+      ...absentCases(evalMs),
+    );
   }
   return out;
+}
+
+function selectorExpr(text: string): VectorSelector {
+  const labels = parseLabels(text);
+  return { type: 'VectorSelector', matchers: [...labels].map(([name, value]) => ({ name, type: '=' as const, value })), offsetMs: 0 };
+}
+
+function absentCases(evalMs: number): Case[] {
+  const repeated: VectorSelector = {
+    type: 'VectorSelector',
+    matchers: [
+      { name: '__name__', type: '=', value: 'nonexistent' },
+      { name: 'job', type: '=', value: 'x' },
+      { name: 'job', type: '=', value: 'y' },
+      { name: 'foo', type: '=', value: 'bar' },
+      { name: 'baz', type: '=~', value: 'q.*' },
+    ],
+    offsetMs: 0,
+  };
+  return [
+    { expr: 'absent(nonexistent{a="b", c="d"})', evalMs, ours: (_, t) => vectorOf(call('absent', [vectorAt([], t)], t, [selectorExpr('nonexistent{a="b", c="d"}')])) },
+    { expr: 'absent(nonexistent{job="x", job="y", foo="bar", baz=~"q.*"})', evalMs, ours: (_, t) => vectorOf(call('absent', [vectorAt([], t)], t, [repeated])) },
+    { expr: 'absent(gauge{i="0"})', evalMs, ours: (s, t) => vectorOf(call('absent', [vectorAt(select(s, 'gauge{i="0"}'), t)], t, [selectorExpr('gauge{i="0"}')])) },
+    ...[30_000, 120_000].map((range) => ({
+      expr: `absent_over_time(counter_total{i="1"}[${range / 1000}s])`,
+      evalMs,
+      ours: (s: StoredSeries[], t: number) =>
+        vectorOf(
+          call('absent_over_time', [rangeAt(select(s, 'counter_total{i="1"}'), t, range)], t, [
+            { type: 'MatrixSelector', vector: selectorExpr('counter_total{i="1"}'), rangeMs: range },
+          ]),
+        ),
+    })),
+  ];
 }
 
 function formatDuration(ms: number): string {
@@ -250,7 +307,7 @@ describe('the function library agrees with Prometheus 2.42 (promtool)', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each([1, 2, 3])('on generated series (seed %d)', async (seed) => {
+  it.each([1, 2, 3, 4, 5, 6])('on generated series (seed %d)', async (seed) => {
     const series = generateSeries(seed);
     const all = cases();
     const file = join(dir, `seed-${seed}.yml`);
