@@ -260,6 +260,9 @@ function parseReport(report: string): Map<string, Map<string, number>> {
     const key = `${JSON.parse(header[1] ?? '""') as string}@${header[2] ?? ''}`;
     const got = /\n\s*got: (.*)/.exec(block)?.[1] ?? '';
     const samples = new Map<string, number>();
+    if (/^[^\n]*, err: /.test(block)) {
+      samples.set('error', NaN);
+    }
     for (const m of got.matchAll(/(\{[^}]*\}) (\S+?)(?:,|$)/g)) {
       const text = m[2] ?? '';
       samples.set(labelsText(parseLabels(m[1] ?? '')), text === '+Inf' ? Infinity : text === '-Inf' ? -Infinity : Number(text));
@@ -300,6 +303,64 @@ function promtoolTime(ms: number): string {
   return text === '' ? '0s' : text;
 }
 
+const LABEL_VALUES = ['abcd', 'héllo wörld', 'a b', 'x-1_2', 'ABC', 'aaa', 'ab12cd'];
+
+const REPLACEMENTS: [string, string][] = [
+  ['(.*)', '$1'],
+  ['(a|ab)(c|bcd)(d*)', '$1/$2/$3'],
+  ['(?P<first>[a-z])(?P<rest>.*)', '${rest}${first}'],
+  ['(.)(.*)', '$1x-$2'],
+  ['(.)(.*)', '${1}x-$$2$'],
+  ['(?i)abc', 'ci'],
+  ['a*', 'empty-or-a'],
+  ['(x)?(.*)', '[$1][$2]'],
+  ['h(.)llo (w.*)', '$2 $1'],
+  ['[[:alpha:]]+', 'alpha'],
+  ['\\pL+ \\pL+', 'letters'],
+  ['(a+)(a*)', '$1|$2'],
+  ['(?U)(a+)(a*)', '$1|$2'],
+  ['([a-z]+)(\\d+)([a-z]+)', '$3$2$1'],
+  ['(.*', '$1'],
+  ['(?<n>a)', '$1'],
+  ['a{1001}', '$1'],
+  ['x{,3}', 'literal'],
+  ['.*', ''],
+];
+
+function labelCases(): Case[] {
+  return REPLACEMENTS.map(([regex, template]) => ({
+    expr: `label_replace(lbl, "dst", ${JSON.stringify(template)}, "v", ${JSON.stringify(regex)})`,
+    evalMs: 60_000,
+    ours: (s: StoredSeries[], t: number) => {
+      try {
+        return vectorOf(call('label_replace', [vectorAt(select(s, 'lbl'), t), str('dst'), str(template), str('v'), str(regex)], t));
+      } catch {
+        return { type: 'vector', samples: [{ labels: new Map([['error', '']]), t, v: NaN }] };
+      }
+    },
+  }));
+}
+
+function compareWithPromtool(all: Case[], report: Map<string, Map<string, number>>, stored: StoredSeries[]): { compared: number; mismatches: string[] } {
+  const mismatches: string[] = [];
+  let compared = 0;
+  for (const c of all) {
+    const theirs = report.get(`${c.expr}@${promtoolTime(c.evalMs)}`) ?? new Map<string, number>();
+    const ours = new Map(
+      c.ours(stored, c.evalMs).samples.map((x) => [x.labels.has('error') ? 'error' : labelsText(x.labels), x.v]),
+    );
+    for (const key of new Set([...theirs.keys(), ...ours.keys()])) {
+      compared++;
+      const a = ours.get(key);
+      const b = theirs.get(key);
+      if (a === undefined || b === undefined || !closeEnough(a, b, 1e-9)) {
+        mismatches.push(`${c.expr} at ${c.evalMs}ms ${key}: ours ${a}, Prometheus ${b}`);
+      }
+    }
+  }
+  return { compared, mismatches };
+}
+
 describe('the function library agrees with Prometheus 2.42 (promtool)', () => {
   let dir: string;
   beforeAll(() => {
@@ -313,24 +374,20 @@ describe('the function library agrees with Prometheus 2.42 (promtool)', () => {
     const file = join(dir, `seed-${seed}.yml`);
     writeFileSync(file, yamlTest(series, all));
     const report = parseReport(await runPromtool(file));
-    const stored = load(INTERVAL_MS, series);
-    const mismatches: string[] = [];
-    let compared = 0;
-    for (const c of all) {
-      const theirs = report.get(`${c.expr}@${promtoolTime(c.evalMs)}`) ?? new Map<string, number>();
-      const ours = new Map(c.ours(stored, c.evalMs).samples.map((x) => [labelsText(x.labels), x.v]));
-      const keys = new Set([...theirs.keys(), ...ours.keys()]);
-      for (const key of keys) {
-        compared++;
-        const a = ours.get(key);
-        const b = theirs.get(key);
-        if (a === undefined || b === undefined || !closeEnough(a, b, 1e-9)) {
-          mismatches.push(`${c.expr} at ${c.evalMs}ms ${key}: ours ${a}, Prometheus ${b}`);
-        }
-      }
-    }
+    const { compared, mismatches } = compareWithPromtool(all, report, load(INTERVAL_MS, series));
     expect(report.size).toBeGreaterThan(all.length / 2);
     expect(compared).toBeGreaterThan(1000);
     expect(mismatches.slice(0, 20)).toEqual([]);
+  });
+
+  it('label_replace: regex syntax, matching and template expansion as Go 1.19', async () => {
+    const series = Object.fromEntries(LABEL_VALUES.map((v, i) => [`lbl{v=${JSON.stringify(v)}, n="${i}"}`, '1 1 1 1 1']));
+    const all = labelCases();
+    const file = join(dir, 'labels.yml');
+    writeFileSync(file, yamlTest(series, all));
+    const report = parseReport(await runPromtool(file));
+    const { compared, mismatches } = compareWithPromtool(all, report, load(INTERVAL_MS, series));
+    expect(compared).toBeGreaterThan(100);
+    expect(mismatches).toEqual([]);
   });
 });
