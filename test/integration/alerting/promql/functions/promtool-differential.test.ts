@@ -60,8 +60,13 @@ function generateSeries(seed: number): Record<string, string> {
     }
     lines[`gauge{i="${i}"}`] = tokens.join(' ');
   }
-  const bounds = ['0.05', '0.1', '0.25', '1', '2.5', '+Inf'];
-  for (const job of ['a', 'b']) {
+  // Job c spells some bounds twice (coalesced) and has NaN counts now and then.
+  const boundsByJob: Record<string, string[]> = {
+    a: ['0.05', '0.1', '0.25', '1', '2.5', '+Inf'],
+    b: ['0.05', '0.1', '0.25', '1', '2.5', '+Inf'],
+    c: ['0.1', '1e-1', '0.25', '1', '+Inf', '+inf', '2.5e0', '2.5'],
+  };
+  for (const [job, bounds] of Object.entries(boundsByJob)) {
     const counts = bounds.map(() => 0);
     const tokens: string[][] = bounds.map(() => []);
     for (let step = 0; step < steps; step++) {
@@ -71,7 +76,8 @@ function generateSeries(seed: number): Record<string, string> {
         counts[b] = (counts[b] ?? 0) + cumulative;
         // Job b's buckets are scraped unevenly: its counts are sometimes non-monotonic.
         const jitter = job === 'b' && random() < 0.2 ? -random() * 3 : 0;
-        tokens[b]?.push(String((counts[b] ?? 0) + jitter));
+        const nan = job === 'c' && random() < 0.03;
+        tokens[b]?.push(nan ? 'NaN' : String((counts[b] ?? 0) + jitter));
       });
     }
     bounds.forEach((le, b) => {
