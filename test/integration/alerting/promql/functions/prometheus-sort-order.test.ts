@@ -73,8 +73,13 @@ describe('sort() and sort_desc() order, against Prometheus 2.42', () => {
       ],
       { stdio: 'ignore' },
     );
+    let failure: Error | undefined;
+    prometheus.on('error', (error) => {
+      failure = error;
+    });
     await eventually(
       async () => {
+        if (failure) throw new Error(`/usr/bin/prometheus did not start: ${failure.message}`);
         try {
           return (await fetch(`${base}/-/ready`)).status;
         } catch {
