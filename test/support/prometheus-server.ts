@@ -103,7 +103,7 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
     await eventually(ready, (ok) => ok, { timeoutMs: 30_000, intervalMs: 100, what: `prometheus ready on ${baseUrl}` });
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}\nprometheus stderr:\n${stderr}`);
+    throw new Error(`${(error as Error).message}\nprometheus stderr:\n${stderr}`, { cause: error });
   }
   return { baseUrl, port, dir, log: () => stderr, stop };
 }

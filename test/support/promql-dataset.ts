@@ -281,3 +281,20 @@ export function toMeasures(dataset: Dataset, experiment = PROMDIFF_EXPERIMENT): 
   }
   return measures;
 }
+
+/**
+ * The body Prometheus answers for `{__name__=~".+"}[range]` covering the whole data set: every sample,
+ * as the API spells it. Checks that what each side stores is exactly what was generated.
+ */
+export function rawMatrixBody(dataset: Dataset, formatValue: (v: number) => string): unknown {
+  return {
+    status: 'success',
+    data: {
+      resultType: 'matrix',
+      result: dataset.series.map((s) => ({
+        metric: Object.fromEntries([['__name__', s.metric], ...s.labels]) as Record<string, string>,
+        values: s.samples.map(({ t, v }) => [t / 1000, formatValue(v)]),
+      })),
+    },
+  };
+}
