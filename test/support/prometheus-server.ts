@@ -65,8 +65,9 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
       `--web.listen-address=127.0.0.1:${port}`,
       // Generated data lies in the past: a short retention would delete it at the first reload.
       '--storage.tsdb.retention.time=100y',
-      '--query.lookback-delta=5m',
       '--log.level=warn',
+      // Prometheus's default, said out loud; a caller may pass another (a flag may not be repeated).
+      ...((options.flags ?? []).some((f) => f.startsWith('--query.lookback-delta')) ? [] : ['--query.lookback-delta=5m']),
       ...(options.flags ?? []),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },

@@ -18,14 +18,18 @@ import { promtool } from './promtool';
 /**
  * What the differential tests compare real Prometheus with. `prometheus` (the default until MyMONIT's
  * `/prometheus/api/v1` exists): Prometheus against itself through the same code path, which proves the
- * harness. `mymonit`: the platform, fed the same data set over AMQP. Chosen by PROMDIFF_TARGET.
+ * harness. `mymonit`: the platform, fed the same data set over AMQP. `prometheus-mutant`: a second
+ * Prometheus over a copy of the blocks with a 4-minute lookback instead of 5, which must FAIL: it shows
+ * that the comparison notices a semantic difference. Chosen by PROMDIFF_TARGET.
  */
-export type DiffTarget = 'prometheus' | 'mymonit';
+export type DiffTarget = 'prometheus' | 'mymonit' | 'prometheus-mutant';
+const TARGETS: readonly DiffTarget[] = ['prometheus', 'mymonit', 'prometheus-mutant'];
 
 export function diffTarget(): DiffTarget {
   const value = process.env.PROMDIFF_TARGET ?? 'prometheus';
-  if (value !== 'prometheus' && value !== 'mymonit') throw new Error(`PROMDIFF_TARGET must be prometheus or mymonit, not ${value}`);
-  return value;
+  const target = TARGETS.find((t) => t === value);
+  if (!target) throw new Error(`PROMDIFF_TARGET must be one of ${TARGETS.join(', ')}, not ${value}`);
+  return target;
 }
 
 /** One Prometheus-compatible HTTP API: its `/api/v1` base, its auth header, how its labels map back. */
@@ -89,13 +93,34 @@ export async function startDifferentialPair(target: DiffTarget = diffTarget()): 
   const created = promtool(['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', input, blocks]);
   if (created.status !== 0) throw new Error(`promtool tsdb create-blocks-from openmetrics failed (${created.status}):\n${created.output}`);
 
+  const mutantBlocks = path.join(dir, 'tsdb-mutant');
+  if (target === 'prometheus-mutant') fs.cpSync(blocks, mutantBlocks, { recursive: true });
+
   const prometheus = await startPrometheus({ storagePath: blocks });
   const reference: PromApi = { name: 'prometheus', apiBase: `${prometheus.baseUrl}/api/v1`, headers: {}, normalize: identity };
+  let mutant: PrometheusServer | undefined;
   const cleanup = async (platform?: TestPlatform) => {
     await platform?.stop();
+    await mutant?.stop();
     await prometheus.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   };
+
+  if (target === 'prometheus-mutant') {
+    try {
+      mutant = await startPrometheus({ storagePath: mutantBlocks, flags: ['--query.lookback-delta=4m'] });
+    } catch (error) {
+      await cleanup();
+      throw error;
+    }
+    return {
+      dataset,
+      reference,
+      target: { name: 'prometheus (lookback 4m)', apiBase: `${mutant.baseUrl}/api/v1`, headers: {}, normalize: identity },
+      prometheus,
+      stop: () => cleanup(),
+    };
+  }
 
   if (target === 'prometheus') {
     return {
