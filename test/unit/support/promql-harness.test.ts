@@ -51,6 +51,8 @@ describe('PromQL differential harness', () => {
     expect(formatSampleValue(-2.5e22)).toBe('-25000000000000000000000');
     expect(formatSampleValue(0.30000000000000004)).toBe('0.30000000000000004');
     expect(formatSampleValue(-0)).toBe('-0');
+    expect(formatSampleValue(5e-324)).toBe(`0.${'0'.repeat(323)}5`);
+    expect(formatSampleValue(123456789012345680)).toBe('123456789012345680');
   });
 
   it('compares errors by HTTP status and errorType, not by message', () => {
