@@ -99,8 +99,11 @@ describe(`rules: ${TARGET} alerts like Prometheus 2.42`, () => {
         last.set(entry.slice(0, at), entry.slice(at + 1));
       }
       const current = new Map(now.map((a) => [keyOf(a), a.state]));
-      for (const [key, state] of current) if (last.get(key) !== state) log.push(`${key} ${state}`);
-      for (const [key, state] of last) if (state !== 'gone' && !current.has(key)) log.push(`${key} gone`);
+      // Changes seen in one poll are sorted: their order inside /alerts is no part of the answer.
+      const changes: string[] = [];
+      for (const [key, state] of current) if (last.get(key) !== state) changes.push(`${key} ${state}`);
+      for (const [key, state] of last) if (state !== 'gone' && !current.has(key)) changes.push(`${key} gone`);
+      log.push(...changes.sort());
       transitions.set(name, log);
     }
     return seen;
