@@ -66,14 +66,21 @@ describe(`Grafana's requests: ${TARGET} answers like Prometheus 2.42`, () => {
     }
   });
 
-  it('GET /api/v1/labels?start&end: the same names besides the ones MyMONIT adds, sorted', async () => {
-    for (const params of [all, [...all, ['match[]', 'queue_depth']] as Params, [...all, ['match[]', '{__name__=~"request_.*"}']] as Params, none]) {
-      const [reference, target] = await both('GET', '/labels', params);
+  it('GET|POST /api/v1/labels?start&end: the same names besides the ones MyMONIT adds, sorted', async () => {
+    const cases: Array<['GET' | 'POST', Params]> = [
+      ['GET', all],
+      ['GET', [...all, ['match[]', 'queue_depth']]],
+      ['GET', [...all, ['match[]', '{__name__=~"request_.*"}']]],
+      ['GET', none],
+      ['POST', [...all, ['match[]', 'node_temperature']]],
+    ];
+    for (const [method, params] of cases) {
+      const [reference, target] = await both(method, '/labels', params);
       const names = (answer: PromAnswer, api: PromApi) => successData(answer, api) as string[];
       const refNames = names(reference, pair.reference);
       const gotNames = names(target, pair.target);
       expect(gotNames).toEqual([...gotNames].sort());
-      expect({ params, names: gotNames.filter((n) => !ADDED_LABELS.has(n)) }).toEqual({ params, names: refNames.filter((n) => !ADDED_LABELS.has(n)) });
+      expect({ method, params, names: gotNames.filter((n) => !ADDED_LABELS.has(n)) }).toEqual({ method, params, names: refNames.filter((n) => !ADDED_LABELS.has(n)) });
     }
   });
 
@@ -96,20 +103,20 @@ describe(`Grafana's requests: ${TARGET} answers like Prometheus 2.42`, () => {
     }
   });
 
-  it('GET /api/v1/series?match[]&start&end: the same label sets', async () => {
+  it('GET|POST /api/v1/series?match[]&start&end: the same label sets', async () => {
     const cases: Params[] = [
       [['match[]', 'queue_depth'], ...all],
       [['match[]', 'http_requests_total{code="500"}'], ['match[]', 'node_temperature{room=~"salle.*"}'], ...all],
       [['match[]', '{__name__=~".+"}'], ...all],
       [['match[]', '{__name__=~".+"}'], ...none],
     ];
-    for (const params of cases) {
-      const [reference, target] = await both('GET', '/series', params);
+    for (const [method, params] of [...cases.map((c) => ['GET', c] as const), ['POST', cases[1] as Params] as const]) {
+      const [reference, target] = await both(method, '/series', params);
       const sets = (answer: PromAnswer, api: PromApi) =>
         (successData(answer, api) as Array<Record<string, string>>)
           .map((labels) => labelsKey(api.normalize(new Map(Object.entries(labels)))))
           .sort();
-      expect({ params, series: sets(target, pair.target) }).toEqual({ params, series: sets(reference, pair.reference) });
+      expect({ method, params, series: sets(target, pair.target) }).toEqual({ method, params, series: sets(reference, pair.reference) });
     }
   });
 
