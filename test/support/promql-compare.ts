@@ -90,7 +90,7 @@ function parse(answer: PromAnswer, normalize: (labels: Labels) => Labels): Parse
   const malformed = (why: string): Parsed => ({ kind: 'malformed', status, why });
   if (!isRecord(body)) return malformed(`body is not a JSON object: ${JSON.stringify(body)?.slice(0, 200)}`);
   if (body.status === 'error') return { kind: 'error', status, errorType: body.errorType };
-  if (body.status !== 'success') return malformed(`status is ${JSON.stringify(body.status)}`);
+  if (body.status !== 'success') return malformed(`status is ${JSON.stringify(body.status)}: ${JSON.stringify(body).slice(0, 200)}`);
   const data = body.data;
   if (!isRecord(data)) return malformed('data is not an object');
   const { resultType, result } = data;
