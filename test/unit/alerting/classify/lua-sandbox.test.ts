@@ -1,8 +1,11 @@
 import { LuaSandbox } from '../../../../src/alerting/classify/lua-sandbox';
 import { SandboxedClassifier, validateLuaClassifier } from '../../../../src/alerting/classify/sandboxed-classifier';
+import { WorkerLuaSandbox } from '../../../../src/alerting/classify/worker-sandbox';
 import type { Classifier } from '../../../../src/alerting/rules/rule';
 
+/** The default: classifiers run in a worker thread, terminated if a run outlives its wall time. */
 const classifier = new SandboxedClassifier();
+afterAll(() => classifier.close());
 const lua = (code: string): Classifier => ({ kind: 'lua', code, history: 5 });
 const input = { values: [42, 87, 93.5], messages: ['started', 'load high', 'load higher'] };
 const run = (code: string, values: readonly number[] = input.values) => classifier.classify(lua(code), { values, messages: input.messages });
@@ -123,6 +126,26 @@ describe('Lua classifiers: escapes and run-aways are unknown with the reason', (
     expect(result.severity).toBe('unknown');
     if (typeof reason === 'string') expect(result.reason).toBe(reason);
     else expect(result.reason).toMatch(reason);
+  });
+
+  it('a long backtracking pattern (C code, out of the hook\'s reach) ends with the worker, and the next run gets a fresh one', async () => {
+    const small = new SandboxedClassifier(new WorkerLuaSandbox({ instructions: 1_000_000, memoryBytes: 8 << 20, wallMs: 200, stringBytes: 1 << 20, codeBytes: 1000 }));
+    try {
+      expect(await small.classify(lua('local s = ("a"):rep(100000) s:find(".-.-.-b") return "ok"'), input)).toEqual({
+        severity: 'unknown',
+        reason: 'wall time limit exceeded',
+      });
+      expect(await small.classify(lua(PROPHASIS_STYLE), input)).toEqual({ severity: 'major' });
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('runs also in this thread (LuaSandbox), with the same bounds on Lua code', async () => {
+    const inThread = new SandboxedClassifier(new LuaSandbox());
+    expect(await inThread.classify(lua('while true do end'), input)).toEqual({ severity: 'unknown', reason: 'instruction limit exceeded' });
+    expect(await inThread.classify(lua('return io'), input)).toEqual({ severity: 'unknown', reason: 'returned nil, not a severity' });
+    expect(await inThread.classify(lua(PROPHASIS_STYLE), input)).toEqual({ severity: 'major' });
   });
 
   it('code longer than the limit is refused before it is compiled', async () => {
