@@ -66,6 +66,8 @@ string.rep = function(s, n, sep)
     local size = #tostring(s) * n
     if sep ~= nil and (type(sep) == 'string' or type(sep) == 'number') then size = size + #tostring(sep) * (n - 1) end
     if size > MAX then error('string.rep result too large (limit ' .. MAX .. ' bytes)', 2) end
+    -- C Lua copies an empty string n times: an empty result must not cost n steps.
+    if size == 0 then return '' end
   end
   return rep(s, n, sep)
 end

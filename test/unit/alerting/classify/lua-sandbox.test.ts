@@ -135,6 +135,10 @@ describe('Lua classifiers: escapes and run-aways are unknown with the reason', (
         severity: 'unknown',
         reason: 'wall time limit exceeded',
       });
+      expect(await small.classify(lua('table.move({}, 1, 1e15, 1, {}) return "ok"'), input)).toEqual({
+        severity: 'unknown',
+        reason: 'wall time limit exceeded',
+      });
       expect(await small.classify(lua(PROPHASIS_STYLE), input)).toEqual({ severity: 'major' });
     } finally {
       await small.close();
@@ -145,6 +149,7 @@ describe('Lua classifiers: escapes and run-aways are unknown with the reason', (
     const inThread = new SandboxedClassifier(new LuaSandbox());
     expect(await inThread.classify(lua('while true do end'), input)).toEqual({ severity: 'unknown', reason: 'instruction limit exceeded' });
     expect(await inThread.classify(lua('return io'), input)).toEqual({ severity: 'unknown', reason: 'returned nil, not a severity' });
+    expect(await inThread.classify(lua('return string.rep("", 1e15) == "" and "ok"'), input)).toEqual({ severity: 'ok' });
     expect(await inThread.classify(lua(PROPHASIS_STYLE), input)).toEqual({ severity: 'major' });
   });
 
