@@ -9,6 +9,8 @@ import { mymonitVersion } from '../common/version';
 import type { HttpAdapterConfig } from './config';
 import { presentedToken } from './credentials';
 import { INFLUX_API_VERSION, influxError, isInfluxRoute, ping, query } from './influx';
+import { readRawBody, sizeInBytes } from './raw-body';
+import { REMOTE_WRITE_PATH, RemoteWriteError, decodeWriteRequest, remoteWriteToMeasures } from './remote-write';
 
 /** One refused item of a request: a line (line protocol) or an index (JSON), and why. */
 interface ItemError {
@@ -26,6 +28,12 @@ export interface HttpCounters {
   bufferFull: number;
   /** Line-protocol points whose fields were all strings: nothing to measure, skipped (not an error). */
   skippedStringPoints: number;
+  /** Remote write: Prometheus staleness markers, dropped (they end a series, they are not values). */
+  staleMarkers: number;
+  /** Remote write: other NaN and ±Inf samples, dropped (the contract holds finite numbers). */
+  nonFiniteSamples: number;
+  /** Remote write: native histogram samples, not taken. */
+  histogramSamples: number;
 }
 
 /** Why `/measures` answers 202 and not "stored": the adapter cannot see the experiments. */
@@ -38,6 +46,7 @@ const ACCEPTED_DETAIL =
  *   POST /measures          JSON: a measure, an array, or {"measures": [...]} (the AMQP contract); 202
  *   POST /write             InfluxDB 1.x line protocol (?db= or ?experiment=, ?precision=n|u|ms|s|m|h); 204
  *   POST /api/v2/write      InfluxDB 2.x line protocol (?bucket= or ?experiment=, ?precision=ns|us|ms|s); 204
+ *   POST /api/v1/write      Prometheus remote write 1.0 (snappy protobuf WriteRequest, ?experiment=); 204
  *   GET|POST /query         CREATE DATABASE only (Telegraf sends it at start): a no-op that succeeds
  *   GET|HEAD /ping          204 with X-Influxdb-Version, no token
  *   GET  /health            publisher state and counters, no token
@@ -49,7 +58,7 @@ const ACCEPTED_DETAIL =
 export function createHttpApp(config: HttpAdapterConfig, publisher: MeasurePublisher, logger: AdapterLogger) {
   const http = config.http;
   const bad = new BadInputReporter(logger);
-  const counters: HttpCounters = { requests: 0, unauthorized: 0, measures: 0, badInput: 0, confirmTimeouts: 0, bufferFull: 0, skippedStringPoints: 0 };
+  const counters: HttpCounters = { requests: 0, unauthorized: 0, measures: 0, badInput: 0, confirmTimeouts: 0, bufferFull: 0, skippedStringPoints: 0, staleMarkers: 0, nonFiniteSamples: 0, histogramSamples: 0 };
   const expected = digest(http.token);
   const app = express();
   app.disable('x-powered-by');
@@ -151,6 +160,39 @@ export function createHttpApp(config: HttpAdapterConfig, publisher: MeasurePubli
   app.post('/write', textBody, write(1));
   app.post('/api/v2/write', textBody, write(2));
 
+  app.post(REMOTE_WRITE_PATH, async (req: Request, res: Response) => {
+    const encoding = (req.get('content-encoding') ?? '').toLowerCase();
+    if (encoding !== 'snappy' || !req.is('application/x-protobuf')) {
+      problem(res, 415, 'Unsupported Media Type', 'remote write takes Content-Encoding: snappy and Content-Type: application/x-protobuf (remote-write 1.0)');
+      return;
+    }
+    const body = await readRawBody(req, sizeInBytes(http.bodyLimit));
+    if (body === 'too-large') {
+      problem(res, 413, 'Payload Too Large', `the body is larger than ${http.bodyLimit}`);
+      return;
+    }
+    let series;
+    try {
+      series = decodeWriteRequest(body);
+    } catch (error) {
+      if (!(error instanceof RemoteWriteError)) throw error;
+      // A 4xx: Prometheus drops the batch instead of retrying it forever.
+      counters.badInput += 1;
+      bad.report({ file: `${req.method} ${req.path} request ${String(res.locals.requestId)}` }, error.message, { ip: req.ip });
+      problem(res, 400, 'Bad Request', error.message);
+      return;
+    }
+    const experiment = stringParam(req.query.experiment) ?? config.experiment;
+    const mapped = remoteWriteToMeasures(series, experiment === undefined ? {} : { experiment });
+    counters.staleMarkers += mapped.staleMarkers;
+    counters.nonFiniteSamples += mapped.nonFinite;
+    counters.histogramSamples += mapped.histograms;
+    const dropped = mapped.nonFinite + mapped.histograms;
+    if (dropped > 0) res.setHeader('x-mymonit-skipped-samples', String(dropped));
+    if (mapped.staleMarkers > 0) res.setHeader('x-mymonit-stale-markers', String(mapped.staleMarkers));
+    await publishAndAnswer(req, res, mapped.measures, mapped.origin, [...mapped.errors], 0);
+  });
+
   async function publishAndAnswer(req: Request, res: Response, measures: Measure[], origin: Array<{ line?: number; index?: number }>, errors: ItemError[], skipped: number) {
     const influx = isInfluxRoute(req.path);
     const requestId = String(res.locals.requestId);
@@ -198,7 +240,7 @@ export function createHttpApp(config: HttpAdapterConfig, publisher: MeasurePubli
       } else problem(res, 400, 'Bad Request', `${errors.length} item(s) refused, ${accepted} measure(s) accepted and confirmed`, { accepted, errors: listed });
       return;
     }
-    if (influx) {
+    if (influx || req.path === REMOTE_WRITE_PATH) {
       if (skipped > 0) res.setHeader('x-mymonit-skipped-points', String(skipped));
       res.status(204).end();
     } else res.status(202).json({ accepted, detail: ACCEPTED_DETAIL });

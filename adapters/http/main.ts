@@ -8,13 +8,13 @@ interface HttpFlags extends CommonFlags {
   experiment?: string;
 }
 
-/** mymonit-http-adapter: an HTTP endpoint for JSON measures and InfluxDB line protocol. */
+/** mymonit-http-adapter: an HTTP endpoint for JSON measures, InfluxDB line protocol and Prometheus remote write. */
 export function httpAdapterCli() {
   return adapterCommand(
     'mymonit-http-adapter',
     'Accept measures over HTTP and publish them to MyMONIT: JSON (POST /measures) and InfluxDB line protocol ' +
-      '(POST /write, POST /api/v2/write, with /ping and /query as InfluxDB clients expect), with a token; ' +
-      'answers once the broker confirmed (line protocol 204, JSON 202).',
+      '(POST /write, POST /api/v2/write, with /ping and /query as InfluxDB clients expect) and Prometheus remote ' +
+      'write (POST /api/v1/write), with a token; answers once the broker confirmed (line protocol and remote write 204, JSON 202).',
     'HTTP_ADAPTER_TOKEN (required unless http.token is set), HTTP_ADAPTER_HOST, HTTP_ADAPTER_PORT',
   )
     .option('-p, --port <port>', 'port to listen on (http.port, default 8086)')
