@@ -53,9 +53,10 @@ function compare(a: string, b: string): number {
 
 /**
  * The label set of a stored series: `__name__`, `experiment`, `source` and `unit` (absent when empty), and
- * one label per tag with a non-empty value. Tags are placed in the code-unit order of their stored names;
- * each takes the label it asks for (see wantedTagLabel), or, when an earlier label already holds that name,
- * the name prefixed by `tag_` as many times as it takes to be free. The result is sorted by label name.
+ * one label per tag with a non-empty value. Tags are placed in turn: first those whose stored name is
+ * already the label they ask for (see wantedTagLabel), then the others, each group in code-unit order of
+ * the stored names; each takes the label it asks for, or, when an earlier label already holds that name, the
+ * name prefixed by `tag_` as many times as it takes to be free. The result is sorted by label name.
  */
 export function seriesLabels(series: StoredSeriesFields): Labels {
   const labels = new Map<string, string>();
@@ -64,7 +65,9 @@ export function seriesLabels(series: StoredSeriesFields): Labels {
   if (series.experiment !== '') labels.set('experiment', series.experiment);
   if (series.source !== '') labels.set('source', series.source);
   if (series.unit !== '') labels.set('unit', series.unit);
-  const tagNames = Object.keys(series.tags).sort(compare);
+  // Tags already spelled as their label first: `a_b` keeps its name before `a.b` or `a-b` can take it.
+  const spelled = (tag: string) => (wantedTagLabel(tag) === tag ? 0 : 1);
+  const tagNames = Object.keys(series.tags).sort((a, b) => spelled(a) - spelled(b) || compare(a, b));
   for (const tag of tagNames) {
     const value = series.tags[tag];
     if (value === undefined || value === '') continue;
