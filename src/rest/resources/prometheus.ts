@@ -87,7 +87,10 @@ export function prometheusResource(api: PrometheusApiService, build: BuildInfo, 
         body = errorJson('internal', 'internal error');
       }
     }
-    res.status(status).type('application/json').send(body);
+    // end(), not send(): Prometheus's Content-Type has no charset parameter, and send() would add one.
+    res.status(status).setHeader('Content-Type', 'application/json');
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(body);
   };
   const route = (path: string, handler: Handler, post = true) => {
     const full = `/prometheus/api/v1${path}`;
