@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ResultSetHeader } from 'mysql2/promise';
+import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { LabelMatcher } from '../../../src/alerting/promql/ast';
 import type { StoredSeries } from '../../../src/alerting/promql/values';
 import { TYPES } from '../../../src/identifiers';
@@ -108,6 +108,15 @@ describe('MysqlSeriesSource', () => {
     expect(await names(2000, 2000)).toEqual(['a_b']);
     expect(await names(undefined, 999)).toEqual([]);
     expect(await names(3001)).toEqual([]);
+  });
+
+  it('EXPLAIN: the samples of several series are ranges of the primary key, in key order, with no sort', async () => {
+    const ids = [1, 2, 3];
+    const { sql, values } = MysqlSeriesSource.samplesSql(ids, { fromUs: 0n, toUs: 10_000_999n }, 100);
+    const [plan] = await db.executor().query<RowDataPacket[]>(`EXPLAIN ${sql}`, values);
+    expect(plan).toHaveLength(1);
+    expect(plan[0]).toMatchObject({ table: 'measures', type: 'range', key: 'PRIMARY' });
+    expect(String(plan[0]?.Extra ?? '')).not.toMatch(/filesort/i);
   });
 
   it('refuses a selection past the series or samples limit', async () => {
