@@ -80,6 +80,10 @@ const schema = z.object({
   ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(0),
   RETENTION_INTERVAL_MS: positiveInt.max(86400000).default(600000),
   RETENTION_CHUNK_ROWS: positiveInt.max(100000).default(5000),
+
+  PROMQL_MAX_SAMPLES: positiveInt.max(1000000000).default(5000000),
+  PROMQL_MAX_SERIES: positiveInt.max(10000000).default(50000),
+  PROMQL_QUERY_TIMEOUT_MS: positiveInt.max(3600000).default(120000),
 });
 
 type Env = z.infer<typeof schema>;
@@ -152,6 +156,11 @@ export interface Config {
   rollups: { intervalMs: number };
   /** Age limits, in days (0 keeps forever), enforced by the consumer in bounded deletes. */
   retention: { rawDays: number; rollupDays: number; intervalMs: number; chunkRows: number };
+  /**
+   * Bounds of one PromQL query (the HTTP API's and a rule's): samples and series it may read (Prometheus's
+   * query.max-samples), and how long it may run when the request asks for no shorter timeout.
+   */
+  promql: { maxSamples: number; maxSeries: number; queryTimeoutMs: number };
 }
 
 /** ConfigError names the variable that stopped start-up; main prints its message as one line. */
@@ -310,6 +319,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       rollupDays: env.ROLLUP_RETENTION_DAYS,
       intervalMs: env.RETENTION_INTERVAL_MS,
       chunkRows: env.RETENTION_CHUNK_ROWS,
+    },
+    promql: {
+      maxSamples: env.PROMQL_MAX_SAMPLES,
+      maxSeries: env.PROMQL_MAX_SERIES,
+      queryTimeoutMs: env.PROMQL_QUERY_TIMEOUT_MS,
     },
   };
 }

@@ -10,7 +10,9 @@ import { LocalTokenIssuer } from './auth/local-token-issuer';
 import { LocalTokenVerifier } from './auth/local-token-verifier';
 import { OidcTokenVerifier } from './auth/oidc-token-verifier';
 import type { TokenVerifier } from './auth/token-verifier';
+import { PromqlError, type PromqlEngine } from './alerting/promql/engine-api';
 import type { Config } from './config';
+import { buildInfo } from './metrics/build-info';
 import { TYPES } from './identifiers';
 import type { Logger } from './logging/logger';
 import { createWinstonLogger, shippingOf } from './logging/winston-logger';
@@ -22,6 +24,7 @@ import { RestMetrics } from './metrics/rest-metrics';
 import { RestListener } from './rest/rest-listener';
 import type { RestResource } from './rest/rest-resource';
 import { auditResource } from './rest/resources/audit';
+import { prometheusResource } from './rest/resources/prometheus';
 import { experimentsResource } from './rest/resources/experiments';
 import { measuresResource } from './rest/resources/measures';
 import { rejectedMessagesResource } from './rest/resources/rejected-messages';
@@ -35,6 +38,7 @@ import { ExperimentVisibility } from './services/authorization';
 import { Maintenance } from './services/maintenance';
 import { MeasureQueryService } from './services/measure-query-service';
 import { MeasureService } from './services/measure-service';
+import { PrometheusApiService } from './services/prometheus-api-service';
 import { RetentionJob } from './services/retention-job';
 import { RollupJob } from './services/rollup-job';
 import { UserService } from './services/user-service';
@@ -47,8 +51,15 @@ import { MysqlMeasureStore } from './storage/mysql-measure-store';
 import { MysqlRejectedMessageStore } from './storage/mysql-rejected-message-store';
 import { MysqlRetentionStore } from './storage/mysql-retention-store';
 import { MysqlRollupMaintainer } from './storage/mysql-rollup-maintainer';
+import { MysqlSeriesSource } from './storage/mysql-series-source';
 import { MysqlUserStore } from './storage/mysql-user-store';
 import { PostgratorMigrator } from './storage/postgrator-migrator';
+
+/** INTERIM: stands for the PromQL engine until it is merged; every query answers `unavailable`. */
+const unwired = (): never => {
+  throw new PromqlError('unavailable', 'no PromQL engine is wired in yet');
+};
+const UNWIRED_ENGINE: PromqlEngine = { instant: unwired, range: unwired, parseSelector: unwired, check: () => undefined };
 
 const VERIFIERS: Record<Config['auth']['mode'], new (...args: never[]) => TokenVerifier> = {
   local: LocalTokenVerifier,
@@ -85,6 +96,11 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.RetentionStore).to(MysqlRetentionStore);
   container.bind(TYPES.RejectedMessageStore).to(MysqlRejectedMessageStore);
   container.bind(TYPES.AuditStore).to(MysqlAuditStore);
+  container.bind(MysqlSeriesSource).toSelf();
+  container.bind(TYPES.SeriesSourceFactory).toService(MysqlSeriesSource);
+  container.bind(TYPES.SeriesCatalog).toService(MysqlSeriesSource);
+  // INTERIM until the PromQL engine is merged: the integrator binds the real engine here.
+  container.bind<PromqlEngine>(TYPES.PromqlEngine).toConstantValue(UNWIRED_ENGINE);
 
   container.bind(TYPES.AuditTrail).to(AuditTrail);
   container.bind(TYPES.AuditService).to(AuditService);
@@ -93,6 +109,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.ExperimentService).to(ExperimentService);
   container.bind(TYPES.MeasureService).to(MeasureService);
   container.bind(TYPES.MeasureQueryService).to(MeasureQueryService);
+  container.bind(TYPES.PrometheusApiService).to(PrometheusApiService);
   container.bind(RollupJob).toSelf();
   container.bind(RetentionJob).toSelf();
   container.bind(Maintenance).toSelf();
@@ -143,6 +160,13 @@ function bindRestResources(container: Container, config: Config): void {
   container
     .bind<RestResource>(TYPES.RestResource)
     .toResolvedValue((audit: AuditService) => resource(auditResource(audit)), [TYPES.AuditService]);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue(
+      (api: PrometheusApiService, logger: Logger) =>
+        resource(prometheusResource(api, buildInfo(), logger.child({ component: 'prometheus-api' }), config.rest.bodyLimit), 'self-validating'),
+      [TYPES.PrometheusApiService, TYPES.Logger],
+    );
 }
 
 /**

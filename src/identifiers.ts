@@ -34,4 +34,8 @@ export const TYPES = {
   RestResource: Symbol.for('RestResource'),
   Component: Symbol.for('Component'),
   CommittedMeasuresListener: Symbol.for('CommittedMeasuresListener'),
+  PromqlEngine: Symbol.for('PromqlEngine'),
+  SeriesSourceFactory: Symbol.for('SeriesSourceFactory'),
+  SeriesCatalog: Symbol.for('SeriesCatalog'),
+  PrometheusApiService: Symbol.for('PrometheusApiService'),
 } as const;

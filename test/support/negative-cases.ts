@@ -72,9 +72,13 @@ function resolve<T extends { $ref?: string }>(value: T): T {
   return current;
 }
 
+/**
+ * The operations this document validates: not the self-validating ones (Prometheus's API), which answer in
+ * Prometheus's error format and ignore unknown parameters (test/integration/promql covers them).
+ */
 export function operations(): Operations[] {
   return Object.entries(document.paths).flatMap(([path, item]) =>
-    METHODS.filter((m) => item[m]).map((method) => {
+    METHODS.filter((m) => item[m] && !(item[m] as { 'x-self-validating'?: boolean })['x-self-validating']).map((method) => {
       const operation = item[method]!;
       const parameters = [...(item.parameters ?? []), ...(operation.parameters ?? [])].map((p) => {
         const parameter = resolve(p);

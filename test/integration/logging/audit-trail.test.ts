@@ -76,9 +76,11 @@ describe('the audit trail', () => {
 
     // A mutation route added to the contract without a line here fails this test.
     const paths = openApiDocument().paths as Record<string, Record<string, unknown>>;
+    // Prometheus's API (x-self-validating) takes POST for reads: nothing there is a mutation.
     const declared = Object.entries(paths).flatMap(([path, item]) =>
       Object.keys(item)
         .filter((method) => ['post', 'put', 'patch', 'delete'].includes(method))
+        .filter((method) => !(item[method] as { 'x-self-validating'?: boolean })['x-self-validating'])
         .map((method) => `${method} ${path}`),
     );
     expect(mutations.map(([method, path]) => `${method} ${path}`).sort()).toEqual(declared.sort());
