@@ -52,6 +52,10 @@ function generate(): StoredSeries[] {
   add({ __name__: 'ties', k: 'z' }, 60 * S, () => 1);
   add({ __name__: 'nanny', x: '1' }, 60 * S, (i) => (i % 4 === 0 ? NaN : i));
   add({ __name__: 'dupe', job: 'a', instance: '0' }, 60 * S, () => 3);
+  // Samples exactly on 10 s boundaries for 10 minutes, to hit the window bounds exactly.
+  const edge: Point[] = [];
+  for (let i = 0; i <= 60; i++) edge.push({ t: BASE + i * 10 * S, v: i * 1.5 });
+  out.push({ labels: new Map([['__name__', 'edge']]), points: edge });
   return out;
 }
 
@@ -129,6 +133,30 @@ const EXPRESSIONS: Expr[] = [
   bin('*', paren(bin('+', m1(), num(1))), sel('m2'), { on: ['job'], groupLeft: [] }),
   neg(sel(undefined, '__name__=~"m1|c", job="a", instance="0"')),
   agg('topk', m1(), { param: num(NaN) }),
+];
+
+const EDGE_EXPRESSIONS: Expr[] = [
+  sel('edge'),
+  sel('edge', '', { offset: 10 * S }),
+  mat(sel('edge'), 30 * S),
+  mat(sel('edge', '', { offset: 5 * S }), 25 * S),
+  call('count_over_time', mat(sel('edge'), 30 * S)),
+  call('sum_over_time', mat(sel('edge'), 5 * M)),
+  call('count_over_time', subq(sel('edge'), M, 10 * S)),
+  call('count_over_time', subq(sel('edge'), M, 7 * S)),
+  subq(sel('edge'), 40 * S, 10 * S),
+  subq(sel('edge'), 40 * S, 15 * S, { offset: 5 * S }),
+  call('timestamp', sel('edge')),
+  call('timestamp', sel('edge', '', { at: BASE + 5 * M })),
+  call('sum_over_time', mat(sel('edge', '', { at: BASE + 5 * M }), 30 * S)),
+  call('last_over_time', subq(sel('edge', '', { at: BASE + 5 * M }), M, 10 * S)),
+  str('text'),
+];
+const EDGE_INSTANTS = [BASE, BASE + 30 * S, BASE + 10 * M, BASE + 15 * M, BASE + 15 * M + 1, BASE + 15 * M + 10 * S, BASE + 14 * M + 59_999, BASE + 5 * M + 5 * S];
+const EDGE_RANGES: [number, number, number][] = [
+  [BASE, BASE + 16 * M, 10 * S],
+  [BASE + 14 * M, BASE + 16 * M, 5 * S],
+  [BASE - M, BASE + 3 * M, 7 * S],
 ];
 
 const INSTANTS = Array.from({ length: 20 }, (_, i) => BASE + 8 * M + i * 157_123);
@@ -235,18 +263,26 @@ describe('the evaluator agrees with Prometheus 2.42', () => {
     return fromProm((await response.json()) as PromResult);
   }
 
-  it.each(EXPRESSIONS.map((e) => [toPromql(e), e] as const))('%s', async (_text, expr) => {
+  async function compare(expr: Expr, instants: readonly number[], ranges: readonly [number, number, number][]): Promise<string[]> {
     const failures: string[] = [];
-    for (const t of INSTANTS) {
+    for (const t of instants) {
       const theirs = await query('query', { query: toPromql(expr), time: (t / 1000).toFixed(3) });
       const ours = fromOurs(() => evaluateInstant(expr, t, selectData(expr, data), DEFAULT_EVAL_OPTIONS, TEST_FUNCTIONS));
       for (const d of differences(ours, theirs)) failures.push(`instant ${t}: ${d}`);
     }
-    for (const [start, end, step] of RANGES) {
+    for (const [start, end, step] of ranges) {
       const theirs = await query('query_range', { query: toPromql(expr), start: (start / 1000).toFixed(3), end: (end / 1000).toFixed(3), step: String(step / 1000) });
       const ours = fromOurs(() => evaluateRange(expr, start, end, step, selectData(expr, data), DEFAULT_EVAL_OPTIONS, TEST_FUNCTIONS));
       for (const d of differences(ours, theirs)) failures.push(`range ${start}..${end} by ${step}: ${d}`);
     }
-    expect(failures.slice(0, 10)).toEqual([]);
+    return failures.slice(0, 10);
+  }
+
+  it.each(EXPRESSIONS.map((e) => [toPromql(e), e] as const))('%s', async (_text, expr) => {
+    expect(await compare(expr, INSTANTS, RANGES)).toEqual([]);
+  });
+
+  it.each(EDGE_EXPRESSIONS.map((e) => [toPromql(e), e] as const))('on exact window bounds: %s', async (_text, expr) => {
+    expect(await compare(expr, EDGE_INSTANTS, EDGE_RANGES)).toEqual([]);
   });
 });
