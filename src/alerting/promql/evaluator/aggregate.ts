@@ -47,19 +47,28 @@ class Grouper {
     this.names = new Set(grouping);
   }
 
-  key(labels: Labels): string {
+  /** `remember`: false for label sets made for one sample only (count_values), not worth caching. */
+  key(labels: Labels, remember = true): string {
     let key = this.keys.get(labels);
     if (key === undefined) {
       key = '';
       for (const name of sortedNames(labels)) if (this.included(name)) key += encodePair(name, labels.get(name) ?? '');
-      this.keys.set(labels, key);
+      if (remember) this.keys.set(labels, key);
     }
     return key;
   }
 
-  labels(metric: Labels): Labels {
-    const out = new Map<string, string>();
-    for (const name of sortedNames(metric)) if (this.included(name)) out.set(name, metric.get(name) ?? '');
+  private readonly groupLabels = new Map<string, Labels>();
+
+  /** The group's label set, the same object at every step (so later steps find it by identity). */
+  labels(key: string, metric: Labels): Labels {
+    let out = this.groupLabels.get(key);
+    if (out === undefined) {
+      const labels = new Map<string, string>();
+      for (const name of sortedNames(metric)) if (this.included(name)) labels.set(name, metric.get(name) ?? '');
+      out = labels;
+      this.groupLabels.set(key, out);
+    }
     return out;
   }
 
@@ -92,13 +101,13 @@ function aggregateStep(node: Aggregate, grouper: Grouper, param: number | string
       const withValue = new Map(metric);
       withValue.set(valueLabel, formatGoFloat(s.v));
       metric = withValue;
-      key = grouper.key(metric);
+      key = grouper.key(metric, false);
     } else {
       key = grouper.key(metric);
     }
     const group = groups.get(key);
     if (group === undefined) {
-      const g: Group = { labels: grouper.labels(metric), value: s.v, mean: s.v, count: 1, heap: [] };
+      const g: Group = { labels: grouper.labels(key, metric), value: s.v, mean: s.v, count: 1, heap: [] };
       if (op === 'stddev' || op === 'stdvar') g.value = 0;
       else if (op === 'topk' || op === 'bottomk' || op === 'quantile') g.heap = [s];
       else if (op === 'group') g.value = 1;

@@ -20,35 +20,30 @@ function dropsName(op: BinaryOp): boolean {
   return op === '+' || op === '-' || op === '*' || op === '/' || op === '%' || op === '^';
 }
 
-/** vectorElemBinop: the value, and whether a comparison keeps the sample. */
-export function elemBinop(op: BinaryOp, l: number, r: number): [number, boolean] {
+/** vectorElemBinop's value for arithmetic (a comparison's value is its left operand). */
+export function arithmetic(op: BinaryOp, l: number, r: number): number {
   switch (op) {
     case '+':
-      return [l + r, true];
+      return l + r;
     case '-':
-      return [l - r, true];
+      return l - r;
     case '*':
-      return [l * r, true];
+      return l * r;
     case '/':
-      return [l / r, true];
+      return l / r;
     case '^':
-      return [goPow(l, r), true];
+      return goPow(l, r);
     case '%':
-      return [goMod(l, r), true];
+      return goMod(l, r);
     case 'atan2':
-      return [Math.atan2(l, r), true];
+      return Math.atan2(l, r);
     case '==':
-      return [l, l === r];
     case '!=':
-      return [l, l !== r];
     case '>':
-      return [l, l > r];
     case '<':
-      return [l, l < r];
     case '>=':
-      return [l, l >= r];
     case '<=':
-      return [l, l <= r];
+      return l;
     case 'and':
     case 'or':
     case 'unless':
@@ -56,9 +51,28 @@ export function elemBinop(op: BinaryOp, l: number, r: number): [number, boolean]
   }
 }
 
+/** vectorElemBinop's "keep": whether a comparison holds (always true for arithmetic). */
+export function holds(op: BinaryOp, l: number, r: number): boolean {
+  switch (op) {
+    case '==':
+      return l === r;
+    case '!=':
+      return l !== r;
+    case '>':
+      return l > r;
+    case '<':
+      return l < r;
+    case '>=':
+      return l >= r;
+    case '<=':
+      return l <= r;
+    default:
+      return true;
+  }
+}
+
 function scalarBinop(op: BinaryOp, l: number, r: number): number {
-  const [value, keep] = elemBinop(op, l, r);
-  return isComparison(op) ? (keep ? 1 : 0) : value;
+  return isComparison(op) ? (holds(op, l, r) ? 1 : 0) : arithmetic(op, l, r);
 }
 
 const DEFAULT_MATCHING: VectorMatching = { kind: 'ignoring', labels: [], card: 'one-to-one', include: [] };
@@ -120,7 +134,7 @@ function setOperation(op: 'and' | 'or' | 'unless', lhs: readonly VectorSample[],
 
 class VectorBinop {
   private readonly sig: (labels: Labels) => string;
-  private readonly metrics = new Map<string, Labels>();
+  private readonly metrics = new Map<Labels, Map<Labels, Labels>>();
 
   constructor(
     private readonly op: BinaryOp,
@@ -152,11 +166,13 @@ class VectorBinop {
       const sig = this.sig(ls.labels);
       const rs = rightSigs.get(sig);
       if (rs === undefined) continue;
-      const [vl, vr] = swapped ? [rs.v, ls.v] : [ls.v, rs.v];
-      const [computed, keep] = elemBinop(op, vl, vr);
-      let value = computed;
+      const vl = swapped ? rs.v : ls.v;
+      const vr = swapped ? ls.v : rs.v;
+      const keep = holds(op, vl, vr);
+      let value: number;
       if (returnBool) value = keep ? 1 : 0;
       else if (!keep) continue;
+      else value = arithmetic(op, vl, vr);
       let metric = this.resultMetric(ls.labels, rs.labels);
       if (returnBool) metric = dropMetricName(metric);
       const inserted = matched.get(sig);
@@ -175,8 +191,12 @@ class VectorBinop {
   }
 
   private resultMetric(lhs: Labels, rhs: Labels): Labels {
-    const cacheKey = `${labelsKey(lhs)}\u0003${labelsKey(rhs)}`;
-    const cached = this.metrics.get(cacheKey);
+    let byRhs = this.metrics.get(lhs);
+    if (byRhs === undefined) {
+      byRhs = new Map();
+      this.metrics.set(lhs, byRhs);
+    }
+    const cached = byRhs.get(rhs);
     if (cached !== undefined) return cached;
     const { matching } = this;
     const out = new Map(lhs);
@@ -190,7 +210,7 @@ class VectorBinop {
       if (v !== undefined && v !== '') out.set(name, v);
       else out.delete(name);
     }
-    this.metrics.set(cacheKey, out);
+    byRhs.set(rhs, out);
     return out;
   }
 }
@@ -199,10 +219,11 @@ function vectorScalarStep(op: BinaryOp, vector: readonly VectorSample[], scalar:
   const out: VectorSample[] = [];
   const comparison = isComparison(op);
   for (const s of vector) {
-    const [l, r] = swap ? [scalar, s.v] : [s.v, scalar];
-    let [value, keep] = elemBinop(op, l, r);
+    const l = swap ? scalar : s.v;
+    const r = swap ? s.v : scalar;
+    let keep = holds(op, l, r);
     // A comparison keeps the vector's value even when the vector is on the right.
-    if (comparison && swap) value = r;
+    let value = comparison ? s.v : arithmetic(op, l, r);
     if (returnBool) {
       value = keep ? 1 : 0;
       keep = true;

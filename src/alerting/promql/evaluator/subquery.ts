@@ -24,15 +24,21 @@ export function resultToSeries(result: EvalResult, grid: Grid): MatrixSeries[] {
     return points.length === 0 ? [] : [{ labels: EMPTY_LABELS, points }];
   }
   if (result.kind !== 'vector') throw internalError(`cannot turn a ${result.kind} into series`);
+  // Label sets are mostly the same objects from step to step: look them up by identity first.
+  const byIdentity = new Map<Labels, { labels: Labels; points: Point[] }>();
   const byKey = new Map<string, { labels: Labels; points: Point[] }>();
   result.steps.forEach((samples, i) => {
     const t = stepTime(grid, i);
     for (const s of samples) {
-      const key = labelsKey(s.labels);
-      let series = byKey.get(key);
+      let series = byIdentity.get(s.labels);
       if (series === undefined) {
-        series = { labels: s.labels, points: [] };
-        byKey.set(key, series);
+        const key = labelsKey(s.labels);
+        series = byKey.get(key);
+        if (series === undefined) {
+          series = { labels: s.labels, points: [] };
+          byKey.set(key, series);
+        }
+        byIdentity.set(s.labels, series);
       }
       series.points.push({ t, v: s.v });
     }
