@@ -66,7 +66,16 @@ export function holds(op: BinaryOp, l: number, r: number): boolean {
       return l >= r;
     case '<=':
       return l <= r;
-    default:
+    case '+':
+    case '-':
+    case '*':
+    case '/':
+    case '%':
+    case '^':
+    case 'atan2':
+    case 'and':
+    case 'or':
+    case 'unless':
       return true;
   }
 }
