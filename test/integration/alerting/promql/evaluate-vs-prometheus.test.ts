@@ -56,6 +56,13 @@ function generate(): StoredSeries[] {
   const edge: Point[] = [];
   for (let i = 0; i <= 60; i++) edge.push({ t: BASE + i * 10 * S, v: i * 1.5 });
   out.push({ labels: new Map([['__name__', 'edge']]), points: edge });
+  // Two metrics with the same labels that never overlap in time (label-set clashes across steps).
+  const early: Point[] = [];
+  const late: Point[] = [];
+  for (let i = 0; i <= 12; i++) early.push({ t: BASE + i * 10 * S, v: i });
+  for (let i = 0; i <= 12; i++) late.push({ t: BASE + 8 * M + i * 10 * S, v: -i });
+  out.push({ labels: new Map([['__name__', 'early'], ['k', 'v']]), points: early });
+  out.push({ labels: new Map([['__name__', 'late'], ['k', 'v']]), points: late });
   return out;
 }
 
@@ -181,6 +188,13 @@ const EDGE_EXPRESSIONS: Expr[] = [
   call('sum_over_time', mat(sel('edge', '', { at: BASE + 5 * M }), 30 * S)),
   call('last_over_time', subq(sel('edge', '', { at: BASE + 5 * M }), M, 10 * S)),
   str('text'),
+  neg(sel(undefined, '__name__=~"early|late"')),
+  call('abs', sel(undefined, '__name__=~"early|late"')),
+  bin('*', sel(undefined, '__name__=~"early|late"'), num(1)),
+  call('count_over_time', mat(sel(undefined, '__name__=~"early|late"'), M)),
+  call('last_over_time', mat(sel(undefined, '__name__=~"early|late"'), M)),
+  call('count_over_time', subq(neg(sel(undefined, '__name__=~"early|late"')), M, 10 * S)),
+  agg('sum', sel(undefined, '__name__=~"early|late"'), { without: [] }),
 ];
 const EDGE_INSTANTS = [BASE, BASE + 30 * S, BASE + 10 * M, BASE + 15 * M, BASE + 15 * M + 1, BASE + 15 * M + 10 * S, BASE + 14 * M + 59_999, BASE + 5 * M + 5 * S];
 const EDGE_RANGES: [number, number, number][] = [
