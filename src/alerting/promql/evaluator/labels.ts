@@ -21,42 +21,55 @@ export function encodePair(name: string, value: string): string {
   return name + PAIR + encodeValue(value) + END;
 }
 
-const sortedNamesCache = new WeakMap<Labels, readonly string[]>();
+/**
+ * Per-label-set memo, kept on the Map object itself under a private, non-enumerable symbol: a WeakMap
+ * with millions of short-lived keys costs more in garbage collection than the work it saves.
+ */
+const MEMO = Symbol('promql.labels.memo');
 
-export function sortedNames(labels: Labels): readonly string[] {
-  let names = sortedNamesCache.get(labels);
-  if (names === undefined) {
-    names = [...labels.keys()].sort();
-    sortedNamesCache.set(labels, names);
-  }
-  return names;
+interface Memo {
+  names?: readonly string[];
+  key?: string;
+  dropped?: Labels;
 }
 
-const keyCache = new WeakMap<Labels, string>();
+type Memoized = Labels & { [MEMO]?: Memo };
+
+function memo(labels: Labels): Memo {
+  const existing = (labels as Memoized)[MEMO];
+  if (existing !== undefined) return existing;
+  const created: Memo = {};
+  // A frozen label set simply goes without the memo.
+  if (Object.isExtensible(labels)) Object.defineProperty(labels, MEMO, { value: created, enumerable: false });
+  return created;
+}
+
+export function sortedNames(labels: Labels): readonly string[] {
+  const m = memo(labels);
+  if (m.names === undefined) m.names = [...labels.keys()].sort();
+  return m.names;
+}
 
 /** A string identifying the label set (equal sets, equal keys). */
 export function labelsKey(labels: Labels): string {
-  let key = keyCache.get(labels);
-  if (key === undefined) {
-    key = '';
+  const m = memo(labels);
+  if (m.key === undefined) {
+    let key = '';
     for (const name of sortedNames(labels)) key += encodePair(name, labels.get(name) ?? '');
-    keyCache.set(labels, key);
+    m.key = key;
   }
-  return key;
+  return m.key;
 }
-
-const dropCache = new WeakMap<Labels, Labels>();
 
 export function dropMetricName(labels: Labels): Labels {
   if (!labels.has(METRIC_NAME)) return labels;
-  let dropped = dropCache.get(labels);
-  if (dropped === undefined) {
+  const m = memo(labels);
+  if (m.dropped === undefined) {
     const copy = new Map(labels);
     copy.delete(METRIC_NAME);
-    dropped = copy;
-    dropCache.set(labels, dropped);
+    m.dropped = copy;
   }
-  return dropped;
+  return m.dropped;
 }
 
 /** Prometheus's labels.Compare: label by label in name order, name then value, then the shorter first. */
