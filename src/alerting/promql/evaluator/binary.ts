@@ -114,7 +114,7 @@ function matchLabels(labels: Labels, matching: VectorMatching): Labels {
   return out;
 }
 
-function checkUnique(samples: readonly VectorSample[]): void {
+export function checkUnique(samples: readonly VectorSample[]): void {
   if (samples.length < 2) return;
   const seen = new Set<string>();
   for (const s of samples) {
@@ -280,4 +280,3 @@ export function evalBinary(ctx: EvalContext, node: Binary, grid: Grid): EvalResu
   return { kind: 'vector', steps };
 }
 
-export { checkUnique };
