@@ -19,14 +19,18 @@ import { LogMetrics } from './metrics/log-metrics';
 import { MetricsRegistry } from './metrics/metrics-registry';
 import { MetricsServer } from './metrics/metrics-server';
 import { RestMetrics } from './metrics/rest-metrics';
+import { RuleMetrics } from './metrics/rule-metrics';
 import { RestListener } from './rest/rest-listener';
 import type { RestResource } from './rest/rest-resource';
+import { alertsResource } from './rest/resources/alerts';
 import { auditResource } from './rest/resources/audit';
 import { experimentsResource } from './rest/resources/experiments';
 import { measuresResource } from './rest/resources/measures';
+import { prometheusRulesResource } from './rest/resources/prometheus-rules';
 import { rejectedMessagesResource } from './rest/resources/rejected-messages';
 import { usersResource } from './rest/resources/users';
 import type { Component } from './component';
+import { AlertQueryService } from './services/alert-query-service';
 import { AuditService } from './services/audit-service';
 import { AuditTrail } from './services/audit-trail';
 import type { HealthCheck } from './services/contracts';
@@ -37,7 +41,9 @@ import { MeasureQueryService } from './services/measure-query-service';
 import { MeasureService } from './services/measure-service';
 import { RetentionJob } from './services/retention-job';
 import { RollupJob } from './services/rollup-job';
+import { RuleEvaluator } from './services/rule-evaluator';
 import { UserService } from './services/user-service';
+import { MysqlAlertStateStore } from './storage/mysql-alert-state-store';
 import { MysqlAuditStore } from './storage/mysql-audit-store';
 import { MysqlDatabase } from './storage/mysql-database';
 import { MysqlExperimentStore } from './storage/mysql-experiment-store';
@@ -47,6 +53,7 @@ import { MysqlMeasureStore } from './storage/mysql-measure-store';
 import { MysqlRejectedMessageStore } from './storage/mysql-rejected-message-store';
 import { MysqlRetentionStore } from './storage/mysql-retention-store';
 import { MysqlRollupMaintainer } from './storage/mysql-rollup-maintainer';
+import { MysqlRuleGroupLeaseStore } from './storage/mysql-rule-group-lease-store';
 import { MysqlUserStore } from './storage/mysql-user-store';
 import { PostgratorMigrator } from './storage/postgrator-migrator';
 
@@ -70,6 +77,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.LogShipping).toConstantValue(shippingOf(logger));
   container.bind(LogMetrics).toSelf();
   container.bind(IngestMetrics).toSelf();
+  container.bind(RuleMetrics).toSelf();
   container.bind(MetricsServer).toSelf();
 
   container.bind(TYPES.Database).to(MysqlDatabase);
@@ -85,6 +93,8 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.RetentionStore).to(MysqlRetentionStore);
   container.bind(TYPES.RejectedMessageStore).to(MysqlRejectedMessageStore);
   container.bind(TYPES.AuditStore).to(MysqlAuditStore);
+  container.bind(TYPES.RuleGroupLeaseStore).to(MysqlRuleGroupLeaseStore);
+  container.bind(TYPES.AlertStateStore).to(MysqlAlertStateStore);
 
   container.bind(TYPES.AuditTrail).to(AuditTrail);
   container.bind(TYPES.AuditService).to(AuditService);
@@ -96,6 +106,11 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(RollupJob).toSelf();
   container.bind(RetentionJob).toSelf();
   container.bind(Maintenance).toSelf();
+  // The evaluator needs TYPES.PromqlEngine, TYPES.SeriesSourceFactory and TYPES.RuleGroupReader (and
+  // TYPES.Classify for classifiers); without them it logs that it is not wired and evaluates nothing.
+  container.bind(TYPES.RuleEvaluator).to(RuleEvaluator);
+  container.bind(TYPES.CommittedMeasuresListener).toService(TYPES.RuleEvaluator);
+  container.bind(TYPES.AlertQueryService).to(AlertQueryService);
 
   container.bind(TYPES.TokenVerifier).to(VERIFIERS[config.auth.mode]);
   container.bind(TYPES.TokenIssuer).to(LocalTokenIssuer);
@@ -143,6 +158,12 @@ function bindRestResources(container: Container, config: Config): void {
   container
     .bind<RestResource>(TYPES.RestResource)
     .toResolvedValue((audit: AuditService) => resource(auditResource(audit)), [TYPES.AuditService]);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((alerts: AlertQueryService) => resource(alertsResource(alerts)), [TYPES.AlertQueryService]);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((alerts: AlertQueryService) => resource(prometheusRulesResource(alerts), 'self-validating'), [TYPES.AlertQueryService]);
 }
 
 /**
@@ -192,5 +213,14 @@ function bindComponents(container: Container): void {
       stop: () => maintenance.stop(),
     }),
     [Maintenance],
+  );
+  container.bind<Component>(TYPES.Component).toResolvedValue(
+    (evaluator: RuleEvaluator): Component => ({
+      name: 'rule-evaluator',
+      runsIn: 'consume',
+      start: () => evaluator.start(),
+      stop: () => evaluator.stop(),
+    }),
+    [TYPES.RuleEvaluator],
   );
 }

@@ -34,4 +34,13 @@ export const TYPES = {
   RestResource: Symbol.for('RestResource'),
   Component: Symbol.for('Component'),
   CommittedMeasuresListener: Symbol.for('CommittedMeasuresListener'),
+  PromqlEngine: Symbol.for('PromqlEngine'),
+  SeriesSourceFactory: Symbol.for('SeriesSourceFactory'),
+  RuleGroupReader: Symbol.for('RuleGroupReader'),
+  Classify: Symbol.for('Classify'),
+  RuleGroupLeaseStore: Symbol.for('RuleGroupLeaseStore'),
+  AlertStateStore: Symbol.for('AlertStateStore'),
+  RuleEvaluator: Symbol.for('RuleEvaluator'),
+  RuleEvaluatorOptions: Symbol.for('RuleEvaluatorOptions'),
+  AlertQueryService: Symbol.for('AlertQueryService'),
 } as const;
