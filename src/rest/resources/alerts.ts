@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { Severity } from '../../alerting/rules/rule';
 import type { TransitionTarget } from '../../alerting/state/alert-state';
 import type { AlertQueryService } from '../../services/alert-query-service';
@@ -13,26 +13,31 @@ function ceilMs(us: bigint | undefined): number | undefined {
   return Number(us % 1000n > 0n ? quotient + 1n : quotient);
 }
 
+/** An optional integer query parameter, as the strict integer layer parsed it. */
+function optionalInteger(res: Response, name: string): number | undefined {
+  return (res.locals.integers as Map<string, number> | undefined)?.get(name);
+}
+
 /** Current alerts and their history (every transition, newest first). openapi.yaml checks the parameters. */
 export function alertsResource(alerts: AlertQueryService): Router {
   const router = Router();
   router.get('/alerts', async (req, res) => {
-    const rule = queryString(req, 'rule');
+    const rule = optionalInteger(res, 'rule');
     const items = await alerts.active(res.locals.actor, {
       experiment: queryString(req, 'experiment'),
-      ...(rule === undefined ? {} : { rule: integerParameter(res, 'rule') }),
+      ...(rule === undefined ? {} : { rule }),
       severity: queryString(req, 'severity') as Severity | undefined,
       state: queryString(req, 'state') as 'pending' | 'firing' | undefined,
     });
     res.json({ items: items.map(alertJson) });
   });
   router.get('/alerts/history', async (req, res) => {
-    const rule = queryString(req, 'rule');
+    const rule = optionalInteger(res, 'rule');
     const fromUs = queryTimeUs(req, 'from');
     const toUs = queryTimeUs(req, 'to');
     const page = await alerts.history(res.locals.actor, {
       experiment: queryString(req, 'experiment'),
-      ...(rule === undefined ? {} : { rule: integerParameter(res, 'rule') }),
+      ...(rule === undefined ? {} : { rule }),
       severity: queryString(req, 'severity') as Severity | undefined,
       state: queryString(req, 'state') as TransitionTarget | undefined,
       fromMs: ceilMs(fromUs),

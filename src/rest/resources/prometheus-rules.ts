@@ -1,4 +1,5 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
+import { StorageUnavailableError } from '../../domain/errors';
 import type { Labels } from '../../alerting/promql/values';
 import type { AlertingRule, StoredRule } from '../../alerting/rules/rule';
 import type { AlertQueryService, GroupStatus } from '../../services/alert-query-service';
@@ -22,6 +23,18 @@ export function goExponent(value: number): string {
 
 function promError(res: Response, status: number, errorType: string, error: string): void {
   res.status(status).json({ status: 'error', errorType, error });
+}
+
+/** A handler whose failures answer in Prometheus's envelope (unavailable: storage down; internal otherwise). */
+function enveloped(handler: (req: Request, res: Response) => Promise<void>) {
+  return async (req: Request, res: Response): Promise<void> => {
+    try {
+      await handler(req, res);
+    } catch (error) {
+      if (error instanceof StorageUnavailableError) promError(res, 503, 'unavailable', error.message);
+      else promError(res, 500, 'internal', 'internal error');
+    }
+  };
 }
 
 function alertOf(alert: ListedAlert, annotations: Labels): Record<string, unknown> {
@@ -67,7 +80,7 @@ function ruleJson(rule: StoredRule, status: GroupStatus): Record<string, unknown
  */
 export function prometheusRulesResource(alerts: AlertQueryService): Router {
   const router = Router();
-  router.get('/prometheus/api/v1/rules', async (req, res) => {
+  router.get('/prometheus/api/v1/rules', enveloped(async (req, res) => {
     const type = queryString(req, 'type');
     if (type !== undefined && type !== 'alert' && type !== 'record') {
       promError(res, 400, 'bad_data', `unsupported type "${type}"`);
@@ -90,8 +103,8 @@ export function prometheusRulesResource(alerts: AlertQueryService): Router {
         })),
       },
     });
-  });
-  router.get('/prometheus/api/v1/alerts', async (_req, res) => {
+  }));
+  router.get('/prometheus/api/v1/alerts', enveloped(async (_req, res) => {
     const groups = await alerts.groups(res.locals.actor);
     const list: Record<string, unknown>[] = [];
     for (const status of groups) {
@@ -99,6 +112,6 @@ export function prometheusRulesResource(alerts: AlertQueryService): Router {
       for (const alert of status.alerts) list.push(alertOf(alert, annotations.get(alert.ruleId) ?? new Map()));
     }
     res.json({ status: 'success', data: { alerts: list } });
-  });
+  }));
   return router;
 }
