@@ -1,4 +1,5 @@
 import type { Labels } from '../promql/values';
+import { sortedLabels } from './alert-labels';
 import type { AlertState } from './alert-state';
 
 export interface AlertSample {
@@ -17,10 +18,10 @@ export function alertSamples(states: readonly AlertState[]): AlertSample[] {
     const alerts = new Map(state.labels);
     alerts.set('__name__', 'ALERTS');
     alerts.set('alertstate', state.state);
-    samples.push({ labels: alerts, value: 1 });
+    samples.push({ labels: sortedLabels(alerts), value: 1 });
     const forState = new Map(state.labels);
     forState.set('__name__', 'ALERTS_FOR_STATE');
-    samples.push({ labels: forState, value: Math.floor((state.activeAtMs ?? state.lastEvalMs) / 1000) });
+    samples.push({ labels: sortedLabels(forState), value: Math.floor((state.activeAtMs ?? state.lastEvalMs) / 1000) });
   }
   return samples;
 }
