@@ -56,6 +56,8 @@ export class RuleEvaluator implements CommittedMeasuresListener {
   private readonly options: RuleEvaluatorOptions;
   private refreshTimer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
+  /** Last evaluations of deleted groups, awaited by stop(). */
+  private readonly finals = new Set<Promise<void>>();
   private running = false;
 
   constructor(
@@ -92,6 +94,7 @@ export class RuleEvaluator implements CommittedMeasuresListener {
     await this.refreshing;
     for (const run of this.runs.values()) this.forget(run);
     await Promise.all([...this.runs.values()].map((run) => run.busy));
+    await Promise.all([...this.finals]);
     this.runs.clear();
     try {
       await this.leases.releaseAll(this.holder);
@@ -159,8 +162,18 @@ export class RuleEvaluator implements CommittedMeasuresListener {
       if (!seen.has(id)) {
         this.forget(run);
         this.runs.delete(id);
+        // A deleted group's alerts end (reason `rule removed`) in one last evaluation by its holder.
+        if (run.token !== undefined) this.finish(run);
       }
     }
+  }
+
+  private finish(run: GroupRun): void {
+    const last: GroupRun = { ...run, group: { ...run.group, rules: [] }, again: false };
+    const done = Promise.resolve(run.busy)
+      .then(() => this.evaluate(last, Date.now()))
+      .finally(() => this.finals.delete(done));
+    this.finals.add(done);
   }
 
   private forget(run: GroupRun): void {

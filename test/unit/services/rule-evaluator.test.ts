@@ -164,3 +164,31 @@ describe('RuleEvaluator scheduling', () => {
     await bare.stop();
   });
 });
+
+describe('RuleEvaluator and deleted groups', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('ends the alerts of a group that disappears, in one last evaluation by its holder', async () => {
+    jest.useFakeTimers({ now: 1_700_000_000_000 });
+    const reader = new FakeRuleReader();
+    const leases = new MemoryLeases();
+    const alerts = new MemoryAlerts();
+    const engine = new FakeEngine();
+    engine.results.set('a', [{ labels: {}, v: 1 }]);
+    reader.groups = [{ id: 7, experiment: 'EXP', experimentId: 1, name: 'g', intervalMs: 10_000, version: 1, rules: [alertRule(1, 'A', 'a')] }];
+    const measures = { store: () => Promise.resolve({ stored: 0, duplicates: 0 }) } as unknown as MeasureStore;
+    const e = new RuleEvaluator(leases, alerts as unknown as AlertStateStore, measures, tx, new RuleMetrics(new MetricsRegistry()), logger, reader, engine, new FakeSeriesSources(), undefined, {
+      refreshMs: 1_000,
+    });
+    await e.start();
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(alerts.appended.map((t) => t.to)).toEqual(['firing']);
+    reader.groups = [];
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(alerts.appended.map((t) => `${t.to}:${t.reason ?? ''}`)).toEqual(['firing:', 'resolved:rule removed']);
+    expect(alerts.states.get(7)).toEqual([]);
+    await e.stop();
+  });
+});
