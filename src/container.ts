@@ -10,7 +10,10 @@ import { LocalTokenIssuer } from './auth/local-token-issuer';
 import { LocalTokenVerifier } from './auth/local-token-verifier';
 import { OidcTokenVerifier } from './auth/oidc-token-verifier';
 import type { TokenVerifier } from './auth/token-verifier';
-import { PromqlError, type PromqlEngine } from './alerting/promql/engine-api';
+import type { PromqlEngine } from './alerting/promql/engine-api';
+import type { Classify } from './alerting/classify/classify';
+import { SandboxedClassifier } from './alerting/classify/sandboxed-classifier';
+import { QueryEngine } from './services/promql/query-engine';
 import type { Config } from './config';
 import { buildInfo } from './metrics/build-info';
 import { TYPES } from './identifiers';
@@ -21,15 +24,19 @@ import { LogMetrics } from './metrics/log-metrics';
 import { MetricsRegistry } from './metrics/metrics-registry';
 import { MetricsServer } from './metrics/metrics-server';
 import { RestMetrics } from './metrics/rest-metrics';
+import { RuleMetrics } from './metrics/rule-metrics';
 import { RestListener } from './rest/rest-listener';
 import type { RestResource } from './rest/rest-resource';
+import { alertsResource } from './rest/resources/alerts';
 import { auditResource } from './rest/resources/audit';
 import { prometheusResource } from './rest/resources/prometheus';
 import { experimentsResource } from './rest/resources/experiments';
 import { measuresResource } from './rest/resources/measures';
+import { prometheusRulesResource } from './rest/resources/prometheus-rules';
 import { rejectedMessagesResource } from './rest/resources/rejected-messages';
 import { usersResource } from './rest/resources/users';
 import type { Component } from './component';
+import { AlertQueryService } from './services/alert-query-service';
 import { AuditService } from './services/audit-service';
 import { AuditTrail } from './services/audit-trail';
 import type { HealthCheck } from './services/contracts';
@@ -41,7 +48,9 @@ import { MeasureService } from './services/measure-service';
 import { PrometheusApiService } from './services/prometheus-api-service';
 import { RetentionJob } from './services/retention-job';
 import { RollupJob } from './services/rollup-job';
+import { RuleEvaluator } from './services/rule-evaluator';
 import { UserService } from './services/user-service';
+import { MysqlAlertStateStore } from './storage/mysql-alert-state-store';
 import { MysqlAuditStore } from './storage/mysql-audit-store';
 import { MysqlDatabase } from './storage/mysql-database';
 import { MysqlExperimentStore } from './storage/mysql-experiment-store';
@@ -52,14 +61,9 @@ import { MysqlRejectedMessageStore } from './storage/mysql-rejected-message-stor
 import { MysqlRetentionStore } from './storage/mysql-retention-store';
 import { MysqlRollupMaintainer } from './storage/mysql-rollup-maintainer';
 import { MysqlSeriesSource } from './storage/mysql-series-source';
+import { MysqlRuleGroupLeaseStore } from './storage/mysql-rule-group-lease-store';
 import { MysqlUserStore } from './storage/mysql-user-store';
 import { PostgratorMigrator } from './storage/postgrator-migrator';
-
-/** INTERIM: stands for the PromQL engine until it is merged; every query answers `unavailable`. */
-const unwired = (): never => {
-  throw new PromqlError('unavailable', 'no PromQL engine is wired in yet');
-};
-const UNWIRED_ENGINE: PromqlEngine = { instant: unwired, range: unwired, parseSelector: unwired, check: () => undefined };
 
 const VERIFIERS: Record<Config['auth']['mode'], new (...args: never[]) => TokenVerifier> = {
   local: LocalTokenVerifier,
@@ -81,6 +85,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.LogShipping).toConstantValue(shippingOf(logger));
   container.bind(LogMetrics).toSelf();
   container.bind(IngestMetrics).toSelf();
+  container.bind(RuleMetrics).toSelf();
   container.bind(MetricsServer).toSelf();
 
   container.bind(TYPES.Database).to(MysqlDatabase);
@@ -99,8 +104,11 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(MysqlSeriesSource).toSelf();
   container.bind(TYPES.SeriesSourceFactory).toService(MysqlSeriesSource);
   container.bind(TYPES.SeriesCatalog).toService(MysqlSeriesSource);
-  // INTERIM until the PromQL engine is merged: the integrator binds the real engine here.
-  container.bind<PromqlEngine>(TYPES.PromqlEngine).toConstantValue(UNWIRED_ENGINE);
+  container.bind<PromqlEngine>(TYPES.PromqlEngine).toConstantValue(new QueryEngine());
+  // One Lua worker per process, started on the first Lua classification.
+  container.bind<Classify>(TYPES.Classify).toConstantValue(new SandboxedClassifier());
+  container.bind(TYPES.RuleGroupLeaseStore).to(MysqlRuleGroupLeaseStore);
+  container.bind(TYPES.AlertStateStore).to(MysqlAlertStateStore);
 
   container.bind(TYPES.AuditTrail).to(AuditTrail);
   container.bind(TYPES.AuditService).to(AuditService);
@@ -113,6 +121,11 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(RollupJob).toSelf();
   container.bind(RetentionJob).toSelf();
   container.bind(Maintenance).toSelf();
+  // The evaluator needs TYPES.PromqlEngine, TYPES.SeriesSourceFactory and TYPES.RuleGroupReader (and
+  // TYPES.Classify for classifiers); without them it logs that it is not wired and evaluates nothing.
+  container.bind(TYPES.RuleEvaluator).to(RuleEvaluator);
+  container.bind(TYPES.CommittedMeasuresListener).toService(TYPES.RuleEvaluator);
+  container.bind(TYPES.AlertQueryService).to(AlertQueryService);
 
   container.bind(TYPES.TokenVerifier).to(VERIFIERS[config.auth.mode]);
   container.bind(TYPES.TokenIssuer).to(LocalTokenIssuer);
@@ -167,6 +180,12 @@ function bindRestResources(container: Container, config: Config): void {
         resource(prometheusResource(api, buildInfo(), logger.child({ component: 'prometheus-api' }), config.rest.bodyLimit), 'self-validating'),
       [TYPES.PrometheusApiService, TYPES.Logger],
     );
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((alerts: AlertQueryService) => resource(alertsResource(alerts)), [TYPES.AlertQueryService]);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((alerts: AlertQueryService) => resource(prometheusRulesResource(alerts), 'self-validating'), [TYPES.AlertQueryService]);
 }
 
 /**
@@ -216,5 +235,14 @@ function bindComponents(container: Container): void {
       stop: () => maintenance.stop(),
     }),
     [Maintenance],
+  );
+  container.bind<Component>(TYPES.Component).toResolvedValue(
+    (evaluator: RuleEvaluator): Component => ({
+      name: 'rule-evaluator',
+      runsIn: 'consume',
+      start: () => evaluator.start(),
+      stop: () => evaluator.stop(),
+    }),
+    [TYPES.RuleEvaluator],
   );
 }

@@ -38,4 +38,11 @@ export const TYPES = {
   SeriesSourceFactory: Symbol.for('SeriesSourceFactory'),
   SeriesCatalog: Symbol.for('SeriesCatalog'),
   PrometheusApiService: Symbol.for('PrometheusApiService'),
+  RuleGroupReader: Symbol.for('RuleGroupReader'),
+  Classify: Symbol.for('Classify'),
+  RuleGroupLeaseStore: Symbol.for('RuleGroupLeaseStore'),
+  AlertStateStore: Symbol.for('AlertStateStore'),
+  RuleEvaluator: Symbol.for('RuleEvaluator'),
+  RuleEvaluatorOptions: Symbol.for('RuleEvaluatorOptions'),
+  AlertQueryService: Symbol.for('AlertQueryService'),
 } as const;

@@ -5,7 +5,8 @@
 import type { LabelMatcher } from '../alerting/promql/ast';
 import type { SeriesSource } from '../alerting/promql/engine-api';
 import type { Labels } from '../alerting/promql/values';
-import type { RuleGroup } from '../alerting/rules/rule';
+import type { RuleGroup, Severity } from '../alerting/rules/rule';
+import type { AlertState, AlertTransition, TransitionTarget } from '../alerting/state/alert-state';
 
 /** Which experiments' series a PromQL query may read: all of them, or a set. */
 export type SeriesScope = { readonly kind: 'all' } | { readonly kind: 'experiments'; readonly experimentIds: readonly number[] };
@@ -39,4 +40,94 @@ export interface RuleGroupReader {
   /** Every group, with its rules and version. */
   listAll(): Promise<readonly RuleGroup[]>;
   findById(id: number): Promise<RuleGroup | undefined>;
+}
+
+/** A rule group's lease as its holder knows it. */
+export interface GroupLease {
+  readonly groupId: number;
+  readonly holder: string;
+  readonly fencingToken: number;
+}
+
+/** The lease row as an evaluation's commit reads it, locked until the transaction ends. */
+export interface LockedLease {
+  readonly holder: string;
+  readonly fencingToken: number;
+  readonly lastEvalMs: number | undefined;
+}
+
+/**
+ * The evaluators' leases, one row per group, on the database's clock (processes' clocks may differ).
+ * acquire takes a missing or expired lease (incrementing the fencing token) or renews the caller's own
+ * unexpired one (same token); undefined when another holder's lease has not expired.
+ */
+export interface RuleGroupLeaseStore {
+  acquire(groupId: number, holder: string, durationMs: number): Promise<GroupLease | undefined>;
+  /** Ends the caller's leases at once (shutdown), so that another process takes over at its next slot. */
+  releaseAll(holder: string): Promise<void>;
+  /** SELECT ... FOR UPDATE inside the ambient transaction. */
+  lockForCommit(groupId: number): Promise<LockedLease | undefined>;
+  /** Records the committed evaluation time and its duration on the lease row. */
+  recordEvaluation(groupId: number, evalMs: number, durationMs: number): Promise<void>;
+  /** The last committed evaluation of each group (for /prometheus/api/v1/rules). */
+  lastEvaluations(groupIds: readonly number[]): Promise<Map<number, { evalMs: number; durationMs: number }>>;
+}
+
+/** A transition as stored, with where it belongs. */
+export interface StoredTransition extends AlertTransition {
+  readonly id: number;
+  readonly groupId: number;
+  readonly experimentId: number;
+  readonly experiment: string;
+  readonly alertname: string;
+}
+
+/** A current alert state as listed, with where it belongs. */
+export type ListedAlert = AlertState & { readonly groupId: number; readonly experimentId: number; readonly experiment: string; readonly alertname: string };
+
+/** Whose alerts a listing may show: all, or those of the experiments a user is associated with; and filters. */
+export interface AlertFilter {
+  readonly associatedUserId?: number;
+  readonly experimentId?: number;
+  readonly ruleId?: number;
+  readonly severity?: Severity;
+}
+
+export interface ActiveAlertQuery extends AlertFilter {
+  readonly state?: 'pending' | 'firing';
+  readonly groupIds?: readonly number[];
+}
+
+export interface TransitionQuery extends AlertFilter {
+  readonly toState?: TransitionTarget;
+  /** at >= fromMs */
+  readonly fromMs?: number;
+  /** at < toMs */
+  readonly toMs?: number;
+  /** Newest first: ids below this one. */
+  readonly beforeId?: number;
+  readonly limit: number;
+}
+
+export interface RuleEvaluationRecord {
+  readonly ruleId: number;
+  readonly health: 'ok' | 'err';
+  readonly lastError?: string;
+  readonly evalMs: number;
+  readonly durationMs: number;
+}
+
+/** Alert states, their transitions and the outbox. Writes run inside the evaluation's transaction. */
+export interface AlertStateStore {
+  statesOfGroup(groupId: number): Promise<AlertState[]>;
+  /** Replaces every state of the group by `states`. */
+  replaceGroupStates(groupId: number, experimentId: number, states: readonly AlertState[]): Promise<void>;
+  /** Stores the transitions and one outbox row for each; returns their ids in order. */
+  appendTransitions(groupId: number, experimentId: number, fencingToken: number, transitions: readonly AlertTransition[]): Promise<number[]>;
+  recordRuleEvaluations(groupId: number, records: readonly RuleEvaluationRecord[]): Promise<void>;
+  /** Pending and firing alerts, ordered by experiment, rule, fingerprint. */
+  active(query: ActiveAlertQuery): Promise<ListedAlert[]>;
+  /** Transitions newest first (by id). */
+  transitions(query: TransitionQuery): Promise<StoredTransition[]>;
+  ruleEvaluations(groupIds: readonly number[]): Promise<Map<number, RuleEvaluationRecord>>;
 }

@@ -37,8 +37,8 @@ export interface PlatformOptions {
   components?: readonly string[];
   env?: Record<string, string>;
   logger?: Logger;
-  /** Changes to the container before anything is resolved from it: e.g. a test double for a binding. */
-  rebind?: (container: Container) => void;
+  /** Extra bindings (fakes of ports another stage provides) before anything is resolved. */
+  configure?: (container: Container) => void;
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
@@ -52,7 +52,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     ...options.env,
   });
   const container = buildContainer(config, options.logger);
-  options.rebind?.(container);
+  options.configure?.(container);
   await container.get<Migrator>(TYPES.Migrator).migrate();
   const listener = options.consume ? container.get<RabbitListener>(TYPES.RabbitListener) : undefined;
   await listener?.start();

@@ -40,7 +40,7 @@ describe('/prometheus/api/v1', () => {
     p = await startPlatform({
       consume: true,
       env: { PROMQL_MAX_SAMPLES: '25' },
-      rebind: (container) => container.rebindSync(TYPES.PromqlEngine).toConstantValue(new SelectorEngine()),
+      configure: (container) => container.rebindSync(TYPES.PromqlEngine).toConstantValue(new SelectorEngine()),
     });
     admin = await p.tokenFor(p.admin);
     const person = await p.createUser('SCIENTIST');

@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { inject, injectable, optional } from 'inversify';
+import type { Classify } from '../alerting/classify/classify';
+import type { PromqlEngine } from '../alerting/promql/engine-api';
+import type { RuleGroup } from '../alerting/rules/rule';
+import type { LabelExpander } from '../alerting/state/alert-labels';
+import { groupOffsetMs, nextEvalSlot } from '../alerting/state/eval-time';
+import { TYPES } from '../identifiers';
+import type { Logger } from '../logging/logger';
+import { RuleMetrics } from '../metrics/rule-metrics';
+import type { AlertStateStore, RuleGroupLeaseStore, RuleGroupReader, SeriesSourceFactory } from '../storage/alerting-stores';
+import type { MeasureStore, Transactor } from '../storage/stores';
+import type { CommittedMeasures, CommittedMeasuresListener } from './contracts';
+import { commitEvaluation, StaleEvaluationError, StaleLeaseError } from './evaluation-commit';
+import { evaluateGroup } from './group-evaluation';
+
+export interface RuleEvaluatorOptions {
+  /** How often the list of groups is read again (new, changed, deleted groups). */
+  readonly refreshMs: number;
+  /** How long after committed measures of its experiment a group is evaluated (more measures meanwhile join). */
+  readonly debounceMs: number;
+  /** Lease length as a multiple of the group's interval, and its floor. */
+  readonly leaseIntervals: number;
+  readonly minLeaseMs: number;
+  /** Rule label templates; the identity without one. */
+  readonly expand?: LabelExpander;
+}
+
+export const DEFAULT_RULE_EVALUATOR_OPTIONS: RuleEvaluatorOptions = { refreshMs: 5_000, debounceMs: 150, leaseIntervals: 1.5, minLeaseMs: 1_500 };
+
+interface GroupRun {
+  group: RuleGroup;
+  offsetMs: number;
+  slotTimer?: NodeJS.Timeout;
+  debounceTimer?: NodeJS.Timeout;
+  busy?: Promise<void>;
+  /** Measures arrived while an evaluation ran: evaluate again when it ends. */
+  again: boolean;
+  /** The fencing token of the lease this process believes it holds. */
+  token?: number;
+}
+
+/**
+ * RuleEvaluator runs every rule group in every `consume`/`all` process, and lets exactly one of them
+ * evaluate each group: at each of the group's slots (Prometheus's aligned times) a process takes or renews
+ * the group's lease in MySQL, and evaluates only while it holds it. A lease lasts 1.5 intervals and is
+ * renewed at every slot, so when its holder dies another process takes the group at its second slot after
+ * the holder's last renewal. Commits are fenced (see commitEvaluation). A group whose experiment just
+ * received measures is also evaluated at once (debounced) by the process holding it.
+ */
+@injectable()
+export class RuleEvaluator implements CommittedMeasuresListener {
+  readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly runs = new Map<number, GroupRun>();
+  private readonly options: RuleEvaluatorOptions;
+  private refreshTimer?: NodeJS.Timeout;
+  private refreshing?: Promise<void>;
+  /** Last evaluations of deleted groups, awaited by stop(). */
+  private readonly finals = new Set<Promise<void>>();
+  private running = false;
+
+  constructor(
+    @inject(TYPES.RuleGroupLeaseStore) private readonly leases: RuleGroupLeaseStore,
+    @inject(TYPES.AlertStateStore) private readonly alerts: AlertStateStore,
+    @inject(TYPES.MeasureStore) private readonly measures: MeasureStore,
+    @inject(TYPES.Transactor) private readonly tx: Transactor,
+    @inject(RuleMetrics) private readonly metrics: RuleMetrics,
+    @inject(TYPES.Logger) private readonly logger: Logger,
+    @inject(TYPES.RuleGroupReader) @optional() private readonly reader?: RuleGroupReader,
+    @inject(TYPES.PromqlEngine) @optional() private readonly engine?: PromqlEngine,
+    @inject(TYPES.SeriesSourceFactory) @optional() private readonly sources?: SeriesSourceFactory,
+    @inject(TYPES.Classify) @optional() private readonly classify?: Classify,
+    @inject(TYPES.RuleEvaluatorOptions) @optional() options?: Partial<RuleEvaluatorOptions>,
+  ) {
+    this.options = { ...DEFAULT_RULE_EVALUATOR_OPTIONS, ...options };
+  }
+
+  async start(): Promise<void> {
+    if (!this.reader || !this.engine || !this.sources) {
+      this.logger.warn('rule evaluator not started: no rule store, PromQL engine or series source is bound');
+      return;
+    }
+    this.running = true;
+    await this.refresh();
+    this.refreshTimer = setInterval(() => void this.refresh(), this.options.refreshMs);
+    this.refreshTimer.unref();
+  }
+
+  /** Stops scheduling, waits for running evaluations, and ends this process's leases so others take over at once. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearInterval(this.refreshTimer);
+    await this.refreshing;
+    for (const run of this.runs.values()) this.forget(run);
+    await Promise.all([...this.runs.values()].map((run) => run.busy));
+    await Promise.all([...this.finals]);
+    this.runs.clear();
+    try {
+      await this.leases.releaseAll(this.holder);
+    } catch (error) {
+      this.logger.warn('could not release rule group leases', { error: String(error) });
+    }
+  }
+
+  /** Never throws and returns at once: the groups of the measures' experiments are evaluated shortly. */
+  committed(batch: CommittedMeasures): void {
+    try {
+      if (!this.running || this.runs.size === 0) return;
+      const experiments = new Set<string>();
+      for (const measure of batch.measures) experiments.add(measure.experiment);
+      for (const run of this.runs.values()) {
+        if (run.token !== undefined && experiments.has(run.group.experiment)) this.trigger(run);
+      }
+    } catch (error) {
+      this.logger.warn('rule evaluator: committed measures not handled', { error: String(error) });
+    }
+  }
+
+  /** Evaluates a group now if this process holds (or can take) its lease; for tests and `rules test`. */
+  async evaluateNow(groupId: number, atMs = Date.now()): Promise<void> {
+    const run = this.runs.get(groupId);
+    if (run) await this.evaluate(run, atMs);
+  }
+
+  private async refresh(): Promise<void> {
+    if (this.refreshing) return;
+    this.refreshing = this.load().finally(() => {
+      this.refreshing = undefined;
+    });
+    await this.refreshing;
+  }
+
+  private async load(): Promise<void> {
+    let groups: readonly RuleGroup[];
+    try {
+      groups = (await this.reader?.listAll()) ?? [];
+    } catch (error) {
+      this.logger.warn('rule groups could not be read; keeping the ones known', { error: String(error) });
+      return;
+    }
+    if (!this.running) return;
+    const seen = new Set<number>();
+    for (const group of groups) {
+      seen.add(group.id);
+      const run = this.runs.get(group.id);
+      if (!run) {
+        const created: GroupRun = { group, offsetMs: groupOffsetMs(group.experiment, group.name, group.intervalMs), again: false };
+        this.runs.set(group.id, created);
+        this.schedule(created);
+      } else if (run.group.version !== group.version) {
+        const moved = run.group.intervalMs !== group.intervalMs || run.group.name !== group.name;
+        run.group = group;
+        if (moved) {
+          clearTimeout(run.slotTimer);
+          run.offsetMs = groupOffsetMs(group.experiment, group.name, group.intervalMs);
+          this.schedule(run);
+        }
+      }
+    }
+    for (const [id, run] of this.runs) {
+      if (!seen.has(id)) {
+        this.forget(run);
+        this.runs.delete(id);
+        // A deleted group's alerts end (reason `rule removed`) in one last evaluation by its holder.
+        if (run.token !== undefined) this.finish(run);
+      }
+    }
+  }
+
+  private finish(run: GroupRun): void {
+    const last: GroupRun = { ...run, group: { ...run.group, rules: [] }, again: false };
+    const done = Promise.resolve(run.busy)
+      .then(() => this.evaluate(last, Date.now()))
+      .finally(() => this.finals.delete(done));
+    this.finals.add(done);
+  }
+
+  private forget(run: GroupRun): void {
+    clearTimeout(run.slotTimer);
+    clearTimeout(run.debounceTimer);
+    this.metrics.setGroupAlerts(run.group.id, undefined);
+  }
+
+  private schedule(run: GroupRun): void {
+    if (!this.running) return;
+    const now = Date.now();
+    const slot = nextEvalSlot(now, run.group.intervalMs, run.offsetMs);
+    run.slotTimer = setTimeout(() => this.tick(run, slot), slot - now);
+    run.slotTimer.unref();
+  }
+
+  private tick(run: GroupRun, slotMs: number): void {
+    if (!this.running || this.runs.get(run.group.id) !== run) return;
+    this.schedule(run);
+    if (run.busy) {
+      // Like Prometheus: a slot that comes while the previous evaluation still runs is skipped.
+      this.metrics.missed.inc({ rule_group: label(run.group) });
+      return;
+    }
+    this.launch(run, slotMs);
+  }
+
+  private trigger(run: GroupRun): void {
+    if (run.debounceTimer) return;
+    run.debounceTimer = setTimeout(() => {
+      run.debounceTimer = undefined;
+      if (!this.running) return;
+      if (run.busy) run.again = true;
+      else this.launch(run, Date.now());
+    }, this.options.debounceMs);
+    run.debounceTimer.unref();
+  }
+
+  private launch(run: GroupRun, atMs: number): void {
+    run.busy = this.evaluate(run, atMs).finally(() => {
+      run.busy = undefined;
+      if (run.again && this.running) {
+        run.again = false;
+        this.launch(run, Date.now());
+      }
+    });
+  }
+
+  private async evaluate(run: GroupRun, atMs: number): Promise<void> {
+    const { engine, sources } = this;
+    if (!engine || !sources) return;
+    const group = run.group;
+    const rule_group = label(group);
+    const started = performance.now();
+    try {
+      const leaseMs = Math.max(this.options.minLeaseMs, group.intervalMs * this.options.leaseIntervals);
+      const lease = await this.leases.acquire(group.id, this.holder, leaseMs);
+      if (!lease) {
+        if (run.token !== undefined) this.metrics.setGroupAlerts(group.id, undefined);
+        run.token = undefined;
+        return;
+      }
+      if (run.token !== lease.fencingToken) {
+        this.metrics.takeovers.inc();
+        this.logger.info('rule group lease taken', { group: rule_group, fencingToken: lease.fencingToken });
+      }
+      run.token = lease.fencingToken;
+      const previous = await this.alerts.statesOfGroup(group.id);
+      const source = sources.scoped({ kind: 'experiments', experimentIds: [group.experimentId] });
+      const evaluation = await evaluateGroup(group, previous, atMs, {
+        engine,
+        source,
+        ...(this.classify ? { classify: this.classify } : {}),
+        ...(this.options.expand ? { expand: this.options.expand } : {}),
+      });
+      await commitEvaluation({ tx: this.tx, leases: this.leases, alerts: this.alerts, measures: this.measures }, group, lease, evaluation, performance.now() - started);
+      this.metrics.evaluations.inc({ rule_group }, evaluation.rules.length);
+      const failed = evaluation.rules.filter((r) => r.health === 'err').length;
+      if (failed > 0) this.metrics.failures.inc({ rule_group }, failed);
+      if (evaluation.classifierFailures > 0) this.metrics.classifierFailures.inc(evaluation.classifierFailures);
+      this.metrics.setGroupAlerts(group.id, {
+        pending: evaluation.states.filter((s) => s.state === 'pending').length,
+        firing: evaluation.states.filter((s) => s.state === 'firing').length,
+      });
+      this.metrics.groupDuration.observe({ rule_group }, (performance.now() - started) / 1000);
+    } catch (error) {
+      if (error instanceof StaleLeaseError) {
+        this.metrics.commitsRefused.inc({ reason: 'stale_lease' });
+        this.metrics.setGroupAlerts(group.id, undefined);
+        run.token = undefined;
+        this.logger.warn('rule group evaluation dropped: the lease was taken over', { group: rule_group });
+      } else if (error instanceof StaleEvaluationError) {
+        this.metrics.commitsRefused.inc({ reason: 'stale_time' });
+      } else {
+        this.metrics.failures.inc({ rule_group });
+        this.logger.warn('rule group evaluation failed', { group: rule_group, error: String(error) });
+      }
+    }
+  }
+}
+
+function label(group: RuleGroup): string {
+  return `${group.experiment}/${group.name}`;
+}

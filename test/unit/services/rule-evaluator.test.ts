@@ -1,0 +1,194 @@
+import type { AlertState, AlertTransition } from '../../../src/alerting/state/alert-state';
+import type { RuleGroup } from '../../../src/alerting/rules/rule';
+import { groupOffsetMs } from '../../../src/alerting/state/eval-time';
+import type { Logger } from '../../../src/logging/logger';
+import { MetricsRegistry } from '../../../src/metrics/metrics-registry';
+import { RuleMetrics } from '../../../src/metrics/rule-metrics';
+import { RuleEvaluator } from '../../../src/services/rule-evaluator';
+import type { AlertStateStore, GroupLease, LockedLease, RuleGroupLeaseStore } from '../../../src/storage/alerting-stores';
+import type { MeasureRow, MeasureStore, Transactor } from '../../../src/storage/stores';
+import { alertRule, FakeEngine, FakeRuleReader, FakeSeriesSources } from '../../support/alerting-fakes';
+
+const logger: Logger = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined, child: () => logger };
+
+/** Leases on the (fake) clock, shared by the evaluators of one test as MySQL's row would be. */
+class MemoryLeases implements RuleGroupLeaseStore {
+  readonly rows = new Map<number, { holder: string; token: number; expiresAt: number; lastEvalMs?: number }>();
+  acquire(groupId: number, holder: string, durationMs: number): Promise<GroupLease | undefined> {
+    const row = this.rows.get(groupId) ?? { holder: '', token: 0, expiresAt: 0 };
+    const live = row.expiresAt > Date.now();
+    if (live && row.holder !== holder) return Promise.resolve(undefined);
+    const token = live ? row.token : row.token + 1;
+    this.rows.set(groupId, { ...row, holder, token, expiresAt: Date.now() + durationMs });
+    return Promise.resolve({ groupId, holder, fencingToken: token });
+  }
+  releaseAll(holder: string): Promise<void> {
+    for (const row of this.rows.values()) if (row.holder === holder) row.expiresAt = Date.now();
+    return Promise.resolve();
+  }
+  lockForCommit(groupId: number): Promise<LockedLease | undefined> {
+    const row = this.rows.get(groupId);
+    return Promise.resolve(row && { holder: row.holder, fencingToken: row.token, lastEvalMs: row.lastEvalMs });
+  }
+  recordEvaluation(groupId: number, evalMs: number): Promise<void> {
+    const row = this.rows.get(groupId);
+    if (row) row.lastEvalMs = evalMs;
+    return Promise.resolve();
+  }
+  lastEvaluations(): Promise<Map<number, { evalMs: number; durationMs: number }>> {
+    return Promise.resolve(new Map());
+  }
+}
+
+class MemoryAlerts implements Partial<AlertStateStore> {
+  readonly states = new Map<number, readonly AlertState[]>();
+  readonly appended: AlertTransition[] = [];
+  statesOfGroup(groupId: number): Promise<AlertState[]> {
+    return Promise.resolve([...(this.states.get(groupId) ?? [])]);
+  }
+  replaceGroupStates(groupId: number, _e: number, states: readonly AlertState[]): Promise<void> {
+    this.states.set(groupId, states);
+    return Promise.resolve();
+  }
+  appendTransitions(_g: number, _e: number, _t: number, transitions: readonly AlertTransition[]): Promise<number[]> {
+    this.appended.push(...transitions);
+    return Promise.resolve(transitions.map((_, i) => i));
+  }
+  recordRuleEvaluations(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+const tx: Transactor = { inTransaction: (work) => work() };
+
+describe('RuleEvaluator scheduling', () => {
+  const reader = new FakeRuleReader();
+  let leases: MemoryLeases;
+  let alerts: MemoryAlerts;
+  let stored: MeasureRow[];
+  let metrics: RuleMetrics;
+  const evaluators: RuleEvaluator[] = [];
+
+  function evaluator(engine: FakeEngine, registry = new MetricsRegistry()): RuleEvaluator {
+    metrics = new RuleMetrics(registry);
+    const measures = { store: (rows: readonly MeasureRow[]) => (stored.push(...rows), Promise.resolve({ stored: rows.length, duplicates: 0 })) } as unknown as MeasureStore;
+    const created = new RuleEvaluator(leases, alerts as unknown as AlertStateStore, measures, tx, metrics, logger, reader, engine, new FakeSeriesSources(), undefined, {
+      refreshMs: 1_000,
+      debounceMs: 100,
+    });
+    evaluators.push(created);
+    return created;
+  }
+
+  const group: RuleGroup = { id: 5, experiment: 'EXP', experimentId: 1, name: 'g', intervalMs: 10_000, version: 1, rules: [alertRule(1, 'A', 'a')] };
+  const offset = groupOffsetMs('EXP', 'g', 10_000);
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: 1_700_000_000_000 });
+    leases = new MemoryLeases();
+    alerts = new MemoryAlerts();
+    stored = [];
+    reader.groups = [group];
+  });
+
+  afterEach(async () => {
+    for (const e of evaluators.splice(0)) await e.stop();
+    jest.useRealTimers();
+  });
+
+  it('evaluates at the group slots (interval multiples plus its offset), with the slot as evaluation time', async () => {
+    const engine = new FakeEngine();
+    const times: number[] = [];
+    const instant = engine.instant.bind(engine);
+    engine.instant = (q, t) => (times.push(t), instant(q, t));
+    await evaluator(engine).start();
+    // Any 30 s window holds exactly three slots of a 10 s group.
+    await jest.advanceTimersByTimeAsync(30_000);
+    expect(times.length).toBe(3);
+    for (const t of times) expect((((t - offset) % 10_000) + 10_000) % 10_000).toBe(0);
+    expect(times[1]! - times[0]!).toBe(10_000);
+  });
+
+  it('of two evaluators, only the lease holder evaluates; the other takes over when it stops', async () => {
+    const a = new FakeEngine();
+    const b = new FakeEngine();
+    a.results.set('a', [{ labels: {}, v: 1 }]);
+    b.results.set('a', [{ labels: {}, v: 1 }]);
+    const first = evaluator(a);
+    const second = evaluator(b);
+    await first.start();
+    await second.start();
+    await jest.advanceTimersByTimeAsync(50_000);
+    expect(a.calls).toBe(5);
+    expect(b.calls).toBe(0);
+    await first.stop();
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(b.calls).toBe(1);
+    // One firing transition in all: the taker read the state the first one committed.
+    expect(alerts.appended.map((t) => t.to)).toEqual(['firing']);
+    expect(leases.rows.get(5)?.token).toBe(2);
+  });
+
+  it('skips a slot that comes while the previous evaluation still runs', async () => {
+    const engine = new FakeEngine();
+    const registry = new MetricsRegistry();
+    await evaluator(engine, registry).start();
+    await jest.advanceTimersByTimeAsync(10_000);
+    engine.hang();
+    await jest.advanceTimersByTimeAsync(30_000);
+    expect(engine.calls).toBe(2);
+    expect(await registry.registry.getSingleMetricAsString('mymonit_rule_group_iterations_missed_total')).toMatch(/rule_group="EXP\/g"} 2/);
+    engine.resume();
+  });
+
+  it('evaluates the group of committed measures after the debounce, once for a burst, and never throws', async () => {
+    const engine = new FakeEngine();
+    const e = evaluator(engine);
+    await e.start();
+    await jest.advanceTimersByTimeAsync(10_000);
+    const before = engine.calls;
+    const measure = { experiment: 'EXP', metric: 'm', source: null, unit: null, value: 1, timestampUs: 1n, tags: {} };
+    for (let i = 0; i < 5; i++) e.committed({ measures: [measure], exact: true });
+    e.committed({ measures: [{ ...measure, experiment: 'OTHER' }], exact: true });
+    expect(() => e.committed({ measures: null as unknown as [], exact: true })).not.toThrow();
+    await jest.advanceTimersByTimeAsync(150);
+    expect(engine.calls).toBe(before + 1);
+  });
+
+  it('does nothing (and says so) when the engine or the rules are not wired', async () => {
+    const warn = jest.fn();
+    const bare = new RuleEvaluator(leases, alerts as unknown as AlertStateStore, {} as MeasureStore, tx, new RuleMetrics(new MetricsRegistry()), { ...logger, warn });
+    await bare.start();
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('not started'));
+    bare.committed({ measures: [], exact: true });
+    await bare.stop();
+  });
+});
+
+describe('RuleEvaluator and deleted groups', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('ends the alerts of a group that disappears, in one last evaluation by its holder', async () => {
+    jest.useFakeTimers({ now: 1_700_000_000_000 });
+    const reader = new FakeRuleReader();
+    const leases = new MemoryLeases();
+    const alerts = new MemoryAlerts();
+    const engine = new FakeEngine();
+    engine.results.set('a', [{ labels: {}, v: 1 }]);
+    reader.groups = [{ id: 7, experiment: 'EXP', experimentId: 1, name: 'g', intervalMs: 10_000, version: 1, rules: [alertRule(1, 'A', 'a')] }];
+    const measures = { store: () => Promise.resolve({ stored: 0, duplicates: 0 }) } as unknown as MeasureStore;
+    const e = new RuleEvaluator(leases, alerts as unknown as AlertStateStore, measures, tx, new RuleMetrics(new MetricsRegistry()), logger, reader, engine, new FakeSeriesSources(), undefined, {
+      refreshMs: 1_000,
+    });
+    await e.start();
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(alerts.appended.map((t) => t.to)).toEqual(['firing']);
+    reader.groups = [];
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(alerts.appended.map((t) => `${t.to}:${t.reason ?? ''}`)).toEqual(['firing:', 'resolved:rule removed']);
+    expect(alerts.states.get(7)).toEqual([]);
+    await e.stop();
+  });
+});
