@@ -1,0 +1,64 @@
+/**
+ * Label matchers with Prometheus's semantics: regexes are RE2 (Go's regexp, through re2js), fully
+ * anchored as `^(?:re)$`; a label the series lacks matches as the empty string.
+ */
+import { RE2JS } from 're2js';
+import type { LabelMatcher } from './ast';
+import { PromqlError } from './engine-api';
+import type { Labels } from './values';
+
+const CACHE_LIMIT = 1000;
+/** Compiled anchored regexes by source, oldest first (a Map keeps insertion order): bounded LRU. */
+const regexCache = new Map<string, RE2JS>();
+
+/** Go 1.19's regexp (Prometheus 2.42's) has no `(?<name>...)`; re2js accepts it, so refuse it here. */
+const ANGLE_NAMED_GROUP = /\(\?<(?![=!])/;
+
+/** Compiles an anchored RE2 regex; bad_data with Go's message when it is invalid. */
+export function compileRegex(source: string): RE2JS {
+  const cached = regexCache.get(source);
+  if (cached !== undefined) {
+    regexCache.delete(source);
+    regexCache.set(source, cached);
+    return cached;
+  }
+  const anchored = `^(?:${source})$`;
+  if (ANGLE_NAMED_GROUP.test(source)) {
+    throw new PromqlError('bad_data', `error parsing regexp: invalid or unsupported Perl syntax: \`(?<\``);
+  }
+  let compiled: RE2JS;
+  try {
+    compiled = RE2JS.compile(anchored);
+  } catch (err) {
+    throw new PromqlError('bad_data', err instanceof Error ? err.message : `error parsing regexp: ${String(err)}`);
+  }
+  regexCache.set(source, compiled);
+  if (regexCache.size > CACHE_LIMIT) {
+    const oldest = regexCache.keys().next();
+    if (oldest.done !== true) regexCache.delete(oldest.value);
+  }
+  return compiled;
+}
+
+/** A predicate on one label's value (the empty string when the series lacks the label). */
+export function compileMatcher(m: LabelMatcher): (value: string) => boolean {
+  switch (m.type) {
+    case '=':
+      return (value) => value === m.value;
+    case '!=':
+      return (value) => value !== m.value;
+    case '=~': {
+      const re = compileRegex(m.value);
+      return (value) => re.testExact(value);
+    }
+    case '!~': {
+      const re = compileRegex(m.value);
+      return (value) => !re.testExact(value);
+    }
+  }
+}
+
+/** Whether a series with these labels is selected by every matcher. */
+export function matchesSeries(matchers: readonly LabelMatcher[], labels: Labels): boolean {
+  return matchers.every((m) => compileMatcher(m)(labels.get(m.name) ?? ''));
+}

@@ -1,0 +1,62 @@
+/**
+ * What the tree-to-AST conversion shares: the query text, the start of every converted node (for error
+ * positions) and the small helpers over lezer nodes.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import type { Expr, ValueType } from './ast';
+import { fail } from './parse-failure';
+import { documentedType, typeOf } from './value-type';
+
+export class ParseContext {
+  private readonly starts = new Map<Expr, number>();
+
+  constructor(
+    readonly text: string,
+    readonly convert: (node: SyntaxNode) => Expr,
+  ) {}
+
+  src(node: SyntaxNode): string {
+    return this.text.slice(node.from, node.to);
+  }
+
+  /** Converts and remembers where the expression starts. */
+  expr(node: SyntaxNode): Expr {
+    const expr = this.convert(node);
+    this.starts.set(expr, node.from);
+    return expr;
+  }
+
+  at<E extends Expr>(expr: E, pos: number): E {
+    this.starts.set(expr, pos);
+    return expr;
+  }
+
+  startOf(expr: Expr): number {
+    return this.starts.get(expr) ?? 0;
+  }
+
+  /** Prometheus's expectType: the same message, at the argument's position. */
+  expectType(expr: Expr, want: ValueType, context: string): void {
+    const got = typeOf(expr);
+    if (got !== want) {
+      fail(this.startOf(expr), `expected type ${documentedType(want)} in ${context}, got ${documentedType(got)}`);
+    }
+  }
+}
+
+/** The named children of a node, comments left out. */
+export function kids(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let c = node.firstChild; c !== null; c = c.nextSibling) if (c.name !== 'LineComment') out.push(c);
+  return out;
+}
+
+export function kid(node: SyntaxNode, index: number): SyntaxNode {
+  const child = kids(node)[index];
+  if (child === undefined) fail(node.to, 'unexpected end of input');
+  return child;
+}
+
+export function notSupported(pos: number, construct: string): never {
+  fail(pos, `${construct} is not supported`);
+}

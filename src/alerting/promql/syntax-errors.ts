@@ -1,0 +1,110 @@
+/**
+ * Finds what Prometheus 2.42 would report first in a query that lezer-promql parsed: a lexical error (a
+ * bad string escape, an unterminated string, a malformed number) or a syntax error (an error node of the
+ * error-tolerant lezer tree), whichever comes first, described the way Prometheus's lexer would.
+ */
+import type { Tree } from '@lezer/common';
+import { KEYWORDS, PROMETHEUS_2_42_FUNCTIONS } from './function-names';
+import { FUNCTION_SIGNATURES } from './functions/signatures';
+import { isDurationToken, LiteralError, parseNumberToken, unquoteString } from './literals';
+import { ParseFailure } from './parse-failure';
+
+const NUMBER_NODES: ReadonlySet<string> = new Set(['NumberDurationLiteral', 'NumberDurationLiteralInDurationContext']);
+
+/** The number or duration token of a (possibly signed) literal node, and where it starts. */
+export function unsignedToken(text: string, from: number, to: number): { token: string; pos: number } {
+  const raw = text.slice(from, to).replace(/^[-+]/, ' ');
+  const match = /\S+$/.exec(raw);
+  const token = match?.[0] ?? raw;
+  return { token, pos: to - token.length };
+}
+
+function lexicalProblem(name: string, text: string, from: number, to: number): ParseFailure | undefined {
+  if (name === 'StringLiteral') {
+    try {
+      unquoteString(text.slice(from, to));
+    } catch (err) {
+      if (err instanceof LiteralError) return new ParseFailure(from + err.offset, err.message);
+      throw err;
+    }
+    return undefined;
+  }
+  if (NUMBER_NODES.has(name)) {
+    const { token, pos } = unsignedToken(text, from, to);
+    if (!isDurationToken(token) && parseNumberToken(token) === undefined) {
+      return new ParseFailure(pos, `bad number or duration syntax: ${JSON.stringify(token)}`);
+    }
+  }
+  return undefined;
+}
+
+/** The first problem of the tree, or undefined when the tree is a clean parse. */
+export function firstProblem(tree: Tree, text: string): ParseFailure | undefined {
+  let best: ParseFailure | undefined;
+  const consider = (candidate: ParseFailure | undefined): void => {
+    if (candidate !== undefined && (best === undefined || candidate.pos < best.pos)) best = candidate;
+  };
+  tree.iterate({
+    enter: (node) => {
+      if (node.type.isError) {
+        consider(new ParseFailure(node.from, '')); // described below, once the earliest is known
+        return;
+      }
+      consider(lexicalProblem(node.name, text, node.from, node.to));
+    },
+  });
+  if (best === undefined || best.message !== '') return best;
+  return describeSyntaxError(text, best.pos);
+}
+
+const OPERATORS = ['==', '!=', '>=', '<=', '=~', '!~', '>', '<', '=', '+', '-', '*', '/', '%', '^', '@', ',', ':', '(', ')', '[', ']', '{', '}'];
+
+function skipBlank(text: string, pos: number): number {
+  let i = pos;
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i] ?? '')) i++;
+    if (text[i] !== '#') return i;
+    while (i < text.length && text[i] !== '\n') i++;
+  }
+}
+
+/** Describes the token at `pos` as Prometheus's parser names it in "unexpected ..." messages. */
+export function describeSyntaxError(text: string, pos: number): ParseFailure {
+  const at = skipBlank(text, pos);
+  if (at >= text.length) return new ParseFailure(at, 'unexpected end of input');
+  const call = unknownCall(text, at);
+  if (call !== undefined) return call;
+  const rest = text.slice(at);
+  const word = /^[A-Za-z_:][A-Za-z0-9_:]*/.exec(rest)?.[0];
+  if (word !== undefined) {
+    const lower = word.toLowerCase();
+    return new ParseFailure(at, KEYWORDS.has(lower) ? `unexpected <${lower}>` : `unexpected identifier ${JSON.stringify(word)}`);
+  }
+  const duration = /^(\d+(ms|[ywdhms]))+(?![A-Za-z0-9_])/.exec(rest)?.[0];
+  if (duration !== undefined) return new ParseFailure(at, `unexpected duration ${JSON.stringify(duration)}`);
+  const num = /^(0[xX][0-9a-fA-F]+|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)/.exec(rest)?.[0];
+  if (num !== undefined) return new ParseFailure(at, `unexpected number ${JSON.stringify(num)}`);
+  const quote = rest[0];
+  if (quote === '"' || quote === "'" || quote === '`') {
+    return new ParseFailure(at, `unexpected string ${rest.split('\n')[0] ?? ''}`);
+  }
+  const op = OPERATORS.find((o) => rest.startsWith(o));
+  if (op !== undefined) return new ParseFailure(at, `unexpected ${JSON.stringify(op)}`);
+  return new ParseFailure(at, `unexpected character: '${String.fromCodePoint(rest.codePointAt(0) ?? 0)}'`);
+}
+
+/** `name(` where the grammar knows no function `name`: Prometheus names the function. */
+function unknownCall(text: string, at: number): ParseFailure | undefined {
+  if (text[at] !== '(') return undefined;
+  const match = /([A-Za-z_:][A-Za-z0-9_:]*)\s*$/.exec(text.slice(0, at));
+  const name = match?.[1];
+  if (match === undefined || match === null || name === undefined || KEYWORDS.has(name.toLowerCase())) return undefined;
+  return new ParseFailure(match.index, unsupportedFunctionMessage(name));
+}
+
+export function unsupportedFunctionMessage(name: string): string {
+  if (FUNCTION_SIGNATURES.has(name)) return `function ${JSON.stringify(name)} cannot be called here`;
+  return PROMETHEUS_2_42_FUNCTIONS.has(name)
+    ? `function ${JSON.stringify(name)} is not supported`
+    : `unknown function with name ${JSON.stringify(name)}`;
+}
