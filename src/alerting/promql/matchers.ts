@@ -40,8 +40,19 @@ export function compileRegex(source: string): RE2JS {
   return compiled;
 }
 
+const compiledMatchers = new WeakMap<LabelMatcher, (value: string) => boolean>();
+
 /** A predicate on one label's value (the empty string when the series lacks the label). */
 export function compileMatcher(m: LabelMatcher): (value: string) => boolean {
+  let predicate = compiledMatchers.get(m);
+  if (predicate === undefined) {
+    predicate = buildPredicate(m);
+    compiledMatchers.set(m, predicate);
+  }
+  return predicate;
+}
+
+function buildPredicate(m: LabelMatcher): (value: string) => boolean {
   switch (m.type) {
     case '=':
       return (value) => value === m.value;
