@@ -3,7 +3,7 @@
  * positions) and the small helpers over lezer nodes.
  */
 import type { SyntaxNode } from '@lezer/common';
-import type { Expr, ValueType } from './ast';
+import type { Expr, Unary, ValueType } from './ast';
 import { fail } from './parse-failure';
 import { documentedType, typeOf } from './value-type';
 
@@ -59,4 +59,26 @@ export function kid(node: SyntaxNode, index: number): SyntaxNode {
 
 export function notSupported(pos: number, construct: string): never {
   fail(pos, `${construct} is not supported`);
+}
+
+/**
+ * Applies a unary operator as Prometheus does: folded into a number literal, refused on a string or range
+ * vector, at `pos`.
+ */
+export function applyUnary(ctx: ParseContext, op: Unary['op'], inner: Expr, pos: number): Expr {
+  if (inner.type === 'NumberLiteral') return ctx.at({ type: 'NumberLiteral', value: op === '-' ? -inner.value : inner.value }, pos);
+  const type = typeOf(inner);
+  if (type !== 'scalar' && type !== 'vector') {
+    fail(pos, `unary expression only allowed on expressions of type scalar or instant vector, got ${JSON.stringify(documentedType(type))}`);
+  }
+  return ctx.at({ type: 'Unary', op, expr: inner }, pos);
+}
+
+/**
+ * A postfix construct (range, subquery, offset, @) binds tighter than unary minus in PromQL, but lezer
+ * reads `-foo offset 5m` as `(-foo) offset 5m`: apply it under the unary operators instead.
+ */
+export function underUnary(ctx: ParseContext, inner: Expr, apply: (operand: Expr) => Expr): Expr {
+  if (inner.type !== 'Unary') return apply(inner);
+  return applyUnary(ctx, inner.op, underUnary(ctx, inner.expr, apply), ctx.startOf(inner));
 }

@@ -6,10 +6,10 @@ import type { SyntaxNode } from '@lezer/common';
 import type { Aggregate, AggregateOp, Binary, BinaryOp, Call, Expr, NumberLiteral, VectorMatching } from './ast';
 import { FUNCTION_SIGNATURES } from './functions/signatures';
 import { parseNumberToken } from './literals';
-import { kid, kids, notSupported, type ParseContext } from './parse-context';
+import { applyUnary, kid, kids, notSupported, type ParseContext } from './parse-context';
 import { fail } from './parse-failure';
 import { unsignedToken, unsupportedFunctionMessage } from './syntax-errors';
-import { documentedType, typeOf } from './value-type';
+import { typeOf } from './value-type';
 
 const BINARY_OPS: ReadonlyMap<string, BinaryOp> = new Map([
   ['Pow', '^'],
@@ -58,13 +58,7 @@ export function numberLiteral(ctx: ParseContext, node: SyntaxNode): NumberLitera
 
 export function unary(ctx: ParseContext, node: SyntaxNode): Expr {
   const op = ctx.src(kid(node, 0)) === '-' ? '-' : '+';
-  const inner = ctx.expr(kid(node, 1));
-  if (inner.type === 'NumberLiteral') return { type: 'NumberLiteral', value: op === '-' ? -inner.value : inner.value };
-  const type = typeOf(inner);
-  if (type !== 'scalar' && type !== 'vector') {
-    fail(node.from, `unary expression only allowed on expressions of type scalar or instant vector, got ${JSON.stringify(documentedType(type))}`);
-  }
-  return { type: 'Unary', op, expr: inner };
+  return applyUnary(ctx, op, ctx.expr(kid(node, 1)), node.from);
 }
 
 export function groupingLabels(ctx: ParseContext, node: SyntaxNode): string[] {

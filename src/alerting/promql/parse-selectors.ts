@@ -9,7 +9,7 @@ import { parseDuration } from './duration';
 import { PromqlError } from './engine-api';
 import { isDurationToken, parseNumberToken, unquoteString } from './literals';
 import { compileMatcher } from './matchers';
-import { kid, kids, notSupported, type ParseContext } from './parse-context';
+import { kid, kids, notSupported, type ParseContext, underUnary } from './parse-context';
 import { fail } from './parse-failure';
 import { unsignedToken } from './syntax-errors';
 import { typeOf } from './value-type';
@@ -86,32 +86,34 @@ function bracketAfter(ctx: ParseContext, inner: SyntaxNode): number {
   return at < 0 ? inner.to : at;
 }
 
-export function matrixSelector(ctx: ParseContext, node: SyntaxNode): MatrixSelector {
+export function matrixSelector(ctx: ParseContext, node: SyntaxNode): Expr {
   const innerNode = kid(node, 0);
-  const inner = ctx.expr(innerNode);
   const bracket = bracketAfter(ctx, innerNode);
-  if (inner.type !== 'VectorSelector') fail(bracket, 'ranges only allowed for vector selectors');
-  if (inner.offsetMs !== 0) fail(bracket, 'no offset modifiers allowed before range');
-  if (inner.at !== undefined) fail(bracket, 'no @ modifiers allowed before range');
-  return { type: 'MatrixSelector', vector: inner, rangeMs: durationLiteral(ctx, kid(node, 1), 'range') };
+  return underUnary(ctx, ctx.expr(innerNode), (inner): MatrixSelector => {
+    if (inner.type !== 'VectorSelector') fail(bracket, 'ranges only allowed for vector selectors');
+    if (inner.offsetMs !== 0) fail(bracket, 'no offset modifiers allowed before range');
+    if (inner.at !== undefined) fail(bracket, 'no @ modifiers allowed before range');
+    return { type: 'MatrixSelector', vector: inner, rangeMs: durationLiteral(ctx, kid(node, 1), 'range') };
+  });
 }
 
-export function subquery(ctx: ParseContext, node: SyntaxNode): Subquery {
+export function subquery(ctx: ParseContext, node: SyntaxNode): Expr {
   const [innerNode, rangeNode, stepNode] = kids(node);
   if (innerNode === undefined || rangeNode === undefined) fail(node.to, 'unexpected end of input');
-  const inner = ctx.expr(innerNode);
-  const rangeMs = durationLiteral(ctx, rangeNode, 'subquery selector');
-  const stepMs = stepNode === undefined ? undefined : durationLiteral(ctx, stepNode, 'subquery selector');
-  const type = typeOf(inner);
-  if (type !== 'vector') fail(node.from, `subquery is only allowed on instant vector, got ${type} instead`);
-  return { type: 'Subquery', expr: inner, rangeMs, ...(stepMs === undefined ? {} : { stepMs }), offsetMs: 0 };
+  return underUnary(ctx, ctx.expr(innerNode), (inner): Subquery => {
+    const rangeMs = durationLiteral(ctx, rangeNode, 'subquery selector');
+    const stepMs = stepNode === undefined ? undefined : durationLiteral(ctx, stepNode, 'subquery selector');
+    const type = typeOf(inner);
+    if (type !== 'vector') fail(ctx.startOf(inner), `subquery is only allowed on instant vector, got ${type} instead`);
+    return { type: 'Subquery', expr: inner, rangeMs, ...(stepMs === undefined ? {} : { stepMs }), offsetMs: 0 };
+  });
 }
 
 type Modifiable = VectorSelector | MatrixSelector | Subquery;
 
-function modifiable(inner: Expr, innerNode: SyntaxNode, what: string): Modifiable {
+function modifiable(ctx: ParseContext, inner: Expr, what: string): Modifiable {
   if (inner.type === 'VectorSelector' || inner.type === 'MatrixSelector' || inner.type === 'Subquery') return inner;
-  fail(innerNode.from, `${what} modifier must be preceded by an instant vector selector or range vector selector or a subquery`);
+  fail(ctx.startOf(inner), `${what} modifier must be preceded by an instant vector selector or range vector selector or a subquery`);
 }
 
 function offsetDuration(ctx: ParseContext, node: SyntaxNode): number {
@@ -131,12 +133,14 @@ export function offset(ctx: ParseContext, node: SyntaxNode): Expr {
   const innerNode = kid(node, 0);
   const durationNode = kids(node).find((c) => c.name === 'OffsetDurationExpr');
   if (durationNode === undefined) fail(node.to, 'unexpected end of input in offset, expected duration');
-  const target = modifiable(ctx.expr(innerNode), innerNode, 'offset');
-  const offsetMs = offsetDuration(ctx, durationNode);
-  const current = target.type === 'MatrixSelector' ? target.vector.offsetMs : target.offsetMs;
-  if (current !== 0) fail(innerNode.from, 'offset may not be set multiple times');
-  if (target.type === 'MatrixSelector') return { ...target, vector: { ...target.vector, offsetMs } };
-  return { ...target, offsetMs };
+  return underUnary(ctx, ctx.expr(innerNode), (inner) => {
+    const target = modifiable(ctx, inner, 'offset');
+    const offsetMs = offsetDuration(ctx, durationNode);
+    const current = target.type === 'MatrixSelector' ? target.vector.offsetMs : target.offsetMs;
+    if (current !== 0) fail(ctx.startOf(inner), 'offset may not be set multiple times');
+    const result = target.type === 'MatrixSelector' ? { ...target, vector: { ...target.vector, offsetMs } } : { ...target, offsetMs };
+    return ctx.at(result, ctx.startOf(inner));
+  });
 }
 
 function roundHalfAwayFromZero(x: number): number {
@@ -160,10 +164,12 @@ export function stepInvariant(ctx: ParseContext, node: SyntaxNode): Expr {
   const innerNode = kid(node, 0);
   const timeNode = kids(node).find((c) => c.name === 'NumberDurationLiteral' || c.name === 'AtModifierPreprocessors');
   if (timeNode === undefined) fail(node.to, 'unexpected end of input in @, expected timestamp');
-  const target = modifiable(ctx.expr(innerNode), innerNode, '@');
-  const at = atModifier(ctx, timeNode);
-  const current = target.type === 'MatrixSelector' ? target.vector.at : target.at;
-  if (current !== undefined) fail(innerNode.from, '@ <timestamp> may not be set multiple times');
-  if (target.type === 'MatrixSelector') return { ...target, vector: { ...target.vector, at } };
-  return { ...target, at };
+  return underUnary(ctx, ctx.expr(innerNode), (inner) => {
+    const target = modifiable(ctx, inner, '@');
+    const at = atModifier(ctx, timeNode);
+    const current = target.type === 'MatrixSelector' ? target.vector.at : target.at;
+    if (current !== undefined) fail(ctx.startOf(inner), '@ <timestamp> may not be set multiple times');
+    const result = target.type === 'MatrixSelector' ? { ...target, vector: { ...target.vector, at } } : { ...target, at };
+    return ctx.at(result, ctx.startOf(inner));
+  });
 }

@@ -52,11 +52,40 @@ function convert(ctx: ParseContext, node: SyntaxNode): Expr {
   }
 }
 
+/**
+ * The text lezer reads: Go reads `0X1F` as hex, the grammar only `0x1f`. Same length, so positions hold;
+ * values are read from the original text.
+ */
+function forGrammar(text: string): string {
+  let out = '';
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] ?? '';
+    if (quote !== undefined) {
+      if (ch === '\\' && quote !== '`') {
+        out += ch + (text[i + 1] ?? '');
+        i++;
+        continue;
+      }
+      if (ch === quote || (ch === '\n' && quote !== '`')) quote = undefined;
+    } else if (ch === '"' || ch === "'" || ch === '`') {
+      quote = ch;
+    } else if (ch === '#') {
+      quote = '\n';
+    } else if (ch === 'X' && text[i - 1] === '0' && !/[\w:.]/.test(text[i - 2] ?? '') && /[0-9a-fA-F]/.test(text[i + 1] ?? '')) {
+      out += 'x';
+      continue;
+    }
+    out += ch;
+  }
+  return out;
+}
+
 /** Parses a PromQL expression; bad_data with Prometheus's `line:col: parse error: ...` when it is not one. */
 export function parsePromql(text: string): Expr {
   try {
     if (/^(\s|#[^\n]*)*$/.test(text)) fail(0, 'no expression found in input');
-    const tree = parser.parse(text);
+    const tree = parser.parse(forGrammar(text));
     const problem = firstProblem(tree, text);
     if (problem !== undefined) throw problem;
     const ctx: ParseContext = new ParseContext(text, (node) => convert(ctx, node));
