@@ -147,7 +147,7 @@ function roundHalfAwayFromZero(x: number): number {
   return Math.sign(x) * Math.round(Math.abs(x));
 }
 
-function atModifier(ctx: ParseContext, node: SyntaxNode): AtModifier {
+function atModifier(ctx: ParseContext, node: SyntaxNode, targetPos: number): AtModifier {
   if (node.name === 'AtModifierPreprocessors') return { kind: node.firstChild?.name === 'AtEnd' ? 'end' : 'start' };
   const raw = ctx.src(node);
   const { token, pos } = unsignedToken(ctx.text, node.from, node.to);
@@ -155,7 +155,7 @@ function atModifier(ctx: ParseContext, node: SyntaxNode): AtModifier {
   const unsigned = parseNumberToken(token) ?? NaN;
   const seconds = raw.trimStart().startsWith('-') ? -unsigned : unsigned;
   if (!Number.isFinite(seconds) || Math.abs(seconds) >= 2 ** 63) {
-    fail(node.from, `timestamp out of bounds for @ modifier: ${seconds.toFixed(6)}`);
+    fail(targetPos, `timestamp out of bounds for @ modifier: ${seconds.toFixed(6)}`);
   }
   return { kind: 'time', ms: roundHalfAwayFromZero(seconds * 1000) };
 }
@@ -166,7 +166,7 @@ export function stepInvariant(ctx: ParseContext, node: SyntaxNode): Expr {
   if (timeNode === undefined) fail(node.to, 'unexpected end of input in @, expected timestamp');
   return underUnary(ctx, ctx.expr(innerNode), (inner) => {
     const target = modifiable(ctx, inner, '@');
-    const at = atModifier(ctx, timeNode);
+    const at = atModifier(ctx, timeNode, ctx.startOf(inner));
     const current = target.type === 'MatrixSelector' ? target.vector.at : target.at;
     if (current !== undefined) fail(ctx.startOf(inner), '@ <timestamp> may not be set multiple times');
     const result = target.type === 'MatrixSelector' ? { ...target, vector: { ...target.vector, at } } : { ...target, at };

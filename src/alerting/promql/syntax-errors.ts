@@ -74,6 +74,8 @@ export function describeSyntaxError(text: string, pos: number): ParseFailure {
   if (at >= text.length) return new ParseFailure(at, 'unexpected end of input');
   const call = unknownCall(text, at);
   if (call !== undefined) return call;
+  const special = bracketOrNumberProblem(text, at);
+  if (special !== undefined) return special;
   const rest = text.slice(at);
   const word = /^[A-Za-z_:][A-Za-z0-9_:]*/.exec(rest)?.[0];
   if (word !== undefined) {
@@ -91,6 +93,25 @@ export function describeSyntaxError(text: string, pos: number): ParseFailure {
   const op = OPERATORS.find((o) => rest.startsWith(o));
   if (op !== undefined) return new ParseFailure(at, `unexpected ${JSON.stringify(op)}`);
   return new ParseFailure(at, `unexpected character: '${String.fromCodePoint(rest.codePointAt(0) ?? 0)}'`);
+}
+
+/** Where Prometheus's lexer, not its parser, reports: stray closers, trailing commas, `1.5m`. */
+function bracketOrNumberProblem(text: string, at: number): ParseFailure | undefined {
+  const ch = text[at];
+  if (ch === ')') {
+    const before = text.slice(0, at).trimEnd();
+    if (before.endsWith(',')) return new ParseFailure(before.length - 1, 'trailing commas not allowed in function call args');
+    const opened = (before.match(/\(/g) ?? []).length - (before.match(/\)/g) ?? []).length;
+    if (opened <= 0) return new ParseFailure(at + 1, "unexpected right parenthesis ')'");
+  }
+  if (ch === ']') return new ParseFailure(at, "unexpected right bracket ']'");
+  if (ch === '}') return new ParseFailure(at, "unexpected character: '}'");
+  if (/[A-Za-z_]/.test(ch ?? '') && /[0-9.]/.test(text[at - 1] ?? '')) {
+    const start = /[0-9.]+$/.exec(text.slice(0, at))?.index ?? at;
+    const token = /^[0-9.]+[A-Za-z0-9_]*/.exec(text.slice(start))?.[0] ?? '';
+    return new ParseFailure(start, `bad number or duration syntax: ${JSON.stringify(token)}`);
+  }
+  return undefined;
 }
 
 /** `name(` where the grammar knows no function `name`: Prometheus names the function. */

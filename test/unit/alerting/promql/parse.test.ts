@@ -207,7 +207,7 @@ describe('offset and @', () => {
     ['rate(foo[5m]) offset 5m', '1:1: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery'],
     ['foo @ 1 @ 2', '1:1: parse error: @ <timestamp> may not be set multiple times'],
     ['1 @ 2', '1:1: parse error: @ modifier must be preceded by an instant vector selector or range vector selector or a subquery'],
-    ['foo @ Inf', '1:7: parse error: timestamp out of bounds for @ modifier: Infinity'],
+    ['foo @ Inf', '1:1: parse error: timestamp out of bounds for @ modifier: Infinity'],
     ['foo @ 5m', '1:7: parse error: unexpected duration "5m" in @, expected timestamp'],
   ])('%s is refused: %s', (query, message) => {
     expect(errorOf(query)).toBe(message);
@@ -394,7 +394,7 @@ describe('function calls', () => {
     ['info(foo)', '1:1: parse error: unknown function with name "info"'],
     ['double_exponential_smoothing(foo[5m], 0.1, 0.1)', '1:1: parse error: unknown function with name "double_exponential_smoothing"'],
     ['nosuch(foo)', '1:1: parse error: unknown function with name "nosuch"'],
-    ['rate(foo[5m],)', '1:14: parse error: unexpected ")"'],
+    ['rate(foo[5m],)', '1:13: parse error: trailing commas not allowed in function call args'],
   ])('%s is refused: %s', (query, message) => {
     expect(errorOf(query)).toBe(message);
   });
@@ -420,7 +420,7 @@ describe('syntax errors carry line:column', () => {
     ['"é" + $', "1:8: parse error: unexpected character: '$'"],
     ['', '1:1: parse error: no expression found in input'],
     ['  # only a comment', '1:1: parse error: no expression found in input'],
-    ['foo )', '1:5: parse error: unexpected ")"'],
+    ['foo )', "1:6: parse error: unexpected right parenthesis ')'"],
     ['@', '1:1: parse error: unexpected "@"'],
   ])('%j: %s', (query, message) => {
     expect(errorOf(query)).toBe(message);
