@@ -89,7 +89,7 @@ function bracketAfter(ctx: ParseContext, inner: SyntaxNode): number {
 export function matrixSelector(ctx: ParseContext, node: SyntaxNode): Expr {
   const innerNode = kid(node, 0);
   const bracket = bracketAfter(ctx, innerNode);
-  return underUnary(ctx, ctx.expr(innerNode), (inner): MatrixSelector => {
+  return underUnary(ctx, postfixOperand(ctx, innerNode), (inner): MatrixSelector => {
     if (inner.type !== 'VectorSelector') fail(bracket, 'ranges only allowed for vector selectors');
     if (inner.offsetMs !== 0) fail(bracket, 'no offset modifiers allowed before range');
     if (inner.at !== undefined) fail(bracket, 'no @ modifiers allowed before range');
@@ -100,13 +100,27 @@ export function matrixSelector(ctx: ParseContext, node: SyntaxNode): Expr {
 export function subquery(ctx: ParseContext, node: SyntaxNode): Expr {
   const [innerNode, rangeNode, stepNode] = kids(node);
   if (innerNode === undefined || rangeNode === undefined) fail(node.to, 'unexpected end of input');
-  return underUnary(ctx, ctx.expr(innerNode), (inner): Subquery => {
+  return underUnary(ctx, postfixOperand(ctx, innerNode), (inner): Subquery => {
     const rangeMs = durationLiteral(ctx, rangeNode, 'subquery selector');
     const stepMs = stepNode === undefined ? undefined : durationLiteral(ctx, stepNode, 'subquery selector');
     const type = typeOf(inner);
     if (type !== 'vector') fail(ctx.startOf(inner), `subquery is only allowed on instant vector, got ${type} instead`);
     return { type: 'Subquery', expr: inner, rangeMs, ...(stepMs === undefined ? {} : { stepMs }), offsetMs: 0 };
   });
+}
+
+/**
+ * The operand of a range, subquery, offset or @. A signed literal there (`-1 offset 1m`) is, for
+ * Prometheus, `-(1 offset 1m)`: errors point at the number, not the sign.
+ */
+function postfixOperand(ctx: ParseContext, node: SyntaxNode): Expr {
+  if (node.name === 'UnaryExpr') {
+    // Left unfolded and unchecked: underUnary applies it, with Prometheus's checks, once the postfix is on.
+    const op = ctx.src(kid(node, 0)) === '-' ? '-' : '+';
+    return ctx.at({ type: 'Unary', op, expr: postfixOperand(ctx, kid(node, 1)) }, node.from);
+  }
+  const operand = ctx.expr(node);
+  return node.name === 'NumberDurationLiteral' ? ctx.at(operand, unsignedToken(ctx.text, node.from, node.to).pos) : operand;
 }
 
 type Modifiable = VectorSelector | MatrixSelector | Subquery;
@@ -133,7 +147,7 @@ export function offset(ctx: ParseContext, node: SyntaxNode): Expr {
   const innerNode = kid(node, 0);
   const durationNode = kids(node).find((c) => c.name === 'OffsetDurationExpr');
   if (durationNode === undefined) fail(node.to, 'unexpected end of input in offset, expected duration');
-  return underUnary(ctx, ctx.expr(innerNode), (inner) => {
+  return underUnary(ctx, postfixOperand(ctx, innerNode), (inner) => {
     const target = modifiable(ctx, inner, 'offset');
     const offsetMs = offsetDuration(ctx, durationNode);
     const current = target.type === 'MatrixSelector' ? target.vector.offsetMs : target.offsetMs;
@@ -164,7 +178,7 @@ export function stepInvariant(ctx: ParseContext, node: SyntaxNode): Expr {
   const innerNode = kid(node, 0);
   const timeNode = kids(node).find((c) => c.name === 'NumberDurationLiteral' || c.name === 'AtModifierPreprocessors');
   if (timeNode === undefined) fail(node.to, 'unexpected end of input in @, expected timestamp');
-  return underUnary(ctx, ctx.expr(innerNode), (inner) => {
+  return underUnary(ctx, postfixOperand(ctx, innerNode), (inner) => {
     const target = modifiable(ctx, inner, '@');
     const at = atModifier(ctx, timeNode, ctx.startOf(inner));
     const current = target.type === 'MatrixSelector' ? target.vector.at : target.at;

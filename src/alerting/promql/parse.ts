@@ -53,8 +53,8 @@ function convert(ctx: ParseContext, node: SyntaxNode): Expr {
 }
 
 /**
- * The text lezer reads: Go reads `0X1F` as hex, the grammar only `0x1f`. Same length, so positions hold;
- * values are read from the original text.
+ * The text lezer reads: Go reads `0X1F` as hex and `5.` as 5, the grammar only `0x1f` and `5.0`. Same
+ * length, so positions hold; values are read from the original text.
  */
 function forGrammar(text: string): string {
   let out = '';
@@ -74,6 +74,9 @@ function forGrammar(text: string): string {
       quote = '\n';
     } else if (ch === 'X' && text[i - 1] === '0' && !/[\w:.]/.test(text[i - 2] ?? '') && /[0-9a-fA-F]/.test(text[i + 1] ?? '')) {
       out += 'x';
+      continue;
+    } else if (ch === '.' && /(^|[^\w:.])\d+$/.test(text.slice(0, i)) && !/[\deE]/.test(text[i + 1] ?? '')) {
+      out += ' ';
       continue;
     }
     out += ch;

@@ -31,8 +31,11 @@ function lexicalProblem(name: string, text: string, from: number, to: number): P
   }
   if (NUMBER_NODES.has(name)) {
     const { token, pos } = unsignedToken(text, from, to);
-    if (!isDurationToken(token) && parseNumberToken(token) === undefined) {
-      return new ParseFailure(pos, `bad number or duration syntax: ${JSON.stringify(token)}`);
+    if (token.trim() === '' || isDurationToken(token)) return undefined;
+    const value = parseNumberToken(token);
+    if (value === undefined) return new ParseFailure(pos, `bad number or duration syntax: ${JSON.stringify(token)}`);
+    if (!Number.isFinite(value) && !/^(inf|nan)$/i.test(token)) {
+      return new ParseFailure(pos, `error parsing number: strconv.ParseFloat: parsing ${JSON.stringify(token)}: value out of range`);
     }
   }
   return undefined;
@@ -56,6 +59,8 @@ export function firstProblem(tree: Tree, text: string): ParseFailure | undefined
   if (best === undefined || best.message !== '') return best;
   return describeSyntaxError(text, best.pos);
 }
+
+const OPERATOR_WORDS: ReadonlySet<string> = new Set(['atan2', 'and', 'or', 'unless']);
 
 const OPERATORS = ['==', '!=', '>=', '<=', '=~', '!~', '>', '<', '=', '+', '-', '*', '/', '%', '^', '@', ',', ':', '(', ')', '[', ']', '{', '}'];
 
@@ -106,10 +111,13 @@ function bracketOrNumberProblem(text: string, at: number): ParseFailure | undefi
   }
   if (ch === ']') return new ParseFailure(at, "unexpected right bracket ']'");
   if (ch === '}') return new ParseFailure(at, "unexpected character: '}'");
-  if (/[A-Za-z_]/.test(ch ?? '') && /[0-9.]/.test(text[at - 1] ?? '')) {
-    const start = /[0-9.]+$/.exec(text.slice(0, at))?.index ?? at;
-    const token = /^[0-9.]+[A-Za-z0-9_]*/.exec(text.slice(start))?.[0] ?? '';
-    return new ParseFailure(start, `bad number or duration syntax: ${JSON.stringify(token)}`);
+  // `1.5m`, `1d1w`: one token for Prometheus's lexer, two for the grammar's.
+  if (/\w/.test(ch ?? '') && /[\w.]/.test(text[at - 1] ?? '')) {
+    const start = /[\w.]+$/.exec(text.slice(0, at))?.index ?? at;
+    const token = /^[\w.]+/.exec(text.slice(start))?.[0] ?? '';
+    if (/^[0-9.]/.test(token)) {
+      return new ParseFailure(start, token.includes('.') ? `bad number or duration syntax: ${JSON.stringify(token)}` : `not a valid duration string: ${JSON.stringify(token)}`);
+    }
   }
   return undefined;
 }
@@ -119,7 +127,9 @@ function unknownCall(text: string, at: number): ParseFailure | undefined {
   if (text[at] !== '(') return undefined;
   const match = /([A-Za-z_:][A-Za-z0-9_:]*)\s*$/.exec(text.slice(0, at));
   const name = match?.[1];
-  if (match === undefined || match === null || name === undefined || KEYWORDS.has(name.toLowerCase())) return undefined;
+  if (match === null || name === undefined) return undefined;
+  if (OPERATOR_WORDS.has(name.toLowerCase())) return new ParseFailure(match.index, `unexpected <op:${name.toLowerCase()}>`);
+  if (KEYWORDS.has(name.toLowerCase())) return undefined;
   return new ParseFailure(match.index, unsupportedFunctionMessage(name));
 }
 

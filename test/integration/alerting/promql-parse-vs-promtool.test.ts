@@ -50,10 +50,76 @@ const SAME: readonly string[] = [
   'label_join(foo, "a", ",", 1)', 'rate(foo[5m], 1)', 'time(1)', 'round(foo, 1, 2)', 'round()',
   'label_join(foo, "a")', 'nosuch(foo)', 'rate(foo[5m],)', 'absent(nonexistent{job="x"})',
   'absent_over_time(foo[5m])', 'predict_linear(foo[1h], 3600)', 'vector(1) + scalar(foo)',
+  // more corners: numbers, durations, modifiers, matching, strings, positions over several lines
+  'sum without() (x)', 'sum by(a)(x)', 'count_values by (a) ("v", x)', 'quantile by (a) (0.5, x)',
+  'topk(3, x) by (a)', 'sum(x) without (a) > bool 1', 'x{a="b"} offset 5m[1m:]', 'x offset 1m[1m:]',
+  'x[1m:] offset 1m offset 1m', 'x @ 1 offset 1m @ 2', 'x[5m] offset 1m [1m]', 'rate(x[5m] @ 100)',
+  'rate(x[5m:] @ end())', 'x @ START()', 'x @ end ( )', 'x @ foo()', 'x @ 1e20', 'x @ 9.3e18', 'x @ 0x10',
+  'x @ +10', 'x @ - 10', '1 + 2 * 3', '1 == bool 2', '1 == bool 2 == bool 3', '(1 > bool 2) + 1',
+  'a > on(b) c', 'a > bool on(b) group_left c', 'a + ignoring() b', 'a + on () group_left () b',
+  'a + on(b) group_left(a,) b', 'a + on(b,) c', 'a unless on(b) c', 'a or on(b) 1', 'scalar(a) + on(b) 1',
+  'vector(1) and vector(2)', 'a and bool b', 'a == bool b', '"a" == "b"', 'abs("a")', 'rate("a")',
+  'count_values("a", "b")', 'label_replace(x, "a", "b", "c")', 'label_replace(x, "a", "b", "c", "d", "e")',
+  'histogram_quantile(x, 0.5)', 'clamp_max(x)', 'time() + 1', 'time() > time()', 'time() > bool time()',
+  'sort(x[5m])', 'absent(x[5m])', 'scalar(x[5m])', 'vector(x)', 'timestamp(x offset 1m)',
+  'timestamp(x[1m:])', 'x[5m:1m:1m]', 'x[:5m]', 'x[5m:]offset 1m', 'x[5m] [5m]', '(x[5m])', 'rate((x[5m]))',
+  'rate((x)[5m:])', '-x[5m:] offset 1m', '+x', '--x', '- - 1', '-+1', '1 - -1', '1--1', '1+-1', '2^3^2',
+  '(2^3)^2', '-2^-2', '2 ^ 3 * 4', 'x offset 1w1d', 'x offset 1d1w', 'x[1h1h]', 'x[1m30s]', 'x[90s]',
+  'x[1s500ms]', 'x[1ms]', 'x[1MS]', 'x[5M]', 'x[-5m]', 'x offset - 5m', 'x offset -0s', 'x[0m:1m]',
+  'x[5m:0m]', 'x[999999999y]', 'x offset 300y', '{a="b"}[5m]', '{a="b"} @ 1', '{a=~""}', '{a=~".+"}',
+  '{a!="x"}', '{a="x", b=""}', '{__name__=""}', '{__name__!=""}', 'foo{__name__=~"x"}',
+  '{__name__="a", __name__="b"}', 'foo{a="1", a="2"}', 'foo{a=~"["}', 'foo{a=~"x{2,1}"}', 'foo{a=~"\\\\C"}',
+  'foo{a=~"(?i:x)"}', 'foo{a=~"(?U)x*"}', 'foo{a=~"\\\\p{Greek}"}', 'foo{a=~"(?<n>x)"}', 'foo{a=~"(?<=x)"}',
+  'foo{a=~"x**"}', 'foo{a=~"\\\\Q.*\\\\E"}', 'foo{a=~"[[:word:]]"}', 'foo{a=~"a{1000}"}', 'foo{a=~"\\\\b"}',
+  'foo{a="\\\\u00"}', 'foo{a="\\\\U00110000"}', 'foo{a=`raw\\\\`}', 'foo{a=\'sq\'}', 'foo{a="x"} or',
+  'foo{a}', 'foo{a=}', 'foo{="x"}', 'foo{a=="x"}', 'foo{a="x"}{b="y"}', 'foo bar{}', 'sum', 'sum(x) by',
+  'sum by (a)', 'sum by (a) x', 'sum(x) by (a) (y)', 'by', 'on', 'bool', 'group_left', 'inf', 'nan', 'x:y:z',
+  ':x', 'x::', '_', '__name__', 'foo.bar', 'foo-bar', 'foo/bar', '1 2', '(1', '(1))', '()', '(foo bar)',
+  'foo[5m]]', 'foo[[5m]]', '{{a="b"}}', 'foo{a="b"}}', '1 +* 2', '1 ** 2', '1 !== 2', '1 =~ 2', '1 = 2',
+  'a ! b', 'x # comment', '# c\nx', 'x\n#c\n+ 1', '\n\nfoo bar', 'foo\tbar', '"a""b"', '\'a"b\'', '"a\'b"',
+  '"\\0"', '"\\08"', '"\\x"', '"\\u123"', '"a\\\nb"', '`a\nb`', 'rate(foo[5m]) by (a)',
+  'sum(rate(foo[5m])) without (instance) / on(job) group_left sum(x) by (job)',
+  'avg_over_time(x[1h:5m] @ start() offset 1m)', 'stddev_over_time(x[5m])', 'changes(x[5m])',
+  'resets(x[1h])', 'irate(x[5m])', 'deriv(x[5m])', 'predict_linear(x[5m], time())',
+  'sort_desc(sum by (a) (x))', 'count(x) == 0', 'absent(up{job="a"} == 1)', 'abs(-x)', 'ceil(x) + floor(x)',
+  'round(x, 0.5)', 'clamp(x, 0, 1)', 'clamp_min(x, scalar(y))', 'last_over_time(x[5m])',
+  'present_over_time(x[5m])', 'histogram_quantile(0.99, rate(x_bucket[5m]))',
+  'label_join(x, "a", "-", "b", "c", "d", "e")', 'topk(scalar(x), y)', 'quantile("a", x)',
+  'count_values("le", x)', 'group(x)', 'stdvar by (a) (x)', '1e', '1e+', '0x', '0xg', '1.2.3', '1..2', '5.',
+  '.e5', '00', '0.5e-3', '1e308', '1e309', '-1e309', '0x7fffffffffffffff', '0xffffffffffffffffff',
+  '99999999999999999999', 'Infinity', '+NaN', '-nan', 'iNf', 'x + Inf', 'x offset 5m5m', 'x offset 5',
+  'x offset 5m5', 'x[5m5]', 'x[5ms]', 'x[5msx]', 'x[1y1w1d1h1m1s1ms]', 'x[1w1y]', 'x[01m]', 'x[1m:01s]',
+  'x[1m:30s] @ 10 offset 5m', 'sum(x @ 10)', 'sum(x) @ 10', '(x @ 10)', 'x @ (10)', 'x @ -', 'x @',
+  'x offset', 'x[5m:1m', 'x[5m:1m]]', 'x{', 'x{a', 'x{a=', 'x{a="b"', 'x{a="b",', 'sum by', 'sum by (',
+  'sum by (a', 'sum by (a b) (x)', 'sum by (1) (x)', 'sum by ("a") (x)', 'sum by (a.b) (x)',
+  'sum(x) by (a) without (b)', 'sum without (a) by (b) (x)', 'a + on', 'a + on(', 'a + on(b',
+  'a + on(b) group_left', 'a + on(b) group_left(', 'a + group_left b', 'a + bool on(b) group_left(c) bool d',
+  'a + on(b) ignoring(c) d', 'rate(x[5m]', 'rate(x[5m]))', 'rate(,x[5m])', 'rate()', 'rate', 'rate x',
+  'time', 'time ()', 'vector (1)', 'sum (x)', 'abs (x)', 'foo(x)', 'foo ()', 'holt_winters',
+  'holt_winters(x)', 'sqrt', 'x and', 'and x', 'x and y or z unless w', 'x atan2 y', 'atan2(x, y)',
+  'x atan2 bool y', '1 atan2 2', 'x % 2', 'x / 0', 'x ^ 0.5', 'x != bool 1', 'x >= 1 <= 2',
+  '1 < bool 2 > bool 3', '(x)(y)', 'x (y)', '-(x)[5m:]', '(-x)[5m:]', '-x offset 1m offset 1m',
+  '- x @ 1 @ 1', '-1 offset 1m', '-1[5m:]', '-"a"', '+"a"', '-x[5m]', '-(x[5m])', 'x\n+\ny\n$', 'x\r\n+ y',
+  'foo{a="é"} + $', '"日本" + $', '`é` + `', '\'é\\é\'', '"\\é"', 'foo{a="b"} offset 5m @ 1 [1m:]',
+  'max_over_time(x[1m] @ 1)', 'max_over_time(x @ 1 [1m])', 'count_over_time({a="b"}[5m])',
+  'quantile_over_time(0.5, x)', 'quantile_over_time(x[5m], 0.5)', 'label_join()', 'label_join(x)',
+  'label_replace(x, 1, "b", "c", "d")', 'histogram_quantile(0.5)', 'round(x, "a")', 'vector("a")',
+  'scalar(1)', 'sort(1)', 'absent(1)', 'timestamp(1)', 'clamp(x, 1)', 'clamp(x, 1, 2, 3)',
+  'predict_linear(x[5m])', 'sum(topk(1, x)) by (a)', 'topk(1, x) + bottomk(1, y)', 'topk(1 + 1, x)',
+  'topk(scalar(x), x)', 'count_values("a" + "b", x)', 'quantile(0.5, x[5m])', 'sum(x) + sum(y) by (a)',
+  'sum(x) by (a) + sum(y)',
 ];
 
 /** Prometheus 2.42 accepts these; MyMONIT refuses them, naming what it does not support. */
-const UNSUPPORTED: readonly string[] = ['sqrt(foo)', 'holt_winters(foo[5m], 0.1, 0.1)', 'histogram_count(foo)', 'sum(holt_winters(foo[5m], 0.1, 0.1))'];
+const UNSUPPORTED: readonly string[] = [
+  'sqrt(foo)', 'holt_winters(foo[5m], 0.1, 0.1)', 'histogram_count(foo)', 'sum(holt_winters(foo[5m], 0.1, 0.1))',
+  'year()', 'pi()', 'exp(x)',
+];
+
+/*
+ * Known differences, not tested: `offset` alone (a metric named like a keyword: 2.42 accepts it, the grammar
+ * does not) and `x[5 m]` (refused by both; Prometheus points at the 5, this parser at the m).
+ */
 
 type Outcome = { ok: true } | { ok: false; position: string; message: string };
 
