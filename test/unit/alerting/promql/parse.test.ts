@@ -57,6 +57,16 @@ describe('number literals', () => {
     expect(errorOf('1 + 1h')).toMatch(/^1:5: parse error: unexpected duration "1h"/);
   });
 
+  it('reads 5. as 5, as Go does', () => {
+    expect(parsePromql('5.')).toEqual(num(5));
+    expect(errorOf('1..2')).toBe('1:3: parse error: unexpected number ".2"');
+  });
+
+  it('refuses a number beyond float64, at the number', () => {
+    expect(errorOf('1e309')).toBe('1:1: parse error: error parsing number: strconv.ParseFloat: parsing "1e309": value out of range');
+    expect(errorOf('-1e309')).toMatch(/^1:2: parse error: error parsing number/);
+  });
+
   it('refuses digit separators, which came after 2.42', () => {
     expect(errorOf('1_000')).toMatch(/^1:1: parse error: bad number or duration syntax/);
   });
@@ -171,6 +181,9 @@ describe('matrix selectors and durations', () => {
     ['foo offset 5m [5m]', '1:15: parse error: no offset modifiers allowed before range'],
     ['foo @ 10 [5m]', '1:10: parse error: no @ modifiers allowed before range'],
     ['foo[5m', '1:7: parse error: unexpected end of input'],
+    ['foo[1h1h]', '1:5: parse error: not a valid duration string: "1h1h"'],
+    ['foo offset 1d1w', '1:12: parse error: not a valid duration string: "1d1w"'],
+    ['foo[1.5m]', '1:5: parse error: bad number or duration syntax: "1.5m"'],
   ])('%s is refused: %s', (query, message) => {
     expect(errorOf(query)).toBe(message);
   });
@@ -209,6 +222,7 @@ describe('offset and @', () => {
     ['1 @ 2', '1:1: parse error: @ modifier must be preceded by an instant vector selector or range vector selector or a subquery'],
     ['foo @ Inf', '1:1: parse error: timestamp out of bounds for @ modifier: Infinity'],
     ['foo @ 5m', '1:7: parse error: unexpected duration "5m" in @, expected timestamp'],
+    ['-1 offset 1m', '1:2: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery'],
   ])('%s is refused: %s', (query, message) => {
     expect(errorOf(query)).toBe(message);
   });
@@ -314,6 +328,7 @@ describe('operators', () => {
     ['a </ b', '1:3: parse error: the operator "</" is not supported'],
     ['a + fill(0) b', '1:5: parse error: the fill modifier is not supported'],
     ['1 +', '1:4: parse error: unexpected end of input'],
+    ['atan2(x, y)', '1:1: parse error: unexpected <op:atan2>'],
   ])('%s is refused: %s', (query, message) => {
     expect(errorOf(query)).toBe(message);
   });
