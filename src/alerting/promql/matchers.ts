@@ -11,8 +11,28 @@ const CACHE_LIMIT = 1000;
 /** Compiled anchored regexes by source, oldest first (a Map keeps insertion order): bounded LRU. */
 const regexCache = new Map<string, RE2JS>();
 
-/** Go 1.19's regexp (Prometheus 2.42's) has no `(?<name>...)`; re2js accepts it, so refuse it here. */
-const ANGLE_NAMED_GROUP = /\(\?<(?![=!])/;
+/**
+ * Go 1.19's regexp (Prometheus 2.42's) has no `(?<name>...)`; re2js accepts it, so find one outside
+ * escapes and character classes.
+ */
+function hasAngleNamedGroup(source: string): boolean {
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '\\') {
+      i++;
+    } else if (inClass) {
+      if (ch === ']') inClass = false;
+    } else if (ch === '[') {
+      inClass = true;
+      if (source[i + 1] === '^') i++;
+      if (source[i + 1] === ']') i++; // a leading ] is a literal
+    } else if (ch === '(' && source.startsWith('?<', i + 1) && !/[=!]/.test(source[i + 3] ?? '')) {
+      return true;
+    }
+  }
+  return false;
+}
 
 /** Compiles an anchored RE2 regex; bad_data with Go's message when it is invalid. */
 export function compileRegex(source: string): RE2JS {
@@ -22,8 +42,9 @@ export function compileRegex(source: string): RE2JS {
     regexCache.set(source, cached);
     return cached;
   }
+  // Exactly Prometheus's anchoring, unbalanced parentheses in `source` included.
   const anchored = `^(?:${source})$`;
-  if (ANGLE_NAMED_GROUP.test(source)) {
+  if (hasAngleNamedGroup(source)) {
     throw new PromqlError('bad_data', `error parsing regexp: invalid or unsupported Perl syntax: \`(?<\``);
   }
   let compiled: RE2JS;

@@ -47,8 +47,11 @@ describe('compileMatcher', () => {
     expect(() => compileMatcher(m('a', '=~', re))).toThrow(/error parsing regexp/);
   });
 
-  it('accepts (?P<name>...), valid in Go', () => {
+  it('accepts (?P<name>...), valid in Go, and (?< escaped or in a class', () => {
     expect(compileMatcher(m('a', '=~', '(?P<n>a)'))('a')).toBe(true);
+    expect(compileMatcher(m('a', '=~', '\\(?<'))('(<')).toBe(true);
+    expect(compileMatcher(m('a', '=~', '[(?<]+'))('(?<')).toBe(true);
+    expect(() => compileMatcher(m('a', '=~', '[]](?<x>a)'))).toThrow(/error parsing regexp/);
   });
 });
 
