@@ -11,11 +11,9 @@ const CACHE_LIMIT = 1000;
 /** Compiled anchored regexes by source, oldest first (a Map keeps insertion order): bounded LRU. */
 const regexCache = new Map<string, RE2JS>();
 
-/**
- * Go 1.19's regexp (Prometheus 2.42's) has no `(?<name>...)`; re2js accepts it, so find one outside
- * escapes and character classes.
- */
-function hasAngleNamedGroup(source: string): boolean {
+/** Where the groups of a regex open: each `(` outside escapes and character classes. */
+function groupOpenings(source: string): number[] {
+  const out: number[] = [];
   let inClass = false;
   for (let i = 0; i < source.length; i++) {
     const ch = source[i];
@@ -27,11 +25,52 @@ function hasAngleNamedGroup(source: string): boolean {
       inClass = true;
       if (source[i + 1] === '^') i++;
       if (source[i + 1] === ']') i++; // a leading ] is a literal
-    } else if (ch === '(' && source.startsWith('?<', i + 1) && !/[=!]/.test(source[i + 3] ?? '')) {
-      return true;
+    } else if (ch === '(') {
+      out.push(i);
     }
   }
-  return false;
+  return out;
+}
+
+/** Go 1.19's regexp (Prometheus 2.42's) has no `(?<name>...)`, which re2js accepts. */
+function hasAngleNamedGroup(source: string): boolean {
+  return groupOpenings(source).some((i) => source.startsWith('?<', i + 1) && !/[=!]/.test(source[i + 3] ?? ''));
+}
+
+/** The regex with `(?P<name>` groups made plain: names do not change what matches. */
+function withoutGroupNames(source: string): string {
+  let out = '';
+  let last = 0;
+  for (const i of groupOpenings(source)) {
+    const named = /^\(\?P<\w+>/.exec(source.slice(i));
+    if (named !== null) {
+      out += `${source.slice(last, i)}(`;
+      last = i + named[0].length;
+    }
+  }
+  return out + source.slice(last);
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : `error parsing regexp: ${String(err)}`;
+}
+
+/**
+ * Checks the regex alone first, as Prometheus 2.42 does (so that `a)|(b` is an error, not `^(?:a)|(b)$`),
+ * with Go 1.19's syntax: no `(?<name>`, duplicate group names allowed.
+ */
+function validSource(source: string): string {
+  if (hasAngleNamedGroup(source)) {
+    throw new PromqlError('bad_data', 'error parsing regexp: invalid or unsupported Perl syntax: `(?<`');
+  }
+  try {
+    RE2JS.compile(source);
+    return source;
+  } catch (err) {
+    const message = errorMessage(err);
+    if (message.includes('duplicate capture group name')) return withoutGroupNames(source);
+    throw new PromqlError('bad_data', message);
+  }
 }
 
 /** Compiles an anchored RE2 regex; bad_data with Go's message when it is invalid. */
@@ -42,16 +81,12 @@ export function compileRegex(source: string): RE2JS {
     regexCache.set(source, cached);
     return cached;
   }
-  // Exactly Prometheus's anchoring, unbalanced parentheses in `source` included.
-  const anchored = `^(?:${source})$`;
-  if (hasAngleNamedGroup(source)) {
-    throw new PromqlError('bad_data', `error parsing regexp: invalid or unsupported Perl syntax: \`(?<\``);
-  }
   let compiled: RE2JS;
   try {
-    compiled = RE2JS.compile(anchored);
+    compiled = RE2JS.compile(`^(?:${validSource(source)})$`);
   } catch (err) {
-    throw new PromqlError('bad_data', err instanceof Error ? err.message : `error parsing regexp: ${String(err)}`);
+    if (err instanceof PromqlError) throw err;
+    throw new PromqlError('bad_data', errorMessage(err));
   }
   regexCache.set(source, compiled);
   if (regexCache.size > CACHE_LIMIT) {

@@ -108,6 +108,12 @@ const SAME: readonly string[] = [
   'predict_linear(x[5m])', 'sum(topk(1, x)) by (a)', 'topk(1, x) + bottomk(1, y)', 'topk(1 + 1, x)',
   'topk(scalar(x), x)', 'count_values("a" + "b", x)', 'quantile(0.5, x[5m])', 'sum(x) + sum(y) by (a)',
   'sum(x) by (a) + sum(y)',
+  // regexes: Go 1.19's RE2 syntax, checked alone before anchoring
+  'foo{a=~"\\\\(?<"}', 'foo{a=~"[(?<]"}', 'foo{a=~"[]](?<x>a)"}', 'foo{a=~"a)|(b"}', 'foo{a=~"(?i)"}',
+  'foo{a=~"\\\\z"}', 'foo{a=~"(?m)^a$"}', 'foo{a=~"\\\\d\\\\D\\\\s\\\\S\\\\w\\\\W"}', 'foo{a=~"[\\\\d-z]"}',
+  'foo{a=~"x{,3}"}', 'foo{a=~"\\\\pN\\\\p{Han}\\\\PL"}', 'foo{a=~"(?P<a>x)(?P<a>y)"}', 'foo{a=~"*"}',
+  'foo{a=~"?"}', 'foo{a=~"a{2}{3}"}', 'foo{a=~"\\\\8"}', 'foo{a=~"[z-a]"}', 'foo{a=~"(?#comment)"}',
+  'foo{a=~"\\\\x{110000}"}', 'foo{a=~"(?-s)."}',
 ];
 
 /** Prometheus 2.42 accepts these; MyMONIT refuses them, naming what it does not support. */

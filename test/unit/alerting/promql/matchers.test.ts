@@ -47,6 +47,16 @@ describe('compileMatcher', () => {
     expect(() => compileMatcher(m('a', '=~', re))).toThrow(/error parsing regexp/);
   });
 
+  it('checks the regex alone before anchoring it, as Prometheus does: a)|(b is invalid', () => {
+    expect(() => compileMatcher(m('a', '=~', 'a)|(b'))).toThrow('error parsing regexp: unexpected ): `a)|(b`');
+  });
+
+  it('allows a group name twice, as Go 1.19 did', () => {
+    const re = compileMatcher(m('a', '=~', '(?P<n>x)(?P<n>y)'));
+    expect(re('xy')).toBe(true);
+    expect(re('x')).toBe(false);
+  });
+
   it('accepts (?P<name>...), valid in Go, and (?< escaped or in a class', () => {
     expect(compileMatcher(m('a', '=~', '(?P<n>a)'))('a')).toBe(true);
     expect(compileMatcher(m('a', '=~', '\\(?<'))('(<')).toBe(true);
