@@ -75,10 +75,18 @@ export function applyUnary(ctx: ParseContext, op: Unary['op'], inner: Expr, pos:
 }
 
 /**
- * A postfix construct (range, subquery, offset, @) binds tighter than unary minus in PromQL, but lezer
- * reads `-foo offset 5m` as `(-foo) offset 5m`: apply it under the unary operators instead.
+ * A postfix construct (range, subquery, offset, @) binds tighter than every operator in PromQL, but lezer
+ * reads `a + b offset 5m` as `(a + b) offset 5m` and `-foo[5m:]` as `(-foo)[5m:]`: apply it to the
+ * rightmost operand instead, down the unparenthesized operators.
  */
-export function underUnary(ctx: ParseContext, inner: Expr, apply: (operand: Expr) => Expr): Expr {
-  if (inner.type !== 'Unary') return apply(inner);
-  return applyUnary(ctx, inner.op, underUnary(ctx, inner.expr, apply), ctx.startOf(inner));
+export function underOperators(ctx: ParseContext, inner: Expr, apply: (operand: Expr) => Expr): Expr {
+  if (inner.type === 'Unary') return applyUnary(ctx, inner.op, underOperators(ctx, inner.expr, apply), ctx.startOf(inner));
+  if (inner.type === 'Binary') {
+    const rhs = underOperators(ctx, inner.rhs, apply);
+    const type = typeOf(rhs);
+    // The other checks of the operator cannot change: the postfix keeps an operand's type or makes it a range vector.
+    if (type !== 'scalar' && type !== 'vector') fail(ctx.startOf(rhs), 'binary expression must contain only scalar and instant vector types');
+    return ctx.at({ ...inner, rhs }, ctx.startOf(inner));
+  }
+  return ctx.at(apply(inner), ctx.startOf(inner));
 }

@@ -94,7 +94,8 @@ function binaryModifiers(ctx: ParseContext, nodes: readonly SyntaxNode[]): Modif
   return matching === undefined ? { returnBool } : { returnBool, matching };
 }
 
-export function binary(ctx: ParseContext, node: SyntaxNode): Expr {
+/** `convertRhs`: how to read the right operand (a postfix modifier written after it applies to it). */
+export function binary(ctx: ParseContext, node: SyntaxNode, convertRhs = (rhsNode: SyntaxNode): Expr => ctx.expr(rhsNode)): Expr {
   const parts = kids(node);
   const lhsNode = parts[0];
   const opNode = parts[1];
@@ -106,7 +107,7 @@ export function binary(ctx: ParseContext, node: SyntaxNode): Expr {
   const signedBase = op === '^' && lhsNode.name === 'NumberDurationLiteral' && /^[-+]/.test(ctx.src(lhsNode));
   let lhs = ctx.expr(lhsNode);
   if (signedBase && lhs.type === 'NumberLiteral') lhs = ctx.at({ type: 'NumberLiteral', value: Math.abs(lhs.value) }, unsignedToken(ctx.text, lhsNode.from, lhsNode.to).pos);
-  const rhs = ctx.expr(rhsNode);
+  const rhs = ctx.at(convertRhs(rhsNode), rhsNode.from);
   const { returnBool, matching } = binaryModifiers(ctx, parts.slice(2, -1));
   const checked = checkBinary(ctx, node, opNode.from, { op, lhs, rhs, returnBool, matching });
   if (!signedBase) return checked;

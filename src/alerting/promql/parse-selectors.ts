@@ -9,7 +9,8 @@ import { parseDuration } from './duration';
 import { PromqlError } from './engine-api';
 import { isDurationToken, parseNumberToken, unquoteString } from './literals';
 import { compileMatcher } from './matchers';
-import { kid, kids, notSupported, type ParseContext, underUnary } from './parse-context';
+import { applyUnary, kid, kids, notSupported, type ParseContext, underOperators } from './parse-context';
+import { binary } from './parse-operations';
 import { fail } from './parse-failure';
 import { unsignedToken } from './syntax-errors';
 import { typeOf } from './value-type';
@@ -89,7 +90,7 @@ function bracketAfter(ctx: ParseContext, inner: SyntaxNode): number {
 export function matrixSelector(ctx: ParseContext, node: SyntaxNode): Expr {
   const innerNode = kid(node, 0);
   const bracket = bracketAfter(ctx, innerNode);
-  return underUnary(ctx, postfixOperand(ctx, innerNode), (inner): MatrixSelector => {
+  return postfix(ctx, innerNode, (inner): MatrixSelector => {
     if (inner.type !== 'VectorSelector') fail(bracket, 'ranges only allowed for vector selectors');
     if (inner.offsetMs !== 0) fail(bracket, 'no offset modifiers allowed before range');
     if (inner.at !== undefined) fail(bracket, 'no @ modifiers allowed before range');
@@ -100,7 +101,7 @@ export function matrixSelector(ctx: ParseContext, node: SyntaxNode): Expr {
 export function subquery(ctx: ParseContext, node: SyntaxNode): Expr {
   const [innerNode, rangeNode, stepNode] = kids(node);
   if (innerNode === undefined || rangeNode === undefined) fail(node.to, 'unexpected end of input');
-  return underUnary(ctx, postfixOperand(ctx, innerNode), (inner): Subquery => {
+  return postfix(ctx, innerNode, (inner): Subquery => {
     const rangeMs = durationLiteral(ctx, rangeNode, 'subquery selector');
     const stepMs = stepNode === undefined ? undefined : durationLiteral(ctx, stepNode, 'subquery selector');
     const type = typeOf(inner);
@@ -110,17 +111,21 @@ export function subquery(ctx: ParseContext, node: SyntaxNode): Expr {
 }
 
 /**
- * The operand of a range, subquery, offset or @. A signed literal there (`-1 offset 1m`) is, for
- * Prometheus, `-(1 offset 1m)`: errors point at the number, not the sign.
+ * Applies a range, subquery, offset or @ to the expression lezer put before it. These bind tighter than
+ * every operator in PromQL, but lezer reads `a + b offset 5m` as `(a + b) offset 5m` and `-foo[5m:]` as
+ * `(-foo)[5m:]`: the modifier goes to the rightmost operand instead, before the operator's checks. A
+ * signed literal there (`-1 offset 1m`) is `-(1 offset 1m)`: errors point at the number.
  */
-function postfixOperand(ctx: ParseContext, node: SyntaxNode): Expr {
+function postfix(ctx: ParseContext, node: SyntaxNode, apply: (operand: Expr) => Expr): Expr {
+  if (node.name === 'BinaryExpr') return binary(ctx, node, (rhsNode) => postfix(ctx, rhsNode, apply));
   if (node.name === 'UnaryExpr') {
-    // Left unfolded and unchecked: underUnary applies it, with Prometheus's checks, once the postfix is on.
     const op = ctx.src(kid(node, 0)) === '-' ? '-' : '+';
-    return ctx.at({ type: 'Unary', op, expr: postfixOperand(ctx, kid(node, 1)) }, node.from);
+    return applyUnary(ctx, op, postfix(ctx, kid(node, 1), apply), node.from);
   }
-  const operand = ctx.expr(node);
-  return node.name === 'NumberDurationLiteral' ? ctx.at(operand, unsignedToken(ctx.text, node.from, node.to).pos) : operand;
+  if (node.name === 'NumberDurationLiteral') {
+    return apply(ctx.at(ctx.expr(node), unsignedToken(ctx.text, node.from, node.to).pos));
+  }
+  return underOperators(ctx, ctx.expr(node), apply);
 }
 
 type Modifiable = VectorSelector | MatrixSelector | Subquery;
@@ -147,7 +152,7 @@ export function offset(ctx: ParseContext, node: SyntaxNode): Expr {
   const innerNode = kid(node, 0);
   const durationNode = kids(node).find((c) => c.name === 'OffsetDurationExpr');
   if (durationNode === undefined) fail(node.to, 'unexpected end of input in offset, expected duration');
-  return underUnary(ctx, postfixOperand(ctx, innerNode), (inner) => {
+  return postfix(ctx, innerNode, (inner) => {
     const target = modifiable(ctx, inner, 'offset');
     const offsetMs = offsetDuration(ctx, durationNode);
     const current = target.type === 'MatrixSelector' ? target.vector.offsetMs : target.offsetMs;
@@ -178,7 +183,7 @@ export function stepInvariant(ctx: ParseContext, node: SyntaxNode): Expr {
   const innerNode = kid(node, 0);
   const timeNode = kids(node).find((c) => c.name === 'NumberDurationLiteral' || c.name === 'AtModifierPreprocessors');
   if (timeNode === undefined) fail(node.to, 'unexpected end of input in @, expected timestamp');
-  return underUnary(ctx, postfixOperand(ctx, innerNode), (inner) => {
+  return postfix(ctx, innerNode, (inner) => {
     const target = modifiable(ctx, inner, '@');
     const at = atModifier(ctx, timeNode, ctx.startOf(inner));
     const current = target.type === 'MatrixSelector' ? target.vector.at : target.at;

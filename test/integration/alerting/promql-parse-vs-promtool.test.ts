@@ -114,6 +114,11 @@ const SAME: readonly string[] = [
   'foo{a=~"x{,3}"}', 'foo{a=~"\\\\pN\\\\p{Han}\\\\PL"}', 'foo{a=~"(?P<a>x)(?P<a>y)"}', 'foo{a=~"*"}',
   'foo{a=~"?"}', 'foo{a=~"a{2}{3}"}', 'foo{a=~"\\\\8"}', 'foo{a=~"[z-a]"}', 'foo{a=~"(?#comment)"}',
   'foo{a=~"\\\\x{110000}"}', 'foo{a=~"(?-s)."}',
+  // postfix modifiers bind tighter than operators
+  'a + b offset 5m', 'a - b offset 1d @ 10', 'a * b ^ c @ end()', '-2 ^ x offset 5m', '(a + b)[5m:]',
+  'sum(x) + b[5m:]', 'stddev_over_time(5-x[5m])', 'a + b offset 5m [1m]', 'a + -b[5m:]', 'a and b offset 1m',
+  'foo - foo offset 1d > bool 0', '1 > 2 offset 5m', 'a + b[5m] offset 1m', 'a or b @ 1 offset 1m [5m:]',
+  'rate(a[5m]) - rate(a[5m] offset 1d)', 'a / on(x) group_left b offset 1h', '1 - -x offset 1m',
 ];
 
 /** Prometheus 2.42 accepts these; MyMONIT refuses them, naming what it does not support. */

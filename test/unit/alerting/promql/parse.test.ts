@@ -287,6 +287,17 @@ describe('operators', () => {
     expect(errorOf('-foo[5m:]')).toBe('1:1: parse error: unary expression only allowed on expressions of type scalar or instant vector, got "range vector"');
   });
 
+  it('ranges, subqueries, offset and @ bind tighter than binary operators', () => {
+    expect(parsePromql('a + b offset 5m')).toEqual(bin('+', sel('a'), { ...sel('b'), offsetMs: 300_000 }));
+    expect(parsePromql('a - b offset 1d @ 10')).toEqual(bin('-', sel('a'), { ...sel('b'), offsetMs: 86_400_000, at: { kind: 'time', ms: 10_000 } }));
+    expect(parsePromql('a * b ^ c @ end()')).toEqual(bin('*', sel('a'), bin('^', sel('b'), { ...sel('c'), at: { kind: 'end' } })));
+    expect(parsePromql('-2 ^ x offset 5m')).toEqual({ type: 'Unary', op: '-', expr: bin('^', num(2), { ...sel('x'), offsetMs: 300_000 }) });
+    expect(parsePromql('(a + b)[5m:]')).toMatchObject({ type: 'Subquery', expr: { type: 'Paren' } });
+    expect(errorOf('sum(x) + b[5m:]')).toBe('1:10: parse error: binary expression must contain only scalar and instant vector types');
+    expect(errorOf('stddev_over_time(5-x[5m])')).toBe('1:20: parse error: binary expression must contain only scalar and instant vector types');
+    expect(errorOf('a + b offset 5m [1m]')).toBe('1:17: parse error: no offset modifiers allowed before range');
+  });
+
   it('unary minus on a vector, parentheses kept', () => {
     expect(parsePromql('-foo')).toEqual({ type: 'Unary', op: '-', expr: sel('foo') });
     expect(parsePromql('-(1)')).toEqual({ type: 'Unary', op: '-', expr: { type: 'Paren', expr: num(1) } });
