@@ -3,10 +3,13 @@
  * bad string escape, an unterminated string, a malformed number) or a syntax error (an error node of the
  * error-tolerant lezer tree), whichever comes first, described the way Prometheus's lexer would.
  */
-import type { Tree } from '@lezer/common';
+import type { SyntaxNodeRef, Tree } from '@lezer/common';
+import { PromqlError } from './engine-api';
 import { KEYWORDS, PROMETHEUS_2_42_FUNCTIONS } from './function-names';
 import { FUNCTION_SIGNATURES } from './functions/signatures';
+import { parseTree } from './grammar';
 import { isDurationToken, LiteralError, parseNumberToken, unquoteString } from './literals';
+import { compileRegex } from './matchers';
 import { ParseFailure } from './parse-failure';
 
 const NUMBER_NODES: ReadonlySet<string> = new Set(['NumberDurationLiteral', 'NumberDurationLiteralInDurationContext']);
@@ -17,6 +20,30 @@ export function unsignedToken(text: string, from: number, to: number): { token: 
   const match = /\S+$/.exec(raw);
   const token = match?.[0] ?? raw;
   return { token, pos: to - token.length };
+}
+
+/** An invalid regex in a complete matcher: Prometheus reports it before any later syntax error. */
+function regexProblem(node: SyntaxNodeRef, text: string): ParseFailure | undefined {
+  const op = node.node.getChild('MatchOp')?.firstChild?.name;
+  const value = node.node.getChild('StringLiteral');
+  if ((op !== 'EqlRegex' && op !== 'NeqRegex') || value === null) return undefined;
+  try {
+    compileRegex(unquoteString(text.slice(value.from, value.to)));
+  } catch (err) {
+    if (err instanceof PromqlError) return new ParseFailure(node.from, err.message);
+    if (err instanceof LiteralError) return undefined; // reported at the string itself
+    throw err;
+  }
+  return undefined;
+}
+
+/** `[5]`: Prometheus's lexer wants a unit right after the bracket. */
+function missingUnit(node: SyntaxNodeRef, text: string): ParseFailure | undefined {
+  const { token, pos } = unsignedToken(text, node.from, node.to);
+  const before = text.slice(0, node.from).trimEnd();
+  const glued = /\w/.test(text[node.to] ?? ''); // `[1.5m]`: one bad token for Go's lexer
+  if (!before.endsWith('[') || glued || isDurationToken(token) || parseNumberToken(token) === undefined) return undefined;
+  return new ParseFailure(pos, 'missing unit character in duration');
 }
 
 function lexicalProblem(name: string, text: string, from: number, to: number): ParseFailure | undefined {
@@ -54,6 +81,8 @@ export function firstProblem(tree: Tree, text: string): ParseFailure | undefined
         return;
       }
       consider(lexicalProblem(node.name, text, node.from, node.to));
+      if (node.name === 'UnquotedLabelMatcher') consider(regexProblem(node, text));
+      if (node.name === 'NumberDurationLiteralInDurationContext') consider(missingUnit(node, text));
     },
   });
   if (best === undefined || best.message !== '') return best;
@@ -122,12 +151,39 @@ function bracketOrNumberProblem(text: string, at: number): ParseFailure | undefi
   return undefined;
 }
 
-/** `name(` where the grammar knows no function `name`: Prometheus names the function. */
+/**
+ * `name(` where the grammar knows no function `name`. Prometheus names the function only once the call's
+ * arguments have parsed: read it again with a known function of the same length in its place (the name
+ * padded with blanks, so positions hold) and report what comes first.
+ */
 function unknownCall(text: string, at: number): ParseFailure | undefined {
+  const failure = unknownCallName(text, at);
+  if (failure === undefined || failure.message.startsWith('unexpected <op:')) return failure;
+  const width = at - failure.pos;
+  if (width < 2) return failure;
+  const known = width === 2 ? 'ln' : 'abs';
+  const replaced = `${text.slice(0, failure.pos)}${known.padEnd(width)}${text.slice(at)}`;
+  const tree = parseTree(replaced);
+  const inner = firstProblem(tree, replaced);
+  if (inner === undefined) return failure;
+  let callEnd = text.length;
+  tree.iterate({
+    enter: (node) => {
+      if (node.name === 'FunctionCall' && node.from === failure.pos) callEnd = node.to;
+      return callEnd === text.length;
+    },
+  });
+  const closed = replaced[callEnd - 1] === ')';
+  return inner.pos < callEnd || (!closed && inner.pos === callEnd) ? inner : failure;
+}
+
+/** `name(` where the grammar knows no function `name`: Prometheus names the function. */
+function unknownCallName(text: string, at: number): ParseFailure | undefined {
   if (text[at] !== '(') return undefined;
   const match = /([A-Za-z_:][A-Za-z0-9_:]*)\s*$/.exec(text.slice(0, at));
   const name = match?.[1];
   if (match === null || name === undefined) return undefined;
+  if (name.includes(':')) return new ParseFailure(at, 'unexpected "("'); // a recording rule's name, never a function
   if (OPERATOR_WORDS.has(name.toLowerCase())) return new ParseFailure(match.index, `unexpected <op:${name.toLowerCase()}>`);
   if (KEYWORDS.has(name.toLowerCase())) return undefined;
   return new ParseFailure(match.index, unsupportedFunctionMessage(name));
