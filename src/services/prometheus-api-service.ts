@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import type { LabelMatcher } from '../alerting/promql/ast';
 import { PromqlError, type PromqlEngine, type SeriesSource } from '../alerting/promql/engine-api';
-import { compileValueTest } from '../alerting/promql/interim-matchers';
+import { compileMatcher } from '../alerting/promql/matchers';
 import { compareLabelSets, labelsKey } from '../alerting/promql/measure-labels';
 import type { Labels, Matrix, Value } from '../alerting/promql/values';
 import type { Config } from '../config';
@@ -95,7 +95,7 @@ export class PrometheusApiService {
   parseMatchSets(texts: readonly string[]): LabelMatcher[][] {
     return texts.map((text) => {
       const matchers = [...this.engine.parseSelector(text)];
-      if (!matchers.some((m) => !compileValueTest(m)('')))
+      if (!matchers.some((m) => !compileMatcher(m)('')))
         throw new PromqlError('bad_data', 'match[] must contain at least one non-empty matcher');
       return matchers;
     });

@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import type { RowDataPacket } from 'mysql2/promise';
 import type { LabelMatcher } from '../alerting/promql/ast';
 import { PromqlError, type Selection, type SeriesSource } from '../alerting/promql/engine-api';
-import { compileSelector } from '../alerting/promql/interim-matchers';
+import { matchesSeries } from '../alerting/promql/matchers';
 import { compareLabelSets, labelsKey, seriesLabels } from '../alerting/promql/measure-labels';
 import type { Labels, StoredSeries } from '../alerting/promql/values';
 import type { Config } from '../config';
@@ -126,7 +126,7 @@ export class MysqlSeriesSource implements SeriesSourceFactory, SeriesCatalog {
 
   /** The matching series, grouped by label set and sorted like Prometheus's; with `window`, only those with a sample in it. */
   private async groups(scope: SeriesScope, matchers: readonly LabelMatcher[], window?: CatalogWindow): Promise<SeriesGroup[]> {
-    const matches = compileSelector(matchers);
+    const matches = (labels: Labels): boolean => matchesSeries(matchers, labels);
     const sql = pushDown(scope, matchers);
     if (sql === undefined) return [];
     const conditions = [...sql.conditions];

@@ -16,9 +16,9 @@ import { startPrometheus, type PrometheusServer } from './prometheus-server';
 import { promtool } from './promtool';
 
 /**
- * What the differential tests compare real Prometheus with. `prometheus` (the default until MyMONIT's
- * `/prometheus/api/v1` exists): Prometheus against itself through the same code path, which proves the
- * harness. `mymonit`: the platform, fed the same data set over AMQP. `prometheus-mutant`: a second
+ * What the differential tests compare real Prometheus with. `mymonit` (the default): the platform, fed the
+ * same data set over AMQP. `prometheus`: Prometheus against itself through the same code path, which
+ * proves the harness. `prometheus-mutant`: a second
  * Prometheus over a copy of the blocks with a 4-minute lookback instead of 5, which must FAIL: it shows
  * that the comparison notices a semantic difference. Chosen by PROMDIFF_TARGET.
  */
@@ -26,7 +26,7 @@ export type DiffTarget = 'prometheus' | 'mymonit' | 'prometheus-mutant';
 const TARGETS: readonly DiffTarget[] = ['prometheus', 'mymonit', 'prometheus-mutant'];
 
 export function diffTarget(): DiffTarget {
-  const value = process.env.PROMDIFF_TARGET ?? 'prometheus';
+  const value = process.env.PROMDIFF_TARGET ?? 'mymonit';
   const target = TARGETS.find((t) => t === value);
   if (!target) throw new Error(`PROMDIFF_TARGET must be one of ${TARGETS.join(', ')}, not ${value}`);
   return target;

@@ -163,7 +163,8 @@ export const DIFF_EXPRESSIONS: readonly DiffExpression[] = [
   { expr: 'queue_depth or node_temperature' },
   { expr: 'queue_depth unless queue_depth{queue="steady"}' },
   { expr: 'http_requests_total and on (host) http_requests_total{host="a", method="POST"}' },
-  { expr: 'queue_depth unless ignoring (queue) vector(1)', alwaysEmpty: true },
+  // MyMONIT adds an `experiment` label to every series: a matching that must ignore all labels names it too.
+  { expr: 'queue_depth unless ignoring (queue, experiment) vector(1)', alwaysEmpty: true },
   { expr: 'sum(queue_depth{queue="late"}) or vector(0)' },
 
   // Scalars only.

@@ -13,6 +13,8 @@ export class ParseContext {
   constructor(
     readonly text: string,
     readonly convert: (node: SyntaxNode) => Expr,
+    /** false for `match[]` series selectors: Prometheus's ParseMetricSelector skips that check (the API makes its own). */
+    readonly requireNonEmptyMatcher = true,
   ) {}
 
   src(node: SyntaxNode): string {

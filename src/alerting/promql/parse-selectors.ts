@@ -51,7 +51,7 @@ export function vectorSelector(ctx: ParseContext, node: SyntaxNode): VectorSelec
     return { type: 'VectorSelector', matchers: [{ name: '__name__', type: '=', value: name }, ...written], offsetMs: 0 };
   }
   // Without one, a typo would silently select every series.
-  if (!written.some((m) => !compileMatcher(m)(''))) fail(node.from, 'vector selector must contain at least one non-empty matcher');
+  if (ctx.requireNonEmptyMatcher && !written.some((m) => !compileMatcher(m)(''))) fail(node.from, 'vector selector must contain at least one non-empty matcher');
   return { type: 'VectorSelector', matchers: written, offsetMs: 0 };
 }
 

@@ -52,14 +52,18 @@ function convert(ctx: ParseContext, node: SyntaxNode): Expr {
   }
 }
 
-/** Parses a PromQL expression; bad_data with Prometheus's `line:col: parse error: ...` when it is not one. */
-export function parsePromql(text: string): Expr {
+/**
+ * Parses a PromQL expression; bad_data with Prometheus's `line:col: parse error: ...` when it is not one.
+ * `selector`: a series selector of the HTTP API's `match[]` (like Prometheus's ParseMetricSelector: no
+ * non-empty-matcher check, the API checks that itself with its own message).
+ */
+export function parsePromql(text: string, mode: 'expression' | 'selector' = 'expression'): Expr {
   try {
     if (/^(\s|#[^\n]*)*$/.test(text)) fail(0, 'no expression found in input');
     const tree = parseTree(text);
     const problem = firstProblem(tree, text);
     if (problem !== undefined) throw problem;
-    const ctx: ParseContext = new ParseContext(text, (node) => convert(ctx, node));
+    const ctx: ParseContext = new ParseContext(text, (node) => convert(ctx, node), mode === 'expression');
     return ctx.expr(kid(tree.topNode, 0));
   } catch (err) {
     if (err instanceof ParseFailure) throw toPromqlError(text, err);

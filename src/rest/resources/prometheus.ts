@@ -65,6 +65,9 @@ function catalogWindow(form: FormParams): CatalogWindow {
  * envelope and error format, so that Grafana's Prometheus data source, promtool and Prometheus API
  * clients work unchanged. Authenticated like every route; what a user sees is PrometheusApiService's.
  */
+/** The Prometheus release whose query semantics MyMONIT matches (docs/promql.md). */
+export const PROMETHEUS_COMPATIBLE_VERSION = '2.42.0';
+
 export function prometheusResource(api: PrometheusApiService, build: BuildInfo, logger: Logger, bodyLimit: string): Router {
   const router = Router({ caseSensitive: true, strict: true });
   const form = express.text({ type: FORM, limit: bodyLimit });
@@ -164,14 +167,16 @@ export function prometheusResource(api: PrometheusApiService, build: BuildInfo, 
     false,
   );
 
-  // Prometheus's field set, filled with MyMONIT's build: clients read `version`, and nothing here is Go.
+  // Prometheus's field set. `version` is the Prometheus version whose API and PromQL MyMONIT follows:
+  // Grafana reads it to decide which features to use (a "0.1.0" would switch them off). MyMONIT's own
+  // version and revision are in `branch` and `revision`.
   route(
     '/status/buildinfo',
     async () =>
       JSON.stringify({
-        version: build.version,
+        version: PROMETHEUS_COMPATIBLE_VERSION,
         revision: build.revision,
-        branch: '',
+        branch: `mymonit-${build.version}`,
         buildUser: 'mymonit',
         buildDate: '',
         goVersion: `mymonit (node ${build.nodeVersion})`,

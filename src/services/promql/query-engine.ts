@@ -44,7 +44,7 @@ export class QueryEngine implements PromqlEngine {
   }
 
   parseSelector(text: string): readonly LabelMatcher[] {
-    const expr = parsePromql(text);
+    const expr = parsePromql(text, 'selector');
     if (expr.type !== 'VectorSelector') throw new PromqlError('bad_data', 'match[] must be a series selector');
     return expr.matchers;
   }

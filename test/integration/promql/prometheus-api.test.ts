@@ -1,6 +1,4 @@
-import { TYPES } from '../../../src/identifiers';
 import { call, eventually, startPlatform, type ApiResponse, type TestPlatform } from '../../support/platform';
-import { SelectorEngine } from './selector-engine';
 
 const T0 = 1_700_000_000; // seconds: 2023-11-14T22:13:20Z
 const iso = (seconds: number, micros = 0) =>
@@ -8,8 +6,8 @@ const iso = (seconds: number, micros = 0) =>
 const V1 = '/prometheus/api/v1';
 
 /**
- * The Prometheus-compatible HTTP API over real HTTP, MySQL and RabbitMQ, with a test engine that knows
- * bare selectors only (selector-engine.ts): parameters, envelope and errors as Prometheus answers them,
+ * The Prometheus-compatible HTTP API over real HTTP, MySQL and RabbitMQ with the real engine: parameters,
+ * envelope and errors as Prometheus answers them,
  * the MySQL series source (label mapping, millisecond truncation, sample limit) and the SCIENTIST scope.
  */
 describe('/prometheus/api/v1', () => {
@@ -40,7 +38,6 @@ describe('/prometheus/api/v1', () => {
     p = await startPlatform({
       consume: true,
       env: { PROMQL_MAX_SAMPLES: '25' },
-      configure: (container) => container.rebindSync(TYPES.PromqlEngine).toConstantValue(new SelectorEngine()),
     });
     admin = await p.tokenFor(p.admin);
     const person = await p.createUser('SCIENTIST');

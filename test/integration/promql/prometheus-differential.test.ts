@@ -18,8 +18,8 @@ import { DIFF_EXPRESSIONS } from '../../support/promql-expressions';
  * promql-expressions.ts is asked of both with `query` at 20 instants and `query_range` over 3 windows, and
  * the answers must agree (promql-compare.ts). All mismatches are collected and reported in one failure.
  *
- * PROMDIFF_TARGET=mymonit compares MyMONIT; the default (prometheus) compares Prometheus with itself through
- * the same path, which proves the harness until MyMONIT's /prometheus/api/v1 exists.
+ * The default (PROMDIFF_TARGET=mymonit) compares MyMONIT; PROMDIFF_TARGET=prometheus compares Prometheus with
+ * itself through the same path, which proves the harness.
  */
 const TARGET = diffTarget();
 const WIDTH = 4;

@@ -117,7 +117,7 @@ describe('prometheusResource', () => {
   it('answers buildinfo with Prometheus\'s fields', async () => {
     expect(JSON.parse((await text(await fetch(`${base}/status/buildinfo`))).body)).toEqual({
       status: 'success',
-      data: { version: '9.9.9', revision: 'abc', branch: '', buildUser: 'mymonit', buildDate: '', goVersion: 'mymonit (node v20)' },
+      data: { version: '2.42.0', revision: 'abc', branch: 'mymonit-9.9.9', buildUser: 'mymonit', buildDate: '', goVersion: 'mymonit (node v20)' },
     });
   });
 
