@@ -59,7 +59,7 @@ export class MyMonitRest {
           body: JSON.stringify(group),
         }).catch((cause: unknown) => cause as Error);
         if (response instanceof Error || !response.ok) {
-          const status = response instanceof Error ? response.message : `${response.status} ${(await response.text()).slice(0, 200)}`;
+          const status = response instanceof Error ? response.message : `${response.status} ${(await response.text()).slice(0, 100)}`;
           failure += `; POST /experiments/${EXPERIMENT}/rule-groups: ${status}`;
           return { ok: false, how: failure };
         }
