@@ -300,6 +300,17 @@ class AlertsBench {
     };
   }
 
+  /** Whether anything evaluated a group: a lease row (migration 008) or a rule metric on the consumer's /metrics. */
+  async evaluationSeen(): Promise<boolean> {
+    const leases = await this.db
+      .query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM rule_group_leases')
+      .then(([rows]) => Number(rows[0]?.n ?? 0) > 0)
+      .catch(() => false);
+    if (leases) return true;
+    const metrics = await fetch(this.metricsUrl).then((response) => response.text()).catch(() => '');
+    return /^mymonit_rule_group_\w+\{/m.test(metrics);
+  }
+
   async queueEmpty(): Promise<boolean> {
     return (await readyMessages(this.broker, this.config.rabbit.queue)).messages === 0;
   }
@@ -370,6 +381,10 @@ async function main(): Promise<void> {
     if (loaded.ok) {
       withRules = await bench.ingest(consumer);
       console.log(`  ${formatRate(withRules.measures / withRules.seconds)} (${withRules.seconds.toFixed(2)} s)\n    CPU: ${withRules.cpu}`);
+      if (!(await bench.evaluationSeen())) {
+        console.log(`  the rules are stored but nothing evaluated them (no lease, no rule metric): ${NO_EVALUATOR}`);
+        withRules = undefined;
+      }
     } else {
       console.log(`  ${NO_EVALUATOR}`);
       // The data the later phases read, without timing it.
