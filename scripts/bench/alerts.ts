@@ -356,7 +356,7 @@ async function main(): Promise<void> {
     console.log(`promtool check rules: ok; promtool tsdb create-blocks-from openmetrics: ${backfillSeconds.toFixed(1)} s`);
 
     // Prometheus first, alone on the machine (MyMONIT is not started yet), while every window the rules read is full.
-    const windowMs = (EVAL_ROUNDS + 1) * intervalMs(INTERVAL) + 5_000;
+    const windowMs = (EVAL_ROUNDS + 2) * intervalMs(INTERVAL) + 5_000;
     await prometheus.start();
     const prometheusLine = `Prometheus on 127.0.0.1:${prometheus.port}: ${await prometheus.seriesCount()} series of ${EXPERIMENT} backfilled`;
     const theirs = await collectEvaluations(`${prometheus.base}/api/v1/rules`, benchGroups, EVAL_ROUNDS, windowMs + 30_000);
