@@ -21,10 +21,12 @@ import { MetricsServer } from './metrics/metrics-server';
 import { RestMetrics } from './metrics/rest-metrics';
 import { RestListener } from './rest/rest-listener';
 import type { RestResource } from './rest/rest-resource';
+import type { ClassifierChecker, ExpressionChecker } from './alerting/rules/checkers';
 import { auditResource } from './rest/resources/audit';
 import { experimentsResource } from './rest/resources/experiments';
 import { measuresResource } from './rest/resources/measures';
 import { rejectedMessagesResource } from './rest/resources/rejected-messages';
+import { rulesResource } from './rest/resources/rules';
 import { usersResource } from './rest/resources/users';
 import type { Component } from './component';
 import { AuditService } from './services/audit-service';
@@ -37,6 +39,7 @@ import { MeasureQueryService } from './services/measure-query-service';
 import { MeasureService } from './services/measure-service';
 import { RetentionJob } from './services/retention-job';
 import { RollupJob } from './services/rollup-job';
+import { RuleService } from './services/rule-service';
 import { UserService } from './services/user-service';
 import { MysqlAuditStore } from './storage/mysql-audit-store';
 import { MysqlDatabase } from './storage/mysql-database';
@@ -47,6 +50,7 @@ import { MysqlMeasureStore } from './storage/mysql-measure-store';
 import { MysqlRejectedMessageStore } from './storage/mysql-rejected-message-store';
 import { MysqlRetentionStore } from './storage/mysql-retention-store';
 import { MysqlRollupMaintainer } from './storage/mysql-rollup-maintainer';
+import { MysqlRuleStore } from './storage/mysql-rule-store';
 import { MysqlUserStore } from './storage/mysql-user-store';
 import { PostgratorMigrator } from './storage/postgrator-migrator';
 
@@ -85,6 +89,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.RetentionStore).to(MysqlRetentionStore);
   container.bind(TYPES.RejectedMessageStore).to(MysqlRejectedMessageStore);
   container.bind(TYPES.AuditStore).to(MysqlAuditStore);
+  container.bind(TYPES.RuleGroupStore).to(MysqlRuleStore);
 
   container.bind(TYPES.AuditTrail).to(AuditTrail);
   container.bind(TYPES.AuditService).to(AuditService);
@@ -93,6 +98,11 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.ExperimentService).to(ExperimentService);
   container.bind(TYPES.MeasureService).to(MeasureService);
   container.bind(TYPES.MeasureQueryService).to(MeasureQueryService);
+  container.bind(TYPES.RuleService).to(RuleService);
+  // TODO(integration): bind TYPES.ExpressionChecker to the PromQL engine (its check() fits) and
+  // TYPES.ClassifierChecker to the Lua sandbox's validateLuaClassifier; until then nothing is refused.
+  container.bind<ExpressionChecker>(TYPES.ExpressionChecker).toConstantValue({ check: () => undefined });
+  container.bind<ClassifierChecker>(TYPES.ClassifierChecker).toConstantValue({ checkLua: () => undefined });
   container.bind(RollupJob).toSelf();
   container.bind(RetentionJob).toSelf();
   container.bind(Maintenance).toSelf();
@@ -143,6 +153,9 @@ function bindRestResources(container: Container, config: Config): void {
   container
     .bind<RestResource>(TYPES.RestResource)
     .toResolvedValue((audit: AuditService) => resource(auditResource(audit)), [TYPES.AuditService]);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((rules: RuleService) => resource(rulesResource(rules)), [TYPES.RuleService]);
 }
 
 /**

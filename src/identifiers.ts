@@ -34,4 +34,8 @@ export const TYPES = {
   RestResource: Symbol.for('RestResource'),
   Component: Symbol.for('Component'),
   CommittedMeasuresListener: Symbol.for('CommittedMeasuresListener'),
+  RuleGroupStore: Symbol.for('RuleGroupStore'),
+  RuleService: Symbol.for('RuleService'),
+  ExpressionChecker: Symbol.for('ExpressionChecker'),
+  ClassifierChecker: Symbol.for('ClassifierChecker'),
 } as const;

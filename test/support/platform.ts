@@ -37,6 +37,8 @@ export interface PlatformOptions {
   components?: readonly string[];
   env?: Record<string, string>;
   logger?: Logger;
+  /** Replaces bindings before anything is resolved (e.g. fake rule checkers). */
+  rebind?: (container: Container) => void;
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
@@ -50,6 +52,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     ...options.env,
   });
   const container = buildContainer(config, options.logger);
+  options.rebind?.(container);
   await container.get<Migrator>(TYPES.Migrator).migrate();
   const listener = options.consume ? container.get<RabbitListener>(TYPES.RabbitListener) : undefined;
   await listener?.start();
