@@ -61,14 +61,15 @@ export function humanizeDuration(value: number): string {
       sign = '-';
       v = -v;
     }
-    const duration = Math.trunc(v);
-    const seconds = duration % 60;
-    const minutes = Math.trunc(duration / 60) % 60;
-    const hours = Math.trunc(duration / 3600) % 24;
-    const days = Math.trunc(duration / 86400);
-    if (days !== 0) return `${sign}${days}d ${hours}h ${minutes}m ${seconds}s`;
-    if (hours !== 0) return `${sign}${hours}h ${minutes}m ${seconds}s`;
-    if (minutes !== 0) return `${sign}${minutes}m ${seconds}s`;
+    // Go's int64(v): beyond 2^63 amd64 gives the minimum int64, and Prometheus prints what follows from it.
+    const duration = v >= 2 ** 63 ? -(2n ** 63n) : BigInt(Math.trunc(v));
+    const seconds = duration % 60n;
+    const minutes = (duration / 60n) % 60n;
+    const hours = (duration / 3600n) % 24n;
+    const days = duration / 86400n;
+    if (days !== 0n) return `${sign}${days}d ${hours}h ${minutes}m ${seconds}s`;
+    if (hours !== 0n) return `${sign}${hours}h ${minutes}m ${seconds}s`;
+    if (minutes !== 0n) return `${sign}${minutes}m ${seconds}s`;
     return `${sign}${formatG(v, 4)}s`;
   }
   const [scaled, prefix] = shrink(v);
@@ -111,7 +112,8 @@ function formatOne(verb: string, flags: string, precision: number | undefined, v
   const plus = (text: string, v: number) => (flags.includes('+') && v >= 0 && !text.startsWith('+') ? `+${text}` : text);
   switch (verb) {
     case 'v':
-      return [value.type === 'float' ? plus(formatG(value.value), value.value) : printValue(value), value.type !== 'string'];
+      // Go reads %+v as "field names", not a sign: the + flag does nothing to a number here.
+      return [printValue(value), value.type !== 'string' && Number.isFinite(value.value)];
     case 's':
       return [value.type === 'string' ? (precision === undefined ? value.value : [...value.value].slice(0, precision).join('')) : bad(verb, value), false];
     case 'd':
@@ -120,7 +122,9 @@ function formatOne(verb: string, flags: string, precision: number | undefined, v
       if (value.type !== 'float') return [bad(verb, value), false];
       const v = value.value;
       const text = verb === 'e' ? formatE(v, precision ?? 6) : verb === 'g' ? formatG(v, precision) : formatF(v, precision ?? 6);
-      return [plus(text, v), true];
+      // Go pads Inf and NaN with spaces, never zeros, and signs NaN only under the + flag.
+      if (Number.isNaN(v)) return [flags.includes('+') ? '+NaN' : text, false];
+      return [plus(text, v), Number.isFinite(v)];
     }
   }
 }

@@ -359,8 +359,8 @@ function evaluate(operand: Operand, data: TemplateData): Evaluated {
     case 'labels': {
       const map = (operand.of === '$labels' ? data.labels : data.externalLabels) ?? new Map<string, string>();
       if (operand.field === undefined) return { type: 'map', value: map };
-      // Go prints a missing map key reached by a field as "<no value>" (index gives "").
-      return { type: 'string', value: map.get(operand.field) ?? '<no value>' };
+      // Prometheus expands with missingkey=zero: a missing label is "" (checked against promtool).
+      return { type: 'string', value: map.get(operand.field) ?? '' };
     }
   }
 }

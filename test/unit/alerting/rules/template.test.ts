@@ -16,7 +16,7 @@ describe('alert templates: the supported subset renders like Prometheus 2.42', (
     ['plain text, no action', 'disk full', 'disk full'],
     ['{{ $labels.name }}', 'on {{ $labels.instance }}', 'on db1:9100'],
     ['{{$labels.name}} without spaces', '{{$labels.job}}', 'Node'],
-    ['a missing label by field', '[{{ $labels.nope }}]', '[<no value>]'],
+    ['a missing label by field', '[{{ $labels.nope }}]', '[]'],
     ['index of a missing label', '[{{ index $labels "nope" }}]', '[]'],
     ['index $labels "name"', '{{ index $labels "instance" }}', 'db1:9100'],
     ['$labels.__proto__ is a label', '{{ $labels.__proto__ }}', 'proto-value'],
@@ -32,7 +32,7 @@ describe('alert templates: the supported subset renders like Prometheus 2.42', (
     ['a chain of pipes', '{{ $value | humanize | toUpper }}', '1.235M'],
     ['trim markers', 'a  {{- $labels.job -}}  b', 'aNodeb'],
     ['a comment', 'x{{/* ignored */}}y', 'xy'],
-    ['$externalLabels (none in MyMONIT)', '[{{ $externalLabels.region }}]', '[<no value>]'],
+    ['$externalLabels (none in MyMONIT)', '[{{ $externalLabels.region }}]', '[]'],
     ['a raw string literal', '{{ index $labels `job` }}', 'Node'],
   ])('%s', (_what, text, expected) => {
     expect(render(text)).toBe(expected);
