@@ -19,7 +19,7 @@ const FILE = `groups:
           severity: major
         annotations:
           summary: "{{ $labels.instance }} is at {{ $value | humanize }}"
-          mymonit_classifier: '{"lua":"return values[1] > 8 and \\"critical\\" or \\"ok\\"","history":3}'
+          mymonit_classifier: '{"lua":"local t = {{1}} return values[1] > 8 and \\"critical\\" or \\"ok\\"","history":3}'
       - record: job:load1:avg
         expr: avg by (job) (load1)
 `;
@@ -64,6 +64,7 @@ describe('mymonit rules import / export', () => {
 
     const exported = mymonit(['rules', 'export', '--experiment', 'EXP1']);
     expect(exported.code).toBe(0);
+    expect(exported.stdout).not.toContain('{{1}}');
     const out = path.join(dir, 'out.yml');
     fs.writeFileSync(out, exported.stdout);
     expect(promtool(['check', 'rules', out])).toEqual({ status: 0, output: expect.stringContaining('SUCCESS: 2 rules found') });
