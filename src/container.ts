@@ -27,6 +27,7 @@ import { experimentsResource } from './rest/resources/experiments';
 import { measuresResource } from './rest/resources/measures';
 import { rejectedMessagesResource } from './rest/resources/rejected-messages';
 import { rulesResource } from './rest/resources/rules';
+import { rulesYamlResource } from './rest/resources/rules-yaml';
 import { usersResource } from './rest/resources/users';
 import type { Component } from './component';
 import { AuditService } from './services/audit-service';
@@ -156,6 +157,9 @@ function bindRestResources(container: Container, config: Config): void {
   container
     .bind<RestResource>(TYPES.RestResource)
     .toResolvedValue((rules: RuleService) => resource(rulesResource(rules)), [TYPES.RuleService]);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((rules: RuleService) => resource(rulesYamlResource(rules, config.rest.bodyLimit), 'self-validating'), [TYPES.RuleService]);
 }
 
 /**

@@ -154,3 +154,55 @@ describe('rule groups over REST', () => {
     }
   });
 });
+
+describe('rule groups over REST as YAML', () => {
+  let p: TestPlatform;
+  let admin: string;
+
+  beforeAll(async () => {
+    p = await startPlatform({
+      rebind: (container) => {
+        container.rebindSync(TYPES.ExpressionChecker).toConstantValue(fakeRuleCheckers.expressions);
+        container.rebindSync(TYPES.ClassifierChecker).toConstantValue(fakeRuleCheckers.classifiers);
+      },
+    });
+    admin = await p.tokenFor(p.admin);
+    expect((await call(p.baseUrl, 'POST', '/experiments', { token: admin, body: { code: 'Y', name: 'yaml' } })).status).toBe(201);
+  });
+  afterAll(() => p.stop());
+
+  const yaml = (text: string) => ({ token: admin, rawBody: text, headers: { 'content-type': 'application/yaml' } });
+  const FILE = `groups:
+  - name: yamlgroup
+    interval: 1m
+    rules:
+      - alert: A
+        expr: up == 0
+        annotations:
+          mymonit_classifier: '{"thresholds":[{"severity":"major","op":"==","value":0}]}'
+`;
+
+  it('POST and PUT take a rule file of one group, the classifier in its annotation', async () => {
+    const created = await call(p.baseUrl, 'POST', '/experiments/Y/rule-groups', yaml(FILE));
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'yamlgroup', interval: '1m', rules: [{ alert: 'A', annotations: {}, classifier: { thresholds: [{ severity: 'major' }] } }] });
+    const replaced = await call(p.baseUrl, 'PUT', '/experiments/Y/rule-groups/yamlgroup', { ...yaml(FILE.replace('up == 0', 'up < 1')), headers: { 'content-type': 'text/yaml' } });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toMatchObject({ version: 2, rules: [{ id: created.body.rules[0].id, expr: 'up < 1' }] });
+  });
+
+  it('a bad file is a 400 problem naming the line; two groups are refused', async () => {
+    const bad = await call(p.baseUrl, 'POST', '/experiments/Y/rule-groups', yaml('groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: syntax_error(up)\n'));
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(bad.body.errors).toEqual([{ path: 'groups[0].rules[0].expr', message: expect.stringMatching(/^line 5:15: group "g", rules\[0\] \(alert "A"\): could not parse expression: 1:1/) }]);
+    const two = await call(p.baseUrl, 'POST', '/experiments/Y/rule-groups', yaml('groups: [{name: a, rules: []}, {name: b, rules: []}]'));
+    expect(two.status).toBe(400);
+    expect(two.body.detail).toMatch(/exactly one group/);
+  });
+
+  it('a SCIENTIST cannot write YAML either', async () => {
+    const sci = await p.tokenFor(await p.createUser('SCIENTIST'));
+    expect((await call(p.baseUrl, 'POST', '/experiments/Y/rule-groups', { ...yaml(FILE), token: sci })).status).toBe(403);
+  });
+});
