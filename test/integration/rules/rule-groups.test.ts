@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { User } from '../../../src/domain/user';
 import { TYPES } from '../../../src/identifiers';
 import type { RuleService } from '../../../src/services/rule-service';
+import type { RuleGroupStore } from '../../../src/storage/alerting-stores';
 import { fakeRuleCheckers } from '../../support/fake-rule-checkers';
 import { call, startPlatform, type TestPlatform } from '../../support/platform';
 import { promtool } from '../../support/promtool';
@@ -126,6 +127,19 @@ describe('rule groups over REST', () => {
     expect((await call(p.baseUrl, 'POST', '/experiments/ASSOC/rule-groups', { token: sci, body: { name: 'x', rules: [] } })).status).toBe(403);
     expect((await call(p.baseUrl, 'PUT', '/experiments/ASSOC/rule-groups/visible', { token: sci, body: group })).status).toBe(403);
     expect((await call(p.baseUrl, 'DELETE', '/experiments/ASSOC/rule-groups/visible', { token: sci })).status).toBe(403);
+  });
+
+  it('the evaluator reads every group with its experiment and version; deleting an experiment deletes its rules', async () => {
+    expect((await call(p.baseUrl, 'POST', '/experiments', { token: admin, body: { code: 'GONE', name: 'gone' } })).status).toBe(201);
+    const created = await call(p.baseUrl, 'POST', '/experiments/GONE/rule-groups', { token: admin, body: GROUP });
+    const reader = p.container.get<RuleGroupStore>(TYPES.RuleGroupStore);
+    const group = await reader.findById(created.body.id);
+    expect(group).toMatchObject({ experiment: 'GONE', name: 'load', intervalMs: 30_000, version: 1 });
+    expect(group?.rules[0]).toMatchObject({ kind: 'alert', name: 'HighLoad', forMs: 300_000, classifier: { kind: 'thresholds' } });
+    expect((await reader.listAll()).map((g) => `${g.experiment}/${g.name}`)).toContain('GONE/load');
+    expect((await call(p.baseUrl, 'DELETE', '/experiments/GONE', { token: admin })).status).toBe(204);
+    expect(await reader.findById(created.body.id)).toBeUndefined();
+    expect((await call(p.baseUrl, 'GET', `/rules/${created.body.rules[0].id}`, { token: admin })).status).toBe(404);
   });
 
   it('the export passes promtool check rules and imports back to the same groups; promtool and MyMONIT both refuse a bad file', async () => {
