@@ -35,6 +35,16 @@ function toRaw(node: unknown, doc: Document, at: string): Raw {
 
 /** "line L:C: " of the node at an issue's path (or of its nearest existing parent). */
 function located(doc: Document, lines: LineCounter, issue: RuleIssue): RuleIssue {
+  const last = issue.path[issue.path.length - 1];
+  const parent = doc.getIn(issue.path.slice(0, -1), true);
+  if (issue.key && isMap(parent)) {
+    const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === last);
+    const offset = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
+    if (offset !== undefined) {
+      const { line, col } = lines.linePos(offset);
+      return { path: issue.path, message: `line ${line}:${col}: ${issue.message}` };
+    }
+  }
   for (let n = issue.path.length; n >= 0; n -= 1) {
     const node = doc.getIn(issue.path.slice(0, n), true) as Node | undefined;
     const offset = node?.range?.[0];

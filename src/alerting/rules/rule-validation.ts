@@ -16,6 +16,8 @@ export interface RuleIssue {
   /** Where, as keys and indexes from the document's root (`groups`, 0, `rules`, 2, `expr`). */
   readonly path: readonly (string | number)[];
   readonly message: string;
+  /** The problem is the key itself (unknown, badly named), not its value. */
+  readonly key?: boolean;
 }
 
 export class RuleValidationError extends Error {
@@ -42,8 +44,8 @@ export function pathText(path: readonly (string | number)[]): string {
 
 class Collector {
   readonly issues: RuleIssue[] = [];
-  add(path: readonly (string | number)[], message: string): void {
-    this.issues.push({ path, message });
+  add(path: readonly (string | number)[], message: string, key = false): void {
+    this.issues.push(key ? { path, message, key } : { path, message });
   }
 }
 
@@ -75,7 +77,7 @@ class GroupValidator {
     for (const key of raw.keys()) {
       if (GROUP_KEYS.includes(key)) continue;
       const why = key === 'limit' ? 'is not supported by MyMONIT' : `is not a known key (allowed: ${GROUP_KEYS.join(', ')})`;
-      this.out.add([...at, key], `${label}: ${JSON.stringify(key)} ${why}`);
+      this.out.add([...at, key], `${label}: ${JSON.stringify(key)} ${why}`, true);
     }
     if (!name) this.out.add([...at, 'name'], `${label}: "name" must be a non-empty string`);
     else if ([...name].length > MAX_NAME_LENGTH) this.out.add([...at, 'name'], `${label}: "name" is longer than ${MAX_NAME_LENGTH} characters`);
@@ -123,10 +125,10 @@ class GroupValidator {
     const alert = text(raw.get('alert'));
     const record = text(raw.get('record'));
     const label = alert ? `${where} (alert ${JSON.stringify(alert)})` : record ? `${where} (record ${JSON.stringify(record)})` : where;
-    const fail = (key: string, message: string) => this.out.add([...at, key], `${label}: ${message}`);
+    const fail = (key: string, message: string, onKey = false) => this.out.add([...at, key], `${label}: ${message}`, onKey);
     const allowed = this.format === 'api' ? [...RULE_KEYS, 'classifier'] : RULE_KEYS;
     for (const key of raw.keys()) {
-      if (!allowed.includes(key)) fail(key, `${JSON.stringify(key)} is not a known key (allowed: ${allowed.join(', ')})`);
+      if (!allowed.includes(key)) fail(key, `${JSON.stringify(key)} is not a known key (allowed: ${allowed.join(', ')})`, true);
     }
     for (const key of ['alert', 'record', 'expr'] as const) {
       if (present(raw, key) && text(raw.get(key)) === undefined) fail(key, `"${key}" must be a string`);
@@ -234,7 +236,7 @@ class GroupValidator {
     const map = new Map<string, string>();
     for (const [key, value] of raw) {
       if (!LABEL_NAME.test(key) || (kind === 'label' && key === '__name__')) {
-        this.out.add([...at, key], `${label}: invalid ${kind} name: ${JSON.stringify(key)}`);
+        this.out.add([...at, key], `${label}: invalid ${kind} name: ${JSON.stringify(key)}`, true);
       }
       if (typeof value !== 'string') {
         this.out.add([...at, key], `${label}: ${field}.${key} must be a string`);
@@ -263,7 +265,7 @@ export function validateRuleFile(raw: Raw, format: RuleFormat, checkers: RuleChe
   const groups: RuleGroupDefinition[] = [];
   if (raw === null) return groups;
   if (!isRawMap(raw)) throw new RuleValidationError([{ path: [], message: 'a rule file is a mapping with the key "groups"' }]);
-  for (const key of raw.keys()) if (key !== 'groups') out.add([key], `${JSON.stringify(key)} is not a known key (allowed: groups)`);
+  for (const key of raw.keys()) if (key !== 'groups') out.add([key], `${JSON.stringify(key)} is not a known key (allowed: groups)`, true);
   const list = raw.get('groups') ?? null;
   if (list !== null && !Array.isArray(list)) out.add(['groups'], '"groups" must be a list');
   const validator = new GroupValidator(checkers, format, out);

@@ -63,10 +63,10 @@ describe('rule files: reading', () => {
   });
 
   it.each([
-    ['unknown top-level key', 'groups: []\nextra: 1', /line 2:\d+: "extra" is not a known key/],
+    ['unknown top-level key', 'groups: []\nextra: 1', /line 2:1: "extra" is not a known key/],
     ['repeated group name', 'groups: [{name: a, rules: []}, {name: a, rules: []}]', /group "a": "a" is repeated in the same file/],
     ['group without name', 'groups: [{rules: []}]', /group groups\[0\]: "name" must be a non-empty string/],
-    ['unknown group key', 'groups: [{name: a, rules: [], colour: red}]', /group "a": "colour" is not a known key/],
+    ['unknown group key', 'groups: [{name: a, rules: [], colour: red}]', /line 1:31: group "a": "colour" is not a known key/],
     ['group limit', 'groups: [{name: a, limit: 10, rules: []}]', /"limit" is not supported/],
     ['interval below 1s', 'groups: [{name: a, interval: 500ms, rules: []}]', /"interval" must be at least 1s/],
     ['interval not a duration', 'groups: [{name: a, interval: 1.5m, rules: []}]', /"interval": not a valid duration string: "1.5m"/],
