@@ -2,8 +2,8 @@ import { inject, injectable } from 'inversify';
 import type { ClassifierChecker, ExpressionChecker, RuleCheckers } from '../alerting/rules/checkers';
 import type { Raw } from '../alerting/rules/raw';
 import type { RuleGroup, RuleGroupDefinition } from '../alerting/rules/rule';
-import { formatRuleFile, parseRuleFile } from '../alerting/rules/rule-file';
-import { RuleValidationError, pathText, validateGroup } from '../alerting/rules/rule-validation';
+import { formatRuleFile, parseRuleFileChecked } from '../alerting/rules/rule-file';
+import { RuleValidationError, pathText, validateGroupChecked } from '../alerting/rules/rule-validation';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import type { Experiment } from '../domain/experiment';
 import type { User } from '../domain/user';
@@ -72,7 +72,7 @@ export class RuleService {
 
   async createGroup(actor: User, code: string, input: GroupInput): Promise<RuleGroup> {
     requireAdmin(actor, 'create rule groups');
-    const definition = this.definition(input);
+    const definition = await this.definition(input);
     return this.tx.inTransaction(async () => {
       const experiment = await this.experiment(code);
       const created = await this.rules.insert(experiment.id, definition);
@@ -84,7 +84,7 @@ export class RuleService {
   /** Replaces the group, or creates it: `created` says which. */
   async putGroup(actor: User, code: string, name: string, input: GroupInput): Promise<{ group: RuleGroup; created: boolean }> {
     requireAdmin(actor, 'change rule groups');
-    const definition = this.definition(input);
+    const definition = await this.definition(input);
     if (definition.name !== name) {
       throw new ValidationError(`the body's group name ${JSON.stringify(definition.name)} differs from the path's ${JSON.stringify(name)}`);
     }
@@ -114,7 +114,7 @@ export class RuleService {
    */
   async importFile(actor: RuleActor, code: string, text: string, replace: boolean): Promise<ImportOutcome[]> {
     if (actor !== 'cli') requireAdmin(actor, 'import rules');
-    const groups = this.parseFile(text);
+    const groups = await this.parseFile(text);
     return this.tx.inTransaction(async () => {
       const experiment = await this.experiment(code);
       const outcomes: ImportOutcome[] = [];
@@ -144,24 +144,24 @@ export class RuleService {
     return formatRuleFile(groups.map((g) => ({ name: g.name, intervalMs: g.intervalMs, rules: g.rules, comment: `experiment ${g.experiment}` })));
   }
 
-  private definition(input: GroupInput): RuleGroupDefinition {
+  private async definition(input: GroupInput): Promise<RuleGroupDefinition> {
     if (input.kind === 'json') {
       try {
-        return validateGroup(input.raw, 'api', this.checkers);
+        return await validateGroupChecked(input.raw, 'api', this.checkers);
       } catch (error) {
         if (error instanceof RuleValidationError) throw invalid(error);
         throw error;
       }
     }
-    const groups = this.parseFile(input.text);
+    const groups = await this.parseFile(input.text);
     const [only] = groups;
     if (groups.length !== 1 || !only) throw new ValidationError(`a YAML body holds exactly one group; this one has ${groups.length}`);
     return only;
   }
 
-  private parseFile(text: string): RuleGroupDefinition[] {
+  private async parseFile(text: string): Promise<RuleGroupDefinition[]> {
     try {
-      return parseRuleFile(text, this.checkers);
+      return await parseRuleFileChecked(text, this.checkers);
     } catch (error) {
       if (error instanceof RuleValidationError) throw invalid(error);
       throw error;

@@ -12,6 +12,7 @@ export const fakeRuleCheckers: RuleCheckers = {
     },
   },
   classifiers: {
-    checkLua: (code) => (code.includes('os.') ? 'os is not available in the sandbox' : undefined),
+    // Asynchronous, like the real sandbox's compile.
+    checkLua: async (code) => (code.includes('os.') ? 'os is not available in the sandbox' : undefined),
   },
 };

@@ -8,9 +8,9 @@ export interface ExpressionChecker {
   check(expr: string): { readonly message: string } | undefined;
 }
 
-/** Compiles a Lua classifier without running it: undefined when valid, else why not. */
+/** Compiles a Lua classifier without running it: undefined when valid, else why not (the sandbox answers asynchronously). */
 export interface ClassifierChecker {
-  checkLua(code: string): string | undefined;
+  checkLua(code: string): Promise<string | undefined> | string | undefined;
 }
 
 export interface RuleCheckers {

@@ -9,7 +9,7 @@ import { CLASSIFIER_ANNOTATION, classifierAnnotation } from './classifier-codec'
 import { formatDuration } from './duration';
 import type { Raw } from './raw';
 import type { Rule, RuleGroupDefinition } from './rule';
-import { RuleValidationError, validateRuleFile, type RuleIssue } from './rule-validation';
+import { checkLuaClassifiers, RuleValidationError, validateRuleFile, type RuleIssue } from './rule-validation';
 
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
 
@@ -56,8 +56,24 @@ function located(doc: Document, lines: LineCounter, issue: RuleIssue): RuleIssue
   return issue;
 }
 
-/** Parses and validates a whole rule file; throws RuleValidationError with every problem located. */
+/**
+ * Parses and validates a whole rule file (structure, names, durations, templates, expressions; Lua
+ * classifiers are the asynchronous step of parseRuleFileChecked). Throws RuleValidationError with every
+ * problem located.
+ */
 export function parseRuleFile(source: string, checkers: RuleCheckers): RuleGroupDefinition[] {
+  return parsed(source, checkers).groups;
+}
+
+/** parseRuleFile, then every Lua classifier compiled by the sandbox: what the services call. */
+export async function parseRuleFileChecked(source: string, checkers: RuleCheckers): Promise<RuleGroupDefinition[]> {
+  const { groups, doc, lines } = parsed(source, checkers);
+  const issues = await checkLuaClassifiers(groups, 'file', checkers, ['groups']);
+  if (issues.length > 0) throw new RuleValidationError(issues.map((issue) => located(doc, lines, issue)));
+  return groups;
+}
+
+function parsed(source: string, checkers: RuleCheckers): { groups: RuleGroupDefinition[]; doc: Document; lines: LineCounter } {
   const lines = new LineCounter();
   const doc = parseDocument(source, { schema: 'failsafe', lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -70,7 +86,7 @@ export function parseRuleFile(source: string, checkers: RuleCheckers): RuleGroup
   }
   const raw = toRaw(doc.contents, doc, 'file');
   try {
-    return validateRuleFile(raw, 'file', checkers);
+    return { groups: validateRuleFile(raw, 'file', checkers), doc, lines };
   } catch (error) {
     if (error instanceof RuleValidationError) throw new RuleValidationError(error.issues.map((issue) => located(doc, lines, issue)));
     throw error;

@@ -216,13 +216,6 @@ class GroupValidator {
     }
     const what = this.format === 'api' ? 'classifier' : `annotations.${CLASSIFIER_ANNOTATION}`;
     for (const [sub, message] of problems) this.out.add(base, `${label}: ${what}${sub} ${message}`);
-    if (classifier?.kind === 'lua') {
-      const problem = this.checkers.classifiers.checkLua(classifier.code);
-      if (problem) {
-        this.out.add(base, `${label}: ${what}.lua: ${problem}`);
-        return undefined;
-      }
-    }
     return classifier;
   }
 
@@ -283,4 +276,37 @@ export function validateRuleFile(raw: Raw, format: RuleFormat, checkers: RuleChe
   }
   if (out.issues.length > 0) throw new RuleValidationError(out.issues);
   return groups;
+}
+
+/**
+ * The second, asynchronous step of validation: every Lua classifier compiled by the sandbox. `at` is
+ * where the groups sit in the document (`['groups']` in a file, `[]` for one REST group).
+ */
+export async function checkLuaClassifiers(
+  groups: readonly RuleGroupDefinition[],
+  format: RuleFormat,
+  checkers: RuleCheckers,
+  at: readonly (string | number)[],
+): Promise<RuleIssue[]> {
+  const issues: RuleIssue[] = [];
+  for (const [g, group] of groups.entries()) {
+    for (const [r, rule] of group.rules.entries()) {
+      if (rule.kind !== 'alert' || rule.classifier?.kind !== 'lua') continue;
+      const problem = await checkers.classifiers.checkLua(rule.classifier.code);
+      if (problem === undefined) continue;
+      const groupPath = at.length > 0 ? [...at, g] : [];
+      const path = format === 'api' ? [...groupPath, 'rules', r, 'classifier'] : [...groupPath, 'rules', r, 'annotations', CLASSIFIER_ANNOTATION];
+      const what = format === 'api' ? 'classifier' : `annotations.${CLASSIFIER_ANNOTATION}`;
+      issues.push({ path, message: `group ${JSON.stringify(group.name)}, rules[${r}] (alert ${JSON.stringify(rule.name)}): ${what}.lua: ${problem}` });
+    }
+  }
+  return issues;
+}
+
+/** validateGroup, then the Lua classifiers: what the services call. */
+export async function validateGroupChecked(raw: Raw, format: RuleFormat, checkers: RuleCheckers): Promise<RuleGroupDefinition> {
+  const group = validateGroup(raw, format, checkers);
+  const issues = await checkLuaClassifiers([group], format, checkers, []);
+  if (issues.length > 0) throw new RuleValidationError(issues);
+  return group;
 }

@@ -105,6 +105,10 @@ describe('rule groups over REST', () => {
       { path: 'rules[1].expr', message: 'group "bad", rules[1] (alert "Broken"): could not parse expression: 1:6: parse error: unknown function with name "syntax_error"' },
     ]);
     expect((await call(p.baseUrl, 'GET', '/experiments/ASSOC/rule-groups/bad', { token: admin })).status).toBe(404);
+    const lua = { name: 'lua', rules: [{ alert: 'L', expr: 'up', classifier: { lua: 'os.execute("x")', history: 2 } }] };
+    const refusedLua = await call(p.baseUrl, 'POST', '/experiments/ASSOC/rule-groups', { token: admin, body: lua });
+    expect(refusedLua.status).toBe(400);
+    expect(refusedLua.body.errors).toEqual([{ path: 'rules[0].classifier', message: 'group "lua", rules[0] (alert "L"): classifier.lua: os is not available in the sandbox' }]);
   });
 
   it('a repeated group name is a 409; a PUT whose body names another group is a 400', async () => {

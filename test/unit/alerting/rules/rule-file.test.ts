@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { parseRuleFile, formatRuleFile } from '../../../../src/alerting/rules/rule-file';
-import { RuleValidationError, validateGroup } from '../../../../src/alerting/rules/rule-validation';
+import { parseRuleFile, parseRuleFileChecked, formatRuleFile } from '../../../../src/alerting/rules/rule-file';
+import { RuleValidationError, validateGroup, validateGroupChecked } from '../../../../src/alerting/rules/rule-validation';
 import { rawFromJson } from '../../../../src/alerting/rules/raw';
 import type { AlertingRule, RuleGroupDefinition } from '../../../../src/alerting/rules/rule';
 import { fakeRuleCheckers } from '../../../support/fake-rule-checkers';
@@ -90,10 +90,18 @@ describe('rule files: reading', () => {
     ['template in a label', 'groups: [{name: a, rules: [{alert: A, expr: up, labels: {s: "{{ query \\"up\\" }}"}}]}]', /labels.s: template: 1:4: query is not supported/],
     ['bad classifier JSON', `groups: [{name: a, rules: [{alert: A, expr: up, annotations: {mymonit_classifier: "{"}}]}]`, /annotations.mymonit_classifier is not valid JSON/],
     ['bad classifier severity', `groups: [{name: a, rules: [{alert: A, expr: up, annotations: {mymonit_classifier: '{"thresholds":[{"severity":"ok","op":">","value":1}]}'}}]}]`, /mymonit_classifier.thresholds\[0\].severity must be one of/],
-    ['refused Lua', `groups: [{name: a, rules: [{alert: A, expr: up, annotations: {mymonit_classifier: '{"lua":"os.exit()"}'}}]}]`, /mymonit_classifier.lua: os is not available/],
     ['duplicate YAML key', 'groups: [{name: a, name: b, rules: []}]', /YAML: Map keys must be unique/],
   ])('refuses %s, naming it', (_what, source, message) => {
     expect(issues(source)).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+  });
+
+  it('has the sandbox compile each Lua classifier, locating a refusal at its annotation', async () => {
+    const source = `groups:\n  - name: a\n    rules:\n      - alert: A\n        expr: up\n        annotations:\n          mymonit_classifier: '{"lua":"os.exit()"}'\n`;
+    expect(parseRuleFile(source, fakeRuleCheckers)).toHaveLength(1);
+    await expect(parseRuleFileChecked(source, fakeRuleCheckers)).rejects.toThrow(
+      'line 7:31: group "a", rules[0] (alert "A"): annotations.mymonit_classifier.lua: os is not available in the sandbox',
+    );
+    await expect(parseRuleFileChecked(source.replace('os.exit()', 'return \\"ok\\"'), fakeRuleCheckers)).resolves.toHaveLength(1);
   });
 
   it('locates each problem by line and column and reports them all at once', () => {
@@ -112,6 +120,11 @@ describe('REST groups', () => {
   it('refuse non-string values where the file format has strings', () => {
     expect(() => validateGroup(group({ alert: 'A', expr: 'up', labels: { a: 1 } }), 'api', fakeRuleCheckers)).toThrow(/labels.a must be a string/);
     expect(() => validateGroup(group({ alert: 'A', expr: 5 }), 'api', fakeRuleCheckers)).toThrow(/"expr" must be a string/);
+  });
+  it('have the sandbox compile a Lua classifier', async () => {
+    await expect(validateGroupChecked(group({ alert: 'A', expr: 'up', classifier: { lua: 'os.exit()' } }), 'api', fakeRuleCheckers)).rejects.toMatchObject({
+      issues: [{ path: ['rules', 0, 'classifier'], message: 'group "g", rules[0] (alert "A"): classifier.lua: os is not available in the sandbox' }],
+    });
   });
   it('refuse a classifier on a recording rule and a bad history', () => {
     expect(() => validateGroup(group({ record: 'r', expr: 'up', classifier: { lua: 'x' } }), 'api', fakeRuleCheckers)).toThrow(/no classifier/);
