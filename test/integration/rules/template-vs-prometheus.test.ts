@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compileTemplate, renderTemplate } from '../../../src/alerting/rules/template';
+import fc from 'fast-check';
+import { checkTemplate, compileTemplate, renderTemplate } from '../../../src/alerting/rules/template';
 import { formatRuleFile } from '../../../src/alerting/rules/rule-file';
 import { promtool } from '../../support/promtool';
 
@@ -31,6 +32,16 @@ const TEMPLATES = [
   '{{ humanize 1500 }} {{ humanizeDuration 90.5 }} {{ humanizePercentage 0.5 }}',
 ];
 
+/** Random templates of supported pieces that MyMONIT accepts: Prometheus must accept them and agree. */
+const PIECES = fc.constantFrom(
+  '{{ $value }}', '{{ $labels.instance }}', '{{ $labels.job | toUpper }}', '{{ humanize $value }}', '{{ $value | humanizeDuration }}',
+  '{{ humanizePercentage $value }}', '{{ printf "%.3g|%5.2f|%-7v|%e" $value $value $value $value }}', '{{- ', ' -}}', ' ', '\n',
+  'text', '{{ index $labels "job" | toLower }}', '{{ printf "%s:%d" $labels.instance 7 }}', '{{/* c */}}', '{{ humanize 12345.678 }}',
+);
+const RANDOM = fc
+  .sample(fc.array(PIECES, { minLength: 1, maxLength: 6 }).map((parts) => parts.join('')), { numRuns: 200, seed: 42 })
+  .filter((template) => checkTemplate(template) === undefined);
+
 const VALUES = ['0', '1', '1234567.891', '0.000001234', '0.125', '0.375', '-1500', '999.95', '1e30', '1e-30', '59.9', '3661', '-90', '86400.5', '2.675', 'NaN', '+Inf', '-Inf', '100000', '1e21', '123456789'];
 
 /** Go's %q strings of promtool's report, unquoted (ASCII only here, where %q and JSON agree). */
@@ -44,7 +55,8 @@ describe('alert templates against Prometheus 2.42 (promtool test rules)', () => 
   it('renders every supported form over every value exactly as Prometheus does', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mymonit-templates-'));
     try {
-      const annotations = new Map(TEMPLATES.map((t, i) => [`a${i}`, t]));
+      const ALL = [...TEMPLATES, ...RANDOM];
+      const annotations = new Map(ALL.map((t, i) => [`a${i}`, t]));
       fs.writeFileSync(
         path.join(dir, 'rules.yml'),
         formatRuleFile([{ name: 't', intervalMs: 60_000, rules: [{ kind: 'alert', name: 'T', expr: 'm', forMs: 0, keepFiringForMs: 0, labels: new Map(), annotations }] }]),
@@ -54,6 +66,8 @@ describe('alert templates against Prometheus 2.42 (promtool test rules)', () => 
         path.join(dir, 'test.yml'),
         `rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n${series}\n    alert_rule_test:\n      - eval_time: 0m\n        alertname: T\n        exp_alerts: []\n`,
       );
+      expect(RANDOM.length).toBeGreaterThan(50);
+      expect(promtool(['check', 'rules', path.join(dir, 'rules.yml')]).status).toBe(0);
       const report = promtool(['test', 'rules', path.join(dir, 'test.yml')]).output;
       const alerts = [...report.matchAll(/Labels:\{([^}]*)\}\s*Annotations:\{(.*)\},?\s*$/gm)];
       expect(alerts).toHaveLength(VALUES.length);
@@ -63,7 +77,7 @@ describe('alert templates against Prometheus 2.42 (promtool test rules)', () => 
         labels.delete('alertname');
         const value = Number(VALUES[Number((labels.get('job') ?? '').slice(1))]?.replace('Inf', 'Infinity'));
         const expected = unquoteAll(annotationText);
-        TEMPLATES.forEach((template, i) => {
+        ALL.forEach((template, i) => {
           const ours = renderTemplate(compileTemplate(template), { labels, value });
           const theirs = expected.get(`a${i}`) ?? '';
           const comparable = theirs.startsWith('<error expanding template') ? ours.startsWith('<error expanding template') : ours === theirs;

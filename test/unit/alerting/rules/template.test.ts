@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { checkTemplate, compileTemplate, renderTemplate } from '../../../../src/alerting/rules/template';
 
 const labels = new Map([
@@ -100,5 +101,23 @@ describe('alert templates: anything else is refused at creation, naming the cons
 
   it('accepts the supported forms', () => {
     expect(checkTemplate('{{ $labels.x }} {{ $value | printf "%.2f" }}')).toBeUndefined();
+  });
+});
+
+describe('alert templates: any text', () => {
+  // Built from the pieces templates are made of, so that the parser meets near-misses, not only noise.
+  const piece = fc.constantFrom('{{', '}}', '{{-', '-}}', ' ', '$labels', '$value', '.job', '|', 'humanize', 'printf', '"%.2f"', '"', '`', '/*', '*/', '(', 'index', 'x', '1.5', '\n');
+  const text = fc.oneof(fc.string(), fc.array(piece, { maxLength: 12 }).map((p) => p.join('')));
+  const anyValue = fc.oneof(fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, 0, -0));
+
+  it('is either refused with a TemplateError or renders without throwing', () => {
+    fc.assert(
+      fc.property(text, anyValue, (template, value) => {
+        const problem = checkTemplate(template);
+        if (problem !== undefined) return;
+        expect(typeof renderTemplate(compileTemplate(template), { labels, value })).toBe('string');
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
