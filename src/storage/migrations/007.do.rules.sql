@@ -4,6 +4,7 @@
 -- A group's rules are replaced together; a rule keeps its id while its (group, position, name) is the
 -- same, so that alerts and their history keep pointing at it through edits of its expression or labels.
 -- version is bumped on every change: the evaluator reloads a group whose version moved.
+-- MEDIUMTEXT: a multi-byte expression or annotation near the request size limit must fit, not fail.
 
 CREATE TABLE IF NOT EXISTS rule_groups (
   id INT UNSIGNED NOT NULL AUTO_INCREMENT,
@@ -24,11 +25,11 @@ CREATE TABLE IF NOT EXISTS rules (
   position INT UNSIGNED NOT NULL,
   kind ENUM('alert', 'record') NOT NULL,
   name VARCHAR(255) COLLATE utf8mb4_bin NOT NULL,
-  expr TEXT NOT NULL,
+  expr MEDIUMTEXT NOT NULL,
   for_ms BIGINT UNSIGNED NOT NULL DEFAULT 0,
   keep_firing_for_ms BIGINT UNSIGNED NOT NULL DEFAULT 0,
-  labels TEXT NOT NULL,
-  annotations TEXT NOT NULL,
+  labels MEDIUMTEXT NOT NULL,
+  annotations MEDIUMTEXT NOT NULL,
   classifier MEDIUMTEXT NULL,
   PRIMARY KEY (id),
   UNIQUE KEY uq_rules_group_position (group_id, position),

@@ -111,6 +111,16 @@ describe('rule groups over REST', () => {
     expect(refusedLua.body.errors).toEqual([{ path: 'rules[0].classifier', message: 'group "lua", rules[0] (alert "L"): classifier.lua: os is not available in the sandbox' }]);
   });
 
+  it('keeps an expression and an annotation larger than 64 KiB of multi-byte text', async () => {
+    const long = 'é'.repeat(40_000);
+    const group = { name: 'big', rules: [{ alert: 'Big', expr: `up # ${long}`, annotations: { description: long } }] };
+    const created = await call(p.baseUrl, 'POST', '/experiments/ASSOC/rule-groups', { token: admin, body: group });
+    expect(created.status).toBe(201);
+    const read = await call(p.baseUrl, 'GET', '/experiments/ASSOC/rule-groups/big', { token: admin });
+    expect(read.body.rules[0].annotations.description).toBe(long);
+    expect(read.body.rules[0].expr).toBe(`up # ${long}`);
+  });
+
   it('a repeated group name is a 409; a PUT whose body names another group is a 400', async () => {
     const group = { name: 'twice', rules: [] };
     expect((await call(p.baseUrl, 'POST', '/experiments/ASSOC/rule-groups', { token: admin, body: group })).status).toBe(201);
