@@ -53,7 +53,7 @@ describe('PostgratorMigrator', () => {
     expect(tables.map((row) => row.t).sort()).toEqual(
       [
         'audit_events', 'experiment_users', 'experiments', 'measures', 'rejected_messages', 'rollup_dirty', 'rollup_hour',
-        'rollup_minute', 'schemaversion', 'series', 'users',
+        'rollup_minute', 'rule_groups', 'rules', 'schemaversion', 'series', 'users',
       ].sort(),
     );
     expect(tables.filter((row) => row.t !== 'schemaversion').every((row) => row.engine === 'InnoDB')).toBe(true);
