@@ -12,7 +12,7 @@ import { OidcTokenVerifier } from './auth/oidc-token-verifier';
 import type { TokenVerifier } from './auth/token-verifier';
 import type { PromqlEngine } from './alerting/promql/engine-api';
 import type { Classify } from './alerting/classify/classify';
-import { SandboxedClassifier } from './alerting/classify/sandboxed-classifier';
+import { SandboxedClassifier, validateLuaClassifier } from './alerting/classify/sandboxed-classifier';
 import { QueryEngine } from './services/promql/query-engine';
 import type { Config } from './config';
 import { buildInfo } from './metrics/build-info';
@@ -28,12 +28,15 @@ import { RuleMetrics } from './metrics/rule-metrics';
 import { RestListener } from './rest/rest-listener';
 import type { RestResource } from './rest/rest-resource';
 import { alertsResource } from './rest/resources/alerts';
+import type { ClassifierChecker, ExpressionChecker } from './alerting/rules/checkers';
 import { auditResource } from './rest/resources/audit';
 import { prometheusResource } from './rest/resources/prometheus';
 import { experimentsResource } from './rest/resources/experiments';
 import { measuresResource } from './rest/resources/measures';
 import { prometheusRulesResource } from './rest/resources/prometheus-rules';
 import { rejectedMessagesResource } from './rest/resources/rejected-messages';
+import { rulesResource } from './rest/resources/rules';
+import { rulesYamlResource } from './rest/resources/rules-yaml';
 import { usersResource } from './rest/resources/users';
 import type { Component } from './component';
 import { AlertQueryService } from './services/alert-query-service';
@@ -49,6 +52,7 @@ import { PrometheusApiService } from './services/prometheus-api-service';
 import { RetentionJob } from './services/retention-job';
 import { RollupJob } from './services/rollup-job';
 import { RuleEvaluator } from './services/rule-evaluator';
+import { RuleService } from './services/rule-service';
 import { UserService } from './services/user-service';
 import { MysqlAlertStateStore } from './storage/mysql-alert-state-store';
 import { MysqlAuditStore } from './storage/mysql-audit-store';
@@ -62,6 +66,7 @@ import { MysqlRetentionStore } from './storage/mysql-retention-store';
 import { MysqlRollupMaintainer } from './storage/mysql-rollup-maintainer';
 import { MysqlSeriesSource } from './storage/mysql-series-source';
 import { MysqlRuleGroupLeaseStore } from './storage/mysql-rule-group-lease-store';
+import { MysqlRuleStore } from './storage/mysql-rule-store';
 import { MysqlUserStore } from './storage/mysql-user-store';
 import { PostgratorMigrator } from './storage/postgrator-migrator';
 
@@ -109,6 +114,8 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind<Classify>(TYPES.Classify).toConstantValue(new SandboxedClassifier());
   container.bind(TYPES.RuleGroupLeaseStore).to(MysqlRuleGroupLeaseStore);
   container.bind(TYPES.AlertStateStore).to(MysqlAlertStateStore);
+  container.bind(TYPES.RuleGroupStore).to(MysqlRuleStore);
+  container.bind(TYPES.RuleGroupReader).toService(TYPES.RuleGroupStore);
 
   container.bind(TYPES.AuditTrail).to(AuditTrail);
   container.bind(TYPES.AuditService).to(AuditService);
@@ -118,6 +125,9 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.MeasureService).to(MeasureService);
   container.bind(TYPES.MeasureQueryService).to(MeasureQueryService);
   container.bind(TYPES.PrometheusApiService).to(PrometheusApiService);
+  container.bind(TYPES.RuleService).to(RuleService);
+  container.bind<ExpressionChecker>(TYPES.ExpressionChecker).toService(TYPES.PromqlEngine);
+  container.bind<ClassifierChecker>(TYPES.ClassifierChecker).toConstantValue({ checkLua: validateLuaClassifier });
   container.bind(RollupJob).toSelf();
   container.bind(RetentionJob).toSelf();
   container.bind(Maintenance).toSelf();
@@ -186,6 +196,12 @@ function bindRestResources(container: Container, config: Config): void {
   container
     .bind<RestResource>(TYPES.RestResource)
     .toResolvedValue((alerts: AlertQueryService) => resource(prometheusRulesResource(alerts), 'self-validating'), [TYPES.AlertQueryService]);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((rules: RuleService) => resource(rulesResource(rules)), [TYPES.RuleService]);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((rules: RuleService) => resource(rulesYamlResource(rules, config.rest.bodyLimit), 'self-validating'), [TYPES.RuleService]);
 }
 
 /**

@@ -45,4 +45,8 @@ export const TYPES = {
   RuleEvaluator: Symbol.for('RuleEvaluator'),
   RuleEvaluatorOptions: Symbol.for('RuleEvaluatorOptions'),
   AlertQueryService: Symbol.for('AlertQueryService'),
+  RuleGroupStore: Symbol.for('RuleGroupStore'),
+  RuleService: Symbol.for('RuleService'),
+  ExpressionChecker: Symbol.for('ExpressionChecker'),
+  ClassifierChecker: Symbol.for('ClassifierChecker'),
 } as const;

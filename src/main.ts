@@ -1,14 +1,17 @@
 import 'reflect-metadata';
+import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import type { Container } from 'inversify';
 import type { TokenIssuer } from './auth/token-verifier';
 import { ConfigError, loadProcessConfig, type Config } from './config';
 import { runsIn, type Component, type ProcessRole } from './component';
 import { buildContainer } from './container';
+import { DomainError } from './domain/errors';
 import { ROLES, type Role } from './domain/role';
 import { TYPES } from './identifiers';
 import type { Logger } from './logging/logger';
 import { packageVersion } from './project-root';
+import type { RuleService } from './services/rule-service';
 import type { UserService } from './services/user-service';
 import type { Database, Migrator } from './storage/stores';
 
@@ -113,6 +116,37 @@ function program(): Command {
       process.stdout.write(`created user ${created.id} (${created.role}, pseudonym ${created.pseudonym})\n`);
     });
 
+  const rules = cli.command('rules').description('alerting and recording rules in Prometheus rule-file format (docs/rules.md)');
+  rules
+    .command('import <file>')
+    .description('validate a Prometheus rule file whole, then create its groups in an experiment (one transaction)')
+    .requiredOption('--experiment <code>', 'the experiment the groups belong to')
+    .option('--replace', 'replace groups that already exist (default: refuse them)', false)
+    .action(async (file: string, options: { experiment: string; replace: boolean }) => {
+      const { config, container } = boot();
+      const text = await readFile(file, 'utf8');
+      const outcomes = await once(container, async () => {
+        if (config.db.migrateOnStart) await container.get<Migrator>(TYPES.Migrator).migrate();
+        return container.get<RuleService>(TYPES.RuleService).importFile('cli', options.experiment, text, options.replace);
+      });
+      for (const outcome of outcomes) {
+        process.stdout.write(`${outcome.action} group ${outcome.group} (${outcome.rules} rules) in experiment ${options.experiment}\n`);
+      }
+      if (outcomes.length === 0) process.stdout.write('the file has no groups: nothing changed\n');
+    });
+  rules
+    .command('export')
+    .description('print a rule file (what `promtool check rules` accepts) of one experiment, or of all')
+    .option('--experiment <code>', 'only this experiment')
+    .action(async (options: { experiment?: string }) => {
+      const { config, container } = boot();
+      const text = await once(container, async () => {
+        if (config.db.migrateOnStart) await container.get<Migrator>(TYPES.Migrator).migrate();
+        return container.get<RuleService>(TYPES.RuleService).exportFile('cli', options.experiment);
+      });
+      process.stdout.write(text);
+    });
+
   cli
     .command('token <username>')
     .description('print a bearer token for a user (AUTH_MODE=local only)')
@@ -137,6 +171,12 @@ program()
     if (error instanceof ConfigError) {
       console.error(`mymonit: configuration error: ${error.message}`);
       process.exit(2);
+    }
+    // A refused rule file lists every problem, one per line, each with its line and column.
+    const listed = error instanceof DomainError ? error.details?.errors : undefined;
+    if (Array.isArray(listed) && listed.length > 0) {
+      for (const item of listed as { message?: unknown }[]) console.error(`mymonit: ${String(item.message)}`);
+      process.exit(1);
     }
     console.error(`mymonit: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

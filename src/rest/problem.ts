@@ -56,7 +56,13 @@ interface HttpLikeError {
 export function toProblem(error: unknown): Problem {
   if (error instanceof DomainError) {
     const status = STATUS_OF_DOMAIN[error.type] ?? 400;
-    return problem(status, error.message, error.type);
+    const result = problem(status, error.message, error.type);
+    // A refusal that lists several problems (a rule file) names each with its path.
+    const listed = error.details?.errors;
+    if (Array.isArray(listed)) {
+      result.errors = listed.map((e: { path?: unknown; message?: unknown }) => ({ path: String(e.path ?? ''), message: String(e.message ?? '') }));
+    }
+    return result;
   }
   if (error instanceof StorageUnavailableError) {
     return problem(503, 'the database could not be reached; retry later', 'storage-unavailable');

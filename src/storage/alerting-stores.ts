@@ -5,7 +5,7 @@
 import type { LabelMatcher } from '../alerting/promql/ast';
 import type { SeriesSource } from '../alerting/promql/engine-api';
 import type { Labels } from '../alerting/promql/values';
-import type { RuleGroup, Severity } from '../alerting/rules/rule';
+import type { RuleGroup, RuleGroupDefinition, Severity } from '../alerting/rules/rule';
 import type { AlertState, AlertTransition, TransitionTarget } from '../alerting/state/alert-state';
 
 /** Which experiments' series a PromQL query may read: all of them, or a set. */
@@ -130,4 +130,25 @@ export interface AlertStateStore {
   /** Transitions newest first (by id). */
   transitions(query: TransitionQuery): Promise<StoredTransition[]>;
   ruleEvaluations(groupIds: readonly number[]): Promise<Map<number, RuleEvaluationRecord>>;
+}
+
+/** A stored rule with the group it belongs to (GET /rules/{id}). */
+export interface RuleInGroup {
+  readonly group: RuleGroup;
+  readonly rule: RuleGroup['rules'][number];
+}
+
+/**
+ * Rule groups as REST and the CLI manage them. A rule keeps its id while its (group, position, name)
+ * stays the same across a replace; any other rule gets a new id. Every write bumps the group's version.
+ */
+export interface RuleGroupStore extends RuleGroupReader {
+  listByExperiment(experimentId: number): Promise<readonly RuleGroup[]>;
+  findByName(experimentId: number, name: string): Promise<RuleGroup | undefined>;
+  findRule(ruleId: number): Promise<RuleInGroup | undefined>;
+  /** ConflictError when the experiment has a group of that name. */
+  insert(experimentId: number, group: RuleGroupDefinition): Promise<RuleGroup>;
+  /** Replaces the interval and rules of the group named group.name; undefined when there is none. */
+  replace(experimentId: number, group: RuleGroupDefinition): Promise<RuleGroup | undefined>;
+  delete(experimentId: number, name: string): Promise<boolean>;
 }

@@ -16,6 +16,7 @@ const POSTMAN = path.resolve(__dirname, '..', '..', 'postman');
 const SETUP = ['1. Health and documentation', '2. Users (admin)', '3. Experiments (admin)', '4. Associations (admin)'];
 const READS = [
   '5. The SCIENTIST reads',
+  '5b. Rules (admin writes, the associated SCIENTIST reads)',
   '6. Another SCIENTIST gets 404',
   '7. Rejected messages (admin)',
   '8. Erasure and clean-up (admin)',

@@ -8,6 +8,7 @@ import type { MessagePublisher } from '../../src/services/contracts';
 import type { ExperimentService } from '../../src/services/experiment-service';
 import type { MeasureQueryService } from '../../src/services/measure-query-service';
 import type { MeasureService } from '../../src/services/measure-service';
+import type { RuleService } from '../../src/services/rule-service';
 import type { UserService } from '../../src/services/user-service';
 import type {
   AggregateReader,
@@ -20,6 +21,8 @@ import type {
   UserStore,
 } from '../../src/storage/stores';
 import { MemoryLogger } from './amqp-fakes';
+import { fakeRuleCheckers } from './fake-rule-checkers';
+import { InMemoryRuleStore } from './in-memory-rule-store';
 import {
   immediateCommitHooks,
   InMemoryAuditStore,
@@ -42,12 +45,14 @@ export interface InMemoryServices {
   measures: MeasureService;
   queries: MeasureQueryService;
   audit: AuditService;
+  rules: RuleService;
   stores: {
     users: InMemoryUserStore;
     experiments: InMemoryExperimentStore;
     audit: InMemoryAuditStore;
     rejected: InMemoryRejectedMessageStore;
     reader: InMemoryMeasureReader;
+    rules: InMemoryRuleStore;
   };
   /** What replays published. */
   published: Array<{ body: Buffer; messageId: string }>;
@@ -61,6 +66,7 @@ export function inMemoryServices(): InMemoryServices {
   const audit = new InMemoryAuditStore();
   const rejected = new InMemoryRejectedMessageStore();
   const reader = new InMemoryMeasureReader(experiments);
+  const rules = new InMemoryRuleStore(experiments);
   const published: InMemoryServices['published'] = [];
   const publisher: MessagePublisher = {
     publish: async (body, properties) => {
@@ -85,6 +91,9 @@ export function inMemoryServices(): InMemoryServices {
   container.rebindSync<MeasureReader>(TYPES.MeasureReader).toConstantValue(reader);
   container.rebindSync<AggregateReader>(TYPES.AggregateReader).toConstantValue(noAggregates);
   container.rebindSync<MessagePublisher>(TYPES.MessagePublisher).toConstantValue(publisher);
+  container.rebindSync(TYPES.RuleGroupStore).toConstantValue(rules);
+  container.rebindSync(TYPES.ExpressionChecker).toConstantValue(fakeRuleCheckers.expressions);
+  container.rebindSync(TYPES.ClassifierChecker).toConstantValue(fakeRuleCheckers.classifiers);
 
   let created = 0;
   return {
@@ -93,7 +102,8 @@ export function inMemoryServices(): InMemoryServices {
     measures: container.get<MeasureService>(TYPES.MeasureService),
     queries: container.get<MeasureQueryService>(TYPES.MeasureQueryService),
     audit: container.get<AuditService>(TYPES.AuditService),
-    stores: { users, experiments, audit, rejected, reader },
+    rules: container.get<RuleService>(TYPES.RuleService),
+    stores: { users, experiments, audit, rejected, reader, rules },
     published,
     createUser: (role, label = role.toLowerCase()) => {
       created++;

@@ -53,7 +53,7 @@ describe('PostgratorMigrator', () => {
     expect(tables.map((row) => row.t).sort()).toEqual(
       [
         'audit_events', 'experiment_users', 'experiments', 'measures', 'rejected_messages', 'rollup_dirty', 'rollup_hour',
-        'rollup_minute', 'schemaversion', 'series', 'users',
+        'rollup_minute', 'rule_groups', 'rules', 'schemaversion', 'series', 'users',
         'alert_outbox', 'alert_states', 'alert_transitions', 'rule_evaluations', 'rule_group_leases',
       ].sort(),
     );
