@@ -2,6 +2,13 @@
 import type { Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 
+/** Whether the digits just before `end` are a whole number token (not the end of a name like `x1`). */
+function endsNumber(text: string, end: number): boolean {
+  let i = end;
+  while (i > 0 && /\d/.test(text[i - 1] ?? '')) i--;
+  return i < end && !/[\w:.]/.test(text[i - 1] ?? '');
+}
+
 /**
  * The text lezer reads: Go reads `0X1F` as hex and `5.` as 5, the grammar only `0x1f` and `5.0`. Same
  * length, so positions hold; values are read from the original text.
@@ -12,7 +19,7 @@ function forGrammar(text: string): string {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i] ?? '';
     if (quote !== undefined) {
-      if (ch === '\\' && quote !== '`') {
+      if (ch === '\\' && (quote === '"' || quote === "'")) {
         out += ch + (text[i + 1] ?? '');
         i++;
         continue;
@@ -25,7 +32,7 @@ function forGrammar(text: string): string {
     } else if (ch === 'X' && text[i - 1] === '0' && !/[\w:.]/.test(text[i - 2] ?? '') && /[0-9a-fA-F]/.test(text[i + 1] ?? '')) {
       out += 'x';
       continue;
-    } else if (ch === '.' && /(^|[^\w:.])\d+$/.test(text.slice(0, i)) && !/[\deE]/.test(text[i + 1] ?? '')) {
+    } else if (ch === '.' && endsNumber(text, i) && !/[\deE]/.test(text[i + 1] ?? '')) {
       out += ' ';
       continue;
     }

@@ -69,7 +69,7 @@ function lexicalProblem(name: string, text: string, from: number, to: number): P
 }
 
 /** The first problem of the tree, or undefined when the tree is a clean parse. */
-export function firstProblem(tree: Tree, text: string): ParseFailure | undefined {
+export function firstProblem(tree: Tree, text: string, depth = 0): ParseFailure | undefined {
   let best: ParseFailure | undefined;
   const consider = (candidate: ParseFailure | undefined): void => {
     if (candidate !== undefined && (best === undefined || candidate.pos < best.pos)) best = candidate;
@@ -86,7 +86,7 @@ export function firstProblem(tree: Tree, text: string): ParseFailure | undefined
     },
   });
   if (best === undefined || best.message !== '') return best;
-  return describeSyntaxError(text, best.pos);
+  return describeSyntaxError(text, best.pos, depth);
 }
 
 const OPERATOR_WORDS: ReadonlySet<string> = new Set(['atan2', 'and', 'or', 'unless']);
@@ -103,10 +103,10 @@ function skipBlank(text: string, pos: number): number {
 }
 
 /** Describes the token at `pos` as Prometheus's parser names it in "unexpected ..." messages. */
-export function describeSyntaxError(text: string, pos: number): ParseFailure {
+export function describeSyntaxError(text: string, pos: number, depth = 0): ParseFailure {
   const at = skipBlank(text, pos);
   if (at >= text.length) return new ParseFailure(at, 'unexpected end of input');
-  const call = unknownCall(text, at);
+  const call = unknownCall(text, at, depth);
   if (call !== undefined) return call;
   const special = bracketOrNumberProblem(text, at);
   if (special !== undefined) return special;
@@ -156,15 +156,17 @@ function bracketOrNumberProblem(text: string, at: number): ParseFailure | undefi
  * arguments have parsed: read it again with a known function of the same length in its place (the name
  * padded with blanks, so positions hold) and report what comes first.
  */
-function unknownCall(text: string, at: number): ParseFailure | undefined {
+function unknownCall(text: string, at: number, depth: number): ParseFailure | undefined {
   const failure = unknownCallName(text, at);
-  if (failure === undefined || failure.message.startsWith('unexpected <op:')) return failure;
+  if (failure === undefined || failure.message.startsWith('unexpected <op:') || depth > 8) return failure;
   const width = at - failure.pos;
   if (width < 2) return failure;
   const known = width === 2 ? 'ln' : 'abs';
+  // A call the grammar refuses even with a known name: not a question of the name.
+  if (text.slice(failure.pos, at).trim() === known) return new ParseFailure(at, 'unexpected "("');
   const replaced = `${text.slice(0, failure.pos)}${known.padEnd(width)}${text.slice(at)}`;
   const tree = parseTree(replaced);
-  const inner = firstProblem(tree, replaced);
+  const inner = firstProblem(tree, replaced, depth + 1);
   if (inner === undefined) return failure;
   let callEnd = text.length;
   tree.iterate({

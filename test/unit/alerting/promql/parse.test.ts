@@ -421,6 +421,12 @@ describe('function calls', () => {
     ['double_exponential_smoothing(foo[5m], 0.1, 0.1)', '1:1: parse error: unknown function with name "double_exponential_smoothing"'],
     ['nosuch(foo)', '1:1: parse error: unknown function with name "nosuch"'],
     ['rate(foo[5m],)', '1:13: parse error: trailing commas not allowed in function call args'],
+    ['clamp_min(x, sca(ainf(y)))', '1:18: parse error: unknown function with name "ainf"'],
+    ['foo(x) + bar(y)', '1:1: parse error: unknown function with name "foo"'],
+    ['nosuch(x', '1:9: parse error: unexpected end of input'],
+    ['nosuch(x $)', "1:10: parse error: unexpected character: '$'"],
+    ['up(x)', '1:1: parse error: unknown function with name "up"'],
+    ['job:rate(x)', '1:9: parse error: unexpected "("'],
   ])('%s is refused: %s', (query, message) => {
     expect(errorOf(query)).toBe(message);
   });
