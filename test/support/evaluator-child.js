@@ -37,9 +37,9 @@ const engine = {
 
 async function main() {
   const container = buildContainer(loadConfig(process.env));
-  container.bind(TYPES.PromqlEngine).toConstantValue(engine);
-  container.bind(TYPES.SeriesSourceFactory).toConstantValue({ scoped: () => ({ select: async () => [] }) });
-  container.bind(TYPES.RuleGroupReader).toConstantValue({ listAll: async () => groups, findById: async (id) => groups.find((g) => g.id === id) });
+  container.rebindSync(TYPES.PromqlEngine).toConstantValue(engine);
+  container.rebindSync(TYPES.SeriesSourceFactory).toConstantValue({ scoped: () => ({ select: async () => [] }) });
+  container.rebindSync(TYPES.RuleGroupReader).toConstantValue({ listAll: async () => groups, findById: async (id) => groups.find((g) => g.id === id) });
   container.bind(TYPES.RuleEvaluatorOptions).toConstantValue({ refreshMs: 200, debounceMs: 20 });
   const evaluator = container.get(TYPES.RuleEvaluator);
   await evaluator.start();

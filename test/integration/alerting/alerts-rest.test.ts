@@ -16,9 +16,9 @@ describe('alerts over REST', () => {
     p = await startPlatform({
       components: ['rule-evaluator'],
       configure: (container) => {
-        container.bind(TYPES.PromqlEngine).toConstantValue(engine);
-        container.bind(TYPES.SeriesSourceFactory).toConstantValue(new FakeSeriesSources());
-        container.bind(TYPES.RuleGroupReader).toConstantValue(reader);
+        container.rebindSync(TYPES.PromqlEngine).toConstantValue(engine);
+        container.rebindSync(TYPES.SeriesSourceFactory).toConstantValue(new FakeSeriesSources());
+        container.rebindSync(TYPES.RuleGroupReader).toConstantValue(reader);
         container.bind(TYPES.RuleEvaluatorOptions).toConstantValue({ refreshMs: 100, debounceMs: 20 });
       },
     });

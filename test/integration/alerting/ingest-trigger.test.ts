@@ -19,9 +19,9 @@ describe('evaluation on ingest', () => {
       consume: true,
       components: ['rule-evaluator'],
       configure: (container) => {
-        container.bind(TYPES.PromqlEngine).toConstantValue(engine);
-        container.bind(TYPES.SeriesSourceFactory).toConstantValue(new FakeSeriesSources());
-        container.bind(TYPES.RuleGroupReader).toConstantValue(reader);
+        container.rebindSync(TYPES.PromqlEngine).toConstantValue(engine);
+        container.rebindSync(TYPES.SeriesSourceFactory).toConstantValue(new FakeSeriesSources());
+        container.rebindSync(TYPES.RuleGroupReader).toConstantValue(reader);
         container.bind(TYPES.RuleEvaluatorOptions).toConstantValue({ refreshMs: 100, debounceMs: 50 });
       },
     });

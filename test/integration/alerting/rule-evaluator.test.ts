@@ -34,9 +34,9 @@ describe('rule evaluator over MySQL', () => {
   function start(): Process {
     const container = buildContainer(testConfig({ DB_DATABASE: database.name }));
     const engine = new FakeEngine();
-    container.bind(TYPES.PromqlEngine).toConstantValue(engine);
-    container.bind(TYPES.SeriesSourceFactory).toConstantValue(new FakeSeriesSources());
-    container.bind(TYPES.RuleGroupReader).toConstantValue(reader);
+    container.rebindSync(TYPES.PromqlEngine).toConstantValue(engine);
+    container.rebindSync(TYPES.SeriesSourceFactory).toConstantValue(new FakeSeriesSources());
+    container.rebindSync(TYPES.RuleGroupReader).toConstantValue(reader);
     container.bind(TYPES.RuleEvaluatorOptions).toConstantValue({ refreshMs: 100, debounceMs: 20 });
     const evaluator = container.get<RuleEvaluator>(TYPES.RuleEvaluator);
     const db = container.get<MysqlDatabase>(TYPES.Database);
