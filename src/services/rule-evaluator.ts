@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { inject, injectable, optional } from 'inversify';
+import { expandTemplate } from '../alerting/rules/template';
 import type { Classify } from '../alerting/classify/classify';
 import type { PromqlEngine } from '../alerting/promql/engine-api';
 import type { RuleGroup } from '../alerting/rules/rule';
@@ -23,7 +24,7 @@ export interface RuleEvaluatorOptions {
   /** Lease length as a multiple of the group's interval, and its floor. */
   readonly leaseIntervals: number;
   readonly minLeaseMs: number;
-  /** Rule label templates; the identity without one. */
+  /** Rule label templates; Prometheus's `{{ $labels.x }}` / `{{ $value }}` subset (src/alerting/rules/template.ts) without one. */
   readonly expand?: LabelExpander;
 }
 
@@ -247,7 +248,7 @@ export class RuleEvaluator implements CommittedMeasuresListener {
         engine,
         source,
         ...(this.classify ? { classify: this.classify } : {}),
-        ...(this.options.expand ? { expand: this.options.expand } : {}),
+        expand: this.options.expand ?? expandTemplate,
       });
       await commitEvaluation({ tx: this.tx, leases: this.leases, alerts: this.alerts, measures: this.measures }, group, lease, evaluation, performance.now() - started);
       this.metrics.evaluations.inc({ rule_group }, evaluation.rules.length);

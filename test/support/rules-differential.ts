@@ -1,3 +1,4 @@
+import YAML from 'yaml';
 import { call, startPlatform, type TestPlatform } from './platform';
 import { dropLabel, type Labels } from './promql-compare';
 import { PROMDIFF_EXPERIMENT } from './promql-dataset';
@@ -34,11 +35,10 @@ export async function prometheusRuleSide(rules: string, evaluationInterval: stri
 
 /**
  * MyMONIT with the rule file: samples go in as measures over AMQP (labels as tags, as in
- * promql-dataset.ts). Loading the rules is the one step that waits for the rules API of issue 12 item 3:
- * wire it in `loadRules` below (REST CRUD per experiment, or `mymonit rules import FILE`).
+ * promql-dataset.ts), the rules through the rules REST API, evaluated by the platform's rule evaluator.
  */
 export async function mymonitRuleSide(rules: string): Promise<RuleSide> {
-  const platform: TestPlatform = await startPlatform({ consume: true });
+  const platform: TestPlatform = await startPlatform({ consume: true, components: ['rule-evaluator'] });
   try {
     const token = await platform.tokenFor(platform.admin);
     const created = await call(platform.baseUrl, 'POST', '/experiments', { token, body: { code: PROMDIFF_EXPERIMENT, name: 'rule differential' } });
@@ -67,15 +67,13 @@ export async function mymonitRuleSide(rules: string): Promise<RuleSide> {
   }
 }
 
+/** Each group of the rule file, as JSON, through the rules REST API (ADMIN). */
 async function loadRules(platform: TestPlatform, token: string, rules: string): Promise<void> {
-  // Placeholder until the rules API exists on this branch: fail loudly, naming what to wire.
-  void platform;
-  void token;
-  void rules;
-  throw new Error(
-    'MyMONIT rule loading is not wired yet: implement loadRules() in test/support/rules-differential.ts with the ' +
-      'rules REST API (issue 12 item 3) once it lands',
-  );
+  const file = YAML.parse(rules) as { groups: unknown[] };
+  for (const group of file.groups) {
+    const created = await call(platform.baseUrl, 'POST', `/experiments/${PROMDIFF_EXPERIMENT}/rule-groups`, { token, body: group });
+    if (created.status !== 201) throw new Error(`creating a rule group answered ${created.status}: ${JSON.stringify(created.body)}`);
+  }
 }
 
 export async function startRuleSide(target: DiffTarget, rules: string, evaluationInterval: string): Promise<RuleSide> {

@@ -423,3 +423,26 @@ export function renderTemplate(template: CompiledTemplate, data: TemplateData): 
     throw error;
   }
 }
+
+const compiledTemplates = new Map<string, CompiledTemplate | string>();
+
+/**
+ * A rule's label or annotation text rendered for one alert (Prometheus's AlertTemplateData: `$labels`,
+ * `$value`). A text that does not compile (refused at rule creation, so only from older rows) is kept as
+ * written. Compiled templates are cached by text, bounded.
+ */
+export function expandTemplate(text: string, labels: ReadonlyMap<string, string>, value: number): string {
+  if (!text.includes('{{')) return text;
+  let compiled = compiledTemplates.get(text);
+  if (compiled === undefined) {
+    try {
+      compiled = compileTemplate(text);
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      compiled = text;
+    }
+    if (compiledTemplates.size >= 10_000) compiledTemplates.clear();
+    compiledTemplates.set(text, compiled);
+  }
+  return typeof compiled === 'string' ? compiled : renderTemplate(compiled, { labels, value });
+}

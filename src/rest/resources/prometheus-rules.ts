@@ -1,3 +1,4 @@
+import { expandTemplate } from '../../alerting/rules/template';
 import { Router, type Request, type Response } from 'express';
 import { StorageUnavailableError } from '../../domain/errors';
 import type { Labels } from '../../alerting/promql/values';
@@ -15,7 +16,8 @@ export function goExponent(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
   if (value === Infinity) return '+Inf';
   if (value === -Infinity) return '-Inf';
-  const [mantissa = '', exponent = '0'] = value.toExponential(10).split('e');
+  // strconv.FormatFloat(v, 'e', -1, 64) in 2.42's api.go: the shortest digits that read back as v.
+  const [mantissa = '', exponent = '0'] = value.toExponential().split('e');
   const sign = exponent.startsWith('-') ? '-' : '+';
   const digits = exponent.replace(/^[+-]/, '');
   return `${mantissa}e${sign}${digits.padStart(2, '0')}`;
@@ -37,10 +39,17 @@ function enveloped(handler: (req: Request, res: Response) => Promise<void>) {
   };
 }
 
+/** Annotations rendered for the alert, as Prometheus does at evaluation: `$labels` are the alert's labels. */
+function expandAnnotations(annotations: Labels, alert: ListedAlert): Labels {
+  const expanded = new Map<string, string>();
+  for (const [name, text] of annotations) expanded.set(name, expandTemplate(text, alert.labels, alert.value));
+  return expanded;
+}
+
 function alertOf(alert: ListedAlert, annotations: Labels): Record<string, unknown> {
   return {
     labels: labelsJson(alert.labels),
-    annotations: labelsJson(annotations),
+    annotations: labelsJson(expandAnnotations(annotations, alert)),
     state: alert.state,
     activeAt: new Date(alert.activeAtMs ?? alert.lastEvalMs).toISOString(),
     ...(alert.keepFiringSinceMs === undefined ? {} : { keepFiringSince: new Date(alert.keepFiringSinceMs).toISOString() }),

