@@ -13,10 +13,10 @@ import { createContext } from './evaluator/core';
 import { compareLabels } from './evaluator/labels';
 import { WindowCursor } from './evaluator/selectors';
 import { resultToSeries } from './evaluator/subquery';
-import { exprType } from './evaluator/types';
+import { typeOf as exprType } from './value-type';
 
 export { formatGoFloat } from './evaluator/go-math';
-export { exprType } from './evaluator/types';
+export { typeOf as exprType } from './value-type';
 
 export function evaluateInstant(expr: Expr, timeMs: number, data: SelectedData, opts: EvalOptions, functions: ReadonlyMap<string, FunctionImpl>): Value {
   const ctx = createContext(data, opts, functions, timeMs, timeMs);

@@ -3,39 +3,7 @@
  * values, strconv.ParseFloat(s, 64) for the `le` label of histogram buckets.
  */
 
-/** strconv.FormatFloat(v, 'f', -1, 64): the shortest digits that read back as v, never in exponent form. */
-export function formatGoFloat(v: number): string {
-  if (Number.isNaN(v)) {
-    return 'NaN';
-  }
-  if (v === Infinity) {
-    return '+Inf';
-  }
-  if (v === -Infinity) {
-    return '-Inf';
-  }
-  if (v === 0) {
-    return Object.is(v, -0) ? '-0' : '0';
-  }
-  const text = Math.abs(v).toString();
-  const sign = v < 0 ? '-' : '';
-  const e = text.indexOf('e');
-  if (e < 0) {
-    return sign + text;
-  }
-  const mantissa = text.slice(0, e);
-  const exponent = Number(text.slice(e + 1));
-  const dot = mantissa.indexOf('.');
-  const digits = dot < 0 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
-  const pointAt = (dot < 0 ? mantissa.length : dot) + exponent;
-  if (pointAt <= 0) {
-    return `${sign}0.${'0'.repeat(-pointAt)}${digits}`;
-  }
-  if (pointAt >= digits.length) {
-    return sign + digits + '0'.repeat(pointAt - digits.length);
-  }
-  return `${sign}${digits.slice(0, pointAt)}.${digits.slice(pointAt)}`;
-}
+export { formatGoFloat } from '../evaluator/go-math';
 
 const SPECIAL = /^([+-]?)(inf|infinity|nan)$/i;
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
