@@ -339,6 +339,20 @@ describe('a SCIENTIST sees only associated experiments through PromQL, rules and
       expect({ path, status: refused.status }).toEqual({ path, status: 404 });
       expect(problem(refused, B)).toEqual(problem(missing, 'NOSUCH'));
     }
+    // Writes are an ADMIN's: refused to a SCIENTIST alike for B and for an experiment that does not exist.
+    const writes: ReadonlyArray<readonly [string, string, unknown]> = [
+      ['POST', `/experiments/${B}/rule-groups`, { name: 'h', rules: [{ alert: 'Z', expr: 'x > 0' }] }],
+      ['PUT', `/experiments/${B}/rule-groups/g`, { name: 'g', rules: [{ alert: 'Z', expr: 'x > 0' }] }],
+      ['DELETE', `/experiments/${B}/rule-groups/g`, undefined],
+    ];
+    for (const [method, path, body] of writes) {
+      const refused = await call(p.baseUrl, method, path, { token: scientist, body });
+      const missing = await call(p.baseUrl, method, path.replace(B, 'NOSUCH'), { token: scientist, body });
+      expect({ method, path, status: refused.status }).toEqual({ method, path, status: missing.status });
+      expect(refused.status).toBeGreaterThanOrEqual(403);
+      expect(problem(refused, B)).toEqual(problem(missing, 'NOSUCH'));
+    }
+    expect((await call(p.baseUrl, 'GET', `/experiments/${B}/rule-groups/g`, { token: admin })).body.rules).toHaveLength(3);
     const rule = await call(p.baseUrl, 'GET', `/rules/${bRuleId}`, { token: scientist });
     const missingRule = await call(p.baseUrl, 'GET', '/rules/999999', { token: scientist });
     expect(rule.status).toBe(404);
