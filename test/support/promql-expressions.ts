@@ -163,8 +163,9 @@ export const DIFF_EXPRESSIONS: readonly DiffExpression[] = [
   { expr: 'queue_depth or node_temperature' },
   { expr: 'queue_depth unless queue_depth{queue="steady"}' },
   { expr: 'http_requests_total and on (host) http_requests_total{host="a", method="POST"}' },
-  // MyMONIT adds an `experiment` label to every series: a matching that must ignore all labels names it too.
-  { expr: 'queue_depth unless ignoring (queue, experiment) vector(1)', alwaysEmpty: true },
+  // On no labels: every queue_depth matches vector(1)'s empty label set. (`ignoring (queue)` would not do:
+  // MyMONIT's series also carry `experiment`, which no expression here may name.)
+  { expr: 'queue_depth unless on () vector(1)', alwaysEmpty: true },
   { expr: 'sum(queue_depth{queue="late"}) or vector(0)' },
 
   // Scalars only.

@@ -116,7 +116,7 @@ describe('alerts over REST', () => {
       health: 'ok',
       lastError: '',
       type: 'alerting',
-      alerts: [{ labels: { alertname: 'HighB', instance: 'h2', severity: 'critical' }, state: 'firing', value: '2.0000000000e+01' }],
+      alerts: [{ labels: { alertname: 'HighB', instance: 'h2', severity: 'critical' }, state: 'firing', value: '2e+01' }],
     });
     expect(gb.rules[1]).toMatchObject({ name: 'b:sum', query: 'sum(b)', health: 'ok', type: 'recording' });
     expect(typeof gb.lastEvaluation).toBe('string');
@@ -131,7 +131,7 @@ describe('alerts over REST', () => {
     const alerts = await call(p.baseUrl, 'GET', '/prometheus/api/v1/alerts', { token: admin });
     expect(alerts.body).toEqual({
       status: 'success',
-      data: { alerts: [expect.objectContaining({ labels: { alertname: 'HighB', instance: 'h2', severity: 'critical' }, state: 'firing', value: '2.0000000000e+01' })] },
+      data: { alerts: [expect.objectContaining({ labels: { alertname: 'HighB', instance: 'h2', severity: 'critical' }, state: 'firing', value: '2e+01' })] },
     });
     expect((await call(p.baseUrl, 'GET', '/prometheus/api/v1/alerts', { token: scientist })).body.data.alerts).toEqual([]);
   });
