@@ -87,6 +87,10 @@ describe('rule tests', () => {
       },
     ]);
     expect((await test(ids[0], { time: iso(T0 + 30) })).body.elements).toEqual([]);
+    // No body: now, long after the data (beyond the 5m lookback), so no element.
+    const bare = await call(p.baseUrl, 'POST', `/rules/${ids[0]}/test`, { token: admin });
+    expect(bare.status).toBe(200);
+    expect(bare.body).toMatchObject({ health: 'ok', elements: [] });
   });
 
   it('a Lua classifier gives the severity Lua computes', async () => {
