@@ -14,7 +14,7 @@ import { TYPES } from '../identifiers';
 import type { RuleGroupStore, SeriesSourceFactory } from '../storage/alerting-stores';
 import { ExperimentVisibility } from './authorization';
 import { evaluateGroup, type GroupEvaluationPorts } from './group-evaluation';
-import { parseTestWindow, windowTimes, withoutWindow, type TestWindow } from './rule-test-window';
+import { parseTestWindow, WINDOW_KEYS, windowTimes, withoutWindow, type TestWindow } from './rule-test-window';
 
 /** One element of the rule's result at one time, as the evaluator would see it. */
 export interface TestedElement {
@@ -94,8 +94,8 @@ export class RuleTestService {
     const visible = found && (await this.visibility.visible(actor, found.group.experiment).then(() => true, () => false));
     if (!found || !visible) throw new NotFoundError(`rule ${ruleId} not found`);
     const map = bodyMap(body);
-    const extra = [...map.keys()].filter((key) => !['time', 'start', 'end', 'step'].includes(key));
-    if (extra.length > 0) throw new ValidationError(`unknown keys ${extra.map((k) => JSON.stringify(k)).join(', ')} (allowed: time, start, end, step)`);
+    const extra = [...withoutWindow(map).keys()];
+    if (extra.length > 0) throw new ValidationError(`unknown keys ${extra.map((k) => JSON.stringify(k)).join(', ')} (allowed: ${WINDOW_KEYS.join(', ')})`);
     return this.run({ ...found.group, rules: [found.rule] }, parseTestWindow(map, Date.now()));
   }
 
