@@ -36,6 +36,7 @@ import { measuresResource } from './rest/resources/measures';
 import { prometheusRulesResource } from './rest/resources/prometheus-rules';
 import { rejectedMessagesResource } from './rest/resources/rejected-messages';
 import { rulesResource } from './rest/resources/rules';
+import { ruleTestsResource } from './rest/resources/rule-tests';
 import { rulesYamlResource } from './rest/resources/rules-yaml';
 import { usersResource } from './rest/resources/users';
 import type { Component } from './component';
@@ -53,6 +54,7 @@ import { RetentionJob } from './services/retention-job';
 import { RollupJob } from './services/rollup-job';
 import { RuleEvaluator } from './services/rule-evaluator';
 import { RuleService } from './services/rule-service';
+import { RuleTestService } from './services/rule-test-service';
 import { UserService } from './services/user-service';
 import { MysqlAlertStateStore } from './storage/mysql-alert-state-store';
 import { MysqlAuditStore } from './storage/mysql-audit-store';
@@ -126,6 +128,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.MeasureQueryService).to(MeasureQueryService);
   container.bind(TYPES.PrometheusApiService).to(PrometheusApiService);
   container.bind(TYPES.RuleService).to(RuleService);
+  container.bind(TYPES.RuleTestService).to(RuleTestService);
   container.bind<ExpressionChecker>(TYPES.ExpressionChecker).toService(TYPES.PromqlEngine);
   container.bind<ClassifierChecker>(TYPES.ClassifierChecker).toConstantValue({ checkLua: validateLuaClassifier });
   container.bind(RollupJob).toSelf();
@@ -199,6 +202,9 @@ function bindRestResources(container: Container, config: Config): void {
   container
     .bind<RestResource>(TYPES.RestResource)
     .toResolvedValue((rules: RuleService) => resource(rulesResource(rules)), [TYPES.RuleService]);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((tests: RuleTestService) => resource(ruleTestsResource(tests)), [TYPES.RuleTestService]);
   container
     .bind<RestResource>(TYPES.RestResource)
     .toResolvedValue((rules: RuleService) => resource(rulesYamlResource(rules, config.rest.bodyLimit), 'self-validating'), [TYPES.RuleService]);

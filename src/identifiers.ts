@@ -47,6 +47,7 @@ export const TYPES = {
   AlertQueryService: Symbol.for('AlertQueryService'),
   RuleGroupStore: Symbol.for('RuleGroupStore'),
   RuleService: Symbol.for('RuleService'),
+  RuleTestService: Symbol.for('RuleTestService'),
   ExpressionChecker: Symbol.for('ExpressionChecker'),
   ClassifierChecker: Symbol.for('ClassifierChecker'),
 } as const;
