@@ -249,3 +249,42 @@ it('SIGKILL of the holder: takeover within two intervals, for clock kept, transi
   expect(await restarted.kill('SIGTERM')).toEqual({ code: 0, signal: null });
   for (const p of running) expect(p.output()).not.toMatch(/"level":"error"/);
 });
+
+it('ingest triggers the evaluation: the transition is at the evaluation the commit triggered, not at a slot', async () => {
+  // One consumer only: a commit triggers an evaluation only in the process that committed it, so a
+  // second process (left over if the first test failed) could take the message and leave it to a slot.
+  await Promise.all(running.map((p) => p.kill('SIGKILL')));
+  const PROMPT = 'PROMPTEVAL';
+  const INTERVAL = 30_000;
+  expect((await call(platform.baseUrl, 'POST', '/experiments', { token, body: { code: PROMPT, name: 'prompt evaluation' } })).status).toBe(201);
+  const created = await call(platform.baseUrl, 'POST', `/experiments/${PROMPT}/rule-groups`, {
+    token,
+    body: { name: 'prompt', interval: '30s', rules: [{ alert: 'Hot', expr: 'temp > 50', labels: { severity: 'major' } }] },
+  });
+  expect(created.status).toBe(201);
+  const id = Number(created.body.id);
+  const process = await consumer();
+  // The first evaluation is at a slot: it gives the group's slot offset.
+  const [first] = await eventually(
+    () => rows('SELECT holder, last_eval_ms FROM rule_group_leases WHERE group_id = ?', [id]),
+    (r) => r[0]?.last_eval_ms !== null && r[0]?.last_eval_ms !== undefined && holderPid(String(r[0].holder)) === process.child.pid,
+    { what: 'a first evaluation of the group', timeoutMs: 120_000, intervalMs: 200 },
+  );
+  const slotOffset = Number(first!.last_eval_ms) % INTERVAL;
+
+  const sampleAt = Date.now();
+  await platform.publish({ experiment: PROMPT, metric: 'temp', source: 'p', value: 70, unit: 'u', timestamp: sampleAt });
+  const [fired] = await eventually(
+    () => rows('SELECT from_state, to_state, at_ms FROM alert_transitions WHERE group_id = ?', [id]),
+    (r) => r.length === 1,
+    { what: 'Hot fires', timeoutMs: 60_000, intervalMs: 100 },
+  );
+  expect(fired).toMatchObject({ from_state: 'inactive', to_state: 'firing' });
+  const at = Number(fired!.at_ms);
+  // The evaluation saw the sample, and it was not a slot's: the one the commit triggered (a slot after the
+  // commit would have been at a slot time; any slot evaluation before it did not see the sample).
+  expect(at).toBeGreaterThanOrEqual(sampleAt);
+  expect((at - slotOffset) % INTERVAL).not.toBe(0);
+  expect(await process.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+  expect(process.output()).not.toMatch(/"level":"error"/);
+});
