@@ -226,9 +226,17 @@ it('SIGKILL of the holder: takeover within two intervals, for clock kept, transi
   // Transitions of the dead holder carry its token, the survivor's the next.
   expect(of(all, 'Hot/a').map((t) => t.token)).toEqual([last.token, taken!.token, taken!.token]);
 
-  // Everything stops; one process restarts and resumes the states: no transition for unchanged alerts.
+  // A second Hot alert goes pending, then everything stops and one process restarts: the states resume
+  // (no transition for the unchanged alerts) and the pending alert fires on the for clock started before.
+  await publish('temp', 'a2', 70);
+  const [pending2] = of(await eventually(transitions, (t) => of(t, 'Hot/a2').length >= 1, { what: 'Hot/a2 pending', timeoutMs: 30_000, intervalMs: 50 }), 'Hot/a2');
+  expect(pending2).toMatchObject({ from: 'inactive', to: 'pending' });
   expect(await survivor.kill('SIGTERM')).toEqual({ code: 0, signal: null });
-  const states = () => rows('SELECT rule_id, fingerprint, state, severity, active_at_ms, fired_at_ms, value_history FROM alert_states ORDER BY rule_id, fingerprint');
+  const states = () =>
+    rows(
+      `SELECT rule_id, fingerprint, state, severity, active_at_ms, fired_at_ms FROM alert_states
+       WHERE labels NOT LIKE '%"a2"%' ORDER BY rule_id, fingerprint`,
+    );
   const before = await states();
   expect(before.filter((s) => s.state === 'firing')).toHaveLength(1); // Load, minor
   const stopped = (await lease())!;
@@ -239,13 +247,16 @@ it('SIGKILL of the holder: takeover within two intervals, for clock kept, transi
     intervalMs: 200,
   });
   expect(resumed!.token).toBe(stopped.token + 1);
-  // A few evaluations by the restarted process (ALERTS: Load still fires).
+  const final = await eventually(transitions, (t) => of(t, 'Hot/a2').length >= 2, { what: 'Hot/a2 fires', timeoutMs: 60_000, intervalMs: 100 });
+  // A few more evaluations by the restarted process (ALERTS: Load and Hot/a2 fire).
   await eventually(() => evaluationsAfter(stopped.lastEval), (e) => e.length >= 3, { what: 'three evaluations after the restart', timeoutMs: 60_000, intervalMs: 200 });
-  expect(await transitions()).toEqual(all);
+  expect(await transitions()).toEqual(final);
+  expect(final.filter((t) => t.alert !== 'Hot/a2')).toEqual(all);
+  expect(steps(final, 'Hot/a2')).toEqual(['inactive->pending:major', 'pending->firing:major']);
+  const fired2 = of(final, 'Hot/a2')[1]!;
+  expect(fired2.at).toBe((await evaluationsAfter(pending2!.at)).find((at) => at >= pending2!.at + FOR_MS));
   const after = await states();
-  expect(after.map((s) => [s.rule_id, s.fingerprint, s.state, s.severity, s.active_at_ms, s.fired_at_ms])).toEqual(
-    before.map((s) => [s.rule_id, s.fingerprint, s.state, s.severity, s.active_at_ms, s.fired_at_ms]),
-  );
+  expect(after).toEqual(before);
   expect(await restarted.kill('SIGTERM')).toEqual({ code: 0, signal: null });
   for (const p of running) expect(p.output()).not.toMatch(/"level":"error"/);
 });
