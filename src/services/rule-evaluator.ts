@@ -6,7 +6,7 @@ import type { Classify } from '../alerting/classify/classify';
 import type { PromqlEngine } from '../alerting/promql/engine-api';
 import type { RuleGroup } from '../alerting/rules/rule';
 import type { LabelExpander } from '../alerting/state/alert-labels';
-import { groupOffsetMs, nextEvalSlot } from '../alerting/state/eval-time';
+import { evalSlotAtOrBefore, groupOffsetMs, nextEvalSlot } from '../alerting/state/eval-time';
 import { TYPES } from '../identifiers';
 import type { Logger } from '../logging/logger';
 import { RuleMetrics } from '../metrics/rule-metrics';
@@ -231,7 +231,11 @@ export class RuleEvaluator implements CommittedMeasuresListener {
     const started = performance.now();
     try {
       const leaseMs = Math.max(this.options.minLeaseMs, group.intervalMs * this.options.leaseIntervals);
-      const lease = await this.leases.acquire(group.id, this.holder, leaseMs);
+      // The lease runs from the slot the evaluation belongs to, not from now: an evaluation a commit
+      // triggered late in the interval, or a slot that fired late on a loaded machine, must not push the
+      // expiry past the second slot, or a dead holder would be replaced after more than two intervals.
+      const slotMs = evalSlotAtOrBefore(atMs, group.intervalMs, run.offsetMs);
+      const lease = await this.leases.acquire(group.id, this.holder, Math.max(1, leaseMs - (Date.now() - slotMs)));
       if (!lease) {
         if (run.token !== undefined) this.metrics.setGroupAlerts(group.id, undefined);
         run.token = undefined;

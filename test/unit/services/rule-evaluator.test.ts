@@ -155,6 +155,22 @@ describe('RuleEvaluator scheduling', () => {
     expect(engine.calls).toBe(before + 1);
   });
 
+  it('a lease ends 1.5 intervals after the slot, also when a commit triggered the evaluation late in the interval', async () => {
+    const engine = new FakeEngine();
+    const e = evaluator(engine);
+    await e.start();
+    await jest.advanceTimersByTimeAsync(10_000);
+    const slot = leases.rows.get(5)!.lastEvalMs!;
+    expect(leases.rows.get(5)!.expiresAt).toBe(slot + 15_000);
+    // A commit 8 s after the slot: the evaluation it triggers must not extend the lease past the slot's.
+    await jest.advanceTimersByTimeAsync(slot + 8_000 - Date.now());
+    const measure = { experiment: 'EXP', metric: 'm', source: null, unit: null, value: 1, timestampUs: 1n, tags: {} };
+    e.committed({ measures: [measure], exact: true });
+    await jest.advanceTimersByTimeAsync(150);
+    expect(leases.rows.get(5)!.lastEvalMs).toBe(slot + 8_100);
+    expect(leases.rows.get(5)!.expiresAt).toBe(slot + 15_000);
+  });
+
   it('does nothing (and says so) when the engine or the rules are not wired', async () => {
     const warn = jest.fn();
     const bare = new RuleEvaluator(leases, alerts as unknown as AlertStateStore, {} as MeasureStore, tx, new RuleMetrics(new MetricsRegistry()), { ...logger, warn });
