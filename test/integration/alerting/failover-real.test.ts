@@ -15,7 +15,7 @@ import { call, startPlatform, type TestPlatform } from '../../support/platform';
 jest.setTimeout(300_000);
 
 const INTERVAL_MS = 1_000;
-const FOR_MS = 3_000;
+const FOR_MS = 10_000;
 const LEASE_MS = 1_500; // max(1.5 intervals, 1.5 s): docs/alert-evaluation.md
 const CODE = 'FAILREAL';
 
@@ -23,7 +23,7 @@ const GROUP = {
   name: 'failover',
   interval: '1s',
   rules: [
-    { alert: 'Hot', expr: 'temp > 50', for: '3s', labels: { severity: 'major' } },
+    { alert: 'Hot', expr: 'temp > 50', for: '10s', labels: { severity: 'major' } },
     {
       alert: 'Cold',
       expr: 'temp < 0',
