@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { inject, injectable, optional } from 'inversify';
+import { groupMetricNames } from '../alerting/rules/group-metrics';
 import { expandTemplate } from '../alerting/rules/template';
+import { sanitiseMetricName } from '../alerting/promql/measure-labels';
 import type { Classify } from '../alerting/classify/classify';
 import type { PromqlEngine } from '../alerting/promql/engine-api';
 import type { RuleGroup } from '../alerting/rules/rule';
@@ -40,6 +42,8 @@ interface GroupRun {
   again: boolean;
   /** The fencing token of the lease this process believes it holds. */
   token?: number;
+  /** The (sanitised) metric names its rules read; undefined: any metric may matter. */
+  metrics: ReadonlySet<string> | undefined;
 }
 
 /**
@@ -108,10 +112,16 @@ export class RuleEvaluator implements CommittedMeasuresListener {
   committed(batch: CommittedMeasures): void {
     try {
       if (!this.running || this.runs.size === 0) return;
-      const experiments = new Set<string>();
-      for (const measure of batch.measures) experiments.add(measure.experiment);
+      // experiment -> the PromQL names of its metrics in this batch
+      const written = new Map<string, Set<string>>();
+      for (const measure of batch.measures) {
+        let metrics = written.get(measure.experiment);
+        if (metrics === undefined) written.set(measure.experiment, (metrics = new Set()));
+        metrics.add(measure.metric);
+      }
       for (const run of this.runs.values()) {
-        if (run.token !== undefined && experiments.has(run.group.experiment)) this.trigger(run);
+        const metrics = run.token === undefined ? undefined : written.get(run.group.experiment);
+        if (metrics !== undefined && readsAny(run, metrics)) this.trigger(run);
       }
     } catch (error) {
       this.logger.warn('rule evaluator: committed measures not handled', { error: String(error) });
@@ -146,12 +156,18 @@ export class RuleEvaluator implements CommittedMeasuresListener {
       seen.add(group.id);
       const run = this.runs.get(group.id);
       if (!run) {
-        const created: GroupRun = { group, offsetMs: groupOffsetMs(group.experiment, group.name, group.intervalMs), again: false };
+        const created: GroupRun = {
+          group,
+          offsetMs: groupOffsetMs(group.experiment, group.name, group.intervalMs),
+          again: false,
+          metrics: groupMetricNames(group),
+        };
         this.runs.set(group.id, created);
         this.schedule(created);
       } else if (run.group.version !== group.version) {
         const moved = run.group.intervalMs !== group.intervalMs || run.group.name !== group.name;
         run.group = group;
+        run.metrics = groupMetricNames(group);
         if (moved) {
           clearTimeout(run.slotTimer);
           run.offsetMs = groupOffsetMs(group.experiment, group.name, group.intervalMs);
@@ -282,4 +298,11 @@ export class RuleEvaluator implements CommittedMeasuresListener {
 
 function label(group: RuleGroup): string {
   return `${group.experiment}/${group.name}`;
+}
+
+/** Whether the group's rules read one of these stored metric names (PromQL sees them sanitised). */
+function readsAny(run: GroupRun, metrics: ReadonlySet<string>): boolean {
+  if (run.metrics === undefined) return true;
+  for (const metric of metrics) if (run.metrics.has(sanitiseMetricName(metric))) return true;
+  return false;
 }

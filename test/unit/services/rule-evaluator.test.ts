@@ -147,10 +147,14 @@ describe('RuleEvaluator scheduling', () => {
     await e.start();
     await jest.advanceTimersByTimeAsync(10_000);
     const before = engine.calls;
-    const measure = { experiment: 'EXP', metric: 'm', source: null, unit: null, value: 1, timestampUs: 1n, tags: {} };
+    const measure = { experiment: 'EXP', metric: 'a', source: null, unit: null, value: 1, timestampUs: 1n, tags: {} };
     for (let i = 0; i < 5; i++) e.committed({ measures: [measure], exact: true });
     e.committed({ measures: [{ ...measure, experiment: 'OTHER' }], exact: true });
     expect(() => e.committed({ measures: null as unknown as [], exact: true })).not.toThrow();
+    await jest.advanceTimersByTimeAsync(150);
+    expect(engine.calls).toBe(before + 1);
+    // A metric none of the group's rules reads does not trigger it.
+    e.committed({ measures: [{ ...measure, metric: 'not_read' }], exact: true });
     await jest.advanceTimersByTimeAsync(150);
     expect(engine.calls).toBe(before + 1);
   });
@@ -164,7 +168,7 @@ describe('RuleEvaluator scheduling', () => {
     expect(leases.rows.get(5)!.expiresAt).toBe(slot + 15_000);
     // A commit 8 s after the slot: the evaluation it triggers must not extend the lease past the slot's.
     await jest.advanceTimersByTimeAsync(slot + 8_000 - Date.now());
-    const measure = { experiment: 'EXP', metric: 'm', source: null, unit: null, value: 1, timestampUs: 1n, tags: {} };
+    const measure = { experiment: 'EXP', metric: 'a', source: null, unit: null, value: 1, timestampUs: 1n, tags: {} };
     e.committed({ measures: [measure], exact: true });
     await jest.advanceTimersByTimeAsync(150);
     expect(leases.rows.get(5)!.lastEvalMs).toBe(slot + 8_100);
