@@ -50,7 +50,11 @@ function rangeBound(form: FormParams, name: string): number {
 
 /** The optional `timeout`, in milliseconds. */
 function timeoutParam(form: FormParams): number | undefined {
-  return form.get('timeout') === '' ? undefined : durationParam(form, 'timeout');
+  if (form.get('timeout') === '') return undefined;
+  const ms = durationParam(form, 'timeout');
+  // Prometheus answers a timeout that is not positive with a 503 that no retry can cure: the client's fault.
+  if (!(ms > 0)) throw invalidParam('timeout', 'timeout must be positive');
+  return ms;
 }
 
 /** start/end of the listing endpoints: unbounded when absent. */
