@@ -215,6 +215,16 @@ describe('alerting edges', () => {
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
 
+  it.each([`${'x and '.repeat(20000)}x`, `${'1 + '.repeat(20000)}1`, `sum(${'x + '.repeat(5000)}x)`, `${'('.repeat(3000)}x${')'.repeat(3000)}`])(
+    'a query nested deeper than the parser follows is bad_data, never a 500 (it was, once the stack ran out): %#',
+    async (query) => {
+      for (const response of [await postV1(`/query?time=${T0 + 95}&query=${encodeURIComponent(query)}`), await postV1(`/query_range?start=${T0}&end=${T0 + 95}&step=15&query=${encodeURIComponent(query)}`)]) {
+        expect(outcome(response)).toEqual([400, 'bad_data']);
+        expect(response.body.error).toMatch(/^(invalid parameter "query": )?\d+:\d+: parse error: /);
+      }
+    },
+  );
+
   it('never answered a 5xx, each error in its API\'s format, with no stack trace or SQL', () => {
     expect(answers.length).toBeGreaterThan(200);
     expect(answers.filter((a) => a.response.status >= 500).map((a) => `${a.what}: ${a.response.status}`)).toEqual([]);
