@@ -225,6 +225,15 @@ describe('alerting edges', () => {
     },
   );
 
+  it('a form body over the size limit is a 413 in Prometheus\'s envelope (it was problem+json)', async () => {
+    const response = await postV1(`/query?query=${'x'.repeat(20_000_000)}`);
+    expect(response.status).toBe(413);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.body).toEqual({ status: 'error', errorType: 'bad_data', error: expect.stringMatching(/^error parsing form values: the body exceeds /) });
+    const charset = await send('POST charset', 'POST', `${V1}/query`, { rawBody: 'query=1', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=klingon' } });
+    expect({ status: charset.status, errorType: charset.body?.errorType }).toEqual({ status: 415, errorType: 'bad_data' });
+  });
+
   it('never answered a 5xx, each error in its API\'s format, with no stack trace or SQL', () => {
     expect(answers.length).toBeGreaterThan(200);
     expect(answers.filter((a) => a.response.status >= 500).map((a) => `${a.what}: ${a.response.status}`)).toEqual([]);
