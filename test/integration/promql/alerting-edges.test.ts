@@ -234,6 +234,47 @@ describe('alerting edges', () => {
     expect({ status: charset.status, errorType: charset.body?.errorType }).toEqual({ status: 415, errorType: 'bad_data' });
   });
 
+  it('a rule test expands $labels.__proto__, constructor and toString as the labels they are', async () => {
+    const at = new Date((T0 + 95) * 1000).toISOString();
+    const body = {
+      alert: 'A',
+      expr: 'label_replace(x, "__proto__", "p", "", "")',
+      labels: { toString: 'q' },
+      annotations: { s: '{{ $labels.__proto__ }}|{{ $labels.constructor }}|{{ $labels.toString }}|{{ $labels.valueOf }}|{{ index $labels "__proto__" }}' },
+      time: at,
+    };
+    const response = await send('rule test protos', 'POST', '/experiments/EDGE/rules/test', { body });
+    expect(response.status).toBe(200);
+    expect(JSON.stringify(response.body.elements[0].labels)).toBe('{"__proto__":"p","alertname":"A","constructor":"c","experiment":"EDGE","source":"h1","toString":"q"}');
+    expect(response.body.elements[0].annotations).toEqual({ s: 'p|c|q||p' });
+  });
+
+  it('a printf width past 1000 is a 400 naming the annotation (it was a 500 building a billion-character string)', async () => {
+    const body = { alert: 'A', expr: 'x', annotations: { s: '{{ printf "%0999999999d" 1 }}' }, time: new Date((T0 + 95) * 1000).toISOString() };
+    const tested = await send('rule test printf', 'POST', '/experiments/EDGE/rules/test', { body });
+    expect(tested.status).toBe(400);
+    expect(tested.body.errors[0].path).toBe('annotations');
+    expect(tested.body.detail).toMatch(/width and precision are at most 1000/);
+    const created = await send('rules printf', 'POST', '/experiments/EDGE/rule-groups', { rawBody: group('printf', { annotations: { s: '{{ printf "%.9999999f" 1.5 }}' } }) });
+    expect(created.status).toBe(400);
+    expect(created.body.errors[0].path).toBe('rules[0].annotations');
+  });
+
+  it.each([
+    [{ alert: 'A', expr: 'x', start: new Date(T0 * 1000).toISOString(), end: '9999-12-31T23:59:59Z', step: '1s' }, 400],
+    [{ alert: 'A', expr: 'x', start: '0000-01-01T00:00:00Z', end: '9999-12-31T23:59:59Z', step: '292y' }, 200],
+    [{ alert: 'A', expr: 'x', time: '0000-01-01T00:00:00Z' }, 200],
+    [{ alert: 'A', expr: 'x', time: '9999-12-31T23:59:59.999999Z' }, 200],
+    [{ alert: 'A', expr: 'x', time: '2026-02-30T00:00:00Z' }, 400],
+    [{ alert: 'A', expr: 'x', time: '1e309' }, 400],
+    [{ alert: 'A', expr: 'x', start: '2023-11-14T22:15:00Z', end: '2023-11-14T22:13:20Z', step: '1s' }, 400],
+    [{ alert: 'A', expr: 'x', start: '2023-11-14T22:13:20Z', end: '2023-11-14T22:15:00Z', step: '0s' }, 400],
+    [{ alert: 'A', expr: 'x', start: '2023-11-14T22:13:20Z', end: '2023-11-14T22:15:00Z', step: '27e1' }, 400],
+  ])('a rule test over %j: %d', async (body, status) => {
+    const response = await send('rule test window', 'POST', '/experiments/EDGE/rules/test', { body });
+    expect(response.status).toBe(status);
+  });
+
   it('never answered a 5xx, each error in its API\'s format, with no stack trace or SQL', () => {
     expect(answers.length).toBeGreaterThan(200);
     expect(answers.filter((a) => a.response.status >= 500).map((a) => `${a.what}: ${a.response.status}`)).toEqual([]);
