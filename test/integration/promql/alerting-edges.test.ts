@@ -67,7 +67,12 @@ describe('alerting edges', () => {
     'count_values("1x", x)', 'x[99999999y]', 'x[999999999999y]', 'rate(x[99999999y])', 'x offset 99999999y', 'x offset -99999999y', '-x offset 1e18',
     'x @ 1e300', 'x @ -1e300', 'x @ Inf', 'x @ NaN', 'x[5m] @ 1e10', 'x{source=~"(a+)+b"}', 'x{source=~"(a|a)*b"}', 'x{source=~"(?=a)"}', 'x{source=~"\\\\1"}',
     'x{source=~"a{1001}"}', 'x{source=~"[[:alpha:]]"}', 'x{source=~"\\\\pL"}', 'x[5m:0s]', 'max_over_time(x[99999999y:1ms])', 'x[1e3]', 'clamp(x, NaN, Inf)',
-    'histogram_quantile(NaN, x)', 'vector(1e309)', '1 / 0', '0x10', '1e309', 'x{__name__=~".*"}', '{__name__=""}', '{source=~".*"}', '"a" + 1'];
+    'histogram_quantile(NaN, x)', 'vector(1e309)', '1 / 0', '0x10', '1e309', 'x{__name__=~".*"}', '{__name__=""}', '{source=~".*"}', '"a" + 1',
+    'x{source=~"(?i)H1"}', 'x{source=~"\\\\Qh1\\\\E"}', 'x{source=~"(?P<n>h)1"}', 'x{source=~"(?<n>h)1"}', 'x{source=~"\\\\z"}', 'x{source=~"\\\\C1"}',
+    'x{source=~"[[:word:]]+"}', 'x{source=~"(?U)h1"}', 'x{source=~"(?s)h."}', 'x{source=~"h\\\\d"}', 'x{source=~"\\\\x{68}1"}', 'x{source=~"[^\\\\x00-\\\\x{10FFFF}]"}',
+    'x{source=~"h1|"}', 'x{source=~"()"}', 'x{source=~"\\\\b"}', 'x{source=~"a**"}', 'x{source=~"(?m)^h1$"}', 'x{source=~"\\\\p{Greek}"}', 'x{source=~"\\\\pN"}',
+    'label_replace(x, "a", "$1$2", "source", "(h)(?:1)")', 'label_replace(x, "a", "${1}x", "source", "(h)1")', 'label_replace(x, "a", "$name", "source", "(?P<name>h)1")',
+    'label_replace(x, "a", "$1", "source", "(?i)H(1)")', 'label_replace(x, "a", "$$", "source", ".*")', 'label_replace(x, "a", "$1", "source", "(a+)+b")'];
   const queryCases = [
     ...times.map((t) => `/query?query=1&time=${encodeURIComponent(t)}`),
     ...steps.map((s) => `/query_range?query=1&start=${T0}&end=${T0 + 100}&step=${encodeURIComponent(s)}`),
@@ -139,6 +144,21 @@ describe('alerting edges', () => {
     const values = await getV1('/label/toString/values');
     expect(values.body).toEqual({ status: 'success', data: ['t'] });
     expect((await getV1('/label/__proto__/values')).body).toEqual({ status: 'success', data: [] });
+  });
+
+  it.each([
+    ['$1x', '(h)1', undefined], // Go reads $1x as the group named "1x": none, so the label is empty (dropped)
+    ['${1}x', '(h)1', 'hx'],
+    ['$name', '(?P<name>h)1', 'h'],
+    ['$$', '.*', '$'],
+    ['$1', '(?i)H(1)', '1'],
+    ['$1', '(h)', undefined], // fully anchored: "h" does not match "h1", the series passes unchanged
+    ['$2', '(h1)(x)?', undefined], // an unmatched optional group expands to nothing
+  ])('label_replace with replacement %s and regex %s expands as Go does', async (replacement, regex, expected) => {
+    const q = `label_replace(x, "a", ${JSON.stringify(replacement)}, "source", ${JSON.stringify(regex)})`;
+    const response = await getV1(`/query?time=${T0 + 95}&query=${encodeURIComponent(q)}`);
+    expect(response.status).toBe(200);
+    expect(response.body.data.result[0].metric.a).toBe(expected);
   });
 
   const group = (name: string, rule: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
