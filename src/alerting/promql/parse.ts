@@ -67,6 +67,8 @@ export function parsePromql(text: string, mode: 'expression' | 'selector' = 'exp
     return ctx.expr(kid(tree.topNode, 0));
   } catch (err) {
     if (err instanceof ParseFailure) throw toPromqlError(text, err);
+    // The call stack ran out in a recursive walk: the query's fault (its nesting), not the server's.
+    if (err instanceof RangeError) throw toPromqlError(text, new ParseFailure(0, 'expression nested too deeply'));
     throw err;
   }
 }

@@ -28,6 +28,8 @@ interface Signature {
   readonly variadic?: readonly TemplateType[];
 }
 
+/** The largest printf width or precision a template may ask for. */
+const MAX_PRINTF_WIDTH = 1000;
 const NUMERIC: readonly TemplateType[] = ['float', 'int', 'string'];
 const SCALAR: readonly TemplateType[] = ['float', 'int', 'string'];
 
@@ -283,6 +285,11 @@ class Parser {
       const verb = match[4] ?? '';
       if (!SUPPORTED_VERBS.has(verb) || (match[1] ?? '').includes('#') || (match[1] ?? '').includes(' ')) {
         this.fail(at, `printf verb ${JSON.stringify(match[0])} is not supported (supported: %v %s %d %f %e %g %%)`);
+      }
+      // Go itself gives up past 1e6 (%!(BADWIDTH)); an annotation is read by people, and a huge width
+      // would build a string no column holds (and, past ~5e8, one JavaScript cannot build).
+      if (Number(match[2] ?? 0) > MAX_PRINTF_WIDTH || Number(match[3] || 0) > MAX_PRINTF_WIDTH) {
+        this.fail(at, `printf ${JSON.stringify(match[0])}: width and precision are at most ${MAX_PRINTF_WIDTH}`);
       }
     }
   }

@@ -71,7 +71,8 @@ export function parseTime(text: string): number {
   }
   if (text === MIN_TIME_TEXT) return -Infinity;
   if (text === MAX_TIME_TEXT) return Infinity;
-  const us = GO_RFC3339.test(text) ? parseTimestampUs(text) : undefined;
+  // Go's time.Parse has no leap second (second 60 is out of range); the platform's parser reads one.
+  const us = GO_RFC3339.test(text) && text.slice(17, 19) !== '60' ? parseTimestampUs(text) : undefined;
   if (us === undefined) throw cannot();
   const rest = ((us % 1000n) + 1000n) % 1000n;
   return Number((us - rest) / 1000n);

@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { PromqlError } from '../../alerting/promql/engine-api';
 import type { CatalogWindow } from '../../storage/alerting-stores';
 import { StorageUnavailableError } from '../../domain/errors';
@@ -50,7 +50,11 @@ function rangeBound(form: FormParams, name: string): number {
 
 /** The optional `timeout`, in milliseconds. */
 function timeoutParam(form: FormParams): number | undefined {
-  return form.get('timeout') === '' ? undefined : durationParam(form, 'timeout');
+  if (form.get('timeout') === '') return undefined;
+  const ms = durationParam(form, 'timeout');
+  // Prometheus answers a timeout that is not positive with a 503 that no retry can cure: the client's fault.
+  if (!(ms > 0)) throw invalidParam('timeout', 'timeout must be positive');
+  return ms;
 }
 
 /** start/end of the listing endpoints: unbounded when absent. */
@@ -70,7 +74,19 @@ export const PROMETHEUS_COMPATIBLE_VERSION = '2.42.0';
 
 export function prometheusResource(api: PrometheusApiService, build: BuildInfo, logger: Logger, bodyLimit: string): Router {
   const router = Router({ caseSensitive: true, strict: true });
-  const form = express.text({ type: FORM, limit: bodyLimit });
+  const formParser = express.text({ type: FORM, limit: bodyLimit });
+  // A body the parser refuses (too large, unknown charset or encoding) is answered in Prometheus's envelope
+  // (Prometheus: `error parsing form values`), not the contract endpoints' problem+json.
+  const form: RequestHandler = (req, res, next) =>
+    formParser(req, res, (error?: unknown) => {
+      if (error === undefined || error === null) return next();
+      const given = (error as { status?: unknown }).status;
+      const status = typeof given === 'number' && given >= 400 && given < 500 ? given : 400;
+      const body = errorJson('bad_data', `error parsing form values: ${status === 413 ? `the body exceeds ${bodyLimit}` : 'the body cannot be read'}`);
+      res.status(status).setHeader('Content-Type', 'application/json');
+      res.setHeader('Content-Length', Buffer.byteLength(body));
+      res.end(body);
+    });
 
   const answer = (handler: Handler) => async (req: Request, res: Response) => {
     let status = 200;

@@ -13,6 +13,16 @@ import {
 } from '../../alerting/promql/engine-api';
 import type { Matrix, StoredSeries, Value } from '../../alerting/promql/values';
 
+/** A stack overflow in the recursive evaluation is the expression's nesting: an execution error, not a crash. */
+function tooDeep<T>(evaluate: () => T): T {
+  try {
+    return evaluate();
+  } catch (error) {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) throw new PromqlError('execution', 'expression nested too deeply to evaluate');
+    throw error;
+  }
+}
+
 /**
  * The PromQL engine: parse, plan what each selector reads, read it through the caller's (scoped)
  * source, evaluate over plain data. Only the read is I/O; parsing and evaluation are the pure core.
@@ -22,7 +32,7 @@ export class QueryEngine implements PromqlEngine {
     const opts = { ...DEFAULT_EVAL_OPTIONS, ...options };
     const expr = parsePromql(query);
     const data = await read(expr, timeMs, timeMs, source, opts);
-    return evaluateInstant(expr, timeMs, data, opts, FUNCTIONS);
+    return tooDeep(() => evaluateInstant(expr, timeMs, data, opts, FUNCTIONS));
   }
 
   async range(
@@ -40,7 +50,7 @@ export class QueryEngine implements PromqlEngine {
       throw new PromqlError('bad_data', `invalid expression type "${type === 'matrix' ? 'range vector' : type}" for range query, must be Scalar or instant Vector`);
     }
     const data = await read(expr, startMs, endMs, source, opts);
-    return evaluateRange(expr, startMs, endMs, stepMs, data, opts, FUNCTIONS);
+    return tooDeep(() => evaluateRange(expr, startMs, endMs, stepMs, data, opts, FUNCTIONS));
   }
 
   parseSelector(text: string): readonly LabelMatcher[] {

@@ -148,4 +148,28 @@ describe('http adapter: Prometheus remote write from a real Prometheus 2.42', ()
     const arrived = await eventually(() => find('manual_metric'), (found) => found.length > 0, { what: 'manual_metric on the broker' });
     expect(arrived).toEqual([{ experiment: 'EXP-Q', metric: 'manual_metric', value: 5, timestamp: 1714564800000, tags: { k: 'v' } }]);
   });
+
+  it('one bad series among good ones: the good are published and counted, the bad listed by index, never the batch refused whole', async () => {
+    const request = (timeseries: unknown[]) => compress(WriteRequestType.encode(WriteRequestType.fromObject({ timeseries })).finish());
+    const at = 1714564900000;
+    const series = (name: string, labels: Array<[string, string]>, samples: Array<{ value: number; timestamp: number }>) => ({
+      labels: [['__name__', name] as [string, string], ['experiment', 'EXP-E'] as [string, string], ...labels].map(([n, value]) => ({ name: n, value })),
+      samples,
+    });
+    const response = await write(request([
+      series('edge_good', [['__proto__', 'p'], ['constructor', 'c']], [{ value: 1, timestamp: at }]),
+      series('edge bad name', [], [{ value: 2, timestamp: at }]),
+      series('edge_good2', [['toString', 't']], [{ value: 3, timestamp: at }, { value: Number.NaN, timestamp: at + 1 }]),
+      series('edge_far', [], [{ value: 4, timestamp: 2 ** 62 }]),
+      series('edge_tag', [['t', 'v'.repeat(1000)]], [{ value: 5, timestamp: at }]),
+    ]));
+    const body = (await response.json()) as { accepted: number; errors: Array<{ index: number; error: string }> };
+    expect(response.status).toBe(400);
+    expect(body.accepted).toBe(2);
+    expect(body.errors.map((e) => e.index)).toEqual([1, 3, 4]);
+    expect(response.headers.get('x-mymonit-skipped-samples')).toBe('1');
+    const good = await eventually(() => [...find('edge_good'), ...find('edge_good2')], (found) => found.length === 2, { what: 'the good series on the broker' });
+    expect(JSON.stringify(good.map((m) => m.tags))).toBe('[{"__proto__":"p","constructor":"c"},{"toString":"t"}]');
+    expect([...find('edge bad name'), ...find('edge_far'), ...find('edge_tag')]).toEqual([]);
+  });
 });

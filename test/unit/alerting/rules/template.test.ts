@@ -95,12 +95,16 @@ describe('alert templates: anything else is refused at creation, naming the cons
     ['an unclosed action', 'x {{ $value', /unclosed action/],
     ['an argument to a value', '{{ $value 1 }}', /can't give an argument to a non-function/],
     ['a field of a label value', '{{ $labels.a.b }}', /a label value has no fields/],
+    // Once a 500: rendering built a string of a billion characters.
+    ['a printf width past 1000', '{{ printf "%0999999999d" 1 }}', /printf "%0999999999d": width and precision are at most 1000/],
+    ['a printf precision past 1000', '{{ $value | printf "%.1001f" }}', /width and precision are at most 1000/],
   ])('%s', (_what, text, message) => {
     expect(checkTemplate(text)).toMatch(message);
   });
 
   it('accepts the supported forms', () => {
     expect(checkTemplate('{{ $labels.x }} {{ $value | printf "%.2f" }}')).toBeUndefined();
+    expect(checkTemplate('{{ $value | printf "%1000.1000f" }}')).toBeUndefined();
   });
 });
 

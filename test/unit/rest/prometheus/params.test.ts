@@ -35,7 +35,7 @@ describe('parseTime', () => {
     expect(parseTime('292277025-08-18T07:12:54.999999999Z')).toBe(Infinity);
   });
 
-  it.each(['abc', '0x10', '2023-01-01t00:00:00Z', '2023-02-30T00:00:00Z', '', 'NaN', 'Inf', '1_000', '2023-01-01T00:00:00'])(
+  it.each(['abc', '0x10', '2023-01-01t00:00:00Z', '2023-02-30T00:00:00Z', '', 'NaN', 'Inf', '1_000', '2023-01-01T00:00:00', '2016-12-31T23:59:60Z', '2017-01-01T00:59:60+01:00'])(
     'refuses %j',
     (text) => {
       expect(() => parseTime(text)).toThrow(`cannot parse ${JSON.stringify(text)} to a valid timestamp`);
