@@ -81,6 +81,8 @@ class GroupValidator {
     }
     if (!name) this.out.add([...at, 'name'], `${label}: "name" must be a non-empty string`);
     else if ([...name].length > MAX_NAME_LENGTH) this.out.add([...at, 'name'], `${label}: "name" is longer than ${MAX_NAME_LENGTH} characters`);
+    // The name is a URL path segment (/rule-groups/{name}): clients resolve "." and ".." away before sending.
+    else if (name === '.' || name === '..') this.out.add([...at, 'name'], `${label}: "name" cannot be "." or ".." (it names the group in URLs)`);
     let intervalMs = DEFAULT_GROUP_INTERVAL_MS;
     if (present(raw, 'interval')) {
       const parsed = this.duration(raw.get('interval'), [...at, 'interval'], `${label}: "interval"`);

@@ -65,6 +65,8 @@ describe('rule files: reading', () => {
   it.each([
     ['unknown top-level key', 'groups: []\nextra: 1', /line 2:1: "extra" is not a known key/],
     ['repeated group name', 'groups: [{name: a, rules: []}, {name: a, rules: []}]', /group "a": "a" is repeated in the same file/],
+    ['a group named ..', 'groups: [{name: "..", rules: []}]', /"name" cannot be "." or ".."/],
+    ['a group named .', 'groups: [{name: ".", rules: []}]', /"name" cannot be "." or ".."/],
     ['group without name', 'groups: [{rules: []}]', /group groups\[0\]: "name" must be a non-empty string/],
     ['unknown group key', 'groups: [{name: a, rules: [], colour: red}]', /line 1:31: group "a": "colour" is not a known key/],
     ['group limit', 'groups: [{name: a, limit: 10, rules: []}]', /"limit" is not supported/],
