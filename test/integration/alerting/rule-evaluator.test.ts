@@ -199,7 +199,7 @@ describe('rule evaluator over MySQL', () => {
     expect(await transitionsOf(g.id)).toHaveLength(0);
     p.engine.results.set('i > 0', [{ labels: { instance: 'z' }, v: 7 }]);
     p.evaluator.committed({ measures: [{ experiment: 'OTHER', metric: 'm', source: null, unit: null, value: 1, timestampUs: 1n, tags: {} }], exact: true });
-    p.evaluator.committed({ measures: [{ experiment: 'EXP1', metric: 'm', source: null, unit: null, value: 1, timestampUs: 1n, tags: {} }], exact: true });
+    p.evaluator.committed({ measures: [{ experiment: 'EXP1', metric: 'i', source: null, unit: null, value: 1, timestampUs: 1n, tags: {} }], exact: true });
     const transitions = await eventually(() => transitionsOf(g.id), (t) => t.length === 1, { what: 'the ingest-triggered evaluation', timeoutMs: 5_000 });
     expect(transitions[0]?.to_state).toBe('firing');
   });
