@@ -132,7 +132,11 @@ export function parseNumberToken(text: string): number | undefined {
     const value = Number(text.toLowerCase());
     return value <= 2 ** 63 ? value : undefined;
   }
-  if (OCTAL_RE.test(text)) return parseInt(text.slice(1), 8);
+  if (OCTAL_RE.test(text)) {
+    // Past int64 Go's ParseInt fails and ParseFloat reads the same digits as a decimal.
+    const value = BigInt(`0o${text.slice(1)}`);
+    return value < 2n ** 63n ? Number(value) : Number(text);
+  }
   if (DECIMAL_RE.test(text)) return Number(text);
   return undefined;
 }

@@ -162,6 +162,8 @@ class Parser {
       this.pos += number[0].length;
       const int = /^[+-]?(0x[0-9a-fA-F]+|\d+)$/.test(number[0]);
       const value = number[0].includes('0x') ? Number.parseInt(number[0], 16) : Number(number[0]);
+      // Go reads these as int64 or float64; past what a double holds exactly the rendering would differ.
+      if (int ? !Number.isSafeInteger(value) : !Number.isFinite(value)) this.fail(at, `number ${number[0]} is out of range`);
       return { kind: 'number', value, int, at };
     }
     if (rest.startsWith('"')) return { kind: 'string', value: this.quoted(at), at };
@@ -199,7 +201,10 @@ class Parser {
         }
         const hex = /^(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))/.exec(this.text.slice(i + 1));
         if (!hex) return this.fail(i, `unknown escape \\${e}`);
-        raw += String.fromCodePoint(Number.parseInt(hex[1] ?? hex[2] ?? hex[3] ?? '0', 16));
+        const code = Number.parseInt(hex[1] ?? hex[2] ?? hex[3] ?? '0', 16);
+        // Go's Unquote refuses what is not a Unicode scalar value (beyond U+10FFFF, or a surrogate).
+        if (code > 0x10ffff || (code >= 0xd800 && code < 0xe000)) return this.fail(i, `escape \\${hex[0]} is not a valid code point`);
+        raw += String.fromCodePoint(code);
         i += 1 + hex[0].length;
         continue;
       }

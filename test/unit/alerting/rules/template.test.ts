@@ -125,3 +125,18 @@ describe('alert templates: any text', () => {
     );
   });
 });
+
+describe('template literals are checked as the values they render', () => {
+  it.each([
+    ['an integer past 2^53', '{{ printf "%d" 9007199254740993 }}', /number 9007199254740993 is out of range/],
+    ['a float past the double range', '{{ printf "%f" 1e400 }}', /number 1e400 is out of range/],
+    ['an escape beyond U+10FFFF', '{{ printf "\\U00110000" }}', /is not a valid code point/],
+    ['a surrogate escape', '{{ printf "\\ud800" }}', /is not a valid code point/],
+  ])('%s is refused at creation, not rendered differently (or thrown) later', (_name, text, message) => {
+    expect(checkTemplate(text)).toMatch(message);
+  });
+
+  it('keeps what a double holds exactly', () => {
+    expect(checkTemplate('{{ printf "%d" 9007199254740991 }} {{ printf "\\U0001F600" }}')).toBeUndefined();
+  });
+});
