@@ -7,7 +7,7 @@ import { isRawMap, type Raw } from '../alerting/rules/raw';
 import { DEFAULT_GROUP_INTERVAL_MS, type Rule, type RuleGroup, type Severity, type StoredRule } from '../alerting/rules/rule';
 import { RuleValidationError, pathText, validateGroupChecked } from '../alerting/rules/rule-validation';
 import { expandTemplate } from '../alerting/rules/template';
-import type { AlertState, AlertStateName, TransitionTarget } from '../alerting/state/alert-state';
+import type { AlertState, AlertStateName, AlertTransition } from '../alerting/state/alert-state';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import type { User } from '../domain/user';
 import { TYPES } from '../identifiers';
@@ -36,15 +36,8 @@ export interface InstantTest {
   readonly elements: readonly TestedElement[];
 }
 
-export interface TestedTransition {
-  readonly labels: Labels;
-  readonly from: AlertStateName;
-  readonly to: TransitionTarget;
-  readonly severity: Severity;
-  readonly reason?: string;
-  readonly value: number;
-  readonly atMs: number;
-}
+/** A transition the simulation went through: the evaluator's, without the stored rule's identity. */
+export type TestedTransition = Omit<AlertTransition, 'ruleId' | 'fingerprint'>;
 
 export interface RangeTest {
   readonly kind: 'range';
