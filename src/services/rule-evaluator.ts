@@ -112,12 +112,12 @@ export class RuleEvaluator implements CommittedMeasuresListener {
   committed(batch: CommittedMeasures): void {
     try {
       if (!this.running || this.runs.size === 0) return;
-      // experiment -> the PromQL names of its metrics in this batch
+      // experiment -> the PromQL (sanitised) names of its metrics in this batch, each sanitised once
       const written = new Map<string, Set<string>>();
       for (const measure of batch.measures) {
         let metrics = written.get(measure.experiment);
         if (metrics === undefined) written.set(measure.experiment, (metrics = new Set()));
-        metrics.add(measure.metric);
+        metrics.add(sanitiseMetricName(measure.metric));
       }
       for (const run of this.runs.values()) {
         const metrics = run.token === undefined ? undefined : written.get(run.group.experiment);
@@ -300,9 +300,9 @@ function label(group: RuleGroup): string {
   return `${group.experiment}/${group.name}`;
 }
 
-/** Whether the group's rules read one of these stored metric names (PromQL sees them sanitised). */
+/** Whether the group's rules read one of these metric names (as PromQL sees them, sanitised). */
 function readsAny(run: GroupRun, metrics: ReadonlySet<string>): boolean {
   if (run.metrics === undefined) return true;
-  for (const metric of metrics) if (run.metrics.has(sanitiseMetricName(metric))) return true;
+  for (const metric of metrics) if (run.metrics.has(metric)) return true;
   return false;
 }
