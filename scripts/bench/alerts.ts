@@ -65,6 +65,8 @@ class AlertsBench {
   db!: Connection;
   private broker!: amqp.ChannelModel;
   private publisher!: amqp.ConfirmChannel;
+  private reconnecting?: Promise<void>;
+  private closing = false;
   readonly rest: MyMonitRest;
   private consumer?: Child;
   metricsPort = 0;
@@ -124,14 +126,45 @@ class AlertsBench {
       now,
       now,
     ]);
-    this.broker = await amqp.connect(this.config.rabbit.url);
-    this.publisher = await this.broker.createConfirmChannel();
+    await this.connectBroker();
     await declareTopology(this.publisher, this.config.rabbit);
+  }
+
+  /**
+   * The bench's broker connection, with its errors reported instead of crashing the bench (three runs of
+   * 2026-12-03 died at phase 3 on an unhandled `541 INTERNAL_ERROR` / `ECONNRESET` of this connection).
+   */
+  private async connectBroker(): Promise<void> {
+    const broker = await amqp.connect(this.config.rabbit.url);
+    broker.on('error', (error: Error) => console.log(`  (bench broker connection error: ${error.message})`));
+    broker.on('close', (error?: Error) => {
+      if (this.broker === broker && !this.closing) console.log(`  (bench broker connection closed${error ? `: ${error.message}` : ''}; reconnecting)`);
+    });
+    const publisher = await broker.createConfirmChannel();
+    publisher.on('error', (error: Error) => console.log(`  (bench publish channel error: ${error.message})`));
+    this.broker = broker;
+    this.publisher = publisher;
+  }
+
+  /** publishAll on the bench's channel; a lost connection is reopened and the batch published again (measures are idempotent). */
+  async publish(count: number, body: (index: number) => Buffer, window?: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await publishAll(this.publisher, this.config.rabbit, count, body, window);
+        return;
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        console.log(`  (publish failed: ${error instanceof Error ? error.message : String(error)}; reconnecting, attempt ${attempt + 1})`);
+        this.reconnecting ??= this.connectBroker().finally(() => (this.reconnecting = undefined));
+        await this.reconnecting.catch(() => sleep(500));
+      }
+    }
   }
 
   async tearDown(): Promise<void> {
     if (this.consumer) await stopChild(this.consumer);
     await this.rest.stop();
+    this.closing = true;
     const channel = await this.broker.createChannel();
     for (const queue of [this.config.rabbit.queue, this.config.rabbit.deadLetterQueue]) await channel.deleteQueue(queue);
     for (const exchange of [this.config.rabbit.exchange, this.config.rabbit.deadLetterExchange]) await channel.deleteExchange(exchange);
@@ -200,9 +233,9 @@ class AlertsBench {
   async warmUp(): Promise<void> {
     const consumer = await this.startConsumer();
     const roundMessages = Math.ceil(this.workload.series / PER_MESSAGE);
-    await publishAll(this.publisher, this.config.rabbit, roundMessages, (index) => this.workload.batch(index, PER_MESSAGE, -1), 200);
+    await this.publish(roundMessages, (index) => this.workload.batch(index, PER_MESSAGE, -1), 200);
     const warmUpAt = this.workload.size.startMs - STEP_MS;
-    await publishAll(this.publisher, this.config.rabbit, 1, () => this.latencyBody(0, warmUpAt));
+    await this.publish(1, () => this.latencyBody(0, warmUpAt));
     await until('the warm-up round', () => this.stored(LATENCY_METRIC, LATENCY_SOURCE, warmUpAt), 120_000, 50, consumer);
     await until('every warm-up measure', async () => (await this.countMeasures()) >= this.workload.series + 1, 120_000, 100, consumer);
     await this.stopConsumer();
@@ -215,7 +248,7 @@ class AlertsBench {
     const last = this.workload.lastMeasure();
     const cpu = new CpuAccount(consumer.process.pid);
     const startedAt = performance.now();
-    await publishAll(this.publisher, this.config.rabbit, bodies.length, (index) => bodies[index] ?? Buffer.alloc(0), 200);
+    await this.publish(bodies.length, (index) => bodies[index] ?? Buffer.alloc(0), 200);
     await until('the last measure', () => this.stored(last.metric, last.source, last.timestampMs), 1_200_000, 10, consumer);
     const seconds = (performance.now() - startedAt) / 1000;
     const usage = cpu.stop(seconds);
@@ -253,7 +286,7 @@ class AlertsBench {
     for (let n = 0; n < LATENCY_N; n++) {
       const at = Date.now();
       const publishedAt = performance.now();
-      await publishAll(this.publisher, this.config.rabbit, 1, () => this.latencyBody(1000, at));
+      await this.publish(1, () => this.latencyBody(1000, at));
       await until('the trigger measure', () => this.stored(LATENCY_METRIC, LATENCY_SOURCE, at), 60_000, 2, consumer);
       const visibleAt = performance.now();
       const fired = await settle(true, previous, 30_000);
@@ -268,7 +301,7 @@ class AlertsBench {
         previous = fired.key;
       }
       const resetAt = Math.max(Date.now(), at + 1);
-      await publishAll(this.publisher, this.config.rabbit, 1, () => this.latencyBody(0, resetAt));
+      await this.publish(1, () => this.latencyBody(0, resetAt));
       if (fired) previous = (await settle(false, previous, 30_000))?.key ?? previous;
       await sleep(LATENCY_GAP_MS);
     }
@@ -286,7 +319,7 @@ class AlertsBench {
         for (let start = 0; start < messages && running; start += 200) {
           const count = Math.min(200, messages - start);
           const shift = -(round + 1) * SAMPLES;
-          await publishAll(this.publisher, this.config.rabbit, count, (index) => this.workload.batch(start + index, PER_MESSAGE, shift), 200);
+          await this.publish(count, (index) => this.workload.batch(start + index, PER_MESSAGE, shift), 200);
           published += Math.min(this.workload.measures, (start + count) * PER_MESSAGE) - start * PER_MESSAGE;
         }
       }

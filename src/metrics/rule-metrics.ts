@@ -16,6 +16,7 @@ export class RuleMetrics {
   readonly classifierFailures: Counter;
   readonly takeovers: Counter;
   readonly commitsRefused: Counter<'reason'>;
+  readonly triggers: Counter<'outcome'>;
   private readonly alertCounts = new Map<number, { pending: number; firing: number }>();
 
   constructor(@inject(MetricsRegistry) metrics: MetricsRegistry) {
@@ -62,6 +63,13 @@ export class RuleMetrics {
       registers,
     });
     for (const reason of ['stale_lease', 'stale_time']) this.commitsRefused.inc({ reason }, 0);
+    this.triggers = new Counter({
+      name: 'mymonit_rule_group_triggers_total',
+      help: 'Evaluations asked for by committed measures: evaluated (within the trigger budget) or left to the group\'s next slot (budget spent)',
+      labelNames: ['outcome'],
+      registers,
+    });
+    for (const outcome of ['evaluated', 'left_to_slot']) this.triggers.inc({ outcome }, 0);
     const counts = this.alertCounts;
     new Gauge({
       name: 'mymonit_alerts',

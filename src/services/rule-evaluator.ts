@@ -16,6 +16,7 @@ import type { AlertStateStore, RuleGroupLeaseStore, RuleGroupReader, SeriesSourc
 import type { MeasureStore, Transactor } from '../storage/stores';
 import type { CommittedMeasures, CommittedMeasuresListener } from './contracts';
 import { commitEvaluation, StaleEvaluationError, StaleLeaseError } from './evaluation-commit';
+import { EvaluationBudget } from './evaluation-budget';
 import { evaluateGroup } from './group-evaluation';
 
 export interface RuleEvaluatorOptions {
@@ -26,11 +27,21 @@ export interface RuleEvaluatorOptions {
   /** Lease length as a multiple of the group's interval, and its floor. */
   readonly leaseIntervals: number;
   readonly minLeaseMs: number;
+  /** Share of wall-clock time ingest-triggered evaluations may take, and the burst they may save up (EvaluationBudget). */
+  readonly triggerShare: number;
+  readonly triggerBurstMs: number;
   /** Rule label templates; Prometheus's `{{ $labels.x }}` / `{{ $value }}` subset (src/alerting/rules/template.ts) without one. */
   readonly expand?: LabelExpander;
 }
 
-export const DEFAULT_RULE_EVALUATOR_OPTIONS: RuleEvaluatorOptions = { refreshMs: 5_000, debounceMs: 150, leaseIntervals: 1.5, minLeaseMs: 1_500 };
+export const DEFAULT_RULE_EVALUATOR_OPTIONS: RuleEvaluatorOptions = {
+  refreshMs: 5_000,
+  debounceMs: 150,
+  leaseIntervals: 1.5,
+  minLeaseMs: 1_500,
+  triggerShare: 0.1,
+  triggerBurstMs: 1_000,
+};
 
 interface GroupRun {
   group: RuleGroup;
@@ -44,6 +55,8 @@ interface GroupRun {
   token?: number;
   /** The (sanitised) metric names its rules read; undefined: any metric may matter. */
   metrics: ReadonlySet<string> | undefined;
+  /** How long its last evaluation took: what a triggered evaluation is charged up front. */
+  lastDurationMs?: number;
 }
 
 /**
@@ -64,6 +77,7 @@ export class RuleEvaluator implements CommittedMeasuresListener {
   /** Last evaluations of deleted groups, awaited by stop(). */
   private readonly finals = new Set<Promise<void>>();
   private running = false;
+  private readonly budget: EvaluationBudget;
 
   constructor(
     @inject(TYPES.RuleGroupLeaseStore) private readonly leases: RuleGroupLeaseStore,
@@ -79,6 +93,7 @@ export class RuleEvaluator implements CommittedMeasuresListener {
     @inject(TYPES.RuleEvaluatorOptions) @optional() options?: Partial<RuleEvaluatorOptions>,
   ) {
     this.options = { ...DEFAULT_RULE_EVALUATOR_OPTIONS, ...options };
+    this.budget = new EvaluationBudget(this.options.triggerShare, this.options.triggerBurstMs);
   }
 
   async start(): Promise<void> {
@@ -220,21 +235,41 @@ export class RuleEvaluator implements CommittedMeasuresListener {
 
   private trigger(run: GroupRun): void {
     if (run.debounceTimer) return;
+    this.arm(run, this.options.debounceMs);
+  }
+
+  private arm(run: GroupRun, delayMs: number): void {
     run.debounceTimer = setTimeout(() => {
       run.debounceTimer = undefined;
-      if (!this.running) return;
+      if (!this.running || this.runs.get(run.group.id) !== run) return;
       if (run.busy) run.again = true;
-      else this.launch(run, Date.now());
-    }, this.options.debounceMs);
+      else this.launchTriggered(run);
+    }, delayMs);
     run.debounceTimer.unref();
   }
 
-  private launch(run: GroupRun, atMs: number): void {
+  /** A triggered evaluation runs within the budget; past the group's next slot the slot evaluates the measures anyway. */
+  private launchTriggered(run: GroupRun): void {
+    const charge = run.lastDurationMs ?? 0;
+    const waitMs = this.budget.reserve(charge);
+    if (waitMs === 0) {
+      this.metrics.triggers.inc({ outcome: 'evaluated' });
+      this.launch(run, Date.now(), charge);
+      return;
+    }
+    const now = Date.now();
+    if (now + waitMs < nextEvalSlot(now, run.group.intervalMs, run.offsetMs)) this.arm(run, waitMs);
+    else this.metrics.triggers.inc({ outcome: 'left_to_slot' });
+  }
+
+  private launch(run: GroupRun, atMs: number, charged?: number): void {
+    const started = performance.now();
     run.busy = this.evaluate(run, atMs).finally(() => {
       run.busy = undefined;
+      if (charged !== undefined) this.budget.settle(charged, performance.now() - started);
       if (run.again && this.running) {
         run.again = false;
-        this.launch(run, Date.now());
+        this.launchTriggered(run);
       }
     });
   }
@@ -279,7 +314,8 @@ export class RuleEvaluator implements CommittedMeasuresListener {
         pending: evaluation.states.filter((s) => s.state === 'pending').length,
         firing: evaluation.states.filter((s) => s.state === 'firing').length,
       });
-      this.metrics.groupDuration.observe({ rule_group }, (performance.now() - started) / 1000);
+      run.lastDurationMs = performance.now() - started;
+      this.metrics.groupDuration.observe({ rule_group }, run.lastDurationMs / 1000);
     } catch (error) {
       if (error instanceof StaleLeaseError) {
         this.metrics.commitsRefused.inc({ reason: 'stale_lease' });
