@@ -32,6 +32,8 @@ import { EXPERIMENT, LATENCY_ALERT, LATENCY_GROUP, LATENCY_METRIC, LATENCY_SOURC
  * Smoke: BENCH_SMOKE=1. No verdict is asserted: the bench prints figures and ratios.
  */
 const SMOKE = process.env.BENCH_SMOKE === '1';
+/** Ready messages above which the background ingest of phase 3 waits (messages of 100 measures). */
+const BACKGROUND_QUEUE_LIMIT = 400;
 const num = (name: string, full: number, smoke: number) => Number(process.env[name] ?? (SMOKE ? smoke : full));
 const SERIES = num('BENCH_SERIES', 10_000, 400);
 const METRICS = num('BENCH_METRICS', 100, 20);
@@ -297,6 +299,7 @@ class AlertsBench {
         if (fromVisible.length === 0 && missed >= 3) return { fromVisible, fromPublish, missed: LATENCY_N - n - 1 + missed };
       } else {
         fromVisible.push(firedAt - visibleAt);
+        if (process.env.BENCH_DEBUG) console.log(`    cycle ${n}: ${(firedAt - visibleAt).toFixed(0)} ms at ${new Date().toISOString()}`);
         fromPublish.push(firedAt - publishedAt);
         previous = fired.key;
       }
@@ -317,6 +320,10 @@ class AlertsBench {
     const loop = (async () => {
       for (let round = 1; running; round++) {
         for (let start = 0; start < messages && running; start += 200) {
+          // As fast as the consumer takes them, with a short queue: a backlog would hold the latency
+          // trigger behind millions of measures (the cause of the phase-3 "crashes" of earlier runs: the
+          // trigger timed out behind the flood, and the tear-down then cut the bench's own publishes).
+          while (running && (await readyMessages(this.broker, this.config.rabbit.queue)).messages > BACKGROUND_QUEUE_LIMIT) await sleep(10);
           const count = Math.min(200, messages - start);
           const shift = -(round + 1) * SAMPLES;
           await this.publish(count, (index) => this.workload.batch(start + index, PER_MESSAGE, shift), 200);
@@ -482,6 +489,10 @@ async function main(): Promise<void> {
     console.log(
       `| per-group evaluation within 2x of Prometheus | ${ratios.length ? `median ${median(ratios).toFixed(2)}x, worst ${Math.max(...ratios).toFixed(2)}x (${ratios.filter((r) => r <= 2).length} of ${ratios.length} groups within 2x)` : NO_EVALUATOR} |`,
     );
+  } catch (error) {
+    // Printed before the tear-down, whose own failures (a channel closed under it) must not hide it.
+    console.error('bench:alerts failed:', error);
+    throw error;
   } finally {
     await prometheus.stop();
     await bench.tearDown();

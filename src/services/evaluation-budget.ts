@@ -4,7 +4,9 @@
  * process ingesting flat out re-evaluates every group back to back against the same database its ingest
  * writes to (bench:alerts measured ingest at 31% of its rate without rules). A group is charged its last
  * evaluation's duration when it starts and the difference when it ends, so a cheap group (the one a
- * latency alert sits in) is not kept waiting behind the debt of an expensive one.
+ * latency alert sits in) is not kept waiting behind the debt of an expensive one. Evaluations under the
+ * load they add run longer than charged, which leaves the bucket in debt; a small evaluation (at most
+ * `smallMs`) may still borrow, down to one burst below zero, so that debt alone never delays it.
  */
 export class EvaluationBudget {
   private available: number;
@@ -13,6 +15,7 @@ export class EvaluationBudget {
   constructor(
     private readonly share: number,
     private readonly capacityMs: number,
+    private readonly smallMs = 0,
     private readonly now: () => number = () => performance.now(),
   ) {
     this.available = capacityMs;
@@ -24,7 +27,8 @@ export class EvaluationBudget {
     this.refill();
     const cost = Math.max(0, estimateMs);
     if (this.share <= 0) return Number.POSITIVE_INFINITY;
-    if (this.available >= Math.min(cost, this.capacityMs)) {
+    const small = cost <= this.smallMs && this.available - cost >= -this.capacityMs;
+    if (small || this.available >= Math.min(cost, this.capacityMs)) {
       this.available -= cost;
       return 0;
     }

@@ -78,6 +78,9 @@ export class RuleEvaluator implements CommittedMeasuresListener {
   private readonly finals = new Set<Promise<void>>();
   private running = false;
   private readonly budget: EvaluationBudget;
+  /** Triggered evaluations waiting for the budget, with when each began to wait. */
+  private readonly waiting = new Map<GroupRun, number>();
+  private budgetTimer?: NodeJS.Timeout;
 
   constructor(
     @inject(TYPES.RuleGroupLeaseStore) private readonly leases: RuleGroupLeaseStore,
@@ -93,7 +96,7 @@ export class RuleEvaluator implements CommittedMeasuresListener {
     @inject(TYPES.RuleEvaluatorOptions) @optional() options?: Partial<RuleEvaluatorOptions>,
   ) {
     this.options = { ...DEFAULT_RULE_EVALUATOR_OPTIONS, ...options };
-    this.budget = new EvaluationBudget(this.options.triggerShare, this.options.triggerBurstMs);
+    this.budget = new EvaluationBudget(this.options.triggerShare, this.options.triggerBurstMs, this.options.triggerBurstMs / 20);
   }
 
   async start(): Promise<void> {
@@ -111,6 +114,8 @@ export class RuleEvaluator implements CommittedMeasuresListener {
   async stop(): Promise<void> {
     this.running = false;
     clearInterval(this.refreshTimer);
+    clearTimeout(this.budgetTimer);
+    this.waiting.clear();
     await this.refreshing;
     for (const run of this.runs.values()) this.forget(run);
     await Promise.all([...this.runs.values()].map((run) => run.busy));
@@ -248,25 +253,57 @@ export class RuleEvaluator implements CommittedMeasuresListener {
     run.debounceTimer.unref();
   }
 
-  /** A triggered evaluation runs within the budget; past the group's next slot the slot evaluates the measures anyway. */
+  /** A triggered evaluation waits for the budget with the others; see drainTriggered. */
   private launchTriggered(run: GroupRun): void {
-    const charge = run.lastDurationMs ?? 0;
-    const waitMs = this.budget.reserve(charge);
-    if (waitMs === 0) {
-      this.metrics.triggers.inc({ outcome: 'evaluated' });
-      this.launch(run, Date.now(), charge);
-      return;
-    }
+    if (!this.waiting.has(run)) this.waiting.set(run, Date.now());
+    this.drainTriggered();
+  }
+
+  /**
+   * Starts the waiting evaluations the budget allows, cheapest first, so that a small group (a latency
+   * alert's) never queues behind the debt of expensive ones. One whose group reached a slot since it
+   * began waiting is dropped: that slot's evaluation saw the same measures.
+   */
+  private drainTriggered(): void {
+    clearTimeout(this.budgetTimer);
+    this.budgetTimer = undefined;
+    if (!this.running) return;
     const now = Date.now();
-    if (now + waitMs < nextEvalSlot(now, run.group.intervalMs, run.offsetMs)) this.arm(run, waitMs);
-    else this.metrics.triggers.inc({ outcome: 'left_to_slot' });
+    const byCost = [...this.waiting].sort(([a], [b]) => (a.lastDurationMs ?? 0) - (b.lastDurationMs ?? 0));
+    for (const [run, since] of byCost) {
+      if (this.runs.get(run.group.id) !== run || evalSlotAtOrBefore(now, run.group.intervalMs, run.offsetMs) > since) {
+        this.waiting.delete(run);
+        this.metrics.triggers.inc({ outcome: 'left_to_slot' });
+        continue;
+      }
+      if (run.busy) {
+        this.waiting.delete(run);
+        run.again = true;
+        continue;
+      }
+      const charge = run.lastDurationMs ?? 0;
+      const waitMs = this.budget.reserve(charge);
+      if (waitMs > 0) {
+        if (Number.isFinite(waitMs)) {
+          this.budgetTimer = setTimeout(() => this.drainTriggered(), waitMs);
+          this.budgetTimer.unref();
+        }
+        return;
+      }
+      this.waiting.delete(run);
+      this.metrics.triggers.inc({ outcome: 'evaluated' });
+      this.launch(run, now, charge);
+    }
   }
 
   private launch(run: GroupRun, atMs: number, charged?: number): void {
     const started = performance.now();
     run.busy = this.evaluate(run, atMs).finally(() => {
       run.busy = undefined;
-      if (charged !== undefined) this.budget.settle(charged, performance.now() - started);
+      if (charged !== undefined) {
+        this.budget.settle(charged, performance.now() - started);
+        if (this.waiting.size > 0) this.drainTriggered();
+      }
       if (run.again && this.running) {
         run.again = false;
         this.launchTriggered(run);
