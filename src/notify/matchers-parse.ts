@@ -20,7 +20,7 @@ export function isValidLabelName(name: string): boolean {
 }
 
 /** Alertmanager's ParseMatchers: a comma-separated list, optional braces, commas inside quotes kept. */
-export function parseMatchers(text: string): Matcher[] {
+export function parseMatchers(text: string): CompiledMatcher[] {
   let s = text.startsWith('{') ? text.slice(1) : text;
   if (s.endsWith('}')) s = s.slice(0, -1);
   const tokens: string[] = [];
@@ -50,7 +50,7 @@ export function parseMatchers(text: string): Matcher[] {
 }
 
 /** Alertmanager's ParseMatcher: one `name op value`, the value optionally quoted. */
-export function parseMatcher(text: string): Matcher {
+export function parseMatcher(text: string): CompiledMatcher {
   const ms = MATCHER_RE.exec(text);
   if (ms === null) throw new MatcherSyntaxError(`bad matcher format: ${text}`);
   const name = ms[1] ?? '';

@@ -171,6 +171,20 @@ receivers:
           bearer_token: tok
 `,
   },
+  {
+    name: 'route IDs (Alertmanager TestRouteID)',
+    yaml: `route:
+  receiver: default
+  routes:
+  - {continue: true, matchers: [foo=bar], receiver: team-a, routes: [{matchers: [bar=baz]}]}
+  - {continue: true, matchers: [foo=bar], receiver: team-a, routes: [{matchers: [bar=baz]}]}
+  - {continue: true, matchers: [foo=bar], receiver: team-b, routes: [{matchers: [bar=baz]}]}
+  - {continue: true, matchers: [bar=baz], receiver: pager, routes: [{matchers: [baz=qux]}, {matchers: [qux=corge]}]}
+  - {continue: true, matchers: ['qux=~"[a-zA-Z0-9]+"']}
+  - {continue: true, matchers: ['corge!~"[0-9]+"']}
+${RECEIVERS}`,
+    routes: [['foo=bar', 'bar=baz'], [], ['corge=12'], ['bar=baz', 'qux=corge'], ['qux=x', 'corge=1']],
+  },
   { name: 'templates empty list', yaml: 'templates: []\nroute:\n  receiver: default\nreceivers:\n  - name: default\n' },
   // Refused by both.
   { name: 'empty file', yaml: '' },

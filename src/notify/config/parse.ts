@@ -183,7 +183,7 @@ function readMatchers(reader: Reader, map: RawMap, path: ConfigPath, prefix: str
   const key = `${prefix}matchers`;
   reader.strings(map, key, path)?.forEach((text, i) => {
     try {
-      out.push(...(parseMatchers(text) as CompiledMatcher[]));
+      out.push(...parseMatchers(text));
     } catch (error) {
       reader.add([...path, key, i], error instanceof MatcherSyntaxError ? error.message : String(error));
     }
@@ -247,7 +247,7 @@ interface Inherited {
 }
 
 /** dispatch.NewRoute: settings inherited from the parent, matchers sorted, key and ID as Alertmanager's. */
-function buildRoute(plain: PlainRoute, parent: Inherited, parentKey: string | undefined, position: number | undefined): Route {
+function buildRoute(plain: PlainRoute, parent: Inherited, parentId: string | undefined, position: number | undefined): Route {
   let groupBy = parent.groupBy;
   if (Array.isArray(plain.groupBy)) groupBy = { all: false, labels: plain.groupBy as readonly string[] };
   else if (plain.groupBy === 'all') groupBy = { all: true };
@@ -259,8 +259,9 @@ function buildRoute(plain: PlainRoute, parent: Inherited, parentKey: string | un
     repeatIntervalMs: plain.repeatIntervalMs ?? parent.repeatIntervalMs,
   };
   const matchers = [...plain.matchers].sort(compareMatchers);
-  const key = `${parentKey === undefined ? '' : `${parentKey}/`}${formatMatchers(matchers)}`;
-  const id = position === undefined ? key : `${key}/${position}`;
+  // Route.ID(): the parent's ID, this route's matchers, its position among its siblings.
+  const path = `${parentId === undefined ? '' : `${parentId}/`}${formatMatchers(matchers)}`;
+  const id = position === undefined ? path : `${path}/${position}`;
   return {
     id,
     ...opts,
@@ -268,7 +269,7 @@ function buildRoute(plain: PlainRoute, parent: Inherited, parentKey: string | un
     continue: plain.continue,
     muteTimeIntervals: plain.muteTimeIntervals,
     activeTimeIntervals: plain.activeTimeIntervals,
-    routes: plain.routes.map((child, i) => buildRoute(child, opts, key, i)),
+    routes: plain.routes.map((child, i) => buildRoute(child, opts, id, i)),
   };
 }
 
@@ -528,11 +529,16 @@ function checkRouteNames(reader: Reader, route: PlainRoute, receivers: ReadonlyM
   for (const child of route.routes) checkRouteNames(reader, child, receivers, intervals);
 }
 
+/** The issues located, in the order of the text. */
 function located(issues: readonly { path: ConfigPath; message: string; key: boolean }[], locate: ReturnType<typeof readYaml>['locate']): ConfigIssue[] {
-  return issues.map((issue) => {
-    const pos = locate(issue.path, issue.key);
-    return { path: pathText(issue.path), ...(pos ? { line: pos.line, column: pos.column } : {}), message: issue.message };
-  });
+  return issues
+    .map((issue): ConfigIssue => {
+      const pos = locate(issue.path, issue.key);
+      return { path: pathText(issue.path), ...(pos ? { line: pos.line, column: pos.column } : {}), message: issue.message };
+    })
+    .map((issue, i) => ({ issue, i }))
+    .sort((a, b) => (a.issue.line ?? 0) - (b.issue.line ?? 0) || (a.issue.column ?? 0) - (b.issue.column ?? 0) || a.i - b.i)
+    .map(({ issue }) => issue);
 }
 
 /** Parses and validates; AlertmanagerConfigError listing every problem (key path, line:column, message). */

@@ -73,7 +73,7 @@ export function readYaml(text: string): YamlSource {
   if (doc.errors.length > 0) {
     throw new AlertmanagerConfigError(
       doc.errors.map((error) => {
-        const pos = error.linePos?.[0];
+        const pos = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
         return { path: '', line: pos?.line, column: pos?.col, message: `YAML: ${error.message.split('\n')[0] ?? ''}` };
       }),
     );

@@ -24,10 +24,32 @@ export function matchRoutes(route: Route, labels: LabelSet): Route[] {
   return all;
 }
 
-/** Route.Key(): the matchers of the path from the root, `{}/{a="b"}/...` (the group key's first part). */
+/**
+ * Route.Key(): the matchers of the path from the root, `{}/{a="b"}/...` (the group key's first part). The ID
+ * (Route.ID()) is the same path with each route's position among its siblings after its matchers
+ * (`{}/{a="b"}/0/{c="d"}/1`): the key is the ID without those positions (outside quoted values).
+ */
 export function routeKey(route: Route): string {
-  // The ID is the key followed by `/<position>` for every route but the root; a key always ends in `}`.
-  return route.id.replace(/\/\d+$/, '');
+  const id = route.id;
+  let out = '';
+  let inQuotes = false;
+  for (let i = 0; i < id.length; i++) {
+    const ch = id[i] ?? '';
+    out += ch;
+    if (inQuotes) {
+      if (ch === '\\') {
+        out += id[i + 1] ?? '';
+        i++;
+      } else if (ch === '"') inQuotes = false;
+      continue;
+    }
+    if (ch === '"') inQuotes = true;
+    else if (ch === '}') {
+      const position = /^\/\d+(?=\/|$)/.exec(id.slice(i + 1));
+      if (position !== null) i += position[0].length;
+    }
+  }
+  return out;
 }
 
 /** getGroupLabels: the alert's labels named in the route's group_by (all of them for `...`). */
