@@ -84,6 +84,8 @@ const schema = z.object({
   PROMQL_MAX_SAMPLES: positiveInt.max(1000000000).default(5000000),
   PROMQL_MAX_SERIES: positiveInt.max(10000000).default(50000),
   PROMQL_QUERY_TIMEOUT_MS: positiveInt.max(3600000).default(120000),
+  ALERTMANAGER_CONFIG_FILE: z.string().min(1).optional(),
+  ALERTMANAGER_CONFIG_POLL_MS: z.coerce.number().int().min(100).max(60000).default(1000),
 });
 
 type Env = z.infer<typeof schema>;
@@ -161,6 +163,11 @@ export interface Config {
    * query.max-samples), and how long it may run when the request asks for no shorter timeout.
    */
   promql: { maxSamples: number; maxSeries: number; queryTimeoutMs: number };
+  /**
+   * The notification stage's Alertmanager configuration: the file applied at start and on SIGHUP (when it
+   * differs from the newest stored version), and how often every instance polls for a newer version.
+   */
+  alertmanager: { configFile?: string; pollMs: number };
 }
 
 /** ConfigError names the variable that stopped start-up; main prints its message as one line. */
@@ -324,6 +331,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxSamples: env.PROMQL_MAX_SAMPLES,
       maxSeries: env.PROMQL_MAX_SERIES,
       queryTimeoutMs: env.PROMQL_QUERY_TIMEOUT_MS,
+    },
+    alertmanager: {
+      ...(env.ALERTMANAGER_CONFIG_FILE !== undefined ? { configFile: env.ALERTMANAGER_CONFIG_FILE } : {}),
+      pollMs: env.ALERTMANAGER_CONFIG_POLL_MS,
     },
   };
 }

@@ -69,6 +69,9 @@ import { MysqlRollupMaintainer } from './storage/mysql-rollup-maintainer';
 import { MysqlSeriesSource } from './storage/mysql-series-source';
 import { MysqlRuleGroupLeaseStore } from './storage/mysql-rule-group-lease-store';
 import { MysqlRuleStore } from './storage/mysql-rule-store';
+import { MysqlAlertmanagerConfigStore } from './storage/mysql-alertmanager-config-store';
+import { AlertmanagerConfigService } from './services/notify/alertmanager-config-service';
+import { alertmanagerConfigResource } from './rest/resources/alertmanager-config';
 import { MysqlUserStore } from './storage/mysql-user-store';
 import { PostgratorMigrator } from './storage/postgrator-migrator';
 
@@ -118,6 +121,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.AlertStateStore).to(MysqlAlertStateStore);
   container.bind(TYPES.RuleGroupStore).to(MysqlRuleStore);
   container.bind(TYPES.RuleGroupReader).toService(TYPES.RuleGroupStore);
+  container.bind(TYPES.AlertmanagerConfigStore).to(MysqlAlertmanagerConfigStore);
 
   container.bind(TYPES.AuditTrail).to(AuditTrail);
   container.bind(TYPES.AuditService).to(AuditService);
@@ -139,6 +143,8 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.RuleEvaluator).to(RuleEvaluator);
   container.bind(TYPES.CommittedMeasuresListener).toService(TYPES.RuleEvaluator);
   container.bind(TYPES.AlertQueryService).to(AlertQueryService);
+  container.bind(AlertmanagerConfigService).toSelf();
+  container.bind(TYPES.NotifyConfigProvider).toService(AlertmanagerConfigService);
 
   container.bind(TYPES.TokenVerifier).to(VERIFIERS[config.auth.mode]);
   container.bind(TYPES.TokenIssuer).to(LocalTokenIssuer);
@@ -208,6 +214,12 @@ function bindRestResources(container: Container, config: Config): void {
   container
     .bind<RestResource>(TYPES.RestResource)
     .toResolvedValue((rules: RuleService) => resource(rulesYamlResource(rules, config.rest.bodyLimit), 'self-validating'), [TYPES.RuleService]);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue(
+      (configs: AlertmanagerConfigService) => resource(alertmanagerConfigResource(configs, config.rest.bodyLimit), 'self-validating'),
+      [AlertmanagerConfigService],
+    );
 }
 
 /**
@@ -225,6 +237,16 @@ function bindComponents(container: Container): void {
       stop: () => server.stop(),
     }),
     [MetricsServer],
+  );
+  // The notification stage's configuration, before anything that routes alerts or serves it.
+  container.bind<Component>(TYPES.Component).toResolvedValue(
+    (configs: AlertmanagerConfigService): Component => ({
+      name: 'alertmanager-config',
+      runsIn: 'every',
+      start: () => configs.start(),
+      stop: () => configs.stop(),
+    }),
+    [AlertmanagerConfigService],
   );
   container.bind<Component>(TYPES.Component).toResolvedValue(
     (listener: RabbitListener): Component => ({

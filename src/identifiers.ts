@@ -50,4 +50,6 @@ export const TYPES = {
   RuleTestService: Symbol.for('RuleTestService'),
   ExpressionChecker: Symbol.for('ExpressionChecker'),
   ClassifierChecker: Symbol.for('ClassifierChecker'),
+  AlertmanagerConfigStore: Symbol.for('AlertmanagerConfigStore'),
+  NotifyConfigProvider: Symbol.for('NotifyConfigProvider'),
 } as const;

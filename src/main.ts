@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import type { Container } from 'inversify';
 import type { TokenIssuer } from './auth/token-verifier';
@@ -12,6 +13,11 @@ import { TYPES } from './identifiers';
 import type { Logger } from './logging/logger';
 import { packageVersion } from './project-root';
 import type { RuleService } from './services/rule-service';
+import { AlertmanagerConfigService } from './services/notify/alertmanager-config-service';
+import { templateLoader } from './services/notify/template-files';
+import { parseAlertmanagerConfig } from './notify/config/parse';
+import { routesTestOutput } from './notify/dispatch/route';
+import { parseLabelArguments } from './notify/matchers-parse';
 import type { UserService } from './services/user-service';
 import type { Database, Migrator } from './storage/stores';
 
@@ -145,6 +151,31 @@ function program(): Command {
         return container.get<RuleService>(TYPES.RuleService).exportFile('cli', options.experiment);
       });
       process.stdout.write(text);
+    });
+
+  const notify = cli.command('notify').description('the notification stage (Alertmanager-compatible; docs/notifications.md)');
+  notify
+    .command('routes')
+    .description('the routing tree of the Alertmanager configuration')
+    .command('test [labels...]')
+    .description('print the receivers an alert with these labels is routed to, comma-separated, as `amtool config routes test`')
+    .option('--labels <pairs>', 'labels as a=b,c="d" (Alertmanager matcher syntax, equality only); also as arguments')
+    .option('--config.file <file>', 'route with this configuration file instead of the newest stored version')
+    .action(async (labelArgs: string[], options: { labels?: string; 'config.file'?: string }) => {
+      const labels = parseLabelArguments([...(options.labels !== undefined ? [options.labels] : []), ...labelArgs]);
+      const file = options['config.file'];
+      let route;
+      if (file !== undefined) {
+        const text = await readFile(file, 'utf8');
+        route = parseAlertmanagerConfig(text, { loadTemplates: templateLoader(path.dirname(path.resolve(file))) }).route;
+      } else {
+        const { config, container } = boot();
+        route = await once(container, async () => {
+          if (config.db.migrateOnStart) await container.get<Migrator>(TYPES.Migrator).migrate();
+          return (await container.get(AlertmanagerConfigService).newest()).route;
+        });
+      }
+      process.stdout.write(`${routesTestOutput(route, labels)}\n`);
     });
 
   cli

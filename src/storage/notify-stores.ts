@@ -45,6 +45,8 @@ export interface AlertmanagerConfigStore {
   append(yaml: string, source: 'api' | 'file', author: string | undefined, nowMs: number): Promise<number>;
   /** The newest version, if any. */
   latest(): Promise<{ readonly version: number; readonly yaml: string; readonly createdAtMs: number } | undefined>;
+  /** The newest version that came from the file (source 'file'), if any: a restart re-applies the file only when it changed. */
+  latestFromFile(): Promise<{ readonly version: number; readonly yaml: string; readonly createdAtMs: number } | undefined>;
 }
 
 export type AttemptStatus = 'sent' | 'failed' | 'retrying';

@@ -113,3 +113,10 @@ export function goQuote(value: string): string {
   }
   return `${out}"`;
 }
+
+/** `amtool config routes test`'s output: the receivers of the matching routes, in order, comma-separated (repeats kept). */
+export function routesTestOutput(route: Route, labels: LabelSet): string {
+  return matchRoutes(route, labels)
+    .map((r) => r.receiver)
+    .join(',');
+}
