@@ -27,10 +27,8 @@ export function sortSilences<S extends Silence>(silences: readonly S[], nowMs: n
   const keyed = silences.map((s) => ({ s, state: silenceState(s, nowMs) }));
   keyed.sort((x, y) => {
     if (x.state !== y.state) return RANK[x.state] - RANK[y.state];
-    let d = 0;
-    if (x.state === 'active') d = x.s.endsAtMs - y.s.endsAtMs;
-    else if (x.state === 'pending') d = x.s.startsAtMs - y.s.startsAtMs;
-    else d = y.s.endsAtMs - x.s.endsAtMs;
+    const d =
+      x.state === 'active' ? x.s.endsAtMs - y.s.endsAtMs : x.state === 'pending' ? x.s.startsAtMs - y.s.startsAtMs : y.s.endsAtMs - x.s.endsAtMs;
     return d !== 0 ? d : compareText(x.s.id, y.s.id);
   });
   return keyed.map((k) => k.s);
