@@ -50,4 +50,9 @@ export const TYPES = {
   RuleTestService: Symbol.for('RuleTestService'),
   ExpressionChecker: Symbol.for('ExpressionChecker'),
   ClassifierChecker: Symbol.for('ClassifierChecker'),
+  SilenceStore: Symbol.for('SilenceStore'),
+  SilenceMaintenanceStore: Symbol.for('SilenceMaintenanceStore'),
+  SilenceService: Symbol.for('SilenceService'),
+  SilenceMaintenanceOptions: Symbol.for('SilenceMaintenanceOptions'),
+  NotifyAlertStore: Symbol.for('NotifyAlertStore'),
 } as const;
