@@ -1,23 +1,19 @@
 /**
- * GET /api/v2/silences's selection and order (Alertmanager 0.25 api/v2): `filter` matchers are judged
- * against the silence's own matchers taken as labels (name -> pattern), and the list is sorted active
+ * GET /api/v2/silences's selection and order (Alertmanager 0.25 api/v2): `filter` matchers select the
+ * silences that have an equivalent matcher, and the list is sorted active
  * (soonest end first), pending (soonest start first), expired (latest end first).
  */
-import type { CompiledMatcher } from '../matchers';
+import type { Matcher } from '../matchers';
 import { compareText } from './silenced-by';
 import { silenceState, type Silence, type SilenceState } from './silence';
 
-/** matchFilterLabels of api/v2: an empty-valued filter ignores an absent (=, =~) or present (!=, !~) name. */
-export function silenceMatchesFilter(silence: Silence, filters: readonly CompiledMatcher[]): boolean {
-  const patterns = new Map<string, string>();
-  for (const m of silence.matchers) patterns.set(m.name, m.value);
-  return filters.every((f) => {
-    const present = patterns.has(f.name);
-    const value = patterns.get(f.name) ?? '';
-    const negative = f.type === '!=' || f.type === '!~';
-    if (f.value === '' && (negative ? present : !present)) return true;
-    return f.matches(value);
-  });
+/**
+ * CheckSilenceMatchesFilterLabels of Alertmanager 0.25's api/v2: a silence is listed when, for every
+ * `filter` matcher, the silence has a matcher with the same name, type and value (equivalence, not
+ * matching: `job=~"n.*"` does not list a silence of `job="net"`, as Alertmanager 0.25 answers).
+ */
+export function silenceMatchesFilter(silence: Silence, filters: readonly Matcher[]): boolean {
+  return filters.every((f) => silence.matchers.some((m) => m.name === f.name && m.type === f.type && m.value === f.value));
 }
 
 const RANK: Readonly<Record<SilenceState, number>> = { active: 0, pending: 1, expired: 2 };

@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import { ForbiddenError, NotFoundError } from '../../domain/errors';
 import type { User } from '../../domain/user';
 import { TYPES } from '../../identifiers';
-import type { CompiledMatcher } from '../../notify/matchers';
+import type { Matcher } from '../../notify/matchers';
 import { silenceMatchesFilter, sortSilences } from '../../notify/silence/query';
 import type { SilenceInput } from '../../notify/silence/set';
 import type { Silence } from '../../notify/silence/silence';
@@ -65,7 +65,7 @@ export class SilenceService {
   }
 
   /** GET /silences: every silence in scope (expired ones until their retention ends) matching `filters`, in Alertmanager's order. */
-  async list(actor: User, filters: readonly CompiledMatcher[]): Promise<{ silences: ScopedSilence[]; nowMs: number }> {
+  async list(actor: User, filters: readonly Matcher[]): Promise<{ silences: ScopedSilence[]; nowMs: number }> {
     const nowMs = this.now();
     const all = await this.silences.list(await this.scopeOf(actor), nowMs - SILENCE_RETENTION_MS);
     return { silences: sortSilences(all.filter((s) => silenceMatchesFilter(s, filters)), nowMs), nowMs };
