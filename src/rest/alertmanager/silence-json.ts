@@ -16,7 +16,10 @@ export interface AlertmanagerRefusal {
   readonly body: unknown;
 }
 
-export type Decoded = { readonly ok: true; readonly input: SilenceInput } | { readonly ok: false; readonly refusal: AlertmanagerRefusal };
+/** A posted silence: `untilResolved` absent means false for a new silence, unchanged for an update (amtool does not know it). */
+export type PostedSilence = Omit<SilenceInput, 'untilResolved'> & { readonly untilResolved?: boolean };
+
+export type Decoded = { readonly ok: true; readonly input: PostedSilence } | { readonly ok: false; readonly refusal: AlertmanagerRefusal };
 
 /** JSON as Go's encoding/json writes it: <, >, &, U+2028 and U+2029 escaped. */
 export function goJson(value: unknown): string {
@@ -118,7 +121,7 @@ export function decodePostableSilence(body: unknown): Decoded {
       endsAtMs,
       createdBy: wellFormed(String(o.createdBy)),
       comment: wellFormed(String(o.comment)),
-      untilResolved: o.untilResolved === true,
+      ...(present(o, 'untilResolved') ? { untilResolved: o.untilResolved === true } : {}),
     },
   };
 }

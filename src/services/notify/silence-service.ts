@@ -80,10 +80,12 @@ export class SilenceService {
    * POST /silences: creates, updates or replaces (Alertmanager's Set), in Alertmanager's order of checks:
    * times, the silence the id names, the matchers; then MyMONIT's experiment rule. Returns the silence id.
    */
-  async post(actor: User, input: SilenceInput): Promise<string> {
+  async post(actor: User, posted: Omit<SilenceInput, 'untilResolved'> & { readonly untilResolved?: boolean }): Promise<string> {
     const nowMs = this.now();
-    validateTimes(input.startsAtMs, input.endsAtMs, nowMs);
-    const previous = input.id === undefined ? undefined : await this.visible(actor, input.id);
+    validateTimes(posted.startsAtMs, posted.endsAtMs, nowMs);
+    const previous = posted.id === undefined ? undefined : await this.visible(actor, posted.id);
+    // Absent (amtool knows nothing of it): false for a new silence, kept by an update or replacement.
+    const input: SilenceInput = { ...posted, untilResolved: posted.untilResolved ?? previous?.untilResolved ?? false };
     validateMatchers(input.matchers);
     const experimentId = await this.experimentOf(actor, input);
     return this.tx.inTransaction(async () => {

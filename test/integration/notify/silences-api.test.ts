@@ -150,6 +150,16 @@ describe('Alertmanager API v2 silences over MySQL', () => {
     expect(actions).toEqual(['silence.create', 'silence.expire']);
   });
 
+  it('an update without untilResolved (as amtool sends it) keeps the setting', async () => {
+    const id = (await post(admin, body({ matchers: [{ name: 'job', value: 'keep', isRegex: false }], untilResolved: true }))).body.silenceID as string;
+    const current = (await call(p.baseUrl, 'GET', `${PREFIX}/silence/${id}`, { token: admin })).body;
+    const updated = await post(admin, body({ id, matchers: current.matchers, startsAt: current.startsAt, endsAt: iso(Date.now() + 7_200_000) }));
+    expect(updated.body.silenceID).toBe(id);
+    expect((await call(p.baseUrl, 'GET', `${PREFIX}/silence/${id}`, { token: admin })).body.untilResolved).toBe(true);
+    const plain = (await post(admin, body())).body.silenceID as string;
+    expect(Object.keys((await call(p.baseUrl, 'GET', `${PREFIX}/silence/${plain}`, { token: admin })).body)).not.toContain('untilResolved');
+  });
+
   it('an until_resolved silence ends when every alert it muted has resolved', async () => {
     const maintenance = p.container.get(SilenceMaintenance);
     const created = await post(admin, body({ matchers: [{ name: 'job', value: 'db', isRegex: false }], untilResolved: true }));
