@@ -9,7 +9,13 @@ import { decodePostableSilence, gettableSilence, goJson } from '../alertmanager/
 /** strfmt's uuid format, which the path parameter must have (else 422 code 601). */
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
+/** A go-swagger producer's answer: JSON and a newline (json.Encoder). */
 function send(res: Response, status: number, body: unknown): void {
+  res.status(status).type('application/json').send(`${goJson(body)}\n`);
+}
+
+/** go-openapi's error answer ({code, message}): JSON without the newline. */
+function sendSwaggerError(res: Response, status: number, body: unknown): void {
   res.status(status).type('application/json').send(goJson(body));
 }
 
@@ -49,7 +55,7 @@ function filters(req: Request): CompiledMatcher[] {
 function silenceId(req: Request, res: Response): string | undefined {
   const id = String(req.params.silenceID);
   if (UUID.test(id)) return id;
-  send(res, 422, { code: 601, message: `silenceID in path must be of type uuid: ${JSON.stringify(id)}` });
+  sendSwaggerError(res, 422, { code: 601, message: `silenceID in path must be of type uuid: ${JSON.stringify(id)}` });
   return undefined;
 }
 
@@ -73,7 +79,7 @@ export function alertmanagerSilencesResource(silences: SilenceService): Router {
     handler(async (req, res) => {
       const decoded = decodePostableSilence(req.body);
       if (!decoded.ok) {
-        send(res, decoded.refusal.status, decoded.refusal.body);
+        sendSwaggerError(res, decoded.refusal.status, decoded.refusal.body);
         return;
       }
       const id = await silences.post(res.locals.actor, decoded.input);

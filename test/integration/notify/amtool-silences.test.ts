@@ -173,6 +173,54 @@ describe('amtool silences: MyMONIT against real Alertmanager 0.25', () => {
     return steps.map((s) => ({ ...s, stdout: normalise(s.stdout, ids, times), ...(s.stderr === undefined ? {} : { stderr: normalise(s.stderr, ids, times) }) }));
   }
 
+  it('the API refuses what Alertmanager refuses, with its status and body', async () => {
+    const now = Date.now();
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const good = { matchers: [{ name: 'a', value: 'b', isRegex: false }], startsAt: iso(now), endsAt: iso(now + 3_600_000), createdBy: 'me', comment: 'c' };
+    const bodies: unknown[] = [
+      { ...good, matchers: [] },
+      { ...good, matchers: [{ name: 'a', value: '', isRegex: false }] },
+      { ...good, matchers: [{ name: 'a', value: '.*', isRegex: true }] },
+      { ...good, matchers: [{ name: 'a', value: 'x|', isRegex: true }, { name: 'b', value: '', isRegex: false }] },
+      { ...good, matchers: [{ name: 'a', value: '(', isRegex: true }] },
+      { ...good, matchers: [{ name: 'a-b', value: 'x', isRegex: false }] },
+      { ...good, matchers: [{ name: '', value: 'x', isRegex: false }] },
+      { ...good, matchers: [{ name: 'a', value: 'b' }] },
+      { ...good, matchers: [{ value: 'b', isRegex: false }] },
+      { ...good, matchers: [{ name: 'a', isRegex: false }] },
+      { ...good, matchers: [{ name: 'a', value: 'b', isRegex: 'x' }] },
+      { ...good, startsAt: iso(now + 7_200_000) },
+      { ...good, startsAt: iso(now - 7_200_000), endsAt: iso(now - 7_200_000) },
+      { ...good, startsAt: iso(now - 7_200_000), endsAt: iso(now - 3_600_000) },
+      { ...good, comment: undefined },
+      { ...good, createdBy: undefined },
+      { ...good, endsAt: undefined },
+      { ...good, startsAt: undefined },
+      { ...good, matchers: undefined },
+      { ...good, createdBy: 5 },
+      { ...good, comment: undefined, createdBy: undefined, matchers: [{ name: 'a', value: 'b', isRegex: false }, { value: 'b', isRegex: false }] },
+      { ...good, id: '6a0c9e46-0000-4000-8000-000000000000' },
+      { ...good, id: '6a0c9e46-0000-4000-8000-000000000000', matchers: [{ name: 'a', value: '', isRegex: false }] },
+    ];
+    const token = await p.tokenFor(p.admin);
+    const answer = async (base: string, body: unknown, headers: Record<string, string>) => {
+      const res = await fetch(`${base}/api/v2/silences`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      return { status: res.status, body: await res.text() };
+    };
+    for (const body of bodies) {
+      const [mine, theirs] = await Promise.all([answer(`${p.baseUrl}/alertmanager`, body, { authorization: `Bearer ${token}` }), answer(am.url, body, {})]);
+      expect({ body, answer: mine }).toEqual({ body, answer: theirs });
+    }
+    const get = async (base: string, pathAndQuery: string, headers: Record<string, string>) => {
+      const res = await fetch(`${base}/api/v2${pathAndQuery}`, { headers });
+      return { status: res.status, body: await res.text() };
+    };
+    for (const probe of ['/silence/xyz', '/silence/6a0c9e46-0000-4000-8000-000000000000', '/silences?filter=%7Ba%3D%22b%22%7D', '/silences?filter=a', '/silences?filter=a%3D%22b', '/silences?filter=zz%3Dnothing']) {
+      const [mine, theirs] = await Promise.all([get(`${p.baseUrl}/alertmanager`, probe, { authorization: `Bearer ${token}` }), get(am.url, probe, {})]);
+      expect({ probe, answer: mine }).toEqual({ probe, answer: theirs });
+    }
+  });
+
   it('gives the same outputs', async () => {
     const [mymonit, alertmanager] = await Promise.all([script(mymonitArgs), script(amArgs)]);
     // Printed for the closing note: what amtool shows of MyMONIT.
