@@ -39,6 +39,7 @@ import { rulesResource } from './rest/resources/rules';
 import { ruleTestsResource } from './rest/resources/rule-tests';
 import { rulesYamlResource } from './rest/resources/rules-yaml';
 import { usersResource } from './rest/resources/users';
+import { alertmanagerSilencesResource } from './rest/resources/alertmanager-silences';
 import type { Component } from './component';
 import { AlertQueryService } from './services/alert-query-service';
 import { AuditService } from './services/audit-service';
@@ -56,6 +57,8 @@ import { RuleEvaluator } from './services/rule-evaluator';
 import { RuleService } from './services/rule-service';
 import { RuleTestService } from './services/rule-test-service';
 import { UserService } from './services/user-service';
+import { SilenceMaintenance } from './services/notify/silence-maintenance';
+import { SilenceService } from './services/notify/silence-service';
 import { MysqlAlertStateStore } from './storage/mysql-alert-state-store';
 import { MysqlAuditStore } from './storage/mysql-audit-store';
 import { MysqlDatabase } from './storage/mysql-database';
@@ -73,6 +76,7 @@ import { MysqlAlertmanagerConfigStore } from './storage/mysql-alertmanager-confi
 import { AlertmanagerConfigService } from './services/notify/alertmanager-config-service';
 import { alertmanagerConfigResource } from './rest/resources/alertmanager-config';
 import { MysqlUserStore } from './storage/mysql-user-store';
+import { MysqlSilenceStore } from './storage/mysql-silence-store';
 import { PostgratorMigrator } from './storage/postgrator-migrator';
 
 const VERIFIERS: Record<Config['auth']['mode'], new (...args: never[]) => TokenVerifier> = {
@@ -122,6 +126,9 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.RuleGroupStore).to(MysqlRuleStore);
   container.bind(TYPES.RuleGroupReader).toService(TYPES.RuleGroupStore);
   container.bind(TYPES.AlertmanagerConfigStore).to(MysqlAlertmanagerConfigStore);
+  container.bind(MysqlSilenceStore).toSelf();
+  container.bind(TYPES.SilenceStore).toService(MysqlSilenceStore);
+  container.bind(TYPES.SilenceMaintenanceStore).toService(MysqlSilenceStore);
 
   container.bind(TYPES.AuditTrail).to(AuditTrail);
   container.bind(TYPES.AuditService).to(AuditService);
@@ -145,6 +152,8 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.AlertQueryService).to(AlertQueryService);
   container.bind(AlertmanagerConfigService).toSelf();
   container.bind(TYPES.NotifyConfigProvider).toService(AlertmanagerConfigService);
+  container.bind(TYPES.SilenceService).to(SilenceService);
+  container.bind(SilenceMaintenance).toSelf();
 
   container.bind(TYPES.TokenVerifier).to(VERIFIERS[config.auth.mode]);
   container.bind(TYPES.TokenIssuer).to(LocalTokenIssuer);
@@ -220,6 +229,7 @@ function bindRestResources(container: Container, config: Config): void {
       (configs: AlertmanagerConfigService) => resource(alertmanagerConfigResource(configs, config.rest.bodyLimit), 'self-validating'),
       [AlertmanagerConfigService],
     );
+    .toResolvedValue((silences: SilenceService) => resource(alertmanagerSilencesResource(silences), 'self-validating'), [TYPES.SilenceService]);
 }
 
 /**
@@ -288,5 +298,17 @@ function bindComponents(container: Container): void {
       stop: () => evaluator.stop(),
     }),
     [TYPES.RuleEvaluator],
+  );
+  // Ends until_resolved silences and deletes old ones; idempotent across processes.
+  container.bind<Component>(TYPES.Component).toResolvedValue(
+    (maintenance: SilenceMaintenance): Component => ({
+      name: 'silence-maintenance',
+      runsIn: 'consume',
+      start: async () => {
+        maintenance.start();
+      },
+      stop: () => maintenance.stop(),
+    }),
+    [SilenceMaintenance],
   );
 }

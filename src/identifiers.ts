@@ -52,4 +52,9 @@ export const TYPES = {
   ClassifierChecker: Symbol.for('ClassifierChecker'),
   AlertmanagerConfigStore: Symbol.for('AlertmanagerConfigStore'),
   NotifyConfigProvider: Symbol.for('NotifyConfigProvider'),
+  SilenceStore: Symbol.for('SilenceStore'),
+  SilenceMaintenanceStore: Symbol.for('SilenceMaintenanceStore'),
+  SilenceService: Symbol.for('SilenceService'),
+  SilenceMaintenanceOptions: Symbol.for('SilenceMaintenanceOptions'),
+  NotifyAlertStore: Symbol.for('NotifyAlertStore'),
 } as const;

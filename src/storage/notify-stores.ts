@@ -33,10 +33,28 @@ export interface SilenceStore {
   get(id: string): Promise<(Silence & { readonly experimentId?: number }) | undefined>;
   /** All silences not expired before `expiredSinceMs`, in scope. */
   list(scope: ExperimentScope, expiredSinceMs: number): Promise<Array<Silence & { readonly experimentId?: number }>>;
-  /** Sets endsAt to now (an active silence) or to startsAt (a pending one); false when already expired / unknown. */
+  /** Sets endsAt to now (an active silence), or startsAt and endsAt to now (a pending one), as Alertmanager; false when already expired / unknown. */
   expire(id: string, nowMs: number): Promise<boolean>;
   /** Version that changes whenever any silence changes: readers cache until it moves. */
   version(): Promise<number>;
+}
+
+/** A silence with what the `until_resolved` component remembers of it. */
+export type MaintainedSilence = Silence & { readonly experimentId?: number; readonly mutedAtMs?: number };
+
+/**
+ * What the silence maintenance (src/services/notify/silence-maintenance.ts) needs beyond SilenceStore:
+ * the until_resolved bookkeeping and garbage collection. Implemented by the same MySQL class.
+ */
+export interface SilenceMaintenanceStore {
+  /** Active (at `nowMs`) silences with until_resolved set. */
+  activeUntilResolved(nowMs: number): Promise<MaintainedSilence[]>;
+  /** Remembers that the silence muted a firing alert at `atMs` (does not change the version: matching is unchanged). */
+  markMuted(id: string, atMs: number): Promise<void>;
+  /** Ends the silence at `endsAtMs` unless it changed since `updatedAtMs` was read or already ended; true when it ended it. */
+  endResolved(id: string, endsAtMs: number, updatedAtMs: number, nowMs: number): Promise<boolean>;
+  /** Removes the silences that ended before `ms` (Alertmanager's retention GC); returns how many. */
+  deleteEndedBefore(ms: number): Promise<number>;
 }
 
 /** Versions of the Alertmanager configuration (PUT /alertmanager/config, the file at start, SIGHUP). */

@@ -56,6 +56,7 @@ describe('PostgratorMigrator', () => {
         'rollup_minute', 'rule_groups', 'rules', 'schemaversion', 'series', 'users',
         'alert_outbox', 'alert_states', 'alert_transitions', 'rule_evaluations', 'rule_group_leases',
         'alertmanager_configs',
+        'silence_changes', 'silences',
       ].sort(),
     );
     expect(tables.filter((row) => row.t !== 'schemaversion').every((row) => row.engine === 'InnoDB')).toBe(true);
