@@ -50,4 +50,9 @@ export const TYPES = {
   RuleTestService: Symbol.for('RuleTestService'),
   ExpressionChecker: Symbol.for('ExpressionChecker'),
   ClassifierChecker: Symbol.for('ClassifierChecker'),
+  NotifyAlertStore: Symbol.for('NotifyAlertStore'),
+  AlertOutboxStore: Symbol.for('AlertOutboxStore'),
+  NotifyConfigProvider: Symbol.for('NotifyConfigProvider'),
+  SilenceStore: Symbol.for('SilenceStore'),
+  AlertmanagerApiService: Symbol.for('AlertmanagerApiService'),
 } as const;

@@ -7,12 +7,11 @@ import { PostgratorMigrator } from '../../../src/storage/postgrator-migrator';
 import { testConfig, uniqueName } from '../../support/real-services';
 
 const migrationsDir = path.join(__dirname, '../../../src/storage/migrations');
-const latestVersion = Math.max(
-  ...fs
-    .readdirSync(migrationsDir)
-    .filter((file) => /^\d+\.do\..+\.sql$/.test(file))
-    .map((file) => Number(file.split('.')[0])),
-);
+const migrationVersions = fs
+  .readdirSync(migrationsDir)
+  .filter((file) => /^\d+\.do\..+\.sql$/.test(file))
+  .map((file) => Number(file.split('.')[0]));
+const latestVersion = Math.max(...migrationVersions);
 
 describe('PostgratorMigrator', () => {
   const name = uniqueName('mymonit_migrate');
@@ -55,6 +54,7 @@ describe('PostgratorMigrator', () => {
         'audit_events', 'experiment_users', 'experiments', 'measures', 'rejected_messages', 'rollup_dirty', 'rollup_hour',
         'rollup_minute', 'rule_groups', 'rules', 'schemaversion', 'series', 'users',
         'alert_outbox', 'alert_states', 'alert_transitions', 'rule_evaluations', 'rule_group_leases',
+        'notify_alerts', 'notify_alert_seq',
       ].sort(),
     );
     expect(tables.filter((row) => row.t !== 'schemaversion').every((row) => row.engine === 'InnoDB')).toBe(true);
@@ -76,7 +76,7 @@ describe('PostgratorMigrator', () => {
       const versions = await Promise.all([1, 2, 3].map(() => new PostgratorMigrator(raceConfig).migrate()));
       expect(versions).toEqual([latestVersion, latestVersion, latestVersion]);
       const applied = await query(`SELECT version FROM \`${other}\`.schemaversion WHERE version > 0`);
-      expect(applied).toHaveLength(latestVersion);
+      expect(applied).toHaveLength(migrationVersions.length);
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS \`${other}\``);
     }
