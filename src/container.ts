@@ -57,6 +57,9 @@ import { RuleService } from './services/rule-service';
 import { RuleTestService } from './services/rule-test-service';
 import { UserService } from './services/user-service';
 import { MysqlAlertStateStore } from './storage/mysql-alert-state-store';
+import { MysqlAlertOutboxStore } from './storage/mysql-alert-outbox-store';
+import { MysqlNotifyAlertStore } from './storage/mysql-notify-alert-store';
+import { OutboxReader } from './services/notify/outbox-reader';
 import { MysqlAuditStore } from './storage/mysql-audit-store';
 import { MysqlDatabase } from './storage/mysql-database';
 import { MysqlExperimentStore } from './storage/mysql-experiment-store';
@@ -139,6 +142,9 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.RuleEvaluator).to(RuleEvaluator);
   container.bind(TYPES.CommittedMeasuresListener).toService(TYPES.RuleEvaluator);
   container.bind(TYPES.AlertQueryService).to(AlertQueryService);
+  container.bind(TYPES.NotifyAlertStore).to(MysqlNotifyAlertStore);
+  container.bind(TYPES.AlertOutboxStore).to(MysqlAlertOutboxStore);
+  container.bind(TYPES.OutboxReader).to(OutboxReader);
 
   container.bind(TYPES.TokenVerifier).to(VERIFIERS[config.auth.mode]);
   container.bind(TYPES.TokenIssuer).to(LocalTokenIssuer);
@@ -266,5 +272,17 @@ function bindComponents(container: Container): void {
       stop: () => evaluator.stop(),
     }),
     [TYPES.RuleEvaluator],
+  );
+  // The alerting stage's outbox into the notification stage's alerts (issue 13), where the evaluator runs.
+  container.bind<Component>(TYPES.Component).toResolvedValue(
+    (reader: OutboxReader): Component => ({
+      name: 'notify-outbox-reader',
+      runsIn: 'consume',
+      start: async () => {
+        reader.start();
+      },
+      stop: () => reader.stop(),
+    }),
+    [TYPES.OutboxReader],
   );
 }

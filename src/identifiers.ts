@@ -55,4 +55,6 @@ export const TYPES = {
   NotifyConfigProvider: Symbol.for('NotifyConfigProvider'),
   SilenceStore: Symbol.for('SilenceStore'),
   AlertmanagerApiService: Symbol.for('AlertmanagerApiService'),
+  OutboxReader: Symbol.for('OutboxReader'),
+  OutboxReaderOptions: Symbol.for('OutboxReaderOptions'),
 } as const;
