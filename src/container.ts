@@ -60,6 +60,9 @@ import { MysqlAlertStateStore } from './storage/mysql-alert-state-store';
 import { MysqlAlertOutboxStore } from './storage/mysql-alert-outbox-store';
 import { MysqlNotifyAlertStore } from './storage/mysql-notify-alert-store';
 import { OutboxReader } from './services/notify/outbox-reader';
+import { AlertmanagerApiService } from './services/notify/alertmanager-api-service';
+import { StaticNotifyConfigProvider } from './services/notify/stand-in-config-provider';
+import { alertmanagerAlertsResource } from './rest/resources/alertmanager-alerts';
 import { MysqlAuditStore } from './storage/mysql-audit-store';
 import { MysqlDatabase } from './storage/mysql-database';
 import { MysqlExperimentStore } from './storage/mysql-experiment-store';
@@ -145,6 +148,9 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.NotifyAlertStore).to(MysqlNotifyAlertStore);
   container.bind(TYPES.AlertOutboxStore).to(MysqlAlertOutboxStore);
   container.bind(TYPES.OutboxReader).to(OutboxReader);
+  // STAND-IN until the config helper's provider is merged (it replaces this binding).
+  container.bind(TYPES.NotifyConfigProvider).to(StaticNotifyConfigProvider);
+  container.bind(TYPES.AlertmanagerApiService).to(AlertmanagerApiService);
 
   container.bind(TYPES.TokenVerifier).to(VERIFIERS[config.auth.mode]);
   container.bind(TYPES.TokenIssuer).to(LocalTokenIssuer);
@@ -214,6 +220,13 @@ function bindRestResources(container: Container, config: Config): void {
   container
     .bind<RestResource>(TYPES.RestResource)
     .toResolvedValue((rules: RuleService) => resource(rulesYamlResource(rules, config.rest.bodyLimit), 'self-validating'), [TYPES.RuleService]);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue(
+      (api: AlertmanagerApiService, logger: Logger) =>
+        resource(alertmanagerAlertsResource(api, buildInfo(), logger.child({ component: 'alertmanager-api' })), 'self-validating'),
+      [TYPES.AlertmanagerApiService, TYPES.Logger],
+    );
 }
 
 /**
