@@ -60,6 +60,12 @@ import { UserService } from './services/user-service';
 import { SilenceMaintenance } from './services/notify/silence-maintenance';
 import { SilenceService } from './services/notify/silence-service';
 import { MysqlAlertStateStore } from './storage/mysql-alert-state-store';
+import { MysqlAlertOutboxStore } from './storage/mysql-alert-outbox-store';
+import { MysqlNotifyAlertStore } from './storage/mysql-notify-alert-store';
+import { OutboxReader } from './services/notify/outbox-reader';
+import { AlertmanagerApiService } from './services/notify/alertmanager-api-service';
+import { StaticNotifyConfigProvider } from './services/notify/stand-in-config-provider';
+import { alertmanagerAlertsResource } from './rest/resources/alertmanager-alerts';
 import { MysqlAuditStore } from './storage/mysql-audit-store';
 import { MysqlDatabase } from './storage/mysql-database';
 import { MysqlExperimentStore } from './storage/mysql-experiment-store';
@@ -154,6 +160,12 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.NotifyConfigProvider).toService(AlertmanagerConfigService);
   container.bind(TYPES.SilenceService).to(SilenceService);
   container.bind(SilenceMaintenance).toSelf();
+  container.bind(TYPES.NotifyAlertStore).to(MysqlNotifyAlertStore);
+  container.bind(TYPES.AlertOutboxStore).to(MysqlAlertOutboxStore);
+  container.bind(TYPES.OutboxReader).to(OutboxReader);
+  // STAND-IN until the config helper's provider is merged (it replaces this binding).
+  container.bind(TYPES.NotifyConfigProvider).to(StaticNotifyConfigProvider);
+  container.bind(TYPES.AlertmanagerApiService).to(AlertmanagerApiService);
 
   container.bind(TYPES.TokenVerifier).to(VERIFIERS[config.auth.mode]);
   container.bind(TYPES.TokenIssuer).to(LocalTokenIssuer);
@@ -230,6 +242,10 @@ function bindRestResources(container: Container, config: Config): void {
       [AlertmanagerConfigService],
     );
     .toResolvedValue((silences: SilenceService) => resource(alertmanagerSilencesResource(silences), 'self-validating'), [TYPES.SilenceService]);
+      (api: AlertmanagerApiService, logger: Logger) =>
+        resource(alertmanagerAlertsResource(api, buildInfo(), logger.child({ component: 'alertmanager-api' })), 'self-validating'),
+      [TYPES.AlertmanagerApiService, TYPES.Logger],
+    );
 }
 
 /**
@@ -310,5 +326,16 @@ function bindComponents(container: Container): void {
       stop: () => maintenance.stop(),
     }),
     [SilenceMaintenance],
+  // The alerting stage's outbox into the notification stage's alerts (issue 13), where the evaluator runs.
+  container.bind<Component>(TYPES.Component).toResolvedValue(
+    (reader: OutboxReader): Component => ({
+      name: 'notify-outbox-reader',
+      runsIn: 'consume',
+      start: async () => {
+        reader.start();
+      },
+      stop: () => reader.stop(),
+    }),
+    [TYPES.OutboxReader],
   );
 }

@@ -57,4 +57,11 @@ export const TYPES = {
   SilenceService: Symbol.for('SilenceService'),
   SilenceMaintenanceOptions: Symbol.for('SilenceMaintenanceOptions'),
   NotifyAlertStore: Symbol.for('NotifyAlertStore'),
+  NotifyAlertStore: Symbol.for('NotifyAlertStore'),
+  AlertOutboxStore: Symbol.for('AlertOutboxStore'),
+  NotifyConfigProvider: Symbol.for('NotifyConfigProvider'),
+  SilenceStore: Symbol.for('SilenceStore'),
+  AlertmanagerApiService: Symbol.for('AlertmanagerApiService'),
+  OutboxReader: Symbol.for('OutboxReader'),
+  OutboxReaderOptions: Symbol.for('OutboxReaderOptions'),
 } as const;
