@@ -56,6 +56,11 @@ import { RuleEvaluator } from './services/rule-evaluator';
 import { RuleService } from './services/rule-service';
 import { RuleTestService } from './services/rule-test-service';
 import { UserService } from './services/user-service';
+import { StandInAlertMuter, type AlertMuter } from './services/notify/alert-muter';
+import { Dispatcher } from './services/notify/dispatcher';
+import type { NotifyConfigProvider } from './services/notify/ports';
+import type { NotifyAlertStore, SilenceStore } from './storage/notify-stores';
+import { MysqlNotificationLogStore, MysqlNotifyGroupStore } from './storage/mysql-notify-dispatch-store';
 import { MysqlAlertStateStore } from './storage/mysql-alert-state-store';
 import { MysqlAuditStore } from './storage/mysql-audit-store';
 import { MysqlDatabase } from './storage/mysql-database';
@@ -139,6 +144,22 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.RuleEvaluator).to(RuleEvaluator);
   container.bind(TYPES.CommittedMeasuresListener).toService(TYPES.RuleEvaluator);
   container.bind(TYPES.AlertQueryService).to(AlertQueryService);
+  // The notification dispatcher (issue 13) needs TYPES.NotifyAlertStore, TYPES.NotifyConfigProvider and
+  // TYPES.DeliveryService; without them it logs that it is not wired and dispatches nothing.
+  container.bind(TYPES.NotifyGroupStore).to(MysqlNotifyGroupStore);
+  container.bind(TYPES.NotificationLogStore).to(MysqlNotificationLogStore);
+  container
+    .bind<AlertMuter>(TYPES.AlertMuter)
+    .toResolvedValue(
+      (config: NotifyConfigProvider | undefined, alerts: NotifyAlertStore | undefined, silences: SilenceStore | undefined): AlertMuter =>
+        config ? new StandInAlertMuter(config, alerts, silences) : { prepare: () => Promise.resolve(() => false) },
+      [
+        { serviceIdentifier: TYPES.NotifyConfigProvider, optional: true },
+        { serviceIdentifier: TYPES.NotifyAlertStore, optional: true },
+        { serviceIdentifier: TYPES.SilenceStore, optional: true },
+      ],
+    );
+  container.bind(TYPES.Dispatcher).to(Dispatcher);
 
   container.bind(TYPES.TokenVerifier).to(VERIFIERS[config.auth.mode]);
   container.bind(TYPES.TokenIssuer).to(LocalTokenIssuer);
@@ -266,5 +287,14 @@ function bindComponents(container: Container): void {
       stop: () => evaluator.stop(),
     }),
     [TYPES.RuleEvaluator],
+  );
+  container.bind<Component>(TYPES.Component).toResolvedValue(
+    (dispatcher: Dispatcher): Component => ({
+      name: 'notification-dispatcher',
+      runsIn: 'consume',
+      start: () => dispatcher.start(),
+      stop: () => dispatcher.stop(),
+    }),
+    [TYPES.Dispatcher],
   );
 }

@@ -63,6 +63,11 @@ export interface IntegrationRef {
   readonly index: number;
 }
 
+/** `${kind}:${index}`: how the notification log names an integration. */
+export function integrationKey(integration: IntegrationRef): string {
+  return `${integration.kind}:${integration.index}`;
+}
+
 /** The last notification of a group to one integration (nflogpb.Entry). Sets of alert fingerprints. */
 export interface NflogEntry {
   readonly firing: ReadonlySet<string>;
