@@ -412,6 +412,12 @@ export class Dispatcher {
         templates: config.templates,
       };
       try {
+        // The lease is renewed right before sending: a process that stalled past its lease (another took the
+        // group and may be sending the same) finds out here, not after it sent.
+        if (signal.aborted || !(await this.groups.renewLease(group.id, group.holder, group.fencingToken, this.options.leaseMs))) {
+          this.logger.warn('notification not sent: the flush lease was taken over', { group: group.id, integration: kind });
+          return false;
+        }
         const result = await this.delivery!.deliver(only(receiver, kind, index), notification, deadlineMs, signal);
         if (result.failed.length > 0 || result.delivered.length === 0) return false;
       } catch (error) {
