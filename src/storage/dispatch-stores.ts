@@ -69,6 +69,8 @@ export interface NotifyGroupStore {
     flushedAtMs: number,
     removeResolved: ReadonlyArray<Pick<NotifyAlert, 'fingerprint' | 'updatedAtMs'>>,
   ): Promise<boolean>;
+  /** Frees a lease without flushing (the flush could not start); false when it was no longer held. */
+  release(claimed: Pick<ClaimedGroup, 'id' | 'holder' | 'fencingToken'>): Promise<boolean>;
   /** Frees every lease of this holder (shutdown): others take its groups at once. */
   releaseAll(holder: string): Promise<void>;
 }

@@ -205,6 +205,14 @@ export class MysqlNotifyGroupStore implements NotifyGroupStore {
     });
   }
 
+  async release(claimed: Pick<ClaimedGroup, 'id' | 'holder' | 'fencingToken'>): Promise<boolean> {
+    const [result] = await this.db.executor().query<ResultSetHeader>(
+      'UPDATE notify_groups SET lease_expires_at = NOW(3) WHERE id = ? AND lease_holder = ? AND fencing_token = ? AND lease_expires_at > NOW(3)',
+      [claimed.id, claimed.holder, claimed.fencingToken],
+    );
+    return result.affectedRows === 1;
+  }
+
   async releaseAll(holder: string): Promise<void> {
     await this.db.executor().query('UPDATE notify_groups SET lease_expires_at = NOW(3) WHERE lease_holder = ? AND lease_expires_at > NOW(3)', [holder]);
   }

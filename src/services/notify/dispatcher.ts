@@ -129,7 +129,9 @@ export class Dispatcher {
   private running = false;
   private ingestTimer?: NodeJS.Timeout;
   private flushTimer?: NodeJS.Timeout;
-  private ingesting?: Promise<void>;
+  private flushAtMs = 0;
+  private claimAgain = false;
+  private ingesting?: Promise<boolean>;
   private claiming?: Promise<void>;
   private readonly inFlight = new Map<number, { done: Promise<void>; abort: AbortController }>();
   private lastMaintenanceMs = 0;
@@ -189,34 +191,53 @@ export class Dispatcher {
     if (!this.running) return;
     clearTimeout(this.ingestTimer);
     this.ingestTimer = setTimeout(() => {
-      void this.ingestRound().finally(() => this.scheduleIngest(this.options.ingestPollMs));
+      void this.ingestRound().then((more) => this.scheduleIngest(more ? 0 : this.options.ingestPollMs));
     }, delayMs);
     this.ingestTimer.unref();
   }
 
+  /** Looks for due groups in `delayMs` (or sooner if already planned); one claim round at a time. */
   private scheduleFlush(delayMs: number): void {
     if (!this.running) return;
+    if (this.claiming) {
+      // A round is running: it looks again at once when it ends.
+      this.claimAgain = true;
+      return;
+    }
+    const at = Date.now() + Math.max(0, delayMs);
+    if (this.flushTimer && this.flushAtMs <= at) return;
     clearTimeout(this.flushTimer);
+    this.flushAtMs = at;
     this.flushTimer = setTimeout(() => {
-      void this.claimRound().then((nextMs) => this.scheduleFlush(nextMs));
+      this.flushTimer = undefined;
+      void this.claimRound().then((nextMs) => {
+        const again = this.claimAgain;
+        this.claimAgain = false;
+        this.scheduleFlush(again ? 0 : nextMs);
+      });
     }, Math.max(0, delayMs));
     this.flushTimer.unref();
   }
 
-  private ingestRound(): Promise<void> {
+  private ingestRound(): Promise<boolean> {
     this.ingesting ??= this.ingest()
-      .catch((error: unknown) => this.logger.warn('notification dispatch: alerts not ingested, trying again', { error: String(error) }))
+      .catch((error: unknown) => {
+        this.logger.warn('notification dispatch: alerts not ingested, trying again', { error: String(error) });
+        return false;
+      })
       .finally(() => {
         this.ingesting = undefined;
       });
     return this.ingesting;
   }
 
-  private async ingest(): Promise<void> {
+  /** One ingest transaction; true when a full batch was read (more changes are waiting). */
+  private async ingest(): Promise<boolean> {
     const { alerts, config } = this;
-    if (!alerts || !config) return;
+    if (!alerts || !config) return false;
     const nowMs = Date.now();
     let placed = false;
+    let more = false;
     await this.tx.inTransaction(async () => {
       const cursor = await this.groups.lockCursor();
       if (!cursor) return;
@@ -240,6 +261,7 @@ export class Dispatcher {
         await this.place(changed.alerts, current, version, nowMs);
         await this.groups.saveCursor({ alertSeq: changed.seq, configVersion: version });
         placed = true;
+        more = changed.alerts.length >= this.options.ingestBatch;
       }
       if (nowMs - this.lastMaintenanceMs >= this.options.maintenanceMs) {
         // Under the cursor lock: no ingest adds an alert to a group while empty ones go.
@@ -249,6 +271,7 @@ export class Dispatcher {
       }
     });
     if (placed) this.scheduleFlush(0);
+    return more;
   }
 
   /** Routes the alerts into their groups: aggrGroup.insert for each (route, group) they match. */
@@ -311,7 +334,14 @@ export class Dispatcher {
       const nowMs = Date.now();
       const claimed = await this.groups.claimDue(this.holder, version, nowMs, this.options.leaseMs, room);
       if (claimed.length > 0) {
-        const muted = this.muter ? await this.muter.prepare(nowMs) : () => false;
+        let muted: (alert: NotifyAlert) => boolean;
+        try {
+          muted = this.muter ? await this.muter.prepare(nowMs) : () => false;
+        } catch (error) {
+          // Without silences and inhibitions nothing may be sent: give the groups back at once.
+          await Promise.allSettled(claimed.map((group) => this.groups.release(group)));
+          throw error;
+        }
         for (const group of claimed) this.launch(group, muted);
         if (claimed.length === room) next = 0;
       }

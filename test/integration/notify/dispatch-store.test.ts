@@ -82,7 +82,11 @@ it('claims are exclusive, a lost lease cannot commit, the next holder gets the n
   expect(await groups.nextDueMs(1)).toBe(4_000);
   expect(await groups.nextDueMs(2)).toBeUndefined();
   await groups.releaseAll('w');
-  expect(await groups.claimDue('v', 1, 4_000, 300, 10)).toHaveLength(1);
+  const [v] = await groups.claimDue('v', 1, 4_000, 300, 10);
+  expect(v).toMatchObject({ id, fencingToken: 4 });
+  expect(await groups.release(v!)).toBe(true);
+  expect(await groups.release(v!)).toBe(false);
+  expect(await groups.claimDue('u', 1, 4_000, 300, 10)).toHaveLength(1);
 });
 
 it('the cursor is held by one transaction at a time; others skip it', async () => {
