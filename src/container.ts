@@ -59,6 +59,11 @@ import { RuleTestService } from './services/rule-test-service';
 import { UserService } from './services/user-service';
 import { SilenceMaintenance } from './services/notify/silence-maintenance';
 import { SilenceService } from './services/notify/silence-service';
+import { StandInAlertMuter, type AlertMuter } from './services/notify/alert-muter';
+import { Dispatcher } from './services/notify/dispatcher';
+import type { NotifyConfigProvider } from './services/notify/ports';
+import type { NotifyAlertStore, SilenceStore } from './storage/notify-stores';
+import { MysqlNotificationLogStore, MysqlNotifyGroupStore } from './storage/mysql-notify-dispatch-store';
 import { MysqlAlertStateStore } from './storage/mysql-alert-state-store';
 import { MysqlAlertOutboxStore } from './storage/mysql-alert-outbox-store';
 import { MysqlNotifyAlertStore } from './storage/mysql-notify-alert-store';
@@ -166,6 +171,22 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   // STAND-IN until the config helper's provider is merged (it replaces this binding).
   container.bind(TYPES.NotifyConfigProvider).to(StaticNotifyConfigProvider);
   container.bind(TYPES.AlertmanagerApiService).to(AlertmanagerApiService);
+  // The notification dispatcher (issue 13) needs TYPES.NotifyAlertStore, TYPES.NotifyConfigProvider and
+  // TYPES.DeliveryService; without them it logs that it is not wired and dispatches nothing.
+  container.bind(TYPES.NotifyGroupStore).to(MysqlNotifyGroupStore);
+  container.bind(TYPES.NotificationLogStore).to(MysqlNotificationLogStore);
+  container
+    .bind<AlertMuter>(TYPES.AlertMuter)
+    .toResolvedValue(
+      (config: NotifyConfigProvider | undefined, alerts: NotifyAlertStore | undefined, silences: SilenceStore | undefined): AlertMuter =>
+        config ? new StandInAlertMuter(config, alerts, silences) : { prepare: () => Promise.resolve(() => false) },
+      [
+        { serviceIdentifier: TYPES.NotifyConfigProvider, optional: true },
+        { serviceIdentifier: TYPES.NotifyAlertStore, optional: true },
+        { serviceIdentifier: TYPES.SilenceStore, optional: true },
+      ],
+    );
+  container.bind(TYPES.Dispatcher).to(Dispatcher);
 
   container.bind(TYPES.TokenVerifier).to(VERIFIERS[config.auth.mode]);
   container.bind(TYPES.TokenIssuer).to(LocalTokenIssuer);
@@ -337,5 +358,13 @@ function bindComponents(container: Container): void {
       stop: () => reader.stop(),
     }),
     [TYPES.OutboxReader],
+  container.bind<Component>(TYPES.Component).toResolvedValue(
+    (dispatcher: Dispatcher): Component => ({
+      name: 'notification-dispatcher',
+      runsIn: 'consume',
+      start: () => dispatcher.start(),
+      stop: () => dispatcher.stop(),
+    }),
+    [TYPES.Dispatcher],
   );
 }

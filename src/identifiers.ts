@@ -64,4 +64,15 @@ export const TYPES = {
   AlertmanagerApiService: Symbol.for('AlertmanagerApiService'),
   OutboxReader: Symbol.for('OutboxReader'),
   OutboxReaderOptions: Symbol.for('OutboxReaderOptions'),
+  // Notification stage (issue 13). NotifyAlertStore, SilenceStore, NotifyConfigProvider and DeliveryService
+  // are bound by their owners' parts (inputs, silence, config, receivers); the dispatcher takes them optionally.
+  NotifyAlertStore: Symbol.for('NotifyAlertStore'),
+  SilenceStore: Symbol.for('SilenceStore'),
+  NotifyConfigProvider: Symbol.for('NotifyConfigProvider'),
+  DeliveryService: Symbol.for('DeliveryService'),
+  NotifyGroupStore: Symbol.for('NotifyGroupStore'),
+  NotificationLogStore: Symbol.for('NotificationLogStore'),
+  AlertMuter: Symbol.for('AlertMuter'),
+  Dispatcher: Symbol.for('Dispatcher'),
+  DispatcherOptions: Symbol.for('DispatcherOptions'),
 } as const;

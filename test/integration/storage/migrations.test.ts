@@ -57,6 +57,7 @@ describe('PostgratorMigrator', () => {
         'alertmanager_configs',
         'silence_changes', 'silences',
         'notify_alerts', 'notify_alert_seq',
+        'notify_dispatch_cursor', 'notify_groups', 'notify_group_alerts', 'notification_log',
       ].sort(),
     );
     expect(tables.filter((row) => row.t !== 'schemaversion').every((row) => row.engine === 'InnoDB')).toBe(true);
