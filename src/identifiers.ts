@@ -50,4 +50,12 @@ export const TYPES = {
   RuleTestService: Symbol.for('RuleTestService'),
   ExpressionChecker: Symbol.for('ExpressionChecker'),
   ClassifierChecker: Symbol.for('ClassifierChecker'),
+  // Notification receivers (issue 13).
+  NotifyIntegrations: Symbol.for('NotifyIntegrations'),
+  NotificationAttemptStore: Symbol.for('NotificationAttemptStore'),
+  DeliveryService: Symbol.for('DeliveryService'),
+  DeliveryOptions: Symbol.for('DeliveryOptions'),
+  NotificationQueryService: Symbol.for('NotificationQueryService'),
+  EventPublisher: Symbol.for('EventPublisher'),
+  TicketSink: Symbol.for('TicketSink'),
 } as const;
