@@ -75,4 +75,12 @@ export const TYPES = {
   AlertMuter: Symbol.for('AlertMuter'),
   Dispatcher: Symbol.for('Dispatcher'),
   DispatcherOptions: Symbol.for('DispatcherOptions'),
+  // Notification receivers (issue 13).
+  NotifyIntegrations: Symbol.for('NotifyIntegrations'),
+  NotificationAttemptStore: Symbol.for('NotificationAttemptStore'),
+  DeliveryService: Symbol.for('DeliveryService'),
+  DeliveryOptions: Symbol.for('DeliveryOptions'),
+  NotificationQueryService: Symbol.for('NotificationQueryService'),
+  EventPublisher: Symbol.for('EventPublisher'),
+  TicketSink: Symbol.for('TicketSink'),
 } as const;

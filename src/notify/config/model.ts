@@ -89,6 +89,12 @@ export interface EmailConfig {
   readonly authPassword?: string;
   readonly authIdentity?: string;
   readonly requireTls: boolean;
+  /**
+   * `tls_config` (Alertmanager's email tls_config, subset): the CA to trust (PEM text, read from `ca_file`
+   * when the configuration is loaded), whether to skip verification, the server name to verify. Optional:
+   * without it the system's CAs verify the server's certificate for the smarthost's host.
+   */
+  readonly tls?: { readonly ca?: string; readonly insecureSkipVerify: boolean; readonly serverName?: string };
   /** Header name (as written) -> template text; Subject, To, From defaulted like Alertmanager. */
   readonly headers: ReadonlyMap<string, string>;
   /** Template texts; html defaults to `{{ template "email.default.html" . }}`. */
