@@ -56,6 +56,7 @@ import { RuleEvaluator } from './services/rule-evaluator';
 import { RuleService } from './services/rule-service';
 import { RuleTestService } from './services/rule-test-service';
 import { UserService } from './services/user-service';
+import { TicketService } from './services/ticket-service';
 import { MysqlAlertStateStore } from './storage/mysql-alert-state-store';
 import { MysqlAuditStore } from './storage/mysql-audit-store';
 import { MysqlDatabase } from './storage/mysql-database';
@@ -70,6 +71,8 @@ import { MysqlSeriesSource } from './storage/mysql-series-source';
 import { MysqlRuleGroupLeaseStore } from './storage/mysql-rule-group-lease-store';
 import { MysqlRuleStore } from './storage/mysql-rule-store';
 import { MysqlUserStore } from './storage/mysql-user-store';
+import { MysqlTicketStore } from './storage/mysql-ticket-store';
+import { NO_TICKET_EVENTS, type TicketEventListener } from './tickets/events';
 import { PostgratorMigrator } from './storage/postgrator-migrator';
 
 const VERIFIERS: Record<Config['auth']['mode'], new (...args: never[]) => TokenVerifier> = {
@@ -139,6 +142,12 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.RuleEvaluator).to(RuleEvaluator);
   container.bind(TYPES.CommittedMeasuresListener).toService(TYPES.RuleEvaluator);
   container.bind(TYPES.AlertQueryService).to(AlertQueryService);
+  container.bind(TYPES.TicketStore).to(MysqlTicketStore);
+  container.bind(TYPES.TicketService).to(TicketService);
+  // The ticket integration (src/notify/receivers/ticket.ts) writes through this port.
+  container.bind(TYPES.TicketSink).toService(TYPES.TicketService);
+  // Ticket events go nowhere until a receiver (the AMQP event stream) rebinds this port.
+  container.bind<TicketEventListener>(TYPES.TicketEventListener).toConstantValue(NO_TICKET_EVENTS);
 
   container.bind(TYPES.TokenVerifier).to(VERIFIERS[config.auth.mode]);
   container.bind(TYPES.TokenIssuer).to(LocalTokenIssuer);

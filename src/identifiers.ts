@@ -50,4 +50,9 @@ export const TYPES = {
   RuleTestService: Symbol.for('RuleTestService'),
   ExpressionChecker: Symbol.for('ExpressionChecker'),
   ClassifierChecker: Symbol.for('ClassifierChecker'),
+  TicketStore: Symbol.for('TicketStore'),
+  TicketService: Symbol.for('TicketService'),
+  TicketSink: Symbol.for('TicketSink'),
+  TicketEventListener: Symbol.for('TicketEventListener'),
+  TicketClock: Symbol.for('TicketClock'),
 } as const;
