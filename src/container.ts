@@ -73,6 +73,7 @@ import { MysqlRuleStore } from './storage/mysql-rule-store';
 import { MysqlUserStore } from './storage/mysql-user-store';
 import { MysqlTicketStore } from './storage/mysql-ticket-store';
 import { NO_TICKET_EVENTS, type TicketEventListener } from './tickets/events';
+import { ticketsResource } from './rest/resources/tickets';
 import { PostgratorMigrator } from './storage/postgrator-migrator';
 
 const VERIFIERS: Record<Config['auth']['mode'], new (...args: never[]) => TokenVerifier> = {
@@ -217,6 +218,9 @@ function bindRestResources(container: Container, config: Config): void {
   container
     .bind<RestResource>(TYPES.RestResource)
     .toResolvedValue((rules: RuleService) => resource(rulesYamlResource(rules, config.rest.bodyLimit), 'self-validating'), [TYPES.RuleService]);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((tickets: TicketService) => resource(ticketsResource(tickets)), [TYPES.TicketService]);
 }
 
 /**

@@ -144,7 +144,9 @@ export class TicketService implements TicketSink {
         await this.tickets.update(current.id, current, stored, nowMs);
         return { ticketId: current.id, event: 'updated' };
       }
-      default: {
+      case 'reopen':
+      case 'auto-resolve':
+      case 'escalate': {
         if (!current) throw new Error(`${decision.kind} without a ticket`);
         const action: TicketAction =
           decision.kind === 'auto-resolve' ? { kind: 'auto-resolve' } : { kind: decision.kind, priority: snapshot.priority };
