@@ -64,6 +64,7 @@ import { Dispatcher } from './services/notify/dispatcher';
 import type { NotifyConfigProvider } from './services/notify/ports';
 import type { NotifyAlertStore, SilenceStore } from './storage/notify-stores';
 import { MysqlNotificationLogStore, MysqlNotifyGroupStore } from './storage/mysql-notify-dispatch-store';
+import { TicketService } from './services/ticket-service';
 import { MysqlAlertStateStore } from './storage/mysql-alert-state-store';
 import { MysqlAlertOutboxStore } from './storage/mysql-alert-outbox-store';
 import { MysqlNotifyAlertStore } from './storage/mysql-notify-alert-store';
@@ -88,6 +89,9 @@ import { AlertmanagerConfigService } from './services/notify/alertmanager-config
 import { alertmanagerConfigResource } from './rest/resources/alertmanager-config';
 import { MysqlUserStore } from './storage/mysql-user-store';
 import { MysqlSilenceStore } from './storage/mysql-silence-store';
+import { MysqlTicketStore } from './storage/mysql-ticket-store';
+import { NO_TICKET_EVENTS, type TicketEventListener } from './tickets/events';
+import { ticketsResource } from './rest/resources/tickets';
 import { PostgratorMigrator } from './storage/postgrator-migrator';
 
 const VERIFIERS: Record<Config['auth']['mode'], new (...args: never[]) => TokenVerifier> = {
@@ -187,6 +191,12 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
       ],
     );
   container.bind(TYPES.Dispatcher).to(Dispatcher);
+  container.bind(TYPES.TicketStore).to(MysqlTicketStore);
+  container.bind(TYPES.TicketService).to(TicketService);
+  // The ticket integration (src/notify/receivers/ticket.ts) writes through this port.
+  container.bind(TYPES.TicketSink).toService(TYPES.TicketService);
+  // Ticket events go nowhere until a receiver (the AMQP event stream) rebinds this port.
+  container.bind<TicketEventListener>(TYPES.TicketEventListener).toConstantValue(NO_TICKET_EVENTS);
 
   container.bind(TYPES.TokenVerifier).to(VERIFIERS[config.auth.mode]);
   container.bind(TYPES.TokenIssuer).to(LocalTokenIssuer);
@@ -267,6 +277,7 @@ function bindRestResources(container: Container, config: Config): void {
         resource(alertmanagerAlertsResource(api, buildInfo(), logger.child({ component: 'alertmanager-api' })), 'self-validating'),
       [TYPES.AlertmanagerApiService, TYPES.Logger],
     );
+    .toResolvedValue((tickets: TicketService) => resource(ticketsResource(tickets)), [TYPES.TicketService]);
 }
 
 /**

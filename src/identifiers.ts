@@ -83,4 +83,9 @@ export const TYPES = {
   NotificationQueryService: Symbol.for('NotificationQueryService'),
   EventPublisher: Symbol.for('EventPublisher'),
   TicketSink: Symbol.for('TicketSink'),
+  TicketStore: Symbol.for('TicketStore'),
+  TicketService: Symbol.for('TicketService'),
+  TicketSink: Symbol.for('TicketSink'),
+  TicketEventListener: Symbol.for('TicketEventListener'),
+  TicketClock: Symbol.for('TicketClock'),
 } as const;

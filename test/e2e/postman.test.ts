@@ -17,6 +17,7 @@ const SETUP = ['1. Health and documentation', '2. Users (admin)', '3. Experiment
 const READS = [
   '5. The SCIENTIST reads',
   '5b. Rules (admin writes, the associated SCIENTIST reads)',
+  '5c. Tickets',
   '6. Another SCIENTIST gets 404',
   '7. Rejected messages (admin)',
   '8. Erasure and clean-up (admin)',

@@ -1,5 +1,6 @@
 import { TYPES } from '../../../src/identifiers';
 import { openApiDocument } from '../../../lib/contract/openapi-document';
+import type { TicketSink } from '../../../src/notify/receivers/receiver';
 import type { AuditTrail } from '../../../src/services/audit-trail';
 import type { Transactor } from '../../../src/storage/stores';
 import { clockPast } from '../../support/eventually';
@@ -54,6 +55,21 @@ describe('the audit trail', () => {
     const pseudonym = scientist.body.pseudonym as string;
     const admin = logged.platform.admin.pseudonym;
     await api('POST', '/experiments', { body: { code: 'AUD-1', name: 'Audited' } });
+    // A ticket, opened as the ticket integration opens one (audited with no actor and no request).
+    const now = Date.now();
+    const { ticketId } = await logged.platform.container.get<TicketSink>(TYPES.TicketSink).fromNotification(
+      { sendResolved: true, reopenWindowMs: 0, autoResolve: true },
+      {
+        receiver: 'ops',
+        groupKey: '{}:{alertname="Audited"}',
+        groupLabels: new Map([['alertname', 'Audited']]),
+        alerts: [{ fingerprint: '00000000000000a1', labels: new Map([['alertname', 'Audited']]), annotations: new Map(), startsAtMs: now - 1_000, endsAtMs: now + 300_000, endsAtGiven: false, updatedAtMs: now, generatorURL: '', origin: 'api' }],
+        nowMs: now,
+        externalURL: '',
+        templates: [],
+      },
+    );
+    const ticket = { resource_type: 'ticket', resource_id: String(ticketId) };
     await logged.platform.publish('not json');
     await logged.platform.publish('not json either');
     const rejection = await eventually(
@@ -74,6 +90,11 @@ describe('the audit trail', () => {
       ['delete', '/experiments/{code}', () => api('DELETE', '/experiments/AUD-2'), { action: 'experiment.delete', resource_id: 'AUD-2' }],
       ['delete', '/exceptions/{exceptionId}', () => api('DELETE', `/exceptions/${rejection.body.items[0].id}`), { action: 'message.discard', resource_type: 'rejected-message' }],
       ['post', '/exceptions/{exceptionId}/replay', () => api('POST', `/exceptions/${rejection.body.items[1].id}/replay`), { action: 'message.replay', resource_type: 'rejected-message', resource_id: String(rejection.body.items[1].id) }],
+      ['post', '/tickets/{ticketId}/acknowledge', () => api('POST', `/tickets/${ticketId}/acknowledge`), { action: 'ticket.acknowledge', ...ticket }],
+      ['post', '/tickets/{ticketId}/assign', () => api('POST', `/tickets/${ticketId}/assign`, { body: { assignee: logged.platform.admin.id } }), { action: 'ticket.assign', ...ticket }],
+      ['post', '/tickets/{ticketId}/comments', () => api('POST', `/tickets/${ticketId}/comments`, { body: { body: 'audited' } }), { action: 'ticket.comment', ...ticket }],
+      ['post', '/tickets/{ticketId}/resolve', () => api('POST', `/tickets/${ticketId}/resolve`), { action: 'ticket.resolve', ...ticket }],
+      ['post', '/tickets/{ticketId}/close', () => api('POST', `/tickets/${ticketId}/close`), { action: 'ticket.close', ...ticket }],
       ['delete', '/users/{userId}', () => api('DELETE', `/users/${id}`), { action: 'user.erase', resource_id: pseudonym }],
     ];
 
