@@ -272,11 +272,18 @@ function bindRestResources(container: Container, config: Config): void {
       (configs: AlertmanagerConfigService) => resource(alertmanagerConfigResource(configs, config.rest.bodyLimit), 'self-validating'),
       [AlertmanagerConfigService],
     );
+  container
+    .bind<RestResource>(TYPES.RestResource)
     .toResolvedValue((silences: SilenceService) => resource(alertmanagerSilencesResource(silences), 'self-validating'), [TYPES.SilenceService]);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue(
       (api: AlertmanagerApiService, logger: Logger) =>
         resource(alertmanagerAlertsResource(api, buildInfo(), logger.child({ component: 'alertmanager-api' })), 'self-validating'),
       [TYPES.AlertmanagerApiService, TYPES.Logger],
     );
+  container
+    .bind<RestResource>(TYPES.RestResource)
     .toResolvedValue((tickets: TicketService) => resource(ticketsResource(tickets)), [TYPES.TicketService]);
 }
 
@@ -358,6 +365,7 @@ function bindComponents(container: Container): void {
       stop: () => maintenance.stop(),
     }),
     [SilenceMaintenance],
+  );
   // The alerting stage's outbox into the notification stage's alerts (issue 13), where the evaluator runs.
   container.bind<Component>(TYPES.Component).toResolvedValue(
     (reader: OutboxReader): Component => ({
@@ -369,6 +377,7 @@ function bindComponents(container: Container): void {
       stop: () => reader.stop(),
     }),
     [TYPES.OutboxReader],
+  );
   container.bind<Component>(TYPES.Component).toResolvedValue(
     (dispatcher: Dispatcher): Component => ({
       name: 'notification-dispatcher',

@@ -57,18 +57,12 @@ export const TYPES = {
   SilenceService: Symbol.for('SilenceService'),
   SilenceMaintenanceOptions: Symbol.for('SilenceMaintenanceOptions'),
   NotifyAlertStore: Symbol.for('NotifyAlertStore'),
-  NotifyAlertStore: Symbol.for('NotifyAlertStore'),
   AlertOutboxStore: Symbol.for('AlertOutboxStore'),
-  NotifyConfigProvider: Symbol.for('NotifyConfigProvider'),
-  SilenceStore: Symbol.for('SilenceStore'),
   AlertmanagerApiService: Symbol.for('AlertmanagerApiService'),
   OutboxReader: Symbol.for('OutboxReader'),
   OutboxReaderOptions: Symbol.for('OutboxReaderOptions'),
   // Notification stage (issue 13). NotifyAlertStore, SilenceStore, NotifyConfigProvider and DeliveryService
   // are bound by their owners' parts (inputs, silence, config, receivers); the dispatcher takes them optionally.
-  NotifyAlertStore: Symbol.for('NotifyAlertStore'),
-  SilenceStore: Symbol.for('SilenceStore'),
-  NotifyConfigProvider: Symbol.for('NotifyConfigProvider'),
   DeliveryService: Symbol.for('DeliveryService'),
   NotifyGroupStore: Symbol.for('NotifyGroupStore'),
   NotificationLogStore: Symbol.for('NotificationLogStore'),
@@ -78,14 +72,12 @@ export const TYPES = {
   // Notification receivers (issue 13).
   NotifyIntegrations: Symbol.for('NotifyIntegrations'),
   NotificationAttemptStore: Symbol.for('NotificationAttemptStore'),
-  DeliveryService: Symbol.for('DeliveryService'),
   DeliveryOptions: Symbol.for('DeliveryOptions'),
   NotificationQueryService: Symbol.for('NotificationQueryService'),
   EventPublisher: Symbol.for('EventPublisher'),
   TicketSink: Symbol.for('TicketSink'),
   TicketStore: Symbol.for('TicketStore'),
   TicketService: Symbol.for('TicketService'),
-  TicketSink: Symbol.for('TicketSink'),
   TicketEventListener: Symbol.for('TicketEventListener'),
   TicketClock: Symbol.for('TicketClock'),
 } as const;

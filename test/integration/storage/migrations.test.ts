@@ -12,8 +12,6 @@ const migrationVersions = fs
   .filter((file) => /^\d+\.do\..+\.sql$/.test(file))
   .map((file) => Number(file.split('.')[0]));
 const latestVersion = Math.max(...migrationVersions);
-const migrationFiles = fs.readdirSync(migrationsDir).filter((file) => /^\d+\.do\..+\.sql$/.test(file));
-const latestVersion = Math.max(...migrationFiles.map((file) => Number(file.split('.')[0])));
 
 describe('PostgratorMigrator', () => {
   const name = uniqueName('mymonit_migrate');
@@ -82,9 +80,8 @@ describe('PostgratorMigrator', () => {
       const versions = await Promise.all([1, 2, 3].map(() => new PostgratorMigrator(raceConfig).migrate()));
       expect(versions).toEqual([latestVersion, latestVersion, latestVersion]);
       const applied = await query(`SELECT version FROM \`${other}\`.schemaversion WHERE version > 0`);
-      expect(applied).toHaveLength(migrationVersions.length);
       // One row per file: numbers given out to parallel branches may leave gaps until they all merge.
-      expect(applied).toHaveLength(migrationFiles.length);
+      expect(applied).toHaveLength(migrationVersions.length);
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS \`${other}\``);
     }
