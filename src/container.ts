@@ -58,6 +58,7 @@ import { RuleService } from './services/rule-service';
 import { RuleTestService } from './services/rule-test-service';
 import { UserService } from './services/user-service';
 import { SilenceMaintenance } from './services/notify/silence-maintenance';
+import { SilenceIndex } from './services/notify/silence-index';
 import { SilenceService } from './services/notify/silence-service';
 import { MysqlAlertStateStore } from './storage/mysql-alert-state-store';
 import { MysqlAuditStore } from './storage/mysql-audit-store';
@@ -147,6 +148,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.CommittedMeasuresListener).toService(TYPES.RuleEvaluator);
   container.bind(TYPES.AlertQueryService).to(AlertQueryService);
   container.bind(TYPES.SilenceService).to(SilenceService);
+  container.bind(SilenceIndex).toSelf();
   container.bind(SilenceMaintenance).toSelf();
 
   container.bind(TYPES.TokenVerifier).to(VERIFIERS[config.auth.mode]);
