@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { decodePostableSilence, gettableSilence, goJson } from '../../../../src/rest/alertmanager/silence-json';
 
 const good = { matchers: [{ name: 'a', value: 'b', isRegex: false }], startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-01T01:00:00.5+01:00', createdBy: 'me', comment: 'c' };
@@ -33,6 +34,32 @@ describe('PostableSilence decoding', () => {
     expect(decodePostableSilence({ ...good, startsAt: '2026-02-30T00:00:00Z' })).toMatchObject({ ok: false, refusal: { status: 400 } });
     expect(decodePostableSilence({ ...good, matchers: 'a=b' })).toMatchObject({ ok: false, refusal: { status: 400 } });
     expect(decodePostableSilence({ ...good, matchers: [5] })).toMatchObject({ ok: false, refusal: { status: 400 } });
+  });
+});
+
+describe('decoding is total', () => {
+  it('property: any JSON value is decoded or refused with a 400/422, never thrown', () => {
+    const matcher = fc.record({ name: fc.oneof(fc.string(), fc.jsonValue()), value: fc.oneof(fc.string(), fc.jsonValue()), isRegex: fc.oneof(fc.boolean(), fc.jsonValue()) }, { requiredKeys: [] });
+    const silence = fc.record(
+      {
+        id: fc.oneof(fc.uuid(), fc.jsonValue()),
+        matchers: fc.oneof(fc.array(matcher), fc.jsonValue()),
+        startsAt: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string(), fc.jsonValue()),
+        endsAt: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.jsonValue()),
+        createdBy: fc.oneof(fc.string(), fc.jsonValue()),
+        comment: fc.oneof(fc.string(), fc.jsonValue()),
+        untilResolved: fc.jsonValue(),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.oneof(silence, fc.jsonValue()), (body) => {
+        const decoded = decodePostableSilence(body);
+        if (!decoded.ok) expect([400, 422]).toContain(decoded.refusal.status);
+        else expect(Number.isFinite(decoded.input.startsAtMs) && Number.isFinite(decoded.input.endsAtMs)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
