@@ -58,6 +58,7 @@ import { RuleService } from './services/rule-service';
 import { RuleTestService } from './services/rule-test-service';
 import { UserService } from './services/user-service';
 import { SilenceMaintenance } from './services/notify/silence-maintenance';
+import { SilenceIndex } from './services/notify/silence-index';
 import { SilenceService } from './services/notify/silence-service';
 import { StandInAlertMuter, type AlertMuter } from './services/notify/alert-muter';
 import { Dispatcher } from './services/notify/dispatcher';
@@ -168,6 +169,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(AlertmanagerConfigService).toSelf();
   container.bind(TYPES.NotifyConfigProvider).toService(AlertmanagerConfigService);
   container.bind(TYPES.SilenceService).to(SilenceService);
+  container.bind(SilenceIndex).toSelf();
   container.bind(SilenceMaintenance).toSelf();
   container.bind(TYPES.NotifyAlertStore).to(MysqlNotifyAlertStore);
   container.bind(TYPES.AlertOutboxStore).to(MysqlAlertOutboxStore);

@@ -3,8 +3,8 @@ import type { User } from '../../../src/domain/user';
 import { TYPES } from '../../../src/identifiers';
 import type { NotifyAlert } from '../../../src/notify/alert';
 import { SilenceMaintenance } from '../../../src/services/notify/silence-maintenance';
-import type { ExperimentScope, NotifyAlertStore } from '../../../src/storage/notify-stores';
-import { call, startPlatform, type TestPlatform } from '../../support/platform';
+import type { ExperimentScope, NotifyAlertStore, SilenceMaintenanceStore } from '../../../src/storage/notify-stores';
+import { call, eventually, startPlatform, type TestPlatform } from '../../support/platform';
 
 /** A stand-in for the inputs stage's NotifyAlertStore (another helper's): the alerts the until_resolved check reads. */
 class AlertsStandIn implements NotifyAlertStore {
@@ -196,5 +196,54 @@ describe('Alertmanager API v2 silences over MySQL', () => {
     expect(Date.parse(after.body.endsAt)).toBe(resolvedAt);
     // A second process doing the same pass ends nothing twice.
     expect((await maintenance.runOnce(resolvedAt + 20)).ended).toEqual([]);
+  });
+});
+
+describe('the silence-maintenance component', () => {
+  let p: TestPlatform;
+  const alerts = new AlertsStandIn();
+
+  beforeAll(async () => {
+    p = await startPlatform({
+      components: ['silence-maintenance'],
+      configure: (c) => {
+        c.bind(TYPES.NotifyAlertStore).toConstantValue(alerts);
+        c.bind(TYPES.SilenceMaintenanceOptions).toConstantValue({ intervalMs: 100 });
+      },
+    });
+  });
+  afterAll(() => p.stop());
+
+  it('ends an until_resolved silence on its own once its alert resolves', async () => {
+    const token = await p.tokenFor(p.admin);
+    const labels = new Map([['alertname', 'Backup'], ['host', 'b1']]);
+    const firing: NotifyAlert = {
+      fingerprint: fingerprint(labels),
+      labels,
+      annotations: new Map(),
+      startsAtMs: Date.now(),
+      endsAtMs: Date.now() + 300_000,
+      endsAtGiven: false,
+      updatedAtMs: Date.now(),
+      generatorURL: '',
+      origin: 'api',
+    };
+    const created = await call(p.baseUrl, 'POST', `${PREFIX}/silences`, {
+      token,
+      body: { matchers: [{ name: 'alertname', value: 'Backup', isRegex: false }], startsAt: iso(Date.now()), endsAt: iso(Date.now() + 3_600_000), createdBy: 'ops', comment: 'until fixed', untilResolved: true },
+    });
+    const id = created.body.silenceID as string;
+    alerts.alerts = [{ ...firing, startsAtMs: Date.now() + 1 }];
+    const store = p.container.get<SilenceMaintenanceStore>(TYPES.SilenceMaintenanceStore);
+    await eventually(async () => (await store.activeUntilResolved(Date.now())).find((s) => s.id === id)?.mutedAtMs, (muted) => muted !== undefined, { what: 'the silence seen muting' });
+    expect((await call(p.baseUrl, 'GET', `${PREFIX}/silence/${id}`, { token })).body.status.state).toBe('active');
+
+    alerts.alerts = [{ ...alerts.alerts[0]!, endsAtMs: Date.now(), endsAtGiven: true }];
+    const ended = await eventually(
+      async () => (await call(p.baseUrl, 'GET', `${PREFIX}/silence/${id}`, { token })).body,
+      (s) => s.status.state === 'expired',
+      { what: 'the until_resolved silence ended' },
+    );
+    expect(Date.parse(ended.endsAt)).toBe(alerts.alerts[0]!.endsAtMs);
   });
 });
