@@ -4,6 +4,7 @@ import type { Page } from '../domain/page';
 import type { User } from '../domain/user';
 import { TYPES } from '../identifiers';
 import type { Logger } from '../logging/logger';
+import { TicketMetrics } from '../metrics/ticket-metrics';
 import type { TicketConfig } from '../notify/config/model';
 import type { Notification, TicketSink } from '../notify/receivers/receiver';
 import type { ExperimentScope } from '../storage/notify-stores';
@@ -90,6 +91,7 @@ export class TicketService implements TicketSink {
     @inject(TYPES.Logger) @optional() logger?: Logger,
     /** The clock of the operators' actions (tests move it). */
     @inject(TYPES.TicketClock) @optional() private readonly now: () => number = Date.now,
+    @inject(TicketMetrics) @optional() private readonly metrics?: TicketMetrics,
   ) {
     this.logger = logger?.child({ component: 'tickets' });
   }
@@ -252,12 +254,25 @@ export class TicketService implements TicketSink {
     });
     const published: TicketEvent = { kind: event.kind, ticket, ...(actorId === undefined ? {} : { actorId }), atMs: nowMs, detail: event.detail };
     this.hooks.afterCommit(() => {
+      this.count(event.kind, ticket);
       try {
         this.listener.ticketEvent(published);
       } catch (error) {
         this.logger?.warn('a ticket event listener failed', { error, ticket: ticket.id, kind: event.kind });
       }
     });
+  }
+
+  /** The committed change in /metrics: its kind, and the cycle's durations when it acknowledged or resolved. */
+  private count(kind: TicketEvent['kind'], ticket: Ticket): void {
+    if (!this.metrics) return;
+    this.metrics.events.inc({ kind });
+    if (kind === 'acknowledged' && ticket.timeToAcknowledgeMs !== undefined) {
+      this.metrics.timeToAcknowledge.observe({ priority: ticket.priority }, ticket.timeToAcknowledgeMs / 1000);
+    }
+    if (kind === 'resolved' && ticket.timeToResolveMs !== undefined) {
+      this.metrics.timeToResolve.observe({ priority: ticket.priority }, ticket.timeToResolveMs / 1000);
+    }
   }
 
   private async visibleTicket(actor: User, ticket: Ticket | undefined, id: number): Promise<Ticket> {

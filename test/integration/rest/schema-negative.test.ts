@@ -1,4 +1,5 @@
 import { TYPES } from '../../../src/identifiers';
+import type { TicketSink } from '../../../src/notify/receivers/receiver';
 import type { MeasureService } from '../../../src/services/measure-service';
 import { negativeCases, operations, type NegativeCase, type Operations, type Valid } from '../../support/negative-cases';
 import { call, eventually, startPlatform, type TestPlatform } from '../../support/platform';
@@ -34,10 +35,24 @@ describe('the schema-driven negative test', () => {
     const service = p.container.get<MeasureService>(TYPES.MeasureService);
     const outcome = await service.reject({ body: Buffer.from('{'), messageId: unique(), routingKey: null, contentType: null }, 'malformed-json', 'negative test');
     if (outcome.kind !== 'rejected') throw new Error('expected a rejection');
+    const now = Date.now();
+    const ticket = await p.container.get<TicketSink>(TYPES.TicketSink).fromNotification(
+      { sendResolved: true, reopenWindowMs: 0, autoResolve: true },
+      {
+        receiver: 'ops',
+        groupKey: `{}:{alertname="${unique()}"}`,
+        groupLabels: new Map(),
+        alerts: [{ fingerprint: '00000000000000b1', labels: new Map([['alertname', 'N']]), annotations: new Map(), startsAtMs: now - 1_000, endsAtMs: now + 300_000, endsAtGiven: false, updatedAtMs: now, generatorURL: '', origin: 'api' }],
+        nowMs: now,
+        externalURL: '',
+        templates: [],
+      },
+    );
     const paths = new Map([
       ['code', code],
       ['userId', String(user.id)],
       ['exceptionId', String(outcome.rejectionId)],
+      ['ticketId', String(ticket.ticketId)],
     ]);
     const query = new Map([
       ['from', '2026-11-01T00:00:00Z'],
@@ -52,6 +67,9 @@ describe('the schema-driven negative test', () => {
         const id = unique();
         if (op.path === '/users' && op.method === 'POST') return { user_id: id, name: 'N', username: `${id}-uid`, email: `${id}@example.org`, role: 'SCIENTIST' };
         if (op.path === '/experiments' && op.method === 'POST') return { code: `E-${id}`, name: 'N' };
+        if (op.path === '/tickets/{ticketId}/assign') return { assignee: p.admin.id };
+        if (op.path === '/tickets/{ticketId}/comments') return { body: `comment ${id}` };
+        if (op.path.startsWith('/tickets/')) return { comment: `comment ${id}` };
         return { name: `renamed ${id}` };
       },
     };

@@ -1,6 +1,8 @@
 import { ConflictError, StorageUnavailableError, ValidationError } from '../../../src/domain/errors';
 import type { NotifyAlert } from '../../../src/notify/alert';
 import type { Notification } from '../../../src/notify/receivers/receiver';
+import { MetricsRegistry } from '../../../src/metrics/metrics-registry';
+import { TicketMetrics } from '../../../src/metrics/ticket-metrics';
 import { AuditTrail } from '../../../src/services/audit-trail';
 import { ExperimentVisibility } from '../../../src/services/authorization';
 import { TicketService } from '../../../src/services/ticket-service';
@@ -37,6 +39,7 @@ function build(listener: (e: TicketEvent) => void = () => undefined) {
   const logger = new MemoryLogger();
   const tx = new PassThroughTransactor();
   const audit = new InMemoryAuditStore();
+  const registry = new MetricsRegistry();
   const service = new TicketService(
     store,
     users,
@@ -48,8 +51,9 @@ function build(listener: (e: TicketEvent) => void = () => undefined) {
     { ticketEvent: listener },
     logger,
     () => 5_000,
+    new TicketMetrics(registry),
   );
-  return { service, store, logger, tx, audit };
+  return { service, store, logger, tx, audit, registry };
 }
 
 describe('TicketService (unit)', () => {
@@ -124,5 +128,18 @@ describe('TicketService (unit)', () => {
     await service.acknowledge(admin, 1);
     await expect(service.acknowledge(admin, 1)).rejects.toThrow(new ConflictError('ticket 1: a ticket that is acknowledged cannot be acknowledged'));
     expect(store.tickets.get(1)?.timeToAcknowledgeMs).toBe(4_000);
+  });
+
+  it('counts committed changes and observes the times to acknowledge and resolve in /metrics', async () => {
+    const { service, registry } = build();
+    await service.fromNotification(config, notification());
+    const admin = { id: 1, isAdmin: true } as never;
+    await service.acknowledge(admin, 1);
+    await service.resolve(admin, 1);
+    const text = await registry.text();
+    expect(text).toMatch(/^mymonit_ticket_events_total\{kind="opened"\} 1$/m);
+    expect(text).toMatch(/^mymonit_ticket_events_total\{kind="acknowledged"\} 1$/m);
+    expect(text).toMatch(/^mymonit_ticket_time_to_acknowledge_seconds_sum\{priority="major"\} 4$/m);
+    expect(text).toMatch(/^mymonit_ticket_time_to_resolve_seconds_count\{priority="major"\} 1$/m);
   });
 });
