@@ -53,15 +53,21 @@ describe('EvaluationBudget', () => {
     expect(budget.reserve(0)).toBe(Number.POSITIVE_INFINITY);
   });
 
-  it('lets a small evaluation borrow through debt, down to one burst below zero', () => {
+  it('admits a small evaluation whatever the debt of the others, within an allowance of its own', () => {
     const c = clock();
     const budget = new EvaluationBudget(0.1, 1_000, 50, c.now);
     expect(budget.reserve(100)).toBe(0);
-    budget.settle(100, 1_500); // ran 15x longer than charged under load: 400 ms in debt
-    expect(budget.reserve(100)).toBeGreaterThan(0);
+    // Ran 50x longer than charged under load: 4 s in debt, 41 s of wall time at a 10% share before another.
+    budget.settle(100, 5_000);
+    expect(budget.reserve(100)).toBe(41_000);
+    // The small ones still go, up to their own burst (20 x 50 ms) ...
+    for (let i = 0; i < 20; i++) expect(budget.reserve(50)).toBe(0);
+    // ... then at the share: 50 ms of evaluation every 500 ms.
+    expect(budget.reserve(50)).toBe(500);
+    c.advance(500);
     expect(budget.reserve(50)).toBe(0);
-    for (let i = 0; i < 11; i++) budget.reserve(50);
-    // -400 - 12 x 50 = -1000: the floor
-    expect(budget.reserve(50)).toBeGreaterThan(0);
+    // They are charged to the shared bucket too: the expensive ones pay their time back.
+    // -4000 - 21 x 50 + 50 accrued = -5000: 5.1 s to pay back before a 100 ms one, 51 s of wall time.
+    expect(budget.reserve(100)).toBe(51_000);
   });
 });

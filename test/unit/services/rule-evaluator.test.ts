@@ -1,6 +1,6 @@
 import type { AlertState, AlertTransition } from '../../../src/alerting/state/alert-state';
 import type { RuleGroup } from '../../../src/alerting/rules/rule';
-import { groupOffsetMs } from '../../../src/alerting/state/eval-time';
+import { groupOffsetMs, nextEvalSlot } from '../../../src/alerting/state/eval-time';
 import type { Logger } from '../../../src/logging/logger';
 import { MetricsRegistry } from '../../../src/metrics/metrics-registry';
 import { RuleMetrics } from '../../../src/metrics/rule-metrics';
@@ -173,6 +173,58 @@ describe('RuleEvaluator scheduling', () => {
     await jest.advanceTimersByTimeAsync(150);
     expect(leases.rows.get(5)!.lastEvalMs).toBe(slot + 8_100);
     expect(leases.rows.get(5)!.expiresAt).toBe(slot + 15_000);
+  });
+
+  it('a process that just started evaluates on committed measures before its first slot; one that found the lease held leaves them to its slots', async () => {
+    const measure = { experiment: 'EXP', metric: 'a', source: null, unit: null, value: 1, timestampUs: 1n, tags: {} };
+    const a = new FakeEngine();
+    const b = new FakeEngine();
+    const first = evaluator(a);
+    const second = evaluator(b);
+    const acquire = jest.spyOn(leases, 'acquire');
+    await first.start();
+    await second.start();
+    expect(nextEvalSlot(Date.now(), 10_000, offset) - Date.now()).toBeGreaterThan(1_000);
+    first.committed({ measures: [measure], exact: true });
+    await jest.advanceTimersByTimeAsync(150);
+    // No token yet (its first slot is seconds away), but it had never asked: it takes the free lease and evaluates.
+    expect(a.calls).toBe(1);
+    expect(leases.rows.get(5)?.holder).toBe(first.holder);
+    second.committed({ measures: [measure], exact: true });
+    await jest.advanceTimersByTimeAsync(150);
+    second.committed({ measures: [measure], exact: true });
+    await jest.advanceTimersByTimeAsync(150);
+    // The other asks once, finds the lease held, and is not triggered again.
+    expect(b.calls).toBe(0);
+    expect(acquire.mock.calls.filter(([, holder]) => holder === second.holder)).toHaveLength(1);
+  });
+
+  it("a cheap group's triggered evaluation is held back neither by one slow run of it nor by the budget's debt", async () => {
+    const engine = new FakeEngine();
+    const instant = engine.instant.bind(engine);
+    let delayMs = 0;
+    engine.instant = async (q, t) => {
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return instant(q, t);
+    };
+    const e = evaluator(engine);
+    await e.start();
+    // Just after a slot (an evaluation of 0 ms): the next one is 10 s away.
+    const slot = nextEvalSlot(Date.now(), 10_000, offset);
+    await jest.advanceTimersByTimeAsync(slot + 100 - Date.now());
+    expect(engine.calls).toBe(1);
+    const measure = { experiment: 'EXP', metric: 'a', source: null, unit: null, value: 1, timestampUs: 1n, tags: {} };
+    // One triggered run takes 5 s (a loaded machine): the budget, 10% of 1 s burst, is 4 s in debt.
+    delayMs = 5_000;
+    e.committed({ measures: [measure], exact: true });
+    await jest.advanceTimersByTimeAsync(100 + 5_000);
+    expect(engine.calls).toBe(2);
+    delayMs = 0;
+    e.committed({ measures: [measure], exact: true });
+    await jest.advanceTimersByTimeAsync(100);
+    // Evaluated at once, 4.7 s before its next slot, not left to it.
+    expect(engine.calls).toBe(3);
+    expect(Date.now()).toBeLessThan(slot + 10_000);
   });
 
   it('does nothing (and says so) when the engine or the rules are not wired', async () => {
