@@ -9,6 +9,7 @@ import type { PromqlEngine } from '../alerting/promql/engine-api';
 import type { RuleGroup } from '../alerting/rules/rule';
 import type { LabelExpander } from '../alerting/state/alert-labels';
 import { evalSlotAtOrBefore, groupOffsetMs, nextEvalSlot } from '../alerting/state/eval-time';
+import { StorageUnavailableError } from '../domain/errors';
 import { TYPES } from '../identifiers';
 import type { Logger } from '../logging/logger';
 import { RuleMetrics } from '../metrics/rule-metrics';
@@ -353,7 +354,9 @@ export class RuleEvaluator implements CommittedMeasuresListener {
         ...(this.classify ? { classify: this.classify } : {}),
         expand: this.options.expand ?? expandTemplate,
       });
-      await commitEvaluation({ tx: this.tx, leases: this.leases, alerts: this.alerts, measures: this.measures }, group, lease, evaluation, performance.now() - started);
+      await commitRetryingDeadlocks(() =>
+        commitEvaluation({ tx: this.tx, leases: this.leases, alerts: this.alerts, measures: this.measures }, group, lease, evaluation, performance.now() - started),
+      );
       this.metrics.evaluations.inc({ rule_group }, evaluation.rules.length);
       const failed = evaluation.rules.filter((r) => r.health === 'err').length;
       if (failed > 0) this.metrics.failures.inc({ rule_group }, failed);
@@ -395,6 +398,21 @@ const RECENT_DURATIONS = 8;
  */
 function estimateMs(run: GroupRun): number | undefined {
   return run.recentMs.length === 0 ? undefined : Math.min(...run.recentMs);
+}
+
+/**
+ * The commit writes ALERTS rows into `measures` while ingest writes there too: InnoDB may pick it as a
+ * deadlock victim (bench:alerts saw it under flat-out ingest). The victim's transaction is rolled back
+ * whole, so the same commit (fenced again) is simply tried again.
+ */
+async function commitRetryingDeadlocks<T>(commit: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await commit();
+    } catch (error) {
+      if (attempt >= attempts || !(error instanceof StorageUnavailableError) || error.code !== 'ER_LOCK_DEADLOCK') throw error;
+    }
+  }
 }
 
 function label(group: RuleGroup): string {
