@@ -25,6 +25,7 @@ import { MetricsRegistry } from './metrics/metrics-registry';
 import { MetricsServer } from './metrics/metrics-server';
 import { RestMetrics } from './metrics/rest-metrics';
 import { RuleMetrics } from './metrics/rule-metrics';
+import { DispatchMetrics } from './metrics/dispatch-metrics';
 import { RestListener } from './rest/rest-listener';
 import type { RestResource } from './rest/rest-resource';
 import { alertsResource } from './rest/resources/alerts';
@@ -98,6 +99,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(LogMetrics).toSelf();
   container.bind(IngestMetrics).toSelf();
   container.bind(RuleMetrics).toSelf();
+  container.bind(DispatchMetrics).toSelf();
   container.bind(MetricsServer).toSelf();
 
   container.bind(TYPES.Database).to(MysqlDatabase);
