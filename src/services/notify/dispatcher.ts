@@ -166,6 +166,7 @@ export class Dispatcher {
 
   /** Stops looking for work, gives running flushes stopGraceMs, then aborts them, and frees this process's leases. */
   async stop(): Promise<void> {
+    if (!this.running) return;
     this.running = false;
     clearTimeout(this.ingestTimer);
     clearTimeout(this.flushTimer);
