@@ -26,6 +26,7 @@ import { MetricsServer } from './metrics/metrics-server';
 import { RestMetrics } from './metrics/rest-metrics';
 import { RuleMetrics } from './metrics/rule-metrics';
 import { TicketMetrics } from './metrics/ticket-metrics';
+import { DispatchMetrics } from './metrics/dispatch-metrics';
 import { RestListener } from './rest/rest-listener';
 import type { RestResource } from './rest/rest-resource';
 import { alertsResource } from './rest/resources/alerts';
@@ -118,6 +119,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(IngestMetrics).toSelf();
   container.bind(RuleMetrics).toSelf();
   container.bind(TicketMetrics).toSelf();
+  container.bind(DispatchMetrics).toSelf();
   container.bind(MetricsServer).toSelf();
 
   container.bind(TYPES.Database).to(MysqlDatabase);

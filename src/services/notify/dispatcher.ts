@@ -19,6 +19,7 @@ import { routingStandIn, type Routing } from '../../notify/dispatch/standins';
 import type { IntegrationKind, Notification } from '../../notify/receivers/receiver';
 import { TYPES } from '../../identifiers';
 import type { Logger } from '../../logging/logger';
+import { DispatchMetrics } from '../../metrics/dispatch-metrics';
 import type { ClaimedGroup, GroupIdentity, NotificationLogStore, NotifyGroupStore, StoredGroup } from '../../storage/dispatch-stores';
 import type { NotifyAlertStore } from '../../storage/notify-stores';
 import type { Transactor } from '../../storage/stores';
@@ -142,6 +143,7 @@ export class Dispatcher {
     @inject(TYPES.NotificationLogStore) private readonly nflog: NotificationLogStore,
     @inject(TYPES.Transactor) private readonly tx: Transactor,
     @inject(TYPES.Logger) private readonly logger: Logger,
+    @inject(DispatchMetrics) private readonly metrics: DispatchMetrics,
     @inject(TYPES.NotifyAlertStore) @optional() private readonly alerts?: NotifyAlertStore,
     @inject(TYPES.NotifyConfigProvider) @optional() private readonly config?: NotifyConfigProvider,
     @inject(TYPES.DeliveryService) @optional() private readonly delivery?: DeliveryService,
@@ -164,6 +166,7 @@ export class Dispatcher {
 
   /** Stops looking for work, gives running flushes stopGraceMs, then aborts them, and frees this process's leases. */
   async stop(): Promise<void> {
+    if (!this.running) return;
     this.running = false;
     clearTimeout(this.ingestTimer);
     clearTimeout(this.flushTimer);
@@ -253,6 +256,7 @@ export class Dispatcher {
         await this.place(replay, current, version, nowMs);
         await this.groups.saveCursor({ alertSeq: cursor.alertSeq, configVersion: version });
         this.logger.info('notification groups rebuilt for a new configuration', { version, alerts: replay.length });
+        this.metrics.rebuilds.inc();
         placed = true;
         return;
       }
@@ -260,6 +264,7 @@ export class Dispatcher {
       if (changed.alerts.length > 0) {
         await this.place(changed.alerts, current, version, nowMs);
         await this.groups.saveCursor({ alertSeq: changed.seq, configVersion: version });
+        this.metrics.alertsIngested.inc(changed.alerts.length);
         placed = true;
         more = changed.alerts.length >= this.options.ingestBatch;
       }
@@ -384,6 +389,7 @@ export class Dispatcher {
       return;
     }
     const timing = timingOf(route);
+    this.metrics.flushDelay.observe(Math.max(0, startedAtMs - group.nextFlushAtMs) / 1000);
     const heartbeat = setInterval(() => {
       void this.groups.renewLease(group.id, group.holder, group.fencingToken, this.options.leaseMs).then(
         (held) => {
@@ -415,6 +421,7 @@ export class Dispatcher {
       const failed = outcomes.some((ok) => !ok);
       const schedule = scheduleAfterFlush(group.nextFlushAtMs, startedAtMs, timing);
       const committed = await this.groups.finishFlush(group, schedule, startedAtMs, failed ? [] : plan.resolved);
+      this.metrics.flushes.inc({ outcome: !committed ? 'lease_lost' : failed ? 'failed' : 'committed' });
       if (!committed) this.logger.warn('notification group flush not committed: its lease was taken over', { group: group.id });
     } finally {
       clearInterval(heartbeat);
@@ -457,6 +464,7 @@ export class Dispatcher {
     }
     // Without send_resolved and only resolved alerts, nothing is sent but the log still learns it (RetryStage).
     await this.nflog.log(group.groupKey, receiver.name, send.integration, send.entry, group.fencingToken);
+    if (send.alerts.length > 0) this.metrics.notifications.inc({ integration: kind });
     return true;
   }
 }

@@ -28,8 +28,10 @@ import { createTestDatabase, testConfig, type TestDatabase } from '../../support
 jest.setTimeout(240_000);
 
 const GROUP_WAIT_MS = 1_000;
-const GROUP_INTERVAL_MS = 2_000;
-const LEASE_MS = 1_500;
+// Generous for a loaded machine: a delivery must end within group_interval, and a flush within its lease
+// after the last renewal, or it counts as lost and is sent again (at least once, as documented).
+const GROUP_INTERVAL_MS = 3_000;
+const LEASE_MS = 5_000;
 
 interface Received {
   readonly hook: string;
@@ -248,8 +250,11 @@ it('two processes: each notification once; SIGKILL mid-flush: the other sends wh
   await eventually(sent, (s) => s.length >= afterRestart.length, { what: 'F resolved and G sent after the restart', timeoutMs: 30_000 });
   await flushesPast(restartedAt, 3);
   expect(sent()).toEqual(afterRestart);
-  // The only unacknowledged request is the one the killed process left hanging.
-  expect(received.filter((r) => !r.acked).map((r) => `${r.hook} ${r.group} ${r.holder}`)).toEqual([`/hook/1 F ${hanging!.holder}`]);
+  // The only unacknowledged requests are the ones the killed process left hanging (it may have tried again
+  // before it was killed).
+  const unanswered = received.filter((r) => !r.acked).map((r) => `${r.hook} ${r.group} ${r.holder}`);
+  expect(unanswered.length).toBeGreaterThanOrEqual(1);
+  expect(new Set(unanswered)).toEqual(new Set([`/hook/1 F ${hanging!.holder}`]));
   // The empty group F is removed by maintenance; the others stay.
   for (const c of [a, b]) {
     expect(await kill(c, 'SIGTERM')).toEqual({ code: 0, signal: null });

@@ -7,6 +7,7 @@ import type { CompiledMatcher } from '../../../src/notify/matchers';
 import type { Notification } from '../../../src/notify/receivers/receiver';
 import type { Silence } from '../../../src/notify/silence/silence';
 import type { Dispatcher } from '../../../src/services/notify/dispatcher';
+import { DispatchMetrics } from '../../../src/metrics/dispatch-metrics';
 import type { DeliveryResult, DeliveryService, NotifyConfigProvider } from '../../../src/services/notify/ports';
 import type { MysqlDatabase } from '../../../src/storage/mysql-database';
 import type { NotifyAlertStore, SilenceStore } from '../../../src/storage/notify-stores';
@@ -102,10 +103,14 @@ interface Sent {
 }
 const sent: Sent[] = [];
 const failing = new Set<string>();
+const refused: string[] = [];
 const delivery: DeliveryService = {
   deliver(r: ReceiverConfig, n: Notification): Promise<DeliveryResult> {
     const to = `${r.name}/${r.webhook[0]!.url.split('/').pop()!}`;
-    if (failing.has(to)) return Promise.resolve({ delivered: [], failed: [{ kind: 'webhook', index: 0, error: 'HTTP 500' }] });
+    if (failing.has(to)) {
+      refused.push(to);
+      return Promise.resolve({ delivered: [], failed: [{ kind: 'webhook', index: 0, error: 'HTTP 500' }] });
+    }
     const names = (resolved: boolean) =>
       n.alerts
         .filter((a) => a.endsAtMs <= n.nowMs === resolved)
@@ -127,6 +132,7 @@ const provider: NotifyConfigProvider = { current: () => config, version: () => v
 let database: TestDatabase;
 let db: MysqlDatabase;
 let dispatcher: Dispatcher;
+let metrics: DispatchMetrics;
 const alerts = new MemoryAlerts();
 
 function alert(labels: Record<string, string>, endsAtMs = Date.now() + 3_600_000): NotifyAlert {
@@ -147,6 +153,7 @@ beforeAll(async () => {
   container.bind(TYPES.DispatcherOptions).toConstantValue({ ingestPollMs: 50, maxPollMs: 50, leaseMs: 5_000, maintenanceMs: 500 });
   db = container.get<MysqlDatabase>(TYPES.Database);
   dispatcher = container.get<Dispatcher>(TYPES.Dispatcher);
+  metrics = container.get(DispatchMetrics);
   await dispatcher.start();
 }, 120_000);
 
@@ -213,10 +220,15 @@ it('a failing integration is sent again at the next flush, keeps the resolved al
   await alerts.put([d1]);
   // db/1 does not send resolved alerts: all resolved is logged, not sent; pager and db/0 send it.
   await until('pager resolution', ['pager/0 {}/{severity="page"}/1:{alertname="Disk"} |d1']);
+  await eventually(() => refused.length, (n) => n > 0, { what: 'db/0 refusing the resolution', timeoutMs: 10_000, intervalMs: 20 });
   failing.delete('db/0');
   await until('db/0 resolution after its failure', ['pager/0 {}/{severity="page"}/1:{alertname="Disk"} |d1', 'db/0 {}/{team="db"}/0:{alertname="Disk"} |d1']);
   await quiet();
   expect(sent).toHaveLength(2);
+  const outcomes = new Map((await metrics.flushes.get()).values.map((v) => [v.labels.outcome, v.value]));
+  expect(outcomes.get('failed')).toBeGreaterThan(0);
+  expect(outcomes.get('committed')).toBeGreaterThan(0);
+  expect(outcomes.get('lease_lost')).toBeUndefined();
 });
 
 it('a new configuration rebuilds the groups; what was sent under the same group key is not sent again', async () => {
