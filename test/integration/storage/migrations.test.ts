@@ -55,6 +55,7 @@ describe('PostgratorMigrator', () => {
         'audit_events', 'experiment_users', 'experiments', 'measures', 'rejected_messages', 'rollup_dirty', 'rollup_hour',
         'rollup_minute', 'rule_groups', 'rules', 'schemaversion', 'series', 'users',
         'alert_outbox', 'alert_states', 'alert_transitions', 'rule_evaluations', 'rule_group_leases',
+        'notification_attempts', 'notification_attempt_experiments',
       ].sort(),
     );
     expect(tables.filter((row) => row.t !== 'schemaversion').every((row) => row.engine === 'InnoDB')).toBe(true);
