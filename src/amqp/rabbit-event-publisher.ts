@@ -26,7 +26,7 @@ interface Link {
  */
 @injectable()
 export class RabbitEventPublisher implements EventPublisher {
-  private readonly links = new Map<string, Promise<Link>>();
+  private readonly links = new Map<string, { readonly opening: Promise<Link>; link?: Link }>();
   private closed = false;
 
   constructor(
@@ -67,17 +67,23 @@ export class RabbitEventPublisher implements EventPublisher {
     this.closed = true;
     const links = [...this.links.values()];
     this.links.clear();
-    await Promise.all(links.map(async (p) => (await p.catch(() => undefined))?.connection.close().catch(() => undefined)));
+    await Promise.all(links.map(async (entry) => (await entry.opening.catch(() => undefined))?.connection.close().catch(() => undefined)));
   }
 
   private link(url: string): Promise<Link> {
-    let link = this.links.get(url);
-    if (!link) {
-      link = this.open(url);
-      this.links.set(url, link);
-      link.catch(() => this.links.delete(url));
-    }
-    return link;
+    const existing = this.links.get(url);
+    if (existing) return existing.opening;
+    const entry: { opening: Promise<Link>; link?: Link } = { opening: this.open(url) };
+    this.links.set(url, entry);
+    entry.opening.then(
+      (link) => {
+        entry.link = link;
+      },
+      () => {
+        if (this.links.get(url) === entry) this.links.delete(url);
+      },
+    );
+    return entry.opening;
   }
 
   private async open(url: string): Promise<Link> {
@@ -89,7 +95,7 @@ export class RabbitEventPublisher implements EventPublisher {
       const channel = await connection.createConfirmChannel();
       const link: Link = { connection, channel, declared: new Set() };
       const lost = (error?: Error) => {
-        if (this.links.get(url) !== undefined) this.logger.warn('event stream connection lost', { broker: redactedUrl(url), error: error?.message });
+        if (this.links.get(url)?.link === link) this.logger.warn('event stream connection lost', { broker: redactedUrl(url), error: error?.message });
         this.drop(url, link);
       };
       connection.on('error', (error: Error) => lost(error));
@@ -103,17 +109,10 @@ export class RabbitEventPublisher implements EventPublisher {
     }
   }
 
+  /** Forgets a broken link at once (the next publish opens a new one) and closes what is left of it. */
   private drop(url: string, link: Link): void {
-    const current = this.links.get(url);
-    if (current === undefined) return;
-    void current.then(
-      (l) => {
-        if (l !== link) return;
-        this.links.delete(url);
-        void link.connection.close().catch(() => undefined);
-      },
-      () => undefined,
-    );
+    if (this.links.get(url)?.link === link) this.links.delete(url);
+    void link.connection.close().catch(() => undefined);
   }
 }
 
