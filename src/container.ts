@@ -35,6 +35,7 @@ import { WebhookIntegration } from './notify/receivers/webhook';
 import { notificationsResource } from './rest/resources/notifications';
 import { type DeliveryOptions, type IntegrationSet, NotificationDelivery } from './services/notify/delivery-service';
 import { NotificationQueryService } from './services/notify/notification-query-service';
+import { TicketEventStream } from './services/notify/ticket-event-stream';
 import { MysqlNotificationAttemptStore } from './storage/mysql-notification-attempt-store';
 import { RestListener } from './rest/rest-listener';
 import type { RestResource } from './rest/rest-resource';
@@ -198,6 +199,7 @@ function bindReceivers(container: Container): void {
   container.bind<Partial<DeliveryOptions>>(TYPES.DeliveryOptions).toConstantValue({});
   container.bind(TYPES.DeliveryService).to(NotificationDelivery);
   container.bind(TYPES.NotificationQueryService).to(NotificationQueryService);
+  container.bind(TicketEventStream).toSelf();
 }
 
 /** The REST API's resources, mounted in this order (see RestResource for the stages). */

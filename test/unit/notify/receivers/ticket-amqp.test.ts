@@ -61,3 +61,25 @@ describe('AMQP stream integration', () => {
     await expect(new AmqpIntegration(publisher).send(stream, notification(now + 1000), new AbortController().signal)).rejects.toBeInstanceOf(RetryableSendError);
   });
 });
+
+describe('TicketEventStream', () => {
+  it('publishes a ticket event to every stream of the receiver, and counts what failed', async () => {
+    const { TicketEventStream } = await import('../../../../src/services/notify/ticket-event-stream');
+    const { NotifyMetrics } = await import('../../../../src/metrics/notify-metrics');
+    const { MetricsRegistry } = await import('../../../../src/metrics/metrics-registry');
+    const keys: string[] = [];
+    const publisher: EventPublisher = {
+      publish: (target, key) => {
+        keys.push(`${target.exchange}:${key}`);
+        return target.exchange === 'down' ? Promise.reject(new Error('nack')) : Promise.resolve();
+      },
+    };
+    const registry = new MetricsRegistry();
+    const silent = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined, child: () => silent };
+    const stream = new TicketEventStream(publisher, new NotifyMetrics(registry), silent);
+    const receiver = { name: 'ops', webhook: [], email: [], tickets: [], amqp: [{ sendResolved: true, exchange: 'events' }, { sendResolved: true, exchange: 'down' }] };
+    expect(await stream.publish(receiver, 'acknowledged', { id: 1 })).toBe(1);
+    expect(keys).toEqual(['events:ticket.acknowledged', 'down:ticket.acknowledged']);
+    expect(await registry.text()).toContain('mymonit_notification_attempts_total{receiver="ops",integration="amqp",outcome="failed"} 1');
+  });
+});
