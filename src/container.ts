@@ -5,6 +5,7 @@ import { MeasureMessageParser } from './amqp/measure-message-parser';
 import { MessageProcessor } from './amqp/message-processor';
 import { RabbitListener } from './amqp/rabbit-listener';
 import { RabbitReplayPublisher } from './amqp/rabbit-publisher';
+import { RabbitEventPublisher } from './amqp/rabbit-event-publisher';
 import { FirebaseTokenVerifier } from './auth/firebase-token-verifier';
 import { LocalTokenIssuer } from './auth/local-token-issuer';
 import { LocalTokenVerifier } from './auth/local-token-verifier';
@@ -27,6 +28,17 @@ import { RestMetrics } from './metrics/rest-metrics';
 import { RuleMetrics } from './metrics/rule-metrics';
 import { TicketMetrics } from './metrics/ticket-metrics';
 import { DispatchMetrics } from './metrics/dispatch-metrics';
+import { NotifyMetrics } from './metrics/notify-metrics';
+import { AmqpIntegration } from './notify/receivers/amqp';
+import { EmailIntegration } from './notify/receivers/email';
+import type { EventPublisher, TicketSink } from './notify/receivers/receiver';
+import { TicketIntegration } from './notify/receivers/ticket';
+import { WebhookIntegration } from './notify/receivers/webhook';
+import { notificationsResource } from './rest/resources/notifications';
+import { type DeliveryOptions, type IntegrationSet, NotificationDelivery } from './services/notify/delivery-service';
+import { NotificationQueryService } from './services/notify/notification-query-service';
+import { TicketEventStream } from './services/notify/ticket-event-stream';
+import { MysqlNotificationAttemptStore } from './storage/mysql-notification-attempt-store';
 import { RestListener } from './rest/rest-listener';
 import type { RestResource } from './rest/rest-resource';
 import { alertsResource } from './rest/resources/alerts';
@@ -203,6 +215,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.TicketSink).toService(TYPES.TicketService);
   // Ticket events go nowhere until a receiver (the AMQP event stream) rebinds this port.
   container.bind<TicketEventListener>(TYPES.TicketEventListener).toConstantValue(NO_TICKET_EVENTS);
+  bindReceivers(container);
 
   container.bind(TYPES.TokenVerifier).to(VERIFIERS[config.auth.mode]);
   container.bind(TYPES.TokenIssuer).to(LocalTokenIssuer);
@@ -226,6 +239,31 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
       [TYPES.Database, TYPES.RabbitListener],
     );
   return container;
+}
+
+/**
+ * The notification receivers (issue 13): one integration of each kind, the delivery service (retries,
+ * attempts stored and counted), the attempt history. The ticket integration writes through TYPES.TicketSink
+ * (the ticket service) when one is bound.
+ */
+function bindReceivers(container: Container): void {
+  container.bind(NotifyMetrics).toSelf();
+  container.bind(TYPES.NotificationAttemptStore).to(MysqlNotificationAttemptStore);
+  container.bind(RabbitEventPublisher).toSelf();
+  container.bind(TYPES.EventPublisher).toService(RabbitEventPublisher);
+  container.bind<IntegrationSet>(TYPES.NotifyIntegrations).toResolvedValue(
+    (publisher: EventPublisher, tickets: TicketSink | undefined): IntegrationSet => ({
+      webhook: new WebhookIntegration(),
+      email: new EmailIntegration(),
+      amqp: new AmqpIntegration(publisher),
+      ticket: new TicketIntegration(tickets),
+    }),
+    [TYPES.EventPublisher, { serviceIdentifier: TYPES.TicketSink, optional: true }],
+  );
+  container.bind<Partial<DeliveryOptions>>(TYPES.DeliveryOptions).toConstantValue({});
+  container.bind(TYPES.DeliveryService).to(NotificationDelivery);
+  container.bind(TYPES.NotificationQueryService).to(NotificationQueryService);
+  container.bind(TicketEventStream).toSelf();
 }
 
 /** The REST API's resources, mounted in this order (see RestResource for the stages). */
@@ -263,6 +301,9 @@ function bindRestResources(container: Container, config: Config): void {
   container
     .bind<RestResource>(TYPES.RestResource)
     .toResolvedValue((alerts: AlertQueryService) => resource(prometheusRulesResource(alerts), 'self-validating'), [TYPES.AlertQueryService]);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((notifications: NotificationQueryService) => resource(notificationsResource(notifications)), [TYPES.NotificationQueryService]);
   container
     .bind<RestResource>(TYPES.RestResource)
     .toResolvedValue((rules: RuleService) => resource(rulesResource(rules)), [TYPES.RuleService]);
@@ -318,6 +359,15 @@ function bindComponents(container: Container): void {
       stop: () => configs.stop(),
     }),
     [AlertmanagerConfigService],
+  // The event stream's broker connections, opened on first use, closed at shutdown (late: after whatever publishes).
+  container.bind<Component>(TYPES.Component).toResolvedValue(
+    (publisher: RabbitEventPublisher): Component => ({
+      name: 'event-publisher',
+      runsIn: 'every',
+      start: async () => undefined,
+      stop: () => publisher.close(),
+    }),
+    [RabbitEventPublisher],
   );
   container.bind<Component>(TYPES.Component).toResolvedValue(
     (listener: RabbitListener): Component => ({

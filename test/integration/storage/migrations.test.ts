@@ -59,6 +59,7 @@ describe('PostgratorMigrator', () => {
         'notify_alerts', 'notify_alert_seq',
         'notify_dispatch_cursor', 'notify_groups', 'notify_group_alerts', 'notification_log',
         'tickets', 'ticket_comments', 'ticket_events', 'ticket_experiments',
+        'notification_attempts', 'notification_attempt_experiments',
       ].sort(),
     );
     expect(tables.filter((row) => row.t !== 'schemaversion').every((row) => row.engine === 'InnoDB')).toBe(true);
