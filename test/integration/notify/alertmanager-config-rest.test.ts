@@ -123,6 +123,12 @@ describe('/alertmanager/config', () => {
       expect(service.version()).toBe(3);
       expect(service.current().route.receiver).toBe('edited');
       await service.stop();
+      // SIGHUP (emitted to the listeners, not sent): the running instance stores the edited file and applies it.
+      fs.writeFileSync(path.join(dir, 'alertmanager.yml'), FILE_CONFIG.replace(/file-receiver/g, 'sighup'));
+      process.emit('SIGHUP', 'SIGHUP');
+      const running = p.container.get(AlertmanagerConfigService);
+      await eventually(() => running.current().route.receiver, (r) => r === 'sighup', { what: 'the SIGHUP reload applied' });
+      expect(running.version()).toBeGreaterThanOrEqual(4);
     } finally {
       await restarted.get<Database>(TYPES.Database).close();
     }
