@@ -185,6 +185,59 @@ receivers:
 ${RECEIVERS}`,
     routes: [['foo=bar', 'bar=baz'], [], ['corge=12'], ['bar=baz', 'qux=corge'], ['qux=x', 'corge=1']],
   },
+  {
+    name: 'matcher corners',
+    yaml: `route:
+  receiver: default
+  routes:
+    - matchers: ['a=~"^b$"', 'c!~""']
+      receiver: team-a
+    - matchers: ['{x=~"é.*"}', 'y="\\n"']
+      receiver: team-b
+    - match_re: {z: '[0-9]+'}
+      match: {w: ''}
+      receiver: pager
+    - matchers: ['  v  !=  "1"  ', 'u=~a|b']
+      receiver: team-a
+      continue: yes
+    - receiver: ''
+      routes: []
+${RECEIVERS}`,
+    routes: [['a=b', 'c=d'], ['a=b'], ['x=éa', 'y="\\n"'], ['z=42'], ['z=42', 'w=1'], ['u=a'], ['u=a', 'v=1'], ['q=r']],
+  },
+  {
+    name: 'durations',
+    yaml: `route:
+  receiver: default
+  group_wait: 0
+  group_interval: 1h30m
+  repeat_interval: 1d
+  routes:
+    - {receiver: default, group_wait: 500ms, repeat_interval: 1w, group_interval: 1y}
+${RECEIVERS}`,
+  },
+  { name: 'null receivers entries', yaml: 'route:\n  receiver: default\nreceivers:\n  - name: default\n    webhook_configs:\n    email_configs: []\n' },
+  { name: 'route null child', yaml: 'route:\n  receiver: default\n  routes:\n    -\nreceivers:\n  - name: default\n' },
+  { name: 'continue word', yaml: 'route:\n  receiver: default\n  routes:\n    - continue: maybe\nreceivers:\n  - name: default\n' },
+  { name: 'negative duration', yaml: 'route:\n  receiver: default\n  group_wait: -1s\nreceivers:\n  - name: default\n' },
+  { name: 'fractional duration', yaml: 'route:\n  receiver: default\n  group_wait: 1.5s\nreceivers:\n  - name: default\n' },
+  { name: 'receivers not a list', yaml: 'route:\n  receiver: default\nreceivers:\n  name: default\n' },
+  { name: 'group_by with colon', yaml: 'route:\n  receiver: default\n  group_by: ["a:b"]\nreceivers:\n  - name: default\n' },
+  { name: 'matcher name with colon', yaml: "route:\n  receiver: default\n  routes:\n    - matchers: ['a:b=c']\nreceivers:\n  - name: default\n" },
+  { name: 'equal bad label', yaml: "route:\n  receiver: default\ninhibit_rules:\n  - equal: ['a-b']\nreceivers:\n  - name: default\n" },
+  { name: 'inhibit bad matcher', yaml: "route:\n  receiver: default\ninhibit_rules:\n  - source_matchers: ['a']\nreceivers:\n  - name: default\n" },
+  { name: 'webhook no host', yaml: 'route:\n  receiver: h\nreceivers:\n  - name: h\n    webhook_configs:\n      - url: "http://"\n' },
+  { name: 'webhook relative url', yaml: 'route:\n  receiver: h\nreceivers:\n  - name: h\n    webhook_configs:\n      - url: "/hook"\n' },
+  { name: 'webhook max_alerts negative', yaml: 'route:\n  receiver: h\nreceivers:\n  - name: h\n    webhook_configs:\n      - url: "http://x/"\n        max_alerts: -1\n' },
+  { name: 'smarthost without port', yaml: "global:\n  smtp_smarthost: 'mail.example.org'\n  smtp_from: a@b\nroute:\n  receiver: default\nreceivers:\n  - name: default\n" },
+  { name: 'smtp_require_tls word', yaml: "global:\n  smtp_require_tls: nope\nroute:\n  receiver: default\nreceivers:\n  - name: default\n" },
+  { name: 'days of month 31 to -1', yaml: "route:\n  receiver: default\ntime_intervals:\n  - name: x\n    time_intervals: [{days_of_month: ['-1:31', '1:-1', '30:-2']}]\nreceivers:\n  - name: default\n" },
+  { name: 'weekday range reversed', yaml: "route:\n  receiver: default\ntime_intervals:\n  - name: x\n    time_intervals: [{weekdays: ['friday:monday']}]\nreceivers:\n  - name: default\n" },
+  { name: 'time 24:01', yaml: "route:\n  receiver: default\ntime_intervals:\n  - name: x\n    time_intervals: [{times: [{start_time: '00:00', end_time: '24:01'}]}]\nreceivers:\n  - name: default\n" },
+  { name: 'time without end', yaml: "route:\n  receiver: default\ntime_intervals:\n  - name: x\n    time_intervals: [{times: [{start_time: '00:00'}]}]\nreceivers:\n  - name: default\n" },
+  { name: 'location Local', yaml: "route:\n  receiver: default\ntime_intervals:\n  - name: x\n    time_intervals: [{location: Local}]\nreceivers:\n  - name: default\n" },
+  { name: 'active interval used', yaml: "route:\n  receiver: default\n  routes: [{receiver: default, active_time_intervals: [x]}]\ntime_intervals:\n  - name: x\n    time_intervals: [{months: ['February']}]\nreceivers:\n  - name: default\n" },
+  { name: 'mute and time interval same name', yaml: "route:\n  receiver: default\nmute_time_intervals:\n  - name: x\ntime_intervals:\n  - name: x\nreceivers:\n  - name: default\n" },
   { name: 'templates empty list', yaml: 'templates: []\nroute:\n  receiver: default\nreceivers:\n  - name: default\n' },
   // Refused by both.
   { name: 'empty file', yaml: '' },

@@ -219,6 +219,8 @@ function readRoute(reader: Reader, raw: Raw, path: ConfigPath): PlainRoute | und
   if (repeatIntervalMs === 0) reader.add([...path, 'repeat_interval'], 'repeat_interval cannot be zero');
   const routes: PlainRoute[] = [];
   reader.list(map.get('routes'), [...path, 'routes'])?.forEach((child, i) => {
+    // Alertmanager 0.25 crashes on an empty entry (amtool panics): refused here.
+    if (child === null) reader.add([...path, 'routes', i], 'empty route');
     const route = readRoute(reader, child, [...path, 'routes', i]);
     if (route) routes.push(route);
   });

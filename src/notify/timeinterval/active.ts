@@ -96,3 +96,18 @@ export function isActiveAt(interval: TimeInterval, ms: number): boolean {
 export function anyActiveAt(intervals: readonly TimeInterval[], ms: number): boolean {
   return intervals.some((interval) => isActiveAt(interval, ms));
 }
+
+/**
+ * Alertmanager's TimeMuteStage and TimeActiveStage together: a route's notification at `ms` is dropped when
+ * one of its `mute_time_intervals` contains the instant, or when it has `active_time_intervals` and none
+ * contains it. Names are resolved in the configuration's `time_intervals` (validated to exist).
+ */
+export function isMutedAt(
+  route: { readonly muteTimeIntervals: readonly string[]; readonly activeTimeIntervals: readonly string[] },
+  timeIntervals: ReadonlyMap<string, readonly TimeInterval[]>,
+  ms: number,
+): boolean {
+  const inAny = (names: readonly string[]): boolean => names.some((name) => anyActiveAt(timeIntervals.get(name) ?? [], ms));
+  if (inAny(route.muteTimeIntervals)) return true;
+  return route.activeTimeIntervals.length > 0 && !inAny(route.activeTimeIntervals);
+}

@@ -128,8 +128,9 @@ export function parseTimeInterval(reader: Reader, raw: Raw, path: ConfigPath): T
   const years = ranges(reader, reader.list(map.get('years'), [...path, 'years']), [...path, 'years'], year);
   let location = reader.str(map, 'location', path) ?? 'UTC';
   if (location === '') location = 'UTC';
-  if (location === 'Local') reader.add([...path, 'location'], 'location "Local" is not supported by MyMONIT: name the zone');
-  else if (!isKnownLocation(location)) reader.add([...path, 'location'], `unknown time zone ${location}`);
+  // Go's "Local": the zone of the process (TZ), as Alertmanager reads it.
+  if (location === 'Local') location = new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!isKnownLocation(location)) reader.add([...path, 'location'], `unknown time zone ${location}`);
   if (reader.issues.length > before) return undefined;
   return { times, weekdays, daysOfMonth, months, years, location };
 }

@@ -1,5 +1,5 @@
 import { Reader } from '../../../src/notify/config/reader';
-import { isActiveAt } from '../../../src/notify/timeinterval/active';
+import { isActiveAt, isMutedAt } from '../../../src/notify/timeinterval/active';
 import { parseTimeInterval } from '../../../src/notify/timeinterval/parse';
 import { readYaml } from '../../../src/notify/config/yaml-source';
 import type { TimeInterval } from '../../../src/notify/timeinterval/time-interval';
@@ -44,5 +44,25 @@ describe('time intervals (timeinterval.ContainsTime)', () => {
 
   it('an empty interval is always active', () => {
     expect(isActiveAt(interval('{}'), 0)).toBe(true);
+  });
+});
+
+describe('isMutedAt (TimeMuteStage + TimeActiveStage)', () => {
+  const weekend = interval("weekdays: ['saturday:sunday']");
+  const mornings = interval("times: [{start_time: '06:00', end_time: '12:00'}]");
+  const intervals = new Map([
+    ['weekend', [weekend]],
+    ['mornings', [mornings]],
+  ]);
+  const saturdayMorning = at('2026-12-05T08:00:00Z');
+  const thursdayMorning = at('2026-12-03T08:00:00Z');
+  const thursdayEvening = at('2026-12-03T20:00:00Z');
+
+  it('mutes inside a mute interval, outside every active interval', () => {
+    const route = { muteTimeIntervals: ['weekend'], activeTimeIntervals: ['mornings'] };
+    expect(isMutedAt(route, intervals, saturdayMorning)).toBe(true);
+    expect(isMutedAt(route, intervals, thursdayMorning)).toBe(false);
+    expect(isMutedAt(route, intervals, thursdayEvening)).toBe(true);
+    expect(isMutedAt({ muteTimeIntervals: [], activeTimeIntervals: [] }, intervals, saturdayMorning)).toBe(false);
   });
 });
