@@ -74,10 +74,10 @@ import { UserService } from './services/user-service';
 import { SilenceMaintenance } from './services/notify/silence-maintenance';
 import { SilenceIndex } from './services/notify/silence-index';
 import { SilenceService } from './services/notify/silence-service';
-import { StandInAlertMuter, type AlertMuter } from './services/notify/alert-muter';
+import { SilencingAlertMuter, type AlertMuter } from './services/notify/alert-muter';
 import { Dispatcher } from './services/notify/dispatcher';
 import type { NotifyConfigProvider } from './services/notify/ports';
-import type { NotifyAlertStore, SilenceStore } from './storage/notify-stores';
+import type { NotifyAlertStore } from './storage/notify-stores';
 import { MysqlNotificationLogStore, MysqlNotifyGroupStore } from './storage/mysql-notify-dispatch-store';
 import { TicketService } from './services/ticket-service';
 import { MysqlAlertStateStore } from './storage/mysql-alert-state-store';
@@ -85,7 +85,6 @@ import { MysqlAlertOutboxStore } from './storage/mysql-alert-outbox-store';
 import { MysqlNotifyAlertStore } from './storage/mysql-notify-alert-store';
 import { OutboxReader } from './services/notify/outbox-reader';
 import { AlertmanagerApiService } from './services/notify/alertmanager-api-service';
-import { StaticNotifyConfigProvider } from './services/notify/stand-in-config-provider';
 import { alertmanagerAlertsResource } from './rest/resources/alertmanager-alerts';
 import { MysqlAuditStore } from './storage/mysql-audit-store';
 import { MysqlDatabase } from './storage/mysql-database';
@@ -105,7 +104,8 @@ import { alertmanagerConfigResource } from './rest/resources/alertmanager-config
 import { MysqlUserStore } from './storage/mysql-user-store';
 import { MysqlSilenceStore } from './storage/mysql-silence-store';
 import { MysqlTicketStore } from './storage/mysql-ticket-store';
-import { NO_TICKET_EVENTS, type TicketEventListener } from './tickets/events';
+import type { TicketEventListener } from './tickets/events';
+import { TicketEventRelay } from './services/notify/ticket-event-relay';
 import { ticketsResource } from './rest/resources/tickets';
 import { PostgratorMigrator } from './storage/postgrator-migrator';
 
@@ -190,8 +190,6 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.NotifyAlertStore).to(MysqlNotifyAlertStore);
   container.bind(TYPES.AlertOutboxStore).to(MysqlAlertOutboxStore);
   container.bind(TYPES.OutboxReader).to(OutboxReader);
-  // STAND-IN until the config helper's provider is merged (it replaces this binding).
-  container.bind(TYPES.NotifyConfigProvider).to(StaticNotifyConfigProvider);
   container.bind(TYPES.AlertmanagerApiService).to(AlertmanagerApiService);
   // The notification dispatcher (issue 13) needs TYPES.NotifyAlertStore, TYPES.NotifyConfigProvider and
   // TYPES.DeliveryService; without them it logs that it is not wired and dispatches nothing.
@@ -200,21 +198,16 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container
     .bind<AlertMuter>(TYPES.AlertMuter)
     .toResolvedValue(
-      (config: NotifyConfigProvider | undefined, alerts: NotifyAlertStore | undefined, silences: SilenceStore | undefined): AlertMuter =>
-        config ? new StandInAlertMuter(config, alerts, silences) : { prepare: () => Promise.resolve(() => false) },
-      [
-        { serviceIdentifier: TYPES.NotifyConfigProvider, optional: true },
-        { serviceIdentifier: TYPES.NotifyAlertStore, optional: true },
-        { serviceIdentifier: TYPES.SilenceStore, optional: true },
-      ],
+      (config: NotifyConfigProvider, silences: SilenceIndex, alerts: NotifyAlertStore): AlertMuter => new SilencingAlertMuter(config, silences, alerts),
+      [TYPES.NotifyConfigProvider, SilenceIndex, TYPES.NotifyAlertStore],
     );
   container.bind(TYPES.Dispatcher).to(Dispatcher);
   container.bind(TYPES.TicketStore).to(MysqlTicketStore);
   container.bind(TYPES.TicketService).to(TicketService);
   // The ticket integration (src/notify/receivers/ticket.ts) writes through this port.
   container.bind(TYPES.TicketSink).toService(TYPES.TicketService);
-  // Ticket events go nowhere until a receiver (the AMQP event stream) rebinds this port.
-  container.bind<TicketEventListener>(TYPES.TicketEventListener).toConstantValue(NO_TICKET_EVENTS);
+  // Ticket events go to the AMQP streams of the receiver that made the ticket.
+  container.bind<TicketEventListener>(TYPES.TicketEventListener).to(TicketEventRelay);
   bindReceivers(container);
 
   container.bind(TYPES.TokenVerifier).to(VERIFIERS[config.auth.mode]);
@@ -359,6 +352,7 @@ function bindComponents(container: Container): void {
       stop: () => configs.stop(),
     }),
     [AlertmanagerConfigService],
+  );
   // The event stream's broker connections, opened on first use, closed at shutdown (late: after whatever publishes).
   container.bind<Component>(TYPES.Component).toResolvedValue(
     (publisher: RabbitEventPublisher): Component => ({

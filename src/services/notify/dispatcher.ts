@@ -15,7 +15,7 @@ import {
   type GroupTiming,
   type IntegrationSend,
 } from '../../notify/dispatch/aggregation-group';
-import { routingStandIn, type Routing } from '../../notify/dispatch/standins';
+import { ROUTING, type Routing } from '../../notify/dispatch/routing';
 import type { IntegrationKind, Notification } from '../../notify/receivers/receiver';
 import { TYPES } from '../../identifiers';
 import type { Logger } from '../../logging/logger';
@@ -136,7 +136,7 @@ export class Dispatcher {
   private claiming?: Promise<void>;
   private readonly inFlight = new Map<number, { done: Promise<void>; abort: AbortController }>();
   private lastMaintenanceMs = 0;
-  private readonly routing: Routing = routingStandIn;
+  private readonly routing: Routing = ROUTING;
 
   constructor(
     @inject(TYPES.NotifyGroupStore) private readonly groups: NotifyGroupStore,
