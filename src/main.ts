@@ -161,7 +161,8 @@ function program(): Command {
     .description('print the receivers an alert with these labels is routed to, comma-separated, as `amtool config routes test`')
     .option('--labels <pairs>', 'labels as a=b,c="d" (Alertmanager matcher syntax, equality only); also as arguments')
     .option('--config.file <file>', 'route with this configuration file instead of the newest stored version')
-    .action(async (labelArgs: string[], options: { labels?: string; 'config.file'?: string }) => {
+    .option('--verify.receivers <list>', 'fail (exit 1) unless the receivers are exactly these, comma-separated, as amtool')
+    .action(async (labelArgs: string[], options: { labels?: string; 'config.file'?: string; 'verify.receivers'?: string }) => {
       const labels = parseLabelArguments([...(options.labels !== undefined ? [options.labels] : []), ...labelArgs]);
       const file = options['config.file'];
       let route;
@@ -175,7 +176,13 @@ function program(): Command {
           return (await container.get(AlertmanagerConfigService).newest()).route;
         });
       }
-      process.stdout.write(`${routesTestOutput(route, labels)}\n`);
+      const receivers = routesTestOutput(route, labels);
+      process.stdout.write(`${receivers}\n`);
+      const expected = options['verify.receivers'];
+      if (expected !== undefined && expected !== receivers) {
+        process.stdout.write('WARNING: Expected receivers did not match resolved receivers.\n');
+        process.exitCode = 1;
+      }
     });
 
   cli

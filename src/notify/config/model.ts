@@ -46,7 +46,11 @@ export type GroupBy = { readonly all: true } | { readonly all: false; readonly l
 
 /** A route with its parent's settings inherited (Alertmanager's dispatch.Route after NewRoute). */
 export interface Route {
-  /** Alertmanager's route ID: `{}/{matchers}/index...` path, used in group keys (dispatch/route.go `ID()`). */
+  /**
+   * Alertmanager's route ID (dispatch/route.go `ID()`): the parent's ID, this route's sorted matchers, its
+   * position among its siblings: `{}/{a="b"}/0/{c="d"}/1`. Group keys use the route *key* (the same path
+   * without positions): `routeKey(route)` in src/notify/dispatch/route.ts.
+   */
   readonly id: string;
   readonly receiver: string;
   readonly groupBy: GroupBy;

@@ -51,6 +51,19 @@ describe('mymonit notify routes test vs amtool config routes test', () => {
     expect(cases.length).toBeGreaterThan(20);
   });
 
+  it('--verify.receivers as amtool: the same output and exit status', () => {
+    const c = CONFIG_CORPUS.find((corpus) => corpus.name === 'tree');
+    if (!c) throw new Error('corpus case "tree" missing');
+    const file = path.join(dir, 'verify.yml');
+    fs.writeFileSync(file, c.yaml);
+    for (const verify of ['pager', 'team-a', 'pager,team-a']) {
+      const labels = ['team=a', 'severity=critical'];
+      const theirs = amtool(['config', 'routes', 'test', '--config.file', file, `--verify.receivers=${verify}`, ...labels]);
+      const ours = mymonit(['notify', 'routes', 'test', '--config.file', file, `--verify.receivers=${verify}`, ...labels]);
+      expect({ code: ours.code, stdout: ours.stdout }).toEqual({ code: theirs.status, stdout: theirs.stdout });
+    }
+  });
+
   it('routes with the newest stored version without --config.file, and refuses non-equality labels as amtool', async () => {
     expect(mymonit(['notify', 'routes', 'test', '--labels', 'a=b'])).toMatchObject({ code: 0, stdout: 'default\n' });
     const base = testConfig().db;

@@ -48,7 +48,7 @@ describe('time intervals (timeinterval.ContainsTime)', () => {
 });
 
 describe('isMutedAt (TimeMuteStage + TimeActiveStage)', () => {
-  const weekend = interval("weekdays: ['saturday:sunday']");
+  const weekend = interval('weekdays: [saturday, sunday]');
   const mornings = interval("times: [{start_time: '06:00', end_time: '12:00'}]");
   const intervals = new Map([
     ['weekend', [weekend]],
