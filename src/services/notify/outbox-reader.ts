@@ -14,9 +14,12 @@ export interface OutboxReaderOptions {
   readonly pollMs: number;
   /** Outbox rows per transaction. */
   readonly batchSize: number;
+  /** How often resolved alerts are collected (Alertmanager: every 30 min), and how long after their end they are kept. */
+  readonly gcIntervalMs?: number;
+  readonly keepResolvedMs?: number;
 }
 
-export const DEFAULT_OUTBOX_READER_OPTIONS: OutboxReaderOptions = { pollMs: 250, batchSize: 500 };
+export const DEFAULT_OUTBOX_READER_OPTIONS: OutboxReaderOptions = { pollMs: 250, batchSize: 500, gcIntervalMs: 1_800_000, keepResolvedMs: 86_400_000 };
 
 /**
  * The alerting stage's outbox into the notification stage's alerts (a component of `consume` processes).
@@ -24,10 +27,13 @@ export const DEFAULT_OUTBOX_READER_OPTIONS: OutboxReaderOptions = { pollMs: 250,
  * the work), convert firing and resolved transitions to alerts (alertFromTransition; pending and inactive
  * ones are consumed without an alert), put them (NotifyAlertStore, merged as Alertmanager merges) and mark
  * the rows consumed. A process killed mid-batch commits nothing: the rows stay unconsumed for the next.
+ * It also collects alerts resolved more than `keepResolvedMs` ago (default a day), as Alertmanager's
+ * provider collects resolved alerts (it keeps none).
  */
 @injectable()
 export class OutboxReader {
   private readonly task: PeriodicTask;
+  private readonly gc: PeriodicTask;
   private readonly options: OutboxReaderOptions;
 
   constructor(
@@ -38,15 +44,24 @@ export class OutboxReader {
     @inject(TYPES.OutboxReaderOptions) @optional() options?: OutboxReaderOptions,
   ) {
     this.options = options ?? DEFAULT_OUTBOX_READER_OPTIONS;
-    this.task = new PeriodicTask('notify outbox reader', this.options.pollMs, async (signal) => void (await this.drain(signal)), logger.child({ component: 'notify-outbox' }));
+    const log = logger.child({ component: 'notify-outbox' });
+    this.task = new PeriodicTask('notify outbox reader', this.options.pollMs, async (signal) => void (await this.drain(signal)), log);
+    const keepMs = this.options.keepResolvedMs ?? DEFAULT_OUTBOX_READER_OPTIONS.keepResolvedMs!;
+    this.gc = new PeriodicTask(
+      'notify alert collection',
+      this.options.gcIntervalMs ?? DEFAULT_OUTBOX_READER_OPTIONS.gcIntervalMs!,
+      async () => void (await this.alerts.deleteResolvedBefore(Date.now() - keepMs)),
+      log,
+    );
   }
 
   start(): void {
     this.task.start();
+    this.gc.start();
   }
 
-  stop(): Promise<void> {
-    return this.task.stop();
+  async stop(): Promise<void> {
+    await Promise.all([this.task.stop(), this.gc.stop()]);
   }
 
   /** Batches until the outbox holds nothing this process can claim; returns how many rows it consumed. */

@@ -73,11 +73,13 @@ describe('MysqlNotifyAlertStore (migration 011)', () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     // The first put's transaction holds the counter until released; the second waits for it.
+    let firstPut = false;
     const first = fixture.db.inTransaction(async () => {
       await store.put([alert({ alertname: 'Slow' })], NOW);
+      firstPut = true;
       await held;
     });
-    await eventually(() => store.changedSince(before, 10), () => true);
+    await eventually(() => firstPut, (done) => done, { what: 'the first put, holding the counter' });
     const second = store.put([alert({ alertname: 'Fast' })], NOW);
     await eventually(() => fixture.runningStatements('SELECT seq FROM notify_alert_seq'), (n) => n === 1, { what: 'second put waiting' });
     expect((await store.changedSince(before, 10)).alerts).toEqual([]);
