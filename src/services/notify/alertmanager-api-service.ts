@@ -2,10 +2,14 @@ import { inject, injectable, optional } from 'inversify';
 import { RE2JS } from 're2js';
 import type { User } from '../../domain/user';
 import { TYPES } from '../../identifiers';
-import type { NotifyAlert } from '../../notify/alert';
+import type { LabelSet, NotifyAlert } from '../../notify/alert';
+import type { Route } from '../../notify/config/model';
 import type { CompiledMatcher } from '../../notify/matchers';
 import { acceptAlert, decodePostableAlerts, type AcceptedAlert } from '../../notify/api/postable';
-import { groupLabelsOf, inhibitedBy, matchRoutes, MatcherSyntaxError, parseMatcher, silencedBy } from '../../notify/api/stand-ins';
+import { groupLabels, matchRoutes } from '../../notify/dispatch/route';
+import { Inhibitor } from '../../notify/inhibit/inhibit';
+import { MatcherSyntaxError, parseMatcher } from '../../notify/matchers-parse';
+import { compileSilence, silencedBy } from '../../notify/silence/silenced-by';
 import {
   alertGroups,
   boolParam,
@@ -200,13 +204,14 @@ export class AlertmanagerApiService {
     const scope = await this.scopeOf(actor);
     const all = await this.alerts.current({ kind: 'all' }, nowMs);
     const visible = scope.kind === 'all' ? all : all.filter((alert) => alert.experimentId !== undefined && scope.experimentIds.includes(alert.experimentId));
-    const silences = this.silences === undefined ? [] : await this.silences.list({ kind: 'all' }, nowMs);
-    const rules = this.config.current().inhibitRules;
+    const silences = this.silences === undefined ? [] : (await this.silences.list({ kind: 'all' }, nowMs)).map((silence) => compileSilence(silence));
+    const inhibitor = new Inhibitor(this.config.current().inhibitRules, all, nowMs);
     const cache = new Map<string, AlertMarks>();
     const marksOf = (alert: NotifyAlert): AlertMarks => {
       let marks = cache.get(alert.fingerprint);
       if (marks === undefined) {
-        marks = { silencedBy: silencedBy(silences, alert.labels, nowMs), inhibitedBy: inhibitedBy(rules, all, alert, nowMs) };
+        const inhibiting = inhibitor.inhibitedBy(alert.labels);
+        marks = { silencedBy: silencedBy(silences, alert.labels, nowMs), inhibitedBy: inhibiting === undefined ? [] : [inhibiting] };
         cache.set(alert.fingerprint, marks);
       }
       return marks;
@@ -232,4 +237,9 @@ export class AlertmanagerApiService {
       afterId = last.id;
     }
   }
+}
+
+/** dispatch getGroupLabels, sorted by name (the API's group `labels`). */
+function groupLabelsOf(route: Route, labels: LabelSet): LabelSet {
+  return new Map([...groupLabels(route, labels)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -1,8 +1,7 @@
 import type { RuleGroup } from '../../../src/alerting/rules/rule';
 import { TYPES } from '../../../src/identifiers';
-import { compileMatcher } from '../../../src/notify/api/stand-ins';
 import type { AlertmanagerConfig } from '../../../src/notify/config/model';
-import { StaticNotifyConfigProvider, standInDefaultConfig } from '../../../src/services/notify/stand-in-config-provider';
+import { compileMatcher, StaticNotifyConfigProvider, standInDefaultConfig } from '../../support/static-notify-config';
 import type { ExperimentStore } from '../../../src/storage/stores';
 import { alertRule, FakeEngine, FakeRuleReader, FakeSeriesSources } from '../../support/alerting-fakes';
 import { call, eventually, startPlatform, type TestPlatform } from '../../support/platform';
@@ -37,6 +36,7 @@ describe('Alertmanager API v2 alerts under /alertmanager', () => {
     p = await startPlatform({
       components: ['rule-evaluator', 'notify-outbox-reader'],
       configure: (container) => {
+        container.rebindSync(TYPES.NotifyConfigProvider).to(StaticNotifyConfigProvider).inSingletonScope();
         container.rebindSync(TYPES.PromqlEngine).toConstantValue(engine);
         container.rebindSync(TYPES.SeriesSourceFactory).toConstantValue(new FakeSeriesSources());
         container.rebindSync(TYPES.RuleGroupReader).toConstantValue(reader);

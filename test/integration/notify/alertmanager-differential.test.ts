@@ -3,9 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { TYPES } from '../../../src/identifiers';
-import { compileMatcher } from '../../../src/notify/api/stand-ins';
 import type { AlertmanagerConfig, ReceiverConfig, Route } from '../../../src/notify/config/model';
-import { StaticNotifyConfigProvider } from '../../../src/services/notify/stand-in-config-provider';
+import { compileMatcher, StaticNotifyConfigProvider } from '../../support/static-notify-config';
 import { call, eventually, startPlatform, type TestPlatform } from '../../support/platform';
 import { startAlertmanager, type RealAlertmanager } from './alertmanager-process';
 
@@ -98,7 +97,7 @@ describe('Alertmanager API v2: MyMONIT against a real Alertmanager 0.25 (Debian)
 
   beforeAll(async () => {
     am = await startAlertmanager(YAML);
-    p = await startPlatform();
+    p = await startPlatform({ configure: (container) => void container.rebindSync(TYPES.NotifyConfigProvider).to(StaticNotifyConfigProvider).inSingletonScope() });
     p.container.get<StaticNotifyConfigProvider>(TYPES.NotifyConfigProvider).apply(sameConfig());
     token = await p.tokenFor(p.admin);
     httpConfig = path.join(am.dir, 'mymonit-http.yml');

@@ -1,8 +1,10 @@
 import { acceptAlert, decodePostableAlerts, isUri, parseDateTime } from '../../../src/notify/api/postable';
-import { inhibitedBy, matchRoutes, parseMatcher } from '../../../src/notify/api/stand-ins';
+import { matchRoutes } from '../../../src/notify/dispatch/route';
+import { inhibitedBy } from '../../../src/notify/inhibit/inhibit';
+import { parseMatcher } from '../../../src/notify/matchers-parse';
 import { boolParam, compareAlerts, labelSetBefore, matchesFilter } from '../../../src/notify/api/v2';
 import type { NotifyAlert } from '../../../src/notify/alert';
-import { standInDefaultConfig } from '../../../src/services/notify/stand-in-config-provider';
+import { standInDefaultConfig } from '../../support/static-notify-config';
 
 const labels = (o: Record<string, string>) => new Map(Object.entries(o));
 
@@ -111,9 +113,9 @@ describe('API v2 filters, order and the routing stand-ins', () => {
       ({ fingerprint: fp, labels: labels(l), endsAtMs }) as unknown as NotifyAlert;
     const source = mk('01', { s: 'crit', n: '1' });
     const target = mk('02', { s: 'minor', n: '1' });
-    expect(inhibitedBy([rule], [source, target], target, 0)).toEqual(['01']);
-    expect(inhibitedBy([rule], [source, target], source, 0)).toEqual([]);
-    expect(inhibitedBy([rule], [mk('01', { s: 'crit', n: '1' }, 0), target], target, 0)).toEqual([]);
-    expect(inhibitedBy([rule], [mk('03', { s: 'crit', n: '2' }), target], target, 0)).toEqual([]);
+    expect(inhibitedBy([rule], [source, target], target.labels, 0)).toBe('01');
+    expect(inhibitedBy([rule], [source, target], source.labels, 0)).toBeUndefined();
+    expect(inhibitedBy([rule], [mk('01', { s: 'crit', n: '1' }, 0), target], target.labels, 0)).toBeUndefined();
+    expect(inhibitedBy([rule], [mk('03', { s: 'crit', n: '2' }), target], target.labels, 0)).toBeUndefined();
   });
 });

@@ -1,11 +1,13 @@
 import { injectable } from 'inversify';
-import type { AlertmanagerConfig } from '../../notify/config/model';
-import type { NotifyConfigProvider } from './ports';
+import type { AlertmanagerConfig } from '../../src/notify/config/model';
+import { compileMatcher as compile } from '../../src/notify/matchers-parse';
+import type { CompiledMatcher, MatchType } from '../../src/notify/matchers';
+import type { NotifyConfigProvider } from '../../src/services/notify/ports';
 
 /**
- * STAND-IN (inputs helper) for the config helper's NotifyConfigProvider (the file ALERTMANAGER_CONFIG_FILE,
- * SIGHUP, PUT /alertmanager/config): a fixed configuration, by default one receiver `default` with no
- * integrations at the root route. The merge replaces the binding of TYPES.NotifyConfigProvider.
+ * Tests: a NotifyConfigProvider holding a configuration object the test builds (rebind
+ * TYPES.NotifyConfigProvider to it in startPlatform's `configure`), by default one receiver `default`
+ * with no integrations at the root route.
  */
 export const STAND_IN_DEFAULT_YAML = 'route:\n  receiver: default\nreceivers:\n  - name: default\n';
 
@@ -57,4 +59,9 @@ export class StaticNotifyConfigProvider implements NotifyConfigProvider {
     this.versionNumber += 1;
     for (const listener of this.listeners) listener(config);
   }
+}
+
+/** A compiled matcher from its three parts (src/notify/matchers-parse.ts). */
+export function compileMatcher(name: string, type: MatchType, value: string): CompiledMatcher {
+  return compile({ name, type, value });
 }
