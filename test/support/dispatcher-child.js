@@ -56,8 +56,8 @@ async function main() {
   const container = buildContainer(loadConfig(process.env));
   const db = container.get(TYPES.Database);
   const config = alertmanagerConfig();
-  container.bind(TYPES.NotifyConfigProvider).toConstantValue({ current: () => config, version: () => 1, onChange: () => undefined });
-  container.bind(TYPES.NotifyAlertStore).toConstantValue({
+  container.rebindSync(TYPES.NotifyConfigProvider).toConstantValue({ current: () => config, version: () => 1, onChange: () => undefined });
+  container.rebindSync(TYPES.NotifyAlertStore).toConstantValue({
     async changedSince(seq, limit) {
       const [rows] = await db.executor().query('SELECT seq, alert FROM test_notify_alerts WHERE seq > ? ORDER BY seq LIMIT ?', [seq, limit]);
       return { alerts: rows.map((row) => alertFromJson(row.alert)), seq: rows.length > 0 ? Number(rows[rows.length - 1].seq) : seq };
@@ -73,7 +73,7 @@ async function main() {
     deleteResolvedBefore: () => Promise.reject(new Error('not used')),
   });
   let holder = '';
-  container.bind(TYPES.DeliveryService).toConstantValue({
+  container.rebindSync(TYPES.DeliveryService).toConstantValue({
     async deliver(receiver, notification, deadlineMs, signal) {
       const target = receiver.webhook[0];
       const body = JSON.stringify({

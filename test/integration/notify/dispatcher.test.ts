@@ -146,10 +146,10 @@ beforeAll(async () => {
   database = await createTestDatabase('mymonit_dispatcher');
   const container = buildContainer(testConfig({ DB_DATABASE: database.name }));
   await container.get<Migrator>(TYPES.Migrator).migrate();
-  container.bind(TYPES.NotifyAlertStore).toConstantValue(alerts);
-  container.bind(TYPES.SilenceStore).toConstantValue(silenceStore);
-  container.bind(TYPES.NotifyConfigProvider).toConstantValue(provider);
-  container.bind(TYPES.DeliveryService).toConstantValue(delivery);
+  container.rebindSync(TYPES.NotifyAlertStore).toConstantValue(alerts);
+  container.rebindSync(TYPES.SilenceStore).toConstantValue(silenceStore);
+  container.rebindSync(TYPES.NotifyConfigProvider).toConstantValue(provider);
+  container.rebindSync(TYPES.DeliveryService).toConstantValue(delivery);
   container.bind(TYPES.DispatcherOptions).toConstantValue({ ingestPollMs: 50, maxPollMs: 50, leaseMs: 5_000, maintenanceMs: 500 });
   db = container.get<MysqlDatabase>(TYPES.Database);
   dispatcher = container.get<Dispatcher>(TYPES.Dispatcher);
@@ -179,9 +179,9 @@ async function quiet(n = 2): Promise<void> {
 it('routes with continue, groups by alertname, one notification per integration', async () => {
   await alerts.put([alert({ alertname: 'Disk', team: 'db', severity: 'page', instance: 'd1' }), alert({ alertname: 'Disk', team: 'web', instance: 'w1' })]);
   await until('the first notifications', [
-    'db/0 {}/{team="db"}/0:{alertname="Disk"} d1|',
-    'db/1 {}/{team="db"}/0:{alertname="Disk"} d1|',
-    'pager/0 {}/{severity="page"}/1:{alertname="Disk"} d1|',
+    'db/0 {}/{team="db"}:{alertname="Disk"} d1|',
+    'db/1 {}/{team="db"}:{alertname="Disk"} d1|',
+    'pager/0 {}/{severity="page"}:{alertname="Disk"} d1|',
     'default/0 {}:{alertname="Disk"} w1|',
   ]);
   await quiet();
@@ -219,10 +219,10 @@ it('a failing integration is sent again at the next flush, keeps the resolved al
   const d1 = alert({ alertname: 'Disk', team: 'db', severity: 'page', instance: 'd1' }, Date.now());
   await alerts.put([d1]);
   // db/1 does not send resolved alerts: all resolved is logged, not sent; pager and db/0 send it.
-  await until('pager resolution', ['pager/0 {}/{severity="page"}/1:{alertname="Disk"} |d1']);
+  await until('pager resolution', ['pager/0 {}/{severity="page"}:{alertname="Disk"} |d1']);
   await eventually(() => refused.length, (n) => n > 0, { what: 'db/0 refusing the resolution', timeoutMs: 10_000, intervalMs: 20 });
   failing.delete('db/0');
-  await until('db/0 resolution after its failure', ['pager/0 {}/{severity="page"}/1:{alertname="Disk"} |d1', 'db/0 {}/{team="db"}/0:{alertname="Disk"} |d1']);
+  await until('db/0 resolution after its failure', ['pager/0 {}/{severity="page"}:{alertname="Disk"} |d1', 'db/0 {}/{team="db"}:{alertname="Disk"} |d1']);
   await quiet();
   expect(sent).toHaveLength(2);
   const outcomes = new Map((await metrics.flushes.get()).values.map((v) => [v.labels.outcome, v.value]));

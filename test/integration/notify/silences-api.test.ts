@@ -38,7 +38,7 @@ describe('Alertmanager API v2 silences over MySQL', () => {
   const alerts = new AlertsStandIn();
 
   beforeAll(async () => {
-    p = await startPlatform({ configure: (c) => void c.bind(TYPES.NotifyAlertStore).toConstantValue(alerts) });
+    p = await startPlatform({ configure: (c) => void c.rebindSync(TYPES.NotifyAlertStore).toConstantValue(alerts) });
     admin = await p.tokenFor(p.admin);
     scientist = await p.createUser('SCIENTIST', 'sci');
     sci = await p.tokenFor(scientist);
@@ -207,7 +207,7 @@ describe('the silence-maintenance component', () => {
     p = await startPlatform({
       components: ['silence-maintenance'],
       configure: (c) => {
-        c.bind(TYPES.NotifyAlertStore).toConstantValue(alerts);
+        c.rebindSync(TYPES.NotifyAlertStore).toConstantValue(alerts);
         c.bind(TYPES.SilenceMaintenanceOptions).toConstantValue({ intervalMs: 100 });
       },
     });
