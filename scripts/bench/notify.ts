@@ -117,7 +117,8 @@ async function run(target: Target, recorder: WebhookRecorder, hookPath: string):
     const wait = due - Date.now();
     if (wait > 0) await sleep(wait);
     while (inFlight >= CONCURRENCY) await new Promise<void>((resolve) => (wake = resolve));
-    const tS = (Date.now() - startedAt) / 1000;
+    // The stream is fixed by the schedule, not by when a late POST goes out: a side that falls behind gets the same groups.
+    const tS = (b * 1000) / BATCHES_PER_SECOND / 1000;
     const first = (b % BATCHES_PER_SECOND) * SLOTS_PER_BATCH;
     const alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string>; generatorURL: string }> = [];
     const sentAt = Date.now();
