@@ -15,6 +15,7 @@ import {
   type ScriptTarget,
 } from '../../support/notify-differential';
 import { startPlatform, type TestPlatform } from '../../support/platform';
+import { startNotifyStage } from '../../support/notify-stage';
 import { startWebhookRecorder, type WebhookRecorder } from '../../support/webhook-recorder';
 
 /**
@@ -35,6 +36,7 @@ const AMTOOL = ['/usr/bin/amtool', '/usr/local/bin/amtool'].find((p) => fs.exist
 describe('notifications: MyMONIT against a real Alertmanager', () => {
   let recorder: WebhookRecorder;
   let alertmanager: AlertmanagerServer;
+  let stage: Awaited<ReturnType<typeof startNotifyStage>> | undefined;
   let platform: TestPlatform | undefined;
   let dir: string;
   let amFile: string;
@@ -50,14 +52,16 @@ describe('notifications: MyMONIT against a real Alertmanager', () => {
     fs.writeFileSync(amFile, DIFFERENTIAL_CONFIG.replaceAll('{{WEBHOOK}}', `${recorder.url}/alertmanager`));
     fs.writeFileSync(mymonitFile, DIFFERENTIAL_CONFIG.replaceAll('{{WEBHOOK}}', `${recorder.url}/mymonit`));
     alertmanager = await startAlertmanager({ configFile: amFile });
-    platform = await startPlatform({ env: { ALERTMANAGER_CONFIG_FILE: mymonitFile }, components: notifyComponents() });
+    platform = await startPlatform({ env: { ALERTMANAGER_CONFIG_FILE: mymonitFile } });
+    stage = await startNotifyStage(platform);
     const token = await platform.tokenFor(platform.admin);
     const targets: ScriptTarget[] = [{ name: 'alertmanager', apiBase: `${alertmanager.baseUrl}/api/v2` }];
     // Until the notification stage is merged, MyMONIT has no /alertmanager API: the script then runs on
     // Alertmanager alone and the comparison fails saying so.
     const probe = await fetch(`${platform.baseUrl}/alertmanager/api/v2/status`, { headers: { authorization: `Bearer ${token}` } });
     await probe.text();
-    mymonitMissing = probe.status === 404 ? `MyMONIT has no /alertmanager/api/v2 (GET status answered 404): the notification stage is not on this branch` : undefined;
+    if (probe.status === 404) mymonitMissing = 'MyMONIT has no /alertmanager/api/v2 (GET status answered 404): the notification stage is not on this branch';
+    else if (!stage.names.some((name) => /dispatch/.test(name))) mymonitMissing = `no notification dispatcher among the components (${stage.names.join(', ') || 'none'})`;
     if (!mymonitMissing) targets.push({ name: 'mymonit', apiBase: `${platform.baseUrl}/alertmanager/api/v2`, token });
     const steps: string[] = [];
     startedAt = await playScript(targets, (line) => steps.push(line));
@@ -72,6 +76,7 @@ describe('notifications: MyMONIT against a real Alertmanager', () => {
   }, 120_000);
 
   afterAll(async () => {
+    await stage?.stop();
     await platform?.stop();
     await alertmanager?.stop();
     await recorder?.stop();
@@ -116,8 +121,3 @@ describe('notifications: MyMONIT against a real Alertmanager', () => {
     expect(Object.keys(ours?.body.alerts[0] ?? {})).toEqual(Object.keys(theirs?.body.alerts[0] ?? {}));
   });
 });
-
-/** The notification stage's components (the outbox reader is not needed: every alert here is posted). */
-function notifyComponents(): string[] {
-  return [];
-}
