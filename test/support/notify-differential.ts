@@ -278,54 +278,57 @@ export const SILENCE_MATCHERS = [
 ];
 
 /**
- * Plays SCRIPT against every target at the same instants (each step's requests to all targets at
- * once), and returns the script's start (ms, this process's clock). The alerts' startsAt is the
- * instant of their first post, the same for every target.
+ * Plays SCRIPT against every target on one schedule, and returns the script's start (ms, this process's
+ * clock). Each target runs the steps in order on its own, so a slow answer from one server never delays
+ * the other. Timestamps come from the schedule, not from when a request leaves, so both servers get the
+ * same bodies: an alert's startsAt is the instant of its first step, endsAt of a resolution is its step's
+ * instant. A step that starts more than 400 ms late fails the script (the machine is too busy for it).
  */
 export async function playScript(targets: ScriptTarget[], log: (line: string) => void = () => undefined): Promise<number> {
-  const startedAt = Date.now();
-  const startsAt = new Map<AlertName, string>();
-  const silenceIds = new Map<string, string>();
-  for (const step of SCRIPT) {
-    const due = startedAt + step.at * 1000;
-    const wait = due - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const now = new Date();
-    const late = now.getTime() - due;
-    if (late > 400) throw new Error(`the script ran ${late} ms late at step ${step.at}s (${step.why}): the machine is too busy for this test`);
-    if ('fire' in step || 'resolve' in step) {
-      const names = 'fire' in step ? step.fire : step.resolve;
-      const alerts: PostableAlert[] = names.map((name) => {
-        if (!startsAt.has(name)) startsAt.set(name, now.toISOString());
-        const alert: PostableAlert = {
-          labels: ALERTS[name],
-          annotations: { summary: `${name} of the differential script` },
-          startsAt: startsAt.get(name) as string,
-          generatorURL: `http://prometheus.example/graph?g0.expr=${name}`,
-        };
-        if ('resolve' in step) alert.endsAt = now.toISOString();
-        else if (step.endsIn !== undefined) alert.endsAt = new Date(now.getTime() + step.endsIn * 1000).toISOString();
-        return alert;
-      });
-      await Promise.all(targets.map((target) => send(target, 'POST', '/alerts', alerts)));
-    } else if (step.silence === 'create') {
-      const silence = {
-        matchers: SILENCE_MATCHERS,
-        startsAt: now.toISOString(),
-        endsAt: new Date(now.getTime() + 3_600_000).toISOString(),
-        createdBy: 'differential-test',
-        comment: 'silences web2 mid-stream',
+  const startedAt = Date.now() + 200;
+  const at = (seconds: number) => new Date(startedAt + seconds * 1000);
+  const firstFired = new Map<AlertName, number>();
+  for (const step of SCRIPT) if ('fire' in step) for (const name of step.fire) if (!firstFired.has(name)) firstFired.set(name, step.at);
+  const alertsOf = (step: Step): PostableAlert[] => {
+    if (!('fire' in step) && !('resolve' in step)) return [];
+    const names = 'fire' in step ? step.fire : step.resolve;
+    return names.map((name) => {
+      const alert: PostableAlert = {
+        labels: ALERTS[name],
+        annotations: { summary: `${name} of the differential script` },
+        startsAt: at(firstFired.get(name) ?? step.at).toISOString(),
+        generatorURL: `http://prometheus.example/graph?g0.expr=${name}`,
       };
-      await Promise.all(
-        targets.map(async (target) => {
-          const created = (await send(target, 'POST', '/silences', silence)) as { silenceID: string };
-          silenceIds.set(target.name, created.silenceID);
-        }),
-      );
-    } else {
-      await Promise.all(targets.map((target) => send(target, 'DELETE', `/silence/${silenceIds.get(target.name)}`)));
-    }
-    log(`${((Date.now() - startedAt) / 1000).toFixed(3)}s step ${step.at}: ${step.why}`);
-  }
+      if ('resolve' in step) alert.endsAt = at(step.at).toISOString();
+      else if (step.endsIn !== undefined) alert.endsAt = at(step.at + step.endsIn).toISOString();
+      return alert;
+    });
+  };
+  const silence = {
+    matchers: SILENCE_MATCHERS,
+    startsAt: at(SCRIPT.find((step) => 'silence' in step && step.silence === 'create')?.at ?? 0).toISOString(),
+    endsAt: at(3_600).toISOString(),
+    createdBy: 'differential-test',
+    comment: 'silences web2 mid-stream',
+  };
+  await Promise.all(
+    targets.map(async (target) => {
+      let silenceId: string | undefined;
+      for (const step of SCRIPT) {
+        const due = at(step.at).getTime();
+        const wait = due - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        const late = Date.now() - due;
+        if (late > 400) throw new Error(`${target.name}: the script ran ${late} ms late at step ${step.at}s (${step.why}): the machine is too busy for this test`);
+        if ('silence' in step) {
+          if (step.silence === 'create') silenceId = ((await send(target, 'POST', '/silences', silence)) as { silenceID: string }).silenceID;
+          else await send(target, 'DELETE', `/silence/${silenceId}`);
+        } else {
+          await send(target, 'POST', '/alerts', alertsOf(step));
+        }
+        log(`${target.name} ${((Date.now() - startedAt) / 1000).toFixed(3)}s done step ${step.at}s (started ${late} ms late): ${step.why}`);
+      }
+    }),
+  );
   return startedAt;
 }
