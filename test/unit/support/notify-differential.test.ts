@@ -23,8 +23,8 @@ describe('compareNotifications', () => {
     expect(compareNotifications(reference, changed, 1000)).toEqual([expect.stringMatching(/#2: alertmanager sent .* mymonit /)]);
     const resolvedInstead = reference.map((d, i) => (i === 9 ? { ...d, status: 'resolved' as const } : d));
     expect(compareNotifications(reference, resolvedInstead, 1000)).toHaveLength(1);
-    // 13 s (default{Other}) and 15 s (db{Replication}) swapped, each within the tolerance of its own.
-    const reordered = reference.map((d) => (d.at === 13_000 ? { ...d, at: 14_500 } : d.at === 15_000 && d.receiver === 'db' ? { ...d, at: 14_200 } : d));
+    // 17.5 s (default{ClusterDown}) and 18.5 s (web{w1}) swapped, each within the tolerance of its own.
+    const reordered = reference.map((d) => (d.at === 17_500 ? { ...d, at: 18_300 } : d.at === 18_500 ? { ...d, at: 18_000 } : d));
     expect(compareNotifications(reference, reordered, 1000)).toEqual([expect.stringMatching(/^order: /)]);
   });
 
