@@ -97,6 +97,7 @@ async function main() {
         } catch (e) {
           error = String(e);
         }
+        // The fake delivery's retry backoff (as DeliveryService backs off), not a wait in a test.
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       return { delivered: [], failed: [{ kind: 'webhook', index: 0, error }] };

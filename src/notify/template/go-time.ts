@@ -12,12 +12,13 @@ const TOKENS = [
   '01', '02', '03', '04', '05', '06', '15', 'Z07', '-07', 'PM', 'pm', '1', '2', '3', '4', '5',
 ];
 
+/** Go's zero time, 0001-01-01T00:00:00Z (Date.UTC reads years 0-99 as 19xx, hence setUTCFullYear). */
+const GO_ZERO_TIME_MS = new Date(Date.UTC(2000, 0, 1)).setUTCFullYear(1);
+
 const pad = (n: number, width: number, fill = '0') => String(n).padStart(width, fill);
 
 export function formatGoTime(ms: number | undefined, layout: string): string {
-  // Go's zero time is year 1; the rest of the arithmetic is the same in UTC.
-  const d = ms === undefined ? new Date(Date.UTC(1, 0, 1)) : new Date(ms);
-  if (ms === undefined) d.setUTCFullYear(1);
+  const d = new Date(ms ?? GO_ZERO_TIME_MS);
   const millis = d.getUTCMilliseconds();
   let out = '';
   let i = 0;
