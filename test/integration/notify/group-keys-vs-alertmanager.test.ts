@@ -12,6 +12,7 @@ import { parseAlertmanagerConfig } from '../../../src/notify/config/parse';
 import { groupKey, groupLabels, matchRoutes } from '../../../src/notify/dispatch/route';
 import { eventually } from '../../support/eventually';
 import { freePort } from '../../support/free-port';
+import { stopChild } from '../../support/stop-child';
 
 const ALERTMANAGER = ['/usr/bin/prometheus-alertmanager', '/usr/local/bin/alertmanager'].find((p) => fs.existsSync(p));
 
@@ -30,7 +31,7 @@ describe('group keys vs Alertmanager 0.25 webhook groupKey', () => {
   const keys = new Set<string>();
 
   afterAll(async () => {
-    am?.kill('SIGTERM');
+    await stopChild(am);
     await new Promise<void>((resolve) => recorder.close(() => resolve()));
     fs.rmSync(dir, { recursive: true, force: true });
   });

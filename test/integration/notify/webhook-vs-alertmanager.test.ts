@@ -10,6 +10,7 @@ import type { Notification } from '../../../src/notify/receivers/receiver';
 import { webhookPayload } from '../../../src/notify/receivers/webhook';
 import { eventually } from '../../support/eventually';
 import { freePort } from '../../support/free-port';
+import { stopChild } from '../../support/stop-child';
 
 /**
  * The webhook body, differentially: Debian's Alertmanager 0.25 (started here on loopback) and MyMONIT's
@@ -85,7 +86,7 @@ describe('webhook payload vs Debian Alertmanager 0.25', () => {
   });
 
   afterAll(async () => {
-    alertmanager?.kill('SIGTERM');
+    await stopChild(alertmanager);
     await new Promise<void>((resolve) => recorder.close(() => resolve()));
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
