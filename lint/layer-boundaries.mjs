@@ -37,6 +37,18 @@ export const layers = [
     why: 'src/tickets/ is the ticket lifecycle, pure: its store and REST live in storage and rest',
   },
   {
+    name: 'health',
+    files: 'src/health/',
+    onlyFrom: ['src/health/', 'src/checks/model', 'src/alerting/', 'src/domain/', 'lib/'],
+    why: 'src/health/ is the pure health computation (Prophasis): no I/O; its store and REST live in storage, services and rest',
+  },
+  {
+    name: 'checks',
+    files: 'src/checks/',
+    forbidden: ['src/services/', 'src/storage/', 'src/rest/', 'src/amqp/'],
+    why: 'src/checks/ (the model, schedule arithmetic, built-in checks) reaches the network through node only: never storage, services or entry points',
+  },
+  {
     name: 'lib',
     files: 'lib/',
     forbidden: ['src/', 'adapters/'],

@@ -60,6 +60,9 @@ describe('PostgratorMigrator', () => {
         'notify_dispatch_cursor', 'notify_groups', 'notify_group_alerts', 'notification_log',
         'tickets', 'ticket_comments', 'ticket_events', 'ticket_experiments',
         'notification_attempts', 'notification_attempt_experiments',
+        'hosts', 'host_groups', 'host_group_members', 'checks', 'check_hosts', 'check_host_groups', 'schedules',
+        'schedule_intervals', 'schedule_checks', 'services', 'service_dependencies', 'redundancy_groups',
+        'redundancy_group_members', 'check_results',
       ].sort(),
     );
     expect(tables.filter((row) => row.t !== 'schemaversion').every((row) => row.engine === 'InnoDB')).toBe(true);
