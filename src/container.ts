@@ -108,6 +108,14 @@ import type { TicketEventListener } from './tickets/events';
 import { TicketEventRelay } from './services/notify/ticket-event-relay';
 import { ticketsResource } from './rest/resources/tickets';
 import { PostgratorMigrator } from './storage/postgrator-migrator';
+// Checks model (issue 14)
+import { ChecksModelService } from './services/checks/checks-model-service';
+import { MysqlChecksModelStore } from './storage/mysql-checks-model-store';
+import { checksResource } from './rest/resources/checks';
+import { hostGroupsResource } from './rest/resources/host-groups';
+import { hostsResource } from './rest/resources/hosts';
+import { schedulesResource } from './rest/resources/schedules';
+import { servicesResource } from './rest/resources/services';
 
 const VERIFIERS: Record<Config['auth']['mode'], new (...args: never[]) => TokenVerifier> = {
   local: LocalTokenVerifier,
@@ -220,6 +228,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.MessagePublisher).to(RabbitReplayPublisher);
   container.bind(TYPES.RestListener).to(RestListener);
   bindRestResources(container, config);
+  bindChecksModel(container);
   bindComponents(container);
 
   container
@@ -325,6 +334,18 @@ function bindRestResources(container: Container, config: Config): void {
   container
     .bind<RestResource>(TYPES.RestResource)
     .toResolvedValue((tickets: TicketService) => resource(ticketsResource(tickets)), [TYPES.TicketService]);
+}
+
+/** Checks model (issue 14): hosts, host groups, checks, schedules and services over REST (docs/checks.md, "Model"). */
+function bindChecksModel(container: Container): void {
+  container.bind(TYPES.ChecksModelStore).to(MysqlChecksModelStore);
+  container.bind(TYPES.ChecksModelService).to(ChecksModelService);
+  const routers = [hostsResource, hostGroupsResource, checksResource, schedulesResource, servicesResource];
+  for (const routes of routers) {
+    container
+      .bind<RestResource>(TYPES.RestResource)
+      .toResolvedValue((model: ChecksModelService): RestResource => ({ stage: 'contract', router: routes(model) }), [TYPES.ChecksModelService]);
+  }
 }
 
 /**
