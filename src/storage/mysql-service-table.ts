@@ -19,7 +19,7 @@ interface MemberRow extends RowDataPacket {
 /** The primary key of a member within its group: one row per host or host group. */
 const memberKey = (member: RedundancyMember) => ('hostId' in member ? `host:${member.hostId}` : `group:${member.hostGroupId}`);
 
-/** Services: dependencies on hosts and redundancy groups (a group keeps its id while its name stays). */
+/** Services: dependencies on hosts and redundancy groups (a group keeps its id while its name stays; members read back hosts first, each kind by id). */
 export class MysqlServiceTable extends MysqlModelTable<Service, NewService> {
   protected readonly table = 'services';
   protected readonly conflicts = { uq_services_experiment_name: 'the experiment already has a service of that name' };
@@ -35,7 +35,8 @@ export class MysqlServiceTable extends MysqlModelTable<Service, NewService> {
       groupRows.length === 0
         ? [[] as MemberRow[]]
         : await executor.query<MemberRow[]>(
-            'SELECT redundancy_group_id, host_id, host_group_id FROM redundancy_group_members WHERE redundancy_group_id IN (?) ORDER BY member_key',
+            `SELECT redundancy_group_id, host_id, host_group_id FROM redundancy_group_members WHERE redundancy_group_id IN (?)
+              ORDER BY host_id IS NULL, host_id, host_group_id`,
             [groupRows.map((g) => g.id)],
           );
     const members = groupBy(memberRows, (row) => Number(row.redundancy_group_id));
