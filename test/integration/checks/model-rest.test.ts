@@ -239,6 +239,36 @@ describe('checks model over REST', () => {
     expect(Object.getOwnPropertyDescriptor(headers, '__proto__')?.value).toBe('x');
   });
 
+  it('a check\'s version moves when the hosts it runs on change', async () => {
+    const h = await created('/hosts', { experiment: 'HIDDEN', name: 'versioned', address: 'v.example.org' });
+    const g = await created('/host-groups', { experiment: 'HIDDEN', name: 'versioned', hosts: [h.id] });
+    const c = await created('/checks', { experiment: 'HIDDEN', name: 'versioned', kind: 'tcp', params: { port: 22 }, host_groups: [g.id] });
+    const version = async () => (await api('GET', `/checks/${c.id}`)).body.version as number;
+    expect(await version()).toBe(1);
+    await api('PUT', `/hosts/${h.id}`, { experiment: 'HIDDEN', name: 'versioned', address: 'w.example.org' });
+    expect(await version()).toBe(2);
+    await api('PUT', `/host-groups/${g.id}`, { experiment: 'HIDDEN', name: 'versioned', hosts: [] });
+    expect(await version()).toBe(3);
+    await api('PUT', `/host-groups/${g.id}`, { experiment: 'HIDDEN', name: 'versioned', hosts: [h.id] });
+    expect((await api('DELETE', `/hosts/${h.id}`)).status).toBe(204);
+    expect(await version()).toBe(5);
+    expect((await api('DELETE', `/host-groups/${g.id}`)).status).toBe(204);
+    expect((await api('GET', `/checks/${c.id}`)).body).toMatchObject({ version: 6, host_groups: [] });
+  });
+
+  it('__proto__ as a key of the body or of a member is an unknown key, refused by name', async () => {
+    const top = await call(p.baseUrl, 'POST', '/hosts', { token: admin, rawBody: '{"experiment":"SEEN","name":"p","address":"p","__proto__":{"agent":"x"}}' });
+    expect(top.status).toBe(400);
+    expect(JSON.stringify(top.body.errors)).toContain('__proto__');
+    const member = await call(p.baseUrl, 'POST', '/services', {
+      token: admin,
+      rawBody: '{"experiment":"SEEN","name":"p","redundancy_groups":[{"name":"r","members":[{"host":1,"__proto__":{}}]}]}',
+    });
+    expect(member.status).toBe(400);
+    const params = await call(p.baseUrl, 'POST', '/checks', { token: admin, rawBody: '{"experiment":"SEEN","name":"p","kind":"tcp","params":{"port":1,"__proto__":{"port":2}}}' });
+    expect([params.status, errorPaths(params)]).toEqual([400, ['params.__proto__']]);
+  });
+
   it('a duplicate name is a 409; a name too long or not a metric name is a 400, never a 500', async () => {
     await created('/hosts', { experiment: 'SEEN', name: 'dup', address: 'a' });
     const again = await api('POST', '/hosts', { experiment: 'SEEN', name: 'dup', address: 'b' });
