@@ -269,6 +269,19 @@ describe('checks model over REST', () => {
     expect([params.status, errorPaths(params)]).toEqual([400, ['params.__proto__']]);
   });
 
+  it('deleting an experiment deletes its model', async () => {
+    expect((await api('POST', '/experiments', { code: 'GONE', name: 'gone' })).status).toBe(201);
+    const h = await created('/hosts', { experiment: 'GONE', name: 'h', address: 'h.example.org' });
+    const g = await created('/host-groups', { experiment: 'GONE', name: 'g', hosts: [h.id] });
+    const c = await created('/checks', { experiment: 'GONE', name: 'c', kind: 'mesh', params: { port: 7 }, host_groups: [g.id] });
+    const s = await created('/schedules', { experiment: 'GONE', name: 's', max_lateness_ms: 0, intervals: [{ start: '2026-01-01T00:00:00Z', period_ms: 1000 }], checks: [c.id] });
+    const v = await created('/services', { experiment: 'GONE', name: 'v', dependencies: [h.id], redundancy_groups: [{ name: 'r', members: [{ host_group: g.id }] }] });
+    expect((await api('DELETE', '/experiments/GONE')).status).toBe(204);
+    for (const [path, row] of [['/hosts', h], ['/host-groups', g], ['/checks', c], ['/schedules', s], ['/services', v]] as const) {
+      expect((await api('GET', `${path}/${row.id}`)).status).toBe(404);
+    }
+  });
+
   it('a duplicate name is a 409; a name too long or not a metric name is a 400, never a 500', async () => {
     await created('/hosts', { experiment: 'SEEN', name: 'dup', address: 'a' });
     const again = await api('POST', '/hosts', { experiment: 'SEEN', name: 'dup', address: 'b' });
