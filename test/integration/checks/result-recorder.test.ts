@@ -1,8 +1,10 @@
 import type { Container } from 'inversify';
 import { StaleClaimError, type CheckJob, type CheckResultListener, type CheckResultRecorder, type CheckRunResult, type RecordedResult } from '../../../src/checks/ports';
+import { buildContainer } from '../../../src/container';
 import { TYPES } from '../../../src/identifiers';
 import type { CommittedMeasures, CommittedMeasuresListener } from '../../../src/services/contracts';
 import type { MysqlDatabase } from '../../../src/storage/mysql-database';
+import type { Database } from '../../../src/storage/stores';
 import { FakeSlotFence, insertCheckModel, selectRows, type CheckModelRows, type Sql } from '../../support/checks-fakes-results';
 import { call, startPlatform, type TestPlatform } from '../../support/platform';
 
@@ -103,6 +105,24 @@ describe('ResultRecorder against MariaDB: results stored once, with their classi
     expect(rows).toHaveLength(1);
     const measures = await measuresOf('tcp_connect', 'web-3');
     expect(measures.map((m) => m.value)).toEqual([results[0]!.value]);
+    // Only the record that created the row tells the listeners.
+    expect(recorded.filter((r) => r.id === results[0]!.id)).toHaveLength(1);
+  });
+
+  it('records of the same slot from two processes\' pools (two containers) store one row', async () => {
+    const other = buildContainer(p.config);
+    other.bind(TYPES.SlotFence).toConstantValue(fence);
+    try {
+      const recorders = [recorder, other.get<CheckResultRecorder>(TYPES.CheckResultRecorder)];
+      for (let k = 0; k < 5; k++) {
+        const job = tcp.job(tcp.hosts[0]!, SLOT0 + (10 + k) * MINUTE);
+        const results = await Promise.all([0, 1, 2, 3].map((i) => recorders[i % 2]!.record(job, run({ value: 100 + i, startedAtMs: job.slotMs + i }))));
+        expect(new Set(results.map((r) => r.id)).size).toBe(1);
+        expect(await rowsOf(job)).toHaveLength(1);
+      }
+    } finally {
+      await other.get<Database>(TYPES.Database).close();
+    }
   });
 
   it('classifies with the check\'s Lua classifier over the last n values and messages of that check and host', async () => {
