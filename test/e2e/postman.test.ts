@@ -18,6 +18,7 @@ const READS = [
   '5. The SCIENTIST reads',
   '5b. Rules (admin writes, the associated SCIENTIST reads)',
   '5c. Tickets',
+  '5d. Check results',
   '6. Another SCIENTIST gets 404',
   '7. Rejected messages (admin)',
   '8. Erasure and clean-up (admin)',
