@@ -46,6 +46,19 @@ function storableMs(ms: number | undefined): number | undefined {
   return whole >= 0 && whole <= MAX_EPOCH_MS ? whole : undefined;
 }
 
+/** The largest instant a Date holds, in milliseconds either side of the epoch. */
+const MAX_DATE_MS = 8.64e15;
+
+/** What the scheduler hands over goes into BIGINT columns and the results API's dates: a bad one is its bug, refused whole. */
+function assertStorableJob(job: CheckJob): void {
+  if (!Number.isSafeInteger(job.slotMs) || Math.abs(job.slotMs) > MAX_DATE_MS) {
+    throw new ValidationError(`job.slotMs must be an integer instant, not ${String(job.slotMs)}`, { field: 'slotMs' });
+  }
+  if (!Number.isSafeInteger(job.fencingToken) || job.fencingToken < 0) {
+    throw new ValidationError(`job.fencingToken must be a non-negative integer, not ${String(job.fencingToken)}`, { field: 'fencingToken' });
+  }
+}
+
 function storableDetails(details: JsonValue | undefined): JsonValue | undefined {
   if (details === undefined) return undefined;
   const text = JSON.stringify(details);
@@ -81,6 +94,7 @@ export class ResultRecorder implements CheckResultRecorder {
   ) {}
 
   async record(job: CheckJob, result: CheckRunResult): Promise<RecordedResult> {
+    assertStorableJob(job);
     const startedAtMs = storableMs(result.startedAtMs);
     const measures = resultMeasures(job, result, startedAtMs ?? job.slotMs);
     const prepared = this.prepared(measures);
@@ -116,6 +130,7 @@ export class ResultRecorder implements CheckResultRecorder {
 
   /** No measure: a missed slot measured nothing, and a made-up value would pollute the check's series. */
   async recordMissed(job: CheckJob): Promise<RecordedResult> {
+    assertStorableJob(job);
     const classification = await this.classifyRun(job, 'missed', undefined, '');
     return this.store(job, this.rowOf(job, 'missed', '', classification.severity, classification.reason ?? ''), undefined);
   }

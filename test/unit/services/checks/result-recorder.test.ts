@@ -155,6 +155,13 @@ describe('ResultRecorder', () => {
     await expect(never.recorder.record(job, ok)).rejects.toMatchObject({ code: 'ER_LOCK_DEADLOCK' });
   });
 
+  it('refuses a job whose slot or token storage cannot hold, before anything is written', async () => {
+    const { recorder, results } = setUp();
+    await expect(recorder.record({ ...job, slotMs: Number.NaN }, ok)).rejects.toThrow('job.slotMs must be an integer instant, not NaN');
+    await expect(recorder.recordMissed({ ...job, fencingToken: -1 })).rejects.toThrow('job.fencingToken must be a non-negative integer, not -1');
+    expect(results.rows).toEqual([]);
+  });
+
   it('a broken classifier gives unknown with the reason and the result is stored', async () => {
     const { recorder, results } = setUp();
     results.classifier = '{"lua": "while true do end", "history": 1}';
