@@ -160,12 +160,12 @@ export class MysqlCheckResultStore implements CheckResultStore {
       values.push(query.before.slotMs, query.before.slotMs, query.before.id);
     }
     values.push(query.limit);
+    // One host: the slot is unique (uq_check_results_slot gives the order, no sort). Every host:
+    // ix_check_results_check_slot, whose entries end with the id.
+    const order = query.hostId === undefined ? 'r.slot_ms DESC, r.id DESC' : 'r.slot_ms DESC';
     const [rows] = await this.db
       .executor()
-      .query<RowDataPacket[]>(
-        `SELECT ${COLUMNS} FROM check_results r WHERE ${where.join(' AND ')} ORDER BY r.slot_ms DESC, r.id DESC LIMIT ?`,
-        values,
-      );
+      .query<RowDataPacket[]>(`SELECT ${COLUMNS} FROM check_results r WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`, values);
     return rows.map(resultOf);
   }
 
