@@ -116,6 +116,10 @@ import { hostGroupsResource } from './rest/resources/host-groups';
 import { hostsResource } from './rest/resources/hosts';
 import { schedulesResource } from './rest/resources/schedules';
 import { servicesResource } from './rest/resources/services';
+import { MysqlCheckResultStore } from './storage/mysql-check-result-store';
+import { ResultRecorder } from './services/checks/result-recorder';
+import { CheckResultService } from './services/checks/check-result-service';
+import { checkResultsResource } from './rest/resources/check-results';
 
 const VERIFIERS: Record<Config['auth']['mode'], new (...args: never[]) => TokenVerifier> = {
   local: LocalTokenVerifier,
@@ -217,6 +221,14 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   // Ticket events go to the AMQP streams of the receiver that made the ticket.
   container.bind<TicketEventListener>(TYPES.TicketEventListener).to(TicketEventRelay);
   bindReceivers(container);
+  // Issue 14, P5 results: the recorder (fenced by TYPES.SlotFence when the scheduler binds it; tells every
+  // TYPES.CommittedMeasuresListener and TYPES.CheckResultListener after its commit) and the results API.
+  container.bind(TYPES.CheckResultStore).to(MysqlCheckResultStore);
+  container.bind(TYPES.CheckResultRecorder).to(ResultRecorder);
+  container.bind(TYPES.CheckResultService).to(CheckResultService);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((results: CheckResultService) => ({ stage: 'contract', router: checkResultsResource(results) }), [TYPES.CheckResultService]);
 
   container.bind(TYPES.TokenVerifier).to(VERIFIERS[config.auth.mode]);
   container.bind(TYPES.TokenIssuer).to(LocalTokenIssuer);
