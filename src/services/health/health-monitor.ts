@@ -66,7 +66,7 @@ export class HealthMonitor implements CheckResultListener {
   /** Called after a result's commit: never throws, recomputes in the background (one host at a time). */
   resultRecorded(result: RecordedResult): void {
     this.pending.add(result.hostId);
-    this.draining ??= this.drain().finally(() => (this.draining = undefined));
+    this.draining ??= this.drain();
   }
 
   /** Resolves when the results told so far have been handled. */
@@ -75,14 +75,19 @@ export class HealthMonitor implements CheckResultListener {
   }
 
   private async drain(): Promise<void> {
-    for (const hostId of this.pending) {
-      this.pending.delete(hostId);
-      try {
-        await this.recomputeHostAndServices(hostId);
-      } catch (error) {
-        // The sweep recomputes it again.
-        this.log.warn('health recomputation failed', { hostId, error });
+    try {
+      for (const hostId of this.pending) {
+        this.pending.delete(hostId);
+        try {
+          await this.recomputeHostAndServices(hostId);
+        } catch (error) {
+          // The sweep recomputes it again.
+          this.log.warn('health recomputation failed', { hostId, error });
+        }
       }
+    } finally {
+      // In the same tick as the loop's end: a result told after it starts a new drain rather than waiting in `pending`.
+      this.draining = undefined;
     }
   }
 
