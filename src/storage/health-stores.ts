@@ -67,6 +67,8 @@ export interface HealthModelReader {
   services(scope: HealthScope): Promise<HealthServiceModel[]>;
   /** The hosts of each host group asked for. */
   hostGroupMembers(groupIds: readonly number[]): Promise<Map<number, number[]>>;
+  /** Every host's or service's id, in order (what the sweep walks). */
+  subjectIds(kind: HealthSubjectKind): Promise<number[]>;
   /** The services that depend on the host, directly or through a redundancy group (a host group's included). */
   servicesOfHost(hostId: number): Promise<number[]>;
 }

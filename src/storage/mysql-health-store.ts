@@ -167,6 +167,11 @@ export class MysqlHealthStore implements HealthStore {
     return members;
   }
 
+  async subjectIds(kind: HealthSubjectKind): Promise<number[]> {
+    const [rows] = await this.db.executor().query<RowDataPacket[]>(`SELECT id FROM ${TABLES[kind]} ORDER BY id`);
+    return rows.map((row) => Number(row.id));
+  }
+
   async servicesOfHost(hostId: number): Promise<number[]> {
     const [rows] = await this.db.executor().query<RowDataPacket[]>(
       `SELECT service_id FROM service_dependencies WHERE host_id = ?

@@ -107,17 +107,21 @@ export class HealthMonitor implements CheckResultListener {
 
   /** Every host and service, and the states of deleted ones (their alerts resolved, their rows removed). */
   async sweep(signal?: AbortSignal): Promise<void> {
-    for (const host of await this.store.hosts({})) {
+    const subjects: { kind: HealthSubjectKind; id: number; deleted: boolean }[] = [
+      ...(await this.store.subjectIds('host')).map((id) => ({ kind: 'host' as const, id, deleted: false })),
+      ...(await this.store.subjectIds('service')).map((id) => ({ kind: 'service' as const, id, deleted: false })),
+      ...(await this.store.orphans()).map((orphan) => ({ kind: orphan.kind, id: orphan.subjectId, deleted: true })),
+    ];
+    for (const { kind, id, deleted } of subjects) {
       if (signal?.aborted) return;
-      await this.recomputeHost(host.id);
-    }
-    for (const service of await this.store.services({})) {
-      if (signal?.aborted) return;
-      await this.recomputeService(service.id);
-    }
-    for (const orphan of await this.store.orphans()) {
-      if (signal?.aborted) return;
-      await this.recompute(orphan.kind, orphan.subjectId, async () => undefined);
+      try {
+        if (deleted) await this.recompute(kind, id, async () => undefined);
+        else if (kind === 'host') await this.recomputeHost(id);
+        else await this.recomputeService(id);
+      } catch (error) {
+        // One subject's failure (a deadlock, a lost connection) does not stop the others'; the next sweep retries it.
+        this.log.warn('health recomputation failed', { kind, id, error });
+      }
     }
   }
 

@@ -27,6 +27,9 @@ class MemoryHealthStore implements Pick<HealthStore, keyof HealthStore> {
   async hostGroupMembers() {
     return new Map<number, number[]>();
   }
+  async subjectIds(kind: HealthSubjectKind) {
+    return kind === 'host' ? [...this.severities.keys()] : [];
+  }
   async servicesOfHost() {
     return [];
   }
