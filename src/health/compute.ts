@@ -63,14 +63,22 @@ const KIND_WORDS: Record<HealthSubject['kind'], string> = {
   check: 'check',
 };
 
+/** Names listed in a reason; a longer list ends with "and N more" (the tree has them all). */
+const NAMED_AT_MOST = 10;
+
+function names(items: readonly string[]): string {
+  if (items.length <= NAMED_AT_MOST) return items.join(', ');
+  return `${items.slice(0, NAMED_AT_MOST).join(', ')} and ${items.length - NAMED_AT_MOST} more`;
+}
+
 /** "host router", "hosts web1, web2", "host router, redundancy group web". */
 function describe(parts: readonly HealthExplanation[]): string {
   const kinds = new Set(parts.map((part) => part.subject.kind));
   const [kind] = kinds;
   if (kinds.size === 1 && kind !== undefined) {
-    return `${KIND_WORDS[kind]}${parts.length === 1 ? '' : 's'} ${parts.map((part) => part.subject.name).join(', ')}`;
+    return `${KIND_WORDS[kind]}${parts.length === 1 ? '' : 's'} ${names(parts.map((part) => part.subject.name))}`;
   }
-  return parts.map((part) => `${KIND_WORDS[part.subject.kind]} ${part.subject.name}`).join(', ');
+  return names(parts.map((part) => `${KIND_WORDS[part.subject.kind]} ${part.subject.name}`));
 }
 
 /** "host router is critical", "hosts web1, web2 are critical" (the parts whose state is `state`). */
@@ -124,7 +132,7 @@ export function redundancyGroupHealth(group: Named, members: readonly HealthExpl
   const failing = informative.filter((member) => member.state !== 'ok');
   if (least === 'ok' && failing.length > 0) {
     const working = informative.filter((member) => member.state === 'ok');
-    const failures = failing.map((member) => `${describe([member])} is ${member.state}`).join(', ');
+    const failures = names(failing.map((member) => `${describe([member])} is ${member.state}`));
     return {
       subject,
       state: 'degraded',

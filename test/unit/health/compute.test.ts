@@ -225,6 +225,13 @@ describe('no_data and unknown in redundancy groups (the choices docs/checks.md r
     expect(serviceHealth({ id: 1, name: 's' }, [], [])).toMatchObject({ state: 'no_data' });
   });
 
+  it('a reason names at most 10 parts, then says how many more (the tree has them all)', () => {
+    const members = Array.from({ length: 13 }, (_, i) => member(`w${i + 1}`, i < 12 ? 'ok' : 'critical'));
+    const group = redundancyGroupHealth({ id: 1, name: 'g' }, members);
+    expect(group.reason).toBe('degraded: hosts w1, w2, w3, w4, w5, w6, w7, w8, w9, w10 and 2 more are ok but host w13 is critical');
+    expect(group.children).toHaveLength(13);
+  });
+
   it('a host group member stands for each of its hosts, each host once', () => {
     const groups = new Map([
       [5, [1, 2]],
