@@ -120,6 +120,11 @@ import { MysqlCheckResultStore } from './storage/mysql-check-result-store';
 import { ResultRecorder } from './services/checks/result-recorder';
 import { CheckResultService } from './services/checks/check-result-service';
 import { checkResultsResource } from './rest/resources/check-results';
+// P6 health (issue 14)
+import { MysqlHealthStore } from './storage/mysql-health-store';
+import { HealthService } from './services/health/health-service';
+import { HealthMonitor } from './services/health/health-monitor';
+import { healthReportResource } from './rest/resources/health-report';
 
 const VERIFIERS: Record<Config['auth']['mode'], new (...args: never[]) => TokenVerifier> = {
   local: LocalTokenVerifier,
@@ -242,6 +247,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   bindRestResources(container, config);
   bindChecksModel(container);
   bindComponents(container);
+  bindHealth(container);
 
   container
     .bind<HealthCheck[]>(TYPES.HealthChecks)
@@ -469,5 +475,30 @@ function bindComponents(container: Container): void {
       stop: () => dispatcher.stop(),
     }),
     [TYPES.Dispatcher],
+  );
+}
+
+/**
+ * P6 health (issue 14, docs/checks.md "## Health"): the store, the REST service, and the monitor that
+ * recomputes after each check result (a CheckResultListener) and sweeps periodically where the engines run.
+ */
+function bindHealth(container: Container): void {
+  container.bind(TYPES.HealthStore).to(MysqlHealthStore);
+  container.bind(TYPES.HealthService).to(HealthService);
+  container.bind(HealthMonitor).toSelf();
+  container.bind(TYPES.CheckResultListener).toService(HealthMonitor);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((health: HealthService) => ({ stage: 'contract', router: healthReportResource(health) }), [TYPES.HealthService]);
+  container.bind<Component>(TYPES.Component).toResolvedValue(
+    (monitor: HealthMonitor): Component => ({
+      name: 'health-monitor',
+      runsIn: 'consume',
+      start: async () => {
+        monitor.start();
+      },
+      stop: () => monitor.stop(),
+    }),
+    [HealthMonitor],
   );
 }
