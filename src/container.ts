@@ -108,6 +108,7 @@ import type { TicketEventListener } from './tickets/events';
 import { TicketEventRelay } from './services/notify/ticket-event-relay';
 import { ticketsResource } from './rest/resources/tickets';
 import { PostgratorMigrator } from './storage/postgrator-migrator';
+import { BuiltinCheckExecutor } from './checks/builtin/builtin-executor';
 
 const VERIFIERS: Record<Config['auth']['mode'], new (...args: never[]) => TokenVerifier> = {
   local: LocalTokenVerifier,
@@ -221,6 +222,10 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.RestListener).to(RestListener);
   bindRestResources(container, config);
   bindComponents(container);
+
+  // Built-in checks (issue 14): http, tcp, dns, tls, probe run by the core. Multi-bound: other executors
+  // (agents) bind TYPES.CheckExecutor too; BUILTIN_EXECUTOR_OPTIONS (extra trusted CAs, body limit) is optional.
+  container.bind(TYPES.CheckExecutor).to(BuiltinCheckExecutor);
 
   container
     .bind<HealthCheck[]>(TYPES.HealthChecks)

@@ -1,0 +1,102 @@
+import type { CheckJob, CheckRunResult } from '../ports';
+
+/** What a check found, before the runner adds when it started and how long it took. */
+export type CheckFinding = Omit<CheckRunResult, 'startedAtMs' | 'durationMs'>;
+
+/** The reason the runner aborts a check whose job.timeoutMs has passed. */
+export class CheckTimeout extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`timed out after ${timeoutMs} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/** setTimeout's longest delay; a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How long a check may take to notice an abort before the runner answers without it. */
+const ABANDON_GRACE_MS = 1000;
+
+/** Milliseconds with microsecond precision: enough for loopback figures, short in JSON. */
+export function roundMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+/** Milliseconds elapsed since a performance.now() reading. */
+export function since(start: number): number {
+  return roundMs(performance.now() - start);
+}
+
+/** Whether the signal was aborted for a timeout (the runner's own or a caller's TimeoutError). */
+export function abortedByTimeout(signal: AbortSignal): boolean {
+  const reason: unknown = signal.reason;
+  return reason instanceof CheckTimeout || (reason instanceof Error && reason.name === 'TimeoutError') || (reason instanceof DOMException && reason.name === 'TimeoutError');
+}
+
+/** The finding of a check cut short by `signal`: a timeout, or an error when the caller gave up (shutdown). */
+export function abortedFinding(signal: AbortSignal, during: string, partial: Partial<CheckFinding> = {}): CheckFinding {
+  const reason: unknown = signal.reason;
+  if (abortedByTimeout(signal)) {
+    const what = reason instanceof CheckTimeout ? reason.message : 'timed out';
+    return { ...partial, outcome: 'timeout', message: `${what} ${during}` };
+  }
+  return { ...partial, outcome: 'error', message: `aborted ${during}` };
+}
+
+/** A short description of an unexpected error: its code and first line, never a stack. */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error).slice(0, 200);
+  const code = (error as { code?: unknown }).code;
+  const first = error.message.split('\n', 1)[0]?.slice(0, 200) ?? '';
+  if (typeof code === 'string' && !first.includes(code)) return `${code}: ${first}`;
+  return first === '' ? error.name : first;
+}
+
+/**
+ * Runs one check within job.timeoutMs and the caller's signal: times it, and turns whatever happens into a
+ * result. `work` gets the combined signal and should answer a timeout itself (with what it was doing); if
+ * it throws, the result is a timeout after an abort and an error otherwise, and if it ignores the abort it
+ * is abandoned shortly after.
+ */
+export async function runBounded(
+  job: Pick<CheckJob, 'timeoutMs'>,
+  signal: AbortSignal,
+  work: (signal: AbortSignal) => Promise<CheckFinding>,
+): Promise<CheckRunResult> {
+  const startedAtMs = Date.now();
+  const start = performance.now();
+  const timeoutMs = Number.isFinite(job.timeoutMs) && job.timeoutMs > 0 ? Math.min(job.timeoutMs, MAX_TIMER_MS) : 1;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new CheckTimeout(timeoutMs)), timeoutMs);
+  const bounded = AbortSignal.any([signal, deadline.signal]);
+  const abandon = abandonAfterAbort(bounded);
+  let finding: CheckFinding;
+  try {
+    finding = await Promise.race([Promise.resolve().then(() => work(bounded)), abandon.promise]);
+  } catch (error) {
+    finding = bounded.aborted ? abortedFinding(bounded, '') : { outcome: 'error', message: describeError(error) };
+  } finally {
+    clearTimeout(timer);
+    abandon.cancel();
+  }
+  return { ...finding, message: finding.message.trim(), startedAtMs, durationMs: since(start) };
+}
+
+function abandonAfterAbort(signal: AbortSignal): { promise: Promise<never>; cancel(): void } {
+  let grace: NodeJS.Timeout | undefined;
+  let onAbort = (): void => undefined;
+  const promise = new Promise<never>((_resolve, reject) => {
+    onAbort = () => {
+      grace = setTimeout(() => reject(signal.reason), ABANDON_GRACE_MS);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  promise.catch(() => undefined);
+  return {
+    promise,
+    cancel() {
+      signal.removeEventListener('abort', onAbort);
+      clearTimeout(grace);
+    },
+  };
+}
