@@ -26,10 +26,15 @@ export function since(start: number): number {
   return roundMs(performance.now() - start);
 }
 
-/** Whether the signal was aborted for a timeout (the runner's own or a caller's TimeoutError). */
+/** An Error-like value (errors from node's core may come from another realm, where instanceof fails). */
+function errorLike(value: unknown): value is { name: string; message: string; code?: unknown } {
+  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string' && typeof (value as { name?: unknown }).name === 'string';
+}
+
+/** Whether the signal was aborted for a timeout (the runner's own, or a caller's TimeoutError). */
 export function abortedByTimeout(signal: AbortSignal): boolean {
   const reason: unknown = signal.reason;
-  return reason instanceof CheckTimeout || (reason instanceof Error && reason.name === 'TimeoutError') || (reason instanceof DOMException && reason.name === 'TimeoutError');
+  return errorLike(reason) && reason.name === 'TimeoutError';
 }
 
 /** The finding of a check cut short by `signal`: a timeout, or an error when the caller gave up (shutdown). */
@@ -44,8 +49,8 @@ export function abortedFinding(signal: AbortSignal, during: string, partial: Par
 
 /** A short description of an unexpected error: its code and first line, never a stack. */
 export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error).slice(0, 200);
-  const code = (error as { code?: unknown }).code;
+  if (!errorLike(error)) return String(error).slice(0, 200);
+  const { code } = error;
   const first = error.message.split('\n', 1)[0]?.slice(0, 200) ?? '';
   if (typeof code === 'string' && !first.includes(code)) return `${code}: ${first}`;
   return first === '' ? error.name : first;
