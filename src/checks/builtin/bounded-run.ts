@@ -40,11 +40,12 @@ export function abortedByTimeout(signal: AbortSignal): boolean {
 /** The finding of a check cut short by `signal`: a timeout, or an error when the caller gave up (shutdown). */
 export function abortedFinding(signal: AbortSignal, during: string, partial: Partial<CheckFinding> = {}): CheckFinding {
   const reason: unknown = signal.reason;
+  const context = during === '' ? '' : ` ${during}`;
   if (abortedByTimeout(signal)) {
     const what = reason instanceof CheckTimeout ? reason.message : 'timed out';
-    return { ...partial, outcome: 'timeout', message: `${what} ${during}` };
+    return { ...partial, outcome: 'timeout', message: `${what}${context}` };
   }
-  return { ...partial, outcome: 'error', message: `aborted ${during}` };
+  return { ...partial, outcome: 'error', message: `aborted${context}` };
 }
 
 /** A short description of an unexpected error: its code and first line, never a stack. */
@@ -83,7 +84,7 @@ export async function runBounded(
     clearTimeout(timer);
     abandon.cancel();
   }
-  return { ...finding, message: finding.message.trim(), startedAtMs, durationMs: since(start) };
+  return { ...finding, startedAtMs, durationMs: since(start) };
 }
 
 function abandonAfterAbort(signal: AbortSignal): { promise: Promise<never>; cancel(): void } {
