@@ -33,7 +33,7 @@ export async function startObjectStore(): Promise<RunningObjectStore> {
       authorizations.push(req.headers.authorization ?? '');
       const name = path.startsWith('/objects/') ? decodeURIComponent(path.slice('/objects/'.length)) : '';
       if (name === '') return void res.writeHead(404).end();
-      switch (req.method) {
+      switch (req.method ?? '') {
         case 'PUT':
           objects.set(name, Buffer.concat(chunks));
           return void res.writeHead(201).end();

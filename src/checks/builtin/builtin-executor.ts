@@ -2,7 +2,7 @@ import { inject, injectable, optional } from 'inversify';
 import { BUILTIN_CHECK_KINDS, type CheckKind } from '../model';
 import type { CheckExecutor, CheckJob, CheckRunResult } from '../ports';
 import { runBounded } from './bounded-run';
-import { DEFAULT_MAX_BODY_BYTES, trustedWith, type BuiltinCheckOptions } from './check-options';
+import { DEFAULT_MAX_BODY_BYTES, trustingAlso, type BuiltinCheckOptions } from './check-options';
 import { runDnsCheck } from './dns-check';
 import { runHttpCheck } from './http-check';
 import { runProbeCheck } from './probe-check';
@@ -27,7 +27,7 @@ export class BuiltinCheckExecutor implements CheckExecutor {
   constructor(@inject(BUILTIN_EXECUTOR_OPTIONS) @optional() options: BuiltinExecutorOptions = {}) {
     this.options = {
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-      ...(options.extraCa && options.extraCa.length > 0 ? { ca: trustedWith(options.extraCa) } : {}),
+      ...(options.extraCa && options.extraCa.length > 0 ? { trust: trustingAlso(options.extraCa) } : {}),
     };
   }
 

@@ -4,8 +4,8 @@ import type { CheckJob } from '../ports';
 
 /** What the built-in checks share across runs. */
 export interface BuiltinCheckOptions {
-  /** The certificates TLS peers are verified against (PEM); default: node's bundled roots. */
-  readonly ca?: readonly string[];
+  /** The certificates TLS peers are verified against; default: node's bundled roots. */
+  readonly trust?: tls.SecureContext;
   /** Bytes of an HTTP body read at most (searched by bodyMatch); the rest is not downloaded. */
   readonly maxBodyBytes: number;
 }
@@ -14,9 +14,9 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export const DEFAULT_CHECK_OPTIONS: BuiltinCheckOptions = { maxBodyBytes: DEFAULT_MAX_BODY_BYTES };
 
-/** node's bundled roots plus `extra` (tls's `ca` option replaces the roots, so they are named too). */
-export function trustedWith(extra: readonly string[]): readonly string[] {
-  return [...tls.rootCertificates, ...extra];
+/** A context trusting node's bundled roots and `extra` (PEM): tls's `ca` replaces the roots, so they are named too. */
+export function trustingAlso(extra: readonly string[]): tls.SecureContext {
+  return tls.createSecureContext({ ca: [...tls.rootCertificates, ...extra] });
 }
 
 /** The job's parameters, which must be of `kind` (the executor routes by kind; a mismatch is a wiring error). */

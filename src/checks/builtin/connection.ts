@@ -7,8 +7,8 @@ import { since } from './bounded-run';
 export interface TlsTarget {
   /** Default: the host. */
   readonly serverName?: string;
-  /** The trusted certificates (PEM); default: node's bundled roots. */
-  readonly ca?: readonly string[];
+  /** The certificates trusted, made once (a CA list given per connection is parsed per connection); default: node's roots. */
+  readonly trust?: tls.SecureContext;
 }
 
 /** What the TLS handshake told of the peer; the chain and name are checked, never refused at this stage. */
@@ -94,6 +94,6 @@ function tlsOptions(host: string, port: number, target: TlsTarget): tls.Connecti
     ...(net.isIP(serverName) === 0 ? { servername: serverName } : {}),
     ...(target.serverName !== undefined && net.isIP(serverName) !== 0 ? { checkServerIdentity: (_name: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(serverName, cert) } : {}),
     rejectUnauthorized: false,
-    ...(target.ca ? { ca: [...target.ca] } : {}),
+    ...(target.trust ? { secureContext: target.trust } : {}),
   };
 }

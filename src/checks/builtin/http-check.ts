@@ -26,7 +26,7 @@ export function runHttpCheck(job: CheckJob, signal: AbortSignal, options: Builti
           headers: requestHeaders(params.headers, authorization),
           ...(params.body === undefined ? {} : { body: params.body }),
           verifyTls: params.verifyTls,
-          ...(options.ca ? { ca: options.ca } : {}),
+          ...(options.trust ? { trust: options.trust } : {}),
           maxBodyBytes: options.maxBodyBytes,
         },
         bounded,

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import type { SecureContext } from 'node:tls';
 import { openConnection, type PeerTls, type TlsTarget } from './connection';
 import { since } from './bounded-run';
 
@@ -12,7 +13,7 @@ export interface HttpRequestSpec {
   readonly body?: string;
   /** Refuse (before sending anything) a TLS peer whose chain or name does not verify. */
   readonly verifyTls: boolean;
-  readonly ca?: readonly string[];
+  readonly trust?: SecureContext;
   /** Bytes of the body read at most; the rest is not downloaded. */
   readonly maxBodyBytes: number;
 }
@@ -51,7 +52,7 @@ export async function httpExchange(spec: HttpRequestSpec, signal: AbortSignal): 
   const { url } = spec;
   const https = url.protocol === 'https:';
   const port = url.port === '' ? (DEFAULT_PORTS.get(url.protocol) ?? 80) : Number(url.port);
-  const tlsTarget: TlsTarget | undefined = https ? { ...(spec.ca ? { ca: spec.ca } : {}) } : undefined;
+  const tlsTarget: TlsTarget | undefined = https ? { ...(spec.trust ? { trust: spec.trust } : {}) } : undefined;
   const connection = await openConnection(url.hostname, port, tlsTarget, signal);
   const { socket } = connection;
   try {

@@ -69,7 +69,7 @@ async function runStep(step: ProbeStep, address: string, signal: AbortSignal, op
         headers: requestHeaders(step.headers, authorization),
         ...(step.body === undefined ? {} : { body: step.body }),
         verifyTls: true,
-        ...(options.ca ? { ca: options.ca } : {}),
+        ...(options.trust ? { trust: options.trust } : {}),
         maxBodyBytes: options.maxBodyBytes,
       },
       signal,

@@ -9,7 +9,7 @@ import { hostPort, openConnection } from './connection';
  * nothing sent. value = days left (fractional, negative once expired), also field cert_days_left. Fails when
  * the chain or name does not verify, or fewer than minDaysLeft days are left.
  */
-export function runTlsCheck(job: CheckJob, signal: AbortSignal, options: Pick<BuiltinCheckOptions, 'ca'> = DEFAULT_CHECK_OPTIONS): Promise<CheckRunResult> {
+export function runTlsCheck(job: CheckJob, signal: AbortSignal, options: Pick<BuiltinCheckOptions, 'trust'> = DEFAULT_CHECK_OPTIONS): Promise<CheckRunResult> {
   return runBounded(job, signal, async (bounded) => {
     const params = paramsOf(job, 'tls');
     const target = hostPort(job.host.address, params.port);
@@ -18,7 +18,7 @@ export function runTlsCheck(job: CheckJob, signal: AbortSignal, options: Pick<Bu
       connection = await openConnection(
         job.host.address,
         params.port,
-        { ...(params.serverName === undefined ? {} : { serverName: params.serverName }), ...(options.ca ? { ca: options.ca } : {}) },
+        { ...(params.serverName === undefined ? {} : { serverName: params.serverName }), ...(options.trust ? { trust: options.trust } : {}) },
         bounded,
       );
     } catch (error) {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { runHttpCheck } from '../../../../src/checks/builtin/http-check';
-import { trustedWith } from '../../../../src/checks/builtin/check-options';
+import { trustingAlso } from '../../../../src/checks/builtin/check-options';
 import { closeServer } from '../../../../lib/http/close-server';
 import { builtinJob, httpParams } from '../../../support/checks-fakes-builtin';
 import { freePort } from '../../../support/free-port';
@@ -162,7 +162,7 @@ describe('http check', () => {
     });
 
     it('reports cert_days_left of a trusted certificate', async () => {
-      const options = { ca: trustedWith([pki.caCert]), maxBodyBytes: 1024 };
+      const options = { trust: trustingAlso([pki.caCert]), maxBodyBytes: 1024 };
       const result = await runHttpCheck(builtinJob(httpParams({ url: `https://{address}:${validPort}/`, bodyMatch: 'secure' })), new AbortController().signal, options);
       expect(result.outcome).toBe('ok');
       const expected = (validNotAfter - Date.now()) / DAY;

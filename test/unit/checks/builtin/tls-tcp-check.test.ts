@@ -1,9 +1,9 @@
 import net from 'node:net';
-import tls from 'node:tls';
+import tls, { type SecureContext } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { runTcpCheck } from '../../../../src/checks/builtin/tcp-check';
 import { runTlsCheck } from '../../../../src/checks/builtin/tls-check';
-import { trustedWith } from '../../../../src/checks/builtin/check-options';
+import { trustingAlso } from '../../../../src/checks/builtin/check-options';
 import { builtinJob, tlsParams } from '../../../support/checks-fakes-builtin';
 import { freePort } from '../../../support/free-port';
 import { createTestPki, type IssuedCertificate, type TestPki } from '../../../support/test-pki';
@@ -68,7 +68,7 @@ describe('tls check', () => {
   let valid: IssuedCertificate;
   let validPort: number;
   let expiredPort: number;
-  let ca: readonly string[];
+  let trust: SecureContext;
 
   async function serve(cert: IssuedCertificate): Promise<number> {
     const server = tracked(tls.createServer({ key: cert.key, cert: cert.cert }, (socket) => socket.end()));
@@ -82,7 +82,7 @@ describe('tls check', () => {
     valid = pki.issue('valid', { notBeforeMs: now - DAY, notAfterMs: now + 45 * DAY });
     const expired = pki.issue('expired', { notBeforeMs: now - 90 * DAY, notAfterMs: now - 3 * DAY });
     [validPort, expiredPort] = await Promise.all([serve(valid), serve(expired)]);
-    ca = trustedWith([pki.caCert]);
+    trust = trustingAlso([pki.caCert]);
   });
   afterAll(async () => {
     await Promise.all(servers.map(close));
@@ -90,7 +90,7 @@ describe('tls check', () => {
   });
 
   it('a valid certificate: ok, value = fractional days left, the expiry, subject and issuer in the message', async () => {
-    const result = await runTlsCheck(builtinJob(tlsParams({ port: validPort })), new AbortController().signal, { ca });
+    const result = await runTlsCheck(builtinJob(tlsParams({ port: validPort })), new AbortController().signal, { trust });
     expect(result.outcome).toBe('ok');
     expect(result.value).toBeCloseTo((valid.notAfterMs - Date.now()) / DAY, 2);
     expect(result.fields?.get('cert_days_left')).toBe(result.value);
@@ -100,20 +100,20 @@ describe('tls check', () => {
   });
 
   it('fails below minDaysLeft', async () => {
-    const result = await runTlsCheck(builtinJob(tlsParams({ port: validPort, minDaysLeft: 60 })), new AbortController().signal, { ca });
+    const result = await runTlsCheck(builtinJob(tlsParams({ port: validPort, minDaysLeft: 60 })), new AbortController().signal, { trust });
     expect(result.outcome).toBe('failed');
     expect(result.message).toMatch(/^certificate has (44\.9\d*|45) days left \(minimum 60\): expires /);
   });
 
   it('an expired certificate: failed, negative days', async () => {
-    const result = await runTlsCheck(builtinJob(tlsParams({ port: expiredPort })), new AbortController().signal, { ca });
+    const result = await runTlsCheck(builtinJob(tlsParams({ port: expiredPort })), new AbortController().signal, { trust });
     expect(result.outcome).toBe('failed');
     expect(result.value).toBeCloseTo(-3, 2);
     expect(result.message).toMatch(/^certificate not valid \(CERT_HAS_EXPIRED\): expired \d{4}-\d\d-\d\dT[\d:]+Z, subject CN=localhost, issuer CN=MyMONIT test CA$/);
   });
 
   it('a certificate that does not name the server: failed', async () => {
-    const result = await runTlsCheck(builtinJob(tlsParams({ port: validPort, serverName: 'www.example.org' })), new AbortController().signal, { ca });
+    const result = await runTlsCheck(builtinJob(tlsParams({ port: validPort, serverName: 'www.example.org' })), new AbortController().signal, { trust });
     expect(result.outcome).toBe('failed');
     expect(result.message).toMatch(/^certificate not valid \(ERR_TLS_CERT_ALTNAME_INVALID\)/);
     expect(result.value).toBeGreaterThan(44);
@@ -129,11 +129,11 @@ describe('tls check', () => {
     const plain = tracked(net.createServer((socket) => socket.end('SSH-2.0-OpenSSH\r\n')));
     servers.push(plain);
     const plainPort = await listen(plain);
-    const notTls = await runTlsCheck(builtinJob(tlsParams({ port: plainPort })), new AbortController().signal, { ca });
+    const notTls = await runTlsCheck(builtinJob(tlsParams({ port: plainPort })), new AbortController().signal, { trust });
     expect(notTls.outcome).toBe('failed');
     expect(notTls.message).toMatch(/^no TLS handshake with 127\.0\.0\.1:\d+: /);
     const closedPort = await freePort();
-    const closed = await runTlsCheck(builtinJob(tlsParams({ port: closedPort })), new AbortController().signal, { ca });
+    const closed = await runTlsCheck(builtinJob(tlsParams({ port: closedPort })), new AbortController().signal, { trust });
     expect(closed).toMatchObject({ outcome: 'failed', message: `no TLS handshake with 127.0.0.1:${closedPort}: connect ECONNREFUSED 127.0.0.1:${closedPort}` });
   });
 
@@ -141,7 +141,7 @@ describe('tls check', () => {
     const silent = tracked(net.createServer(() => undefined));
     servers.push(silent);
     const port = await listen(silent);
-    const result = await runTlsCheck(builtinJob(tlsParams({ port }), { timeoutMs: 200 }), new AbortController().signal, { ca });
+    const result = await runTlsCheck(builtinJob(tlsParams({ port }), { timeoutMs: 200 }), new AbortController().signal, { trust });
     expect(result).toMatchObject({ outcome: 'timeout', message: `timed out after 200 ms during the TLS handshake with 127.0.0.1:${port}` });
   });
 });
