@@ -71,9 +71,13 @@ export async function runBounded(
   const startedAtMs = Date.now();
   const start = performance.now();
   const timeoutMs = Number.isFinite(job.timeoutMs) && job.timeoutMs > 0 ? Math.min(job.timeoutMs, MAX_TIMER_MS) : 1;
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new CheckTimeout(timeoutMs)), timeoutMs);
-  const bounded = AbortSignal.any([signal, deadline.signal]);
+  // One controller for both causes, its listener on the caller's (long-lived) signal removed after the run.
+  const controller = new AbortController();
+  const bounded = controller.signal;
+  const timer = setTimeout(() => controller.abort(new CheckTimeout(timeoutMs)), timeoutMs);
+  const onCallerAbort = () => controller.abort(signal.reason);
+  if (signal.aborted) onCallerAbort();
+  else signal.addEventListener('abort', onCallerAbort, { once: true });
   const abandon = abandonAfterAbort(bounded);
   let finding: CheckFinding;
   try {
@@ -82,6 +86,7 @@ export async function runBounded(
     finding = bounded.aborted ? abortedFinding(bounded, '') : { outcome: 'error', message: describeError(error) };
   } finally {
     clearTimeout(timer);
+    signal.removeEventListener('abort', onCallerAbort);
     abandon.cancel();
   }
   return { ...finding, startedAtMs, durationMs: since(start) };

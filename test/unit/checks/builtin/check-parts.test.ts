@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { abortedFinding, CheckTimeout, runBounded } from '../../../../src/checks/builtin/bounded-run';
 import { BuiltinCheckExecutor } from '../../../../src/checks/builtin/builtin-executor';
 import { daysLeft, parseOpensslTime } from '../../../../src/checks/builtin/certificate';
@@ -80,6 +81,20 @@ describe('bounded runs', () => {
   it('turns an unexpected throw into an error with a short message', async () => {
     const result = await runBounded({ timeoutMs: 1000 }, new AbortController().signal, () => Promise.reject(new Error('boom\n    at somewhere')));
     expect(result).toMatchObject({ outcome: 'error', message: 'boom' });
+  });
+
+  it('leaves no listener on the caller\'s long-lived signal after a run', async () => {
+    const caller = new AbortController();
+    await runBounded({ timeoutMs: 1000 }, caller.signal, () => Promise.resolve({ outcome: 'ok', message: 'fine' }));
+    await runBounded({ timeoutMs: 1000 }, caller.signal, () => Promise.reject(new Error('boom')));
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('answers at once for a caller signal aborted before the run', async () => {
+    const result = await runBounded({ timeoutMs: 1000 }, AbortSignal.abort(), (signal) =>
+      signal.aborted ? Promise.reject(signal.reason) : Promise.resolve({ outcome: 'ok', message: 'ran' }),
+    );
+    expect(result).toMatchObject({ outcome: 'error', message: 'aborted' });
   });
 
   it('tells a caller timeout from a shutdown', () => {

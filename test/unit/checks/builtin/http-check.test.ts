@@ -43,6 +43,12 @@ describe('http check', () => {
     expect(result.fields?.has('cert_days_left')).toBe(false);
   });
 
+  it('makes HEAD requests (no body to read)', async () => {
+    const result = await runHttpCheck(builtinJob(httpParams({ url: `${base}/ok`, method: 'HEAD' })), new AbortController().signal);
+    expect(result).toMatchObject({ outcome: 'ok' });
+    expect(result.fields?.get('status_code')).toBe(200);
+  });
+
   it('fails on a status outside expectStatus, naming what was expected', async () => {
     const result = await runHttpCheck(builtinJob(httpParams({ url: `${base}/down` })), new AbortController().signal);
     expect(result).toMatchObject({ outcome: 'failed', message: 'HTTP 503, expected 200-399' });
