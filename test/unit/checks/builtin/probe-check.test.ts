@@ -76,6 +76,15 @@ describe('probe check', () => {
     }
   });
 
+  it('sends URL credentials of a step as Basic authorization, never in the message or details', async () => {
+    const url = `http://lake:t0ps3cret@{address}:${store.port}/objects/private`;
+    const steps = [probeStep({ name: 'upload', method: 'PUT', url, body: 'x', expectStatus: [200] })];
+    const result = await runProbeCheck(builtinJob(probeParams(steps)), new AbortController().signal);
+    expect(result).toMatchObject({ outcome: 'failed', message: 'step upload failed: HTTP 201, expected 200' });
+    expect(store.authorizations).toEqual([`Basic ${Buffer.from('lake:t0ps3cret').toString('base64')}`]);
+    expect(JSON.stringify([result.message, result.details])).not.toMatch(/t0ps3cret|lake:|Basic/);
+  });
+
   it('names fields after the step, reduced to what a field name holds', () => {
     expect(stepField('upload file')).toBe('step_upload_file_ms');
     expect(stepField('x'.repeat(100))).toHaveLength(5 + 56 + 3);
