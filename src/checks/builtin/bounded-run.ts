@@ -13,6 +13,8 @@ export class CheckTimeout extends Error {
 
 /** setTimeout's longest delay; a longer one fires at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A caller's abort this close to job.timeoutMs (or later) is the job's timeout. */
+const CALLER_DEADLINE_SLACK_MS = 50;
 /** How long a check may take to notice an abort before the runner answers without it. */
 const ABANDON_GRACE_MS = 1000;
 
@@ -75,7 +77,10 @@ export async function runBounded(
   const controller = new AbortController();
   const bounded = controller.signal;
   const timer = setTimeout(() => controller.abort(new CheckTimeout(timeoutMs)), timeoutMs);
-  const onCallerAbort = () => controller.abort(signal.reason);
+  // A caller enforcing the same job.timeoutMs with a timer of its own (started a little earlier) aborts
+  // for the timeout whatever reason it gives.
+  const onCallerAbort = () =>
+    controller.abort(performance.now() - start >= timeoutMs - CALLER_DEADLINE_SLACK_MS ? new CheckTimeout(timeoutMs) : signal.reason);
   if (signal.aborted) onCallerAbort();
   else signal.addEventListener('abort', onCallerAbort, { once: true });
   const abandon = abandonAfterAbort(bounded);

@@ -97,6 +97,14 @@ describe('bounded runs', () => {
     expect(result).toMatchObject({ outcome: 'error', message: 'aborted' });
   });
 
+  it('takes a caller abort at the job\'s deadline for the timeout, whatever its reason (a scheduler timing the job too)', async () => {
+    const caller = new AbortController();
+    const timer = setTimeout(() => caller.abort(new Error('deadline')), 100);
+    const result = await runBounded({ timeoutMs: 120 }, caller.signal, (signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason))));
+    clearTimeout(timer);
+    expect(result).toMatchObject({ outcome: 'timeout', message: 'timed out after 120 ms' });
+  });
+
   it('tells a caller timeout from a shutdown', () => {
     expect(abortedFinding(AbortSignal.abort(new CheckTimeout(10)), 'x')).toMatchObject({ outcome: 'timeout', message: 'timed out after 10 ms x' });
     expect(abortedFinding(AbortSignal.abort(new DOMException('t', 'TimeoutError')), 'x')).toMatchObject({ outcome: 'timeout', message: 'timed out x' });
