@@ -125,6 +125,7 @@ import { MysqlHealthStore } from './storage/mysql-health-store';
 import { HealthService } from './services/health/health-service';
 import { HealthMonitor } from './services/health/health-monitor';
 import { healthReportResource } from './rest/resources/health-report';
+import { BuiltinCheckExecutor } from './checks/builtin/builtin-executor';
 
 const VERIFIERS: Record<Config['auth']['mode'], new (...args: never[]) => TokenVerifier> = {
   local: LocalTokenVerifier,
@@ -248,6 +249,10 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   bindChecksModel(container);
   bindComponents(container);
   bindHealth(container);
+
+  // Built-in checks (issue 14): http, tcp, dns, tls, probe run by the core. Multi-bound: other executors
+  // (agents) bind TYPES.CheckExecutor too; BUILTIN_EXECUTOR_OPTIONS (extra trusted CAs, body limit) is optional.
+  container.bind(TYPES.CheckExecutor).to(BuiltinCheckExecutor);
 
   container
     .bind<HealthCheck[]>(TYPES.HealthChecks)
