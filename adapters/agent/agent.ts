@@ -23,7 +23,7 @@ import type { AgentConfig } from './config';
 import { pluginIdentity, unreachableAncestor, type PluginIdentity } from './identity';
 import { probePeers } from './mesh';
 import { PluginStore } from './plugin-store';
-import { runPlugin } from './runner';
+import { killRunningPlugins, runPlugin } from './runner';
 
 const PLUGIN_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -72,6 +72,7 @@ export class Agent {
   async stop(): Promise<void> {
     this.stopping.abort();
     clearInterval(this.announceTimer);
+    killRunningPlugins();
     await this.connection?.close().catch(() => undefined);
     await this.loop;
   }

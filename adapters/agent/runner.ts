@@ -23,6 +23,19 @@ export interface PluginRunResult {
 
 const STDERR_TAIL = 1000;
 
+/** Process groups of the plugins running now: killed when the agent stops, so none outlives it. */
+const running = new Set<number>();
+
+export function killRunningPlugins(): void {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
 /**
  * Runs a plugin as a child process in a process group of its own (so that a timeout or an output over the
  * limit kills whatever it started too), as `identity`, with a minimal environment. Never throws.
@@ -42,6 +55,7 @@ export function runPlugin(run: PluginRun, identity: PluginIdentity): Promise<Plu
       detached: true,
       ...(identity.uid === undefined ? {} : { uid: identity.uid, gid: identity.gid }),
     });
+    if (child.pid !== undefined) running.add(child.pid);
     const killGroup = () => {
       try {
         if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
@@ -71,6 +85,7 @@ export function runPlugin(run: PluginRun, identity: PluginIdentity): Promise<Plu
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (child.pid !== undefined) running.delete(child.pid);
       const durationMs = performance.now() - started;
       const done = (outcome: PluginRunResult['outcome'], value: number | null, message: string) =>
         resolve({ outcome, value, message: clipMessage(message), durationMs });

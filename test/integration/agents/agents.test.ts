@@ -256,4 +256,9 @@ describe('agents: two real agent processes over the real RabbitMQ', () => {
     expect(down).toMatchObject({ outcome: 'failed', message: expect.stringContaining('0/2 peers reachable') });
     expect(down.fields?.size).toBe(0);
   });
+
+  it('stops on SIGTERM with status 0, logging its counters', async () => {
+    expect(await agents[1]!.stop()).toEqual({ code: 0, signal: null });
+    expect(agents[1]!.logs().find((l) => l.message === 'agent stopped')).toMatchObject({ agent: names[1], refused: 3, installed: 1, meshes: 2 });
+  });
 });
