@@ -14,6 +14,7 @@ import type { PluginSource } from '../../../src/services/checks/agent-ports';
 import { AgentExecutor } from '../../../src/services/checks/agent-executor';
 import { startAgent, type AgentProcess } from '../../support/agent-process';
 import { eventually } from '../../support/eventually';
+import { killConnectionFromBroker } from '../adapters/broker';
 import { testConfig, uniqueName } from '../../support/real-services';
 
 /** The registry's part, stood in for: bundles by name, and what each agent announced or installed. */
@@ -255,6 +256,14 @@ describe('agents: two real agent processes over the real RabbitMQ', () => {
     const down = await executor.execute(job({ kind: 'mesh', params: { kind: 'mesh', port: closed }, peers }, 1), new AbortController().signal);
     expect(down).toMatchObject({ outcome: 'failed', message: expect.stringContaining('0/2 peers reachable') });
     expect(down.fields?.size).toBe(0);
+  });
+
+  it('reconnects after the broker closes its connection, and serves again', async () => {
+    await killConnectionFromBroker(`mymonit-agent ${names[0]} ${agents[0]!.child.pid}`);
+    await eventually(() => agents[0]!.logs().filter((l) => l.message === 'agent connected').length, (n) => n >= 2, { what: 'agent A connected again', timeoutMs: 30_000 });
+    const nobody = execFileSync('id', ['-u', 'nobody']).toString().trim();
+    const again = await eventually(() => runPlugin('echo-uid', ['back']), (r) => r.outcome === 'ok', { what: 'a run after the reconnect', timeoutMs: 30_000 });
+    expect(again).toMatchObject({ value: 42.5, message: `uid ${nobody} arg back` });
   });
 
   it('stops on SIGTERM with status 0, logging its counters', async () => {
