@@ -126,6 +126,15 @@ import { HealthService } from './services/health/health-service';
 import { HealthMonitor } from './services/health/health-monitor';
 import { healthReportResource } from './rest/resources/health-report';
 import { BuiltinCheckExecutor } from './checks/builtin/builtin-executor';
+// ---- P4 agents (issue 14) ----
+import { AgentClient } from '../lib/agent/core-client';
+import { agentsResource } from './rest/resources/agents';
+import { pluginsResource } from './rest/resources/plugins';
+import { AgentExecutor } from './services/checks/agent-executor';
+import { AGENT_CHANNEL } from './services/checks/agent-ports';
+import { FilePluginSigner } from './services/checks/agent-plugin-signer';
+import { AgentService } from './services/checks/agent-service';
+import { MysqlAgentStore } from './storage/mysql-agent-store';
 
 const VERIFIERS: Record<Config['auth']['mode'], new (...args: never[]) => TokenVerifier> = {
   local: LocalTokenVerifier,
@@ -253,6 +262,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   // Built-in checks (issue 14): http, tcp, dns, tls, probe run by the core. Multi-bound: other executors
   // (agents) bind TYPES.CheckExecutor too; BUILTIN_EXECUTOR_OPTIONS (extra trusted CAs, body limit) is optional.
   container.bind(TYPES.CheckExecutor).to(BuiltinCheckExecutor);
+  bindAgents(container, config);
 
   container
     .bind<HealthCheck[]>(TYPES.HealthChecks)
@@ -264,6 +274,47 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
       [TYPES.Database, TYPES.RabbitListener],
     );
   return container;
+}
+
+/**
+ * P4 agents (issue 14): the plugin registry and signer (PLUGIN_SIGNING_KEY_FILE; uploads answer 503 without
+ * it), the agents registry fed by announcements, the broker client to agents, and the executor of plugin
+ * and mesh checks (multi-bound under TYPES.CheckExecutor beside the built-in one).
+ */
+function bindAgents(container: Container, config: Config): void {
+  container.bind(TYPES.AgentStore).to(MysqlAgentStore);
+  container.bind(TYPES.PluginSigner).toConstantValue(FilePluginSigner.fromEnvironment(process.env));
+  container.bind(TYPES.AgentService).to(AgentService);
+  container.bind(AGENT_CHANNEL).toResolvedValue(
+    (logger: Logger, agents: AgentService) =>
+      new AgentClient({
+        url: config.rabbit.url,
+        exchange: config.rabbit.exchange,
+        connectionName: `mymonit agents ${process.pid}`,
+        logger: logger.child({ component: 'agents' }),
+        onAnnounce: (announce) => agents.recordAnnouncement(announce),
+      }),
+    [TYPES.Logger, TYPES.AgentService],
+  );
+  container.bind(TYPES.CheckExecutor).to(AgentExecutor);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((agents: AgentService): RestResource => ({ stage: 'contract', router: pluginsResource(agents) }), [TYPES.AgentService]);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((agents: AgentService): RestResource => ({ stage: 'contract', router: agentsResource(agents) }), [TYPES.AgentService]);
+  // Where checks run (the scheduler's role). Not awaited: a broker that is down must not hold up start-up.
+  container.bind<Component>(TYPES.Component).toResolvedValue(
+    (client: AgentClient): Component => ({
+      name: 'agents',
+      runsIn: 'consume',
+      start: async () => {
+        void client.start();
+      },
+      stop: () => client.stop(),
+    }),
+    [AGENT_CHANNEL],
+  );
 }
 
 /**

@@ -185,6 +185,19 @@ function program(): Command {
       }
     });
 
+  // The agent runs on monitored machines; loaded only when asked for (adapters/agent/, docs/checks.md).
+  cli
+    .command('agent')
+    .description('run a MyMONIT agent: signed plugins and mesh probes over RabbitMQ (mymonit agent --config agent.yaml; --help for its options)')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[options...]', "the agent's options (--config, --print-config, --name, --help)")
+    .action(async (args: string[]) => {
+      const { agentCli } = await import('../adapters/agent/main');
+      await agentCli('mymonit agent').parseAsync(args, { from: 'user' });
+    });
+
   cli
     .command('token <username>')
     .description('print a bearer token for a user (AUTH_MODE=local only)')

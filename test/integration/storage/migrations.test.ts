@@ -64,6 +64,7 @@ describe('PostgratorMigrator', () => {
         'schedule_intervals', 'schedule_checks', 'services', 'service_dependencies', 'redundancy_groups',
         'redundancy_group_members', 'check_results',
         'health_states',
+        'plugins', 'agents',
       ].sort(),
     );
     expect(tables.filter((row) => row.t !== 'schemaversion').every((row) => row.engine === 'InnoDB')).toBe(true);
