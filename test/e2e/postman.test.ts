@@ -19,7 +19,7 @@ const READS = [
   '5b. Rules (admin writes, the associated SCIENTIST reads)',
   '5c. Tickets',
   '5d. Checks model (admin writes, the associated SCIENTIST reads)',
-  '5e. Check results',
+  '5e. Check results and health',
   '6. Another SCIENTIST gets 404',
   '7. Rejected messages (admin)',
   '8. Erasure and clean-up (admin)',
