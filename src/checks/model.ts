@@ -116,7 +116,7 @@ export interface DnsCheckParams {
   /** The name to resolve (default: the host's address). */
   readonly name?: string;
   readonly recordType: 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'NS';
-  /** A DNS server as host or host:port (default: the system's resolver). */
+  /** A DNS server as an IP address with an optional port (`10.0.0.53`, `10.0.0.53:5353`, `[::1]:53`); default: the system's resolver. */
   readonly server?: string;
   /** When set, one answer must equal it. */
   readonly expect?: string;
