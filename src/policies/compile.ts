@@ -25,7 +25,15 @@ function isConstraint(f: Formula): boolean {
       case 'and':
       case 'or':
         return pure(g.left) && pure(g.right);
-      default:
+      case 'pred':
+      case 'implies':
+      case 'equiv':
+      case 'exists':
+      case 'forall':
+      case 'temporal':
+      case 'since':
+      case 'until':
+      case 'aggregation':
         return false;
     }
   };
@@ -67,8 +75,16 @@ export function compile(f: Formula, types: ReadonlyMap<string, ValueType>): Eval
         const r = constraintTest(g.right, columns);
         return g.kind === 'and' ? (t) => l(t) && r(t) : (t) => l(t) || r(t);
       }
-      default:
-        throw new Error('not a constraint');
+      case 'pred':
+      case 'implies':
+      case 'equiv':
+      case 'exists':
+      case 'forall':
+      case 'temporal':
+      case 'since':
+      case 'until':
+      case 'aggregation':
+        throw new Error(`${g.kind} is not a comparison`);
     }
   };
   const groundValue = (t: Term): Value | undefined => compileTerm(t, [], types)([]);

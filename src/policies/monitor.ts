@@ -34,6 +34,8 @@ export interface Monitor {
   readonly types: readonly ValueType[];
   /** Feeds one time point; answers the verdicts (satisfied time points) that became final, in order. */
   push(timePoint: TimePointInput): Verdict[];
+  /** Feeds several time points, all or none: one refused time point (say why) leaves the monitor unchanged. */
+  pushAll(timePoints: readonly TimePointInput[]): Verdict[];
   /** The log has ended (MonPoly's end of log): every waiting time point gets its verdict. */
   finish(): Verdict[];
   snapshot(): MonitorSnapshot;
@@ -93,17 +95,30 @@ class IncrementalMonitor implements Monitor {
   }
 
   push(timePoint: TimePointInput): Verdict[] {
+    return this.pushAll([timePoint]);
+  }
+
+  pushAll(timePoints: readonly TimePointInput[]): Verdict[] {
     if (this.ended) throw new PolicyEventError('the log has ended: no time point can follow');
-    const { ts } = timePoint;
-    if (!Number.isSafeInteger(ts) || ts < 0) throw new PolicyEventError(`the timestamp ${String(ts)} is not a non-negative integer`);
-    if (this.lastTs !== null && ts < this.lastTs) {
-      throw new PolicyEventError(`the timestamp ${ts} is smaller than the previous one (${this.lastTs}): time point skipped`);
+    let lastTs = this.lastTs;
+    const checked = timePoints.map((timePoint, n) => {
+      const { ts } = timePoint;
+      const which = timePoints.length > 1 ? `time point ${n + 1} of the batch: ` : '';
+      if (!Number.isSafeInteger(ts) || ts < 0) throw new PolicyEventError(`${which}the timestamp ${String(ts)} is not a non-negative integer`);
+      if (lastTs !== null && ts < lastTs) {
+        throw new PolicyEventError(`${which}the timestamp ${ts} is smaller than the previous one (${lastTs})`);
+      }
+      lastTs = ts;
+      return { ts, db: this.database(timePoint, which) };
+    });
+    const out: Verdict[] = [];
+    for (const { ts, db } of checked) {
+      this.lastTs = ts;
+      this.timePoints++;
+      this.pending.push(ts);
+      out.push(...this.verdicts(this.root.step(ts, db)));
     }
-    const db = this.database(timePoint);
-    this.lastTs = ts;
-    this.timePoints++;
-    this.pending.push(ts);
-    return this.verdicts(this.root.step(ts, db));
+    return out;
   }
 
   finish(): Verdict[] {
@@ -116,22 +131,24 @@ class IncrementalMonitor implements Monitor {
     return formatVerdict(verdict, this.types);
   }
 
-  private database(timePoint: TimePointInput): Database {
+  private database(timePoint: TimePointInput, which: string): Database {
     const db = new Map<string, Tuple[]>();
     timePoint.events.forEach((event, n) => {
       const p = this.signature.get(event.pred);
-      if (p === undefined) throw new PolicyEventError(`event ${n + 1}: the predicate ${event.pred} is not in the signature`);
+      if (p === undefined) throw new PolicyEventError(`${which}event ${n + 1}: the predicate ${event.pred} is not in the signature`);
       if (!Array.isArray(event.args) || event.args.length !== p.types.length) {
-        throw new PolicyEventError(`event ${n + 1}: ${event.pred} takes ${p.types.length} argument(s)`);
+        throw new PolicyEventError(`${which}event ${n + 1}: ${event.pred} takes ${p.types.length} argument(s)`);
       }
       event.args.forEach((v: Value, i) => {
         const type = p.types[i] as ValueType;
         const ok = type === 'string' ? typeof v === 'string' : type === 'int' ? Number.isSafeInteger(v) : typeof v === 'number' && Number.isFinite(v);
-        if (!ok) throw new PolicyEventError(`event ${n + 1}: argument ${i + 1} of ${event.pred} must be ${type === 'int' ? 'an int (at most 2^53 - 1 in magnitude)' : type === 'float' ? 'a finite float' : 'a string'}`);
+        if (!ok) throw new PolicyEventError(`${which}event ${n + 1}: argument ${i + 1} of ${event.pred} must be ${type === 'int' ? 'an int (at most 2^53 - 1 in magnitude)' : type === 'float' ? 'a finite float' : 'a string'}`);
       });
+      // A copy: the monitor's state keeps tuples, the caller keeps its arrays.
+      const tuple: Tuple = [...event.args];
       const list = db.get(event.pred);
-      if (list === undefined) db.set(event.pred, [event.args]);
-      else list.push(event.args);
+      if (list === undefined) db.set(event.pred, [tuple]);
+      else list.push(tuple);
     });
     return db;
   }

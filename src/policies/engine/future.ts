@@ -135,11 +135,12 @@ export class UntilNode extends FutureNode {
 /** `ALWAYS I φ`: φ at every time point of the window (every tuple when the window holds none). */
 export class AlwaysNode extends FutureNode {
   readonly vars: readonly string[];
-  readonly finite = false;
+  readonly finite: boolean;
 
   constructor(child: EvalNode, interval: Interval) {
     super(null, child, interval);
     this.vars = child.vars;
+    this.finite = child.vars.length === 0;
   }
 
   protected answerOldest(): Rel {

@@ -184,7 +184,7 @@ export class SinceNode implements EvalNode {
  */
 export class HistoricallyNode implements EvalNode {
   readonly vars: readonly string[];
-  readonly finite = false;
+  readonly finite: boolean;
   private bodies: Rel[] = [];
   private stamps: number[] = [];
   private count = 0;
@@ -199,6 +199,7 @@ export class HistoricallyNode implements EvalNode {
     private readonly interval: Interval,
   ) {
     this.vars = child.vars;
+    this.finite = child.vars.length === 0;
   }
 
   get children(): readonly EvalNode[] {
