@@ -40,13 +40,21 @@ export function compareTuples(a: Tuple, b: Tuple): number {
   return a.length - b.length;
 }
 
-/** The identity of a tuple inside a relation (columns are typed, so 1 and "1" never share a column). */
+/**
+ * The identity of a tuple inside a relation (columns are typed, so 1 and "1" never share a column). Strings carry
+ * their length, numbers end with '|', so no two tuples of one arity share a key.
+ */
 export function tupleKey(t: Tuple): string {
   if (t.length === 1) {
     const v = t[0] as Value;
     return typeof v === 'string' ? `s${v}` : `n${v}`;
   }
-  return JSON.stringify(t);
+  let key = '';
+  for (let i = 0; i < t.length; i++) {
+    const v = t[i] as Value;
+    key += typeof v === 'string' ? `s${v.length}:${v}` : `n${v}|`;
+  }
+  return key;
 }
 
 /** MonPoly's printing of one value: strings in double quotes, ints in decimal, floats as C `%g`. */

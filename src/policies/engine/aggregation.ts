@@ -30,12 +30,19 @@ export class AggregationNode implements EvalNode {
     return [this.child];
   }
 
+  private memo: { input: Rel; out: Rel } | null = null;
+
   step(ts: number, db: Database): Rel[] {
-    return this.child.step(ts, db).map((r) => this.aggregate(r));
+    return this.child.step(ts, db).map((r) => this.cached(r));
   }
 
   end(): Rel[] {
-    return this.child.end().map((r) => this.aggregate(r));
+    return this.child.end().map((r) => this.cached(r));
+  }
+
+  private cached(input: Rel): Rel {
+    if (this.memo === null || this.memo.input !== input) this.memo = { input, out: this.aggregate(input) };
+    return this.memo.out;
   }
 
   private aggregate(r: Rel): Rel {

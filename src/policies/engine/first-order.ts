@@ -87,14 +87,22 @@ abstract class MapNode implements EvalNode {
     return [this.child];
   }
 
+  private memo: { input: Rel; out: Rel } | null = null;
+
   protected abstract map(r: Rel): Rel;
 
   step(ts: number, db: Database): Rel[] {
-    return this.child.step(ts, db).map((r) => this.map(r));
+    return this.child.step(ts, db).map((r) => this.cached(r));
   }
 
   end(): Rel[] {
-    return this.child.end().map((r) => this.map(r));
+    return this.child.end().map((r) => this.cached(r));
+  }
+
+  /** The same input (by identity) as last time gives the same answer without recomputing. */
+  private cached(input: Rel): Rel {
+    if (this.memo === null || this.memo.input !== input) this.memo = { input, out: this.map(input) };
+    return this.memo.out;
   }
 
   save(): unknown {

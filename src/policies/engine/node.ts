@@ -28,6 +28,8 @@ export abstract class BinaryNode implements EvalNode {
   abstract readonly finite: boolean;
   protected leftQueue: Rel[] = [];
   protected rightQueue: Rel[] = [];
+  /** The last inputs and answer: the same inputs (by identity) give the same answer without recomputing. */
+  private memo: { l: Rel; r: Rel; out: Rel } | null = null;
 
   constructor(
     protected readonly left: EvalNode,
@@ -55,7 +57,10 @@ export abstract class BinaryNode implements EvalNode {
   private drain(): Rel[] {
     const out: Rel[] = [];
     while (this.leftQueue.length > 0 && this.rightQueue.length > 0) {
-      out.push(this.combine(this.leftQueue.shift() as Rel, this.rightQueue.shift() as Rel));
+      const l = this.leftQueue.shift() as Rel;
+      const r = this.rightQueue.shift() as Rel;
+      if (this.memo === null || this.memo.l !== l || this.memo.r !== r) this.memo = { l, r, out: this.combine(l, r) };
+      out.push(this.memo.out);
     }
     return out;
   }

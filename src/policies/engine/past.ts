@@ -1,7 +1,7 @@
 import { inInterval, type Interval } from '../ast';
 import { tupleKey, type Tuple } from '../values';
 import type { Database, EvalNode } from './node';
-import { contains, EMPTY, indexesOf, loadRel, loadTuple, positive, project, saveRel, saveTuple, universe, type Rel } from './relation';
+import { contains, EMPTY, indexesOf, loadRel, loadTuple, positive, project, saveRel, saveTuple, universe, unlessUnchanged, type Rel } from './relation';
 
 /** `PREVIOUS I φ`: φ one time point back, if the timestamp gap is in I; false at time point 0. */
 export class PrevNode implements EvalNode {
@@ -88,6 +88,7 @@ export class SinceNode implements EvalNode {
   private stamps: number[] = [];
   private alive = new Map<string, Alive>();
   private readonly leftAt: number[];
+  private previous: Rel | null = null;
 
   constructor(
     private readonly left: EvalNode | null,
@@ -151,7 +152,7 @@ export class SinceNode implements EvalNode {
       }
       if (ts - (occ[0] as number) >= lo) rows.set(k, a.tuple);
     }
-    return positive(rows);
+    return (this.previous = unlessUnchanged(this.previous, positive(rows)));
   }
 
   save(): unknown {
@@ -193,6 +194,7 @@ export class HistoricallyNode implements EvalNode {
   /** Time points in the window, oldest first (only the oldest is needed when I is unbounded). */
   private window: { idx: number; ts: number }[] = [];
   private runs = new Map<string, { tuple: Tuple; start: number }>();
+  private previous: Rel | null = null;
 
   constructor(
     private readonly child: EvalNode,
@@ -238,7 +240,7 @@ export class HistoricallyNode implements EvalNode {
     if (oldest === undefined) return universe(this.vars.length);
     const rows = new Map<string, Tuple>();
     for (const [k, r] of this.runs) if (r.start <= oldest.idx) rows.set(k, r.tuple);
-    return positive(rows);
+    return (this.previous = unlessUnchanged(this.previous, positive(rows)));
   }
 
   save(): unknown {

@@ -38,6 +38,13 @@ export function contains(r: Rel, t: Tuple): boolean {
   return r.rows.has(tupleKey(t)) !== r.neg;
 }
 
+/** The previous answer when it has the same tuples: downstream nodes then reuse their own previous answers. */
+export function unlessUnchanged(previous: Rel | null, next: Rel): Rel {
+  if (previous === null || previous.neg !== next.neg || previous.rows.size !== next.rows.size) return next;
+  for (const k of next.rows.keys()) if (!previous.rows.has(k)) return next;
+  return previous;
+}
+
 export function project(t: Tuple, indexes: readonly number[]): Value[] {
   const out = new Array<Value>(indexes.length);
   for (let i = 0; i < indexes.length; i++) out[i] = t[indexes[i] as number] as Value;
