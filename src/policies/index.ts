@@ -8,3 +8,4 @@ export { runLog } from './run-log';
 export { parseSignature, type PredicateSignature, type Signature } from './signature';
 export { formatVerdict, type Verdict } from './verdict-format';
 export type { Tuple, Value, ValueType } from './values';
+export { relativeIntervals, type PredicateInterval, type RelativeInterval } from './relative-intervals';
