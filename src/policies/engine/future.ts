@@ -1,54 +1,25 @@
 import { inInterval, type Interval } from '../ast';
 import type { Tuple } from '../values';
-import type { Database, EvalNode } from './node';
-import { contains, EMPTY, fromTuples, indexesOf, loadRel, positive, project, relation, saveRel, universe, type Rel } from './relation';
+import type { EvalNode } from './node';
+import { QueuedNode } from './queued';
+import { contains, EMPTY, fromTuples, indexesOf, positive, project, relation, universe, type Rel } from './relation';
 
-/** Common shape of future nodes: children's answers and timestamps wait from the oldest unanswered time point on. */
-abstract class FutureNode implements EvalNode {
-  abstract readonly vars: readonly string[];
-  abstract readonly finite: boolean;
-  protected lefts: Rel[] = [];
-  protected rights: Rel[] = [];
-  protected stamps: number[] = [];
-  protected ended = false;
-
+/** Common shape of future nodes: the oldest unanswered time point is answered once its window has closed. */
+abstract class FutureNode extends QueuedNode {
   constructor(
-    protected readonly left: EvalNode | null,
-    protected readonly right: EvalNode,
+    left: EvalNode | null,
+    right: EvalNode,
     protected readonly interval: Interval,
-  ) {}
-
-  get children(): readonly EvalNode[] {
-    return this.left === null ? [this.right] : [this.left, this.right];
-  }
-
-  step(ts: number, db: Database): Rel[] {
-    if (this.left !== null) this.lefts.push(...this.left.step(ts, db));
-    this.rights.push(...this.right.step(ts, db));
-    this.stamps.push(ts);
-    return this.drain();
-  }
-
-  end(): Rel[] {
-    if (this.left !== null) this.lefts.push(...this.left.end());
-    this.rights.push(...this.right.end());
-    this.ended = true;
-    return this.drain();
-  }
-
-  /** How many time points (from the oldest waiting one) have answers from every child. */
-  protected get known(): number {
-    return this.left === null ? this.rights.length : Math.min(this.lefts.length, this.rights.length);
+  ) {
+    super(left, right);
   }
 
   /** The oldest waiting time point can be answered: a known time point lies beyond its window, or the log ended. */
   protected windowClosed(): boolean {
     if (this.known === 0) return false;
     if (this.ended) return true;
-    const hi = this.interval.hi as number;
-    const first = this.stamps[0] as number;
-    for (let m = this.known - 1; m >= 0; m--) if ((this.stamps[m] as number) - first > hi) return true;
-    return false;
+    // Timestamps do not decrease: the newest known one decides.
+    return (this.stamps[this.known - 1] as number) - (this.stamps[0] as number) > (this.interval.hi as number);
   }
 
   protected abstract answerOldest(): Rel;
@@ -62,18 +33,6 @@ abstract class FutureNode implements EvalNode {
       this.stamps.shift();
     }
     return out;
-  }
-
-  save(): unknown {
-    return { l: this.lefts.map(saveRel), r: this.rights.map(saveRel), s: this.stamps, e: this.ended };
-  }
-
-  load(state: unknown): void {
-    const s = state as { l: unknown[]; r: unknown[]; s: number[]; e: boolean };
-    this.lefts = s.l.map(loadRel);
-    this.rights = s.r.map(loadRel);
-    this.stamps = [...s.s];
-    this.ended = s.e;
   }
 }
 

@@ -1,41 +1,26 @@
 import { inInterval, type Interval } from '../ast';
 import { tupleKey, type Tuple } from '../values';
-import type { Database, EvalNode } from './node';
+import type { EvalNode } from './node';
+import { QueuedNode } from './queued';
 import { contains, EMPTY, indexesOf, loadRel, loadTuple, positive, project, saveRel, saveTuple, universe, unlessUnchanged, type Rel } from './relation';
 
 /** `PREVIOUS I φ`: φ one time point back, if the timestamp gap is in I; false at time point 0. */
-export class PrevNode implements EvalNode {
+export class PrevNode extends QueuedNode {
   readonly vars: readonly string[];
   readonly finite: boolean;
-  private bodies: Rel[] = [];
-  private stamps: number[] = [];
   private output = 0;
   private previousTs = 0;
 
   constructor(
-    private readonly child: EvalNode,
+    child: EvalNode,
     private readonly interval: Interval,
   ) {
+    super(null, child);
     this.vars = child.vars;
     this.finite = child.finite;
   }
 
-  get children(): readonly EvalNode[] {
-    return [this.child];
-  }
-
-  step(ts: number, db: Database): Rel[] {
-    this.bodies.push(...this.child.step(ts, db));
-    this.stamps.push(ts);
-    return this.drain();
-  }
-
-  end(): Rel[] {
-    this.bodies.push(...this.child.end());
-    return this.drain();
-  }
-
-  private drain(): Rel[] {
+  protected drain(): Rel[] {
     const out: Rel[] = [];
     for (;;) {
       if (this.output === 0) {
@@ -45,9 +30,9 @@ export class PrevNode implements EvalNode {
         this.output = 1;
         continue;
       }
-      // bodies[0] is φ at time point output-1
-      if (this.bodies.length === 0 || this.stamps.length === 0) break;
-      const body = this.bodies.shift() as Rel;
+      // rights[0] is φ at time point output-1, stamps[0] the timestamp of time point output
+      if (this.rights.length === 0 || this.stamps.length === 0) break;
+      const body = this.rights.shift() as Rel;
       const ts = this.stamps.shift() as number;
       out.push(inInterval(ts - this.previousTs, this.interval) ? body : EMPTY);
       this.previousTs = ts;
@@ -56,16 +41,12 @@ export class PrevNode implements EvalNode {
     return out;
   }
 
-  save(): unknown {
-    return { b: this.bodies.map(saveRel), s: this.stamps, o: this.output, p: this.previousTs };
+  protected override saveOwn(): unknown {
+    return [this.output, this.previousTs];
   }
 
-  load(state: unknown): void {
-    const s = state as { b: unknown[]; s: number[]; o: number; p: number };
-    this.bodies = s.b.map(loadRel);
-    this.stamps = [...s.s];
-    this.output = s.o;
-    this.previousTs = s.p;
+  protected override loadOwn(state: unknown): void {
+    [this.output, this.previousTs] = state as [number, number];
   }
 }
 
@@ -80,45 +61,26 @@ interface Alive {
  * at every later time point: witnesses too old for I are dropped, and of those already old enough only the newest
  * is kept, so the state is bounded by I's width (and is one timestamp per tuple for an unbounded I).
  */
-export class SinceNode implements EvalNode {
+export class SinceNode extends QueuedNode {
   readonly vars: readonly string[];
   readonly finite = true;
-  private lefts: Rel[] = [];
-  private rights: Rel[] = [];
-  private stamps: number[] = [];
   private alive = new Map<string, Alive>();
   private readonly leftAt: number[];
   private previous: Rel | null = null;
 
   constructor(
-    private readonly left: EvalNode | null,
-    private readonly right: EvalNode,
+    left: EvalNode | null,
+    right: EvalNode,
     private readonly interval: Interval,
   ) {
+    super(left, right);
     this.vars = right.vars;
     this.leftAt = left === null ? [] : indexesOf(right.vars, left.vars);
   }
 
-  get children(): readonly EvalNode[] {
-    return this.left === null ? [this.right] : [this.left, this.right];
-  }
-
-  step(ts: number, db: Database): Rel[] {
-    if (this.left !== null) this.lefts.push(...this.left.step(ts, db));
-    this.rights.push(...this.right.step(ts, db));
-    this.stamps.push(ts);
-    return this.drain();
-  }
-
-  end(): Rel[] {
-    if (this.left !== null) this.lefts.push(...this.left.end());
-    this.rights.push(...this.right.end());
-    return this.drain();
-  }
-
-  private drain(): Rel[] {
+  protected drain(): Rel[] {
     const out: Rel[] = [];
-    while (this.rights.length > 0 && (this.left === null || this.lefts.length > 0)) {
+    while (this.known > 0) {
       const l = this.left === null ? null : (this.lefts.shift() as Rel);
       out.push(this.advance(l, this.rights.shift() as Rel, this.stamps.shift() as number));
     }
@@ -155,22 +117,13 @@ export class SinceNode implements EvalNode {
     return (this.previous = unlessUnchanged(this.previous, positive(rows)));
   }
 
-  save(): unknown {
-    return {
-      l: this.lefts.map(saveRel),
-      r: this.rights.map(saveRel),
-      s: this.stamps,
-      a: [...this.alive.values()].map((a) => [saveTuple(a.tuple), a.occurrences]),
-    };
+  protected override saveOwn(): unknown {
+    return [...this.alive.values()].map((a) => [saveTuple(a.tuple), a.occurrences]);
   }
 
-  load(state: unknown): void {
-    const s = state as { l: unknown[]; r: unknown[]; s: number[]; a: [unknown, number[]][] };
-    this.lefts = s.l.map(loadRel);
-    this.rights = s.r.map(loadRel);
-    this.stamps = [...s.s];
+  protected override loadOwn(state: unknown): void {
     this.alive = new Map(
-      s.a.map(([t, occ]) => {
+      (state as [unknown, number[]][]).map(([t, occ]) => {
         const tuple = loadTuple(t);
         return [tupleKey(tuple), { tuple, occurrences: [...occ] }];
       }),
@@ -183,11 +136,9 @@ export class SinceNode implements EvalNode {
  * tuple, when there is none). For each tuple of the newest time point in the window, the index where its run of
  * consecutive presence began: it holds when that run covers the oldest time point of the window.
  */
-export class HistoricallyNode implements EvalNode {
+export class HistoricallyNode extends QueuedNode {
   readonly vars: readonly string[];
   readonly finite: boolean;
-  private bodies: Rel[] = [];
-  private stamps: number[] = [];
   private count = 0;
   /** Time points not yet old enough to be in the window (ts(now) - ts < lo). */
   private pending: { idx: number; ts: number; rel: Rel }[] = [];
@@ -197,31 +148,17 @@ export class HistoricallyNode implements EvalNode {
   private previous: Rel | null = null;
 
   constructor(
-    private readonly child: EvalNode,
+    child: EvalNode,
     private readonly interval: Interval,
   ) {
+    super(null, child);
     this.vars = child.vars;
     this.finite = child.vars.length === 0;
   }
 
-  get children(): readonly EvalNode[] {
-    return [this.child];
-  }
-
-  step(ts: number, db: Database): Rel[] {
-    this.bodies.push(...this.child.step(ts, db));
-    this.stamps.push(ts);
-    return this.drain();
-  }
-
-  end(): Rel[] {
-    this.bodies.push(...this.child.end());
-    return this.drain();
-  }
-
-  private drain(): Rel[] {
+  protected drain(): Rel[] {
     const out: Rel[] = [];
-    while (this.bodies.length > 0) out.push(this.advance(this.bodies.shift() as Rel, this.stamps.shift() as number));
+    while (this.rights.length > 0) out.push(this.advance(this.rights.shift() as Rel, this.stamps.shift() as number));
     return out;
   }
 
@@ -243,10 +180,8 @@ export class HistoricallyNode implements EvalNode {
     return (this.previous = unlessUnchanged(this.previous, positive(rows)));
   }
 
-  save(): unknown {
+  protected override saveOwn(): unknown {
     return {
-      b: this.bodies.map(saveRel),
-      s: this.stamps,
       c: this.count,
       p: this.pending.map((p) => [p.idx, p.ts, saveRel(p.rel)]),
       w: this.window.map((w) => [w.idx, w.ts]),
@@ -254,10 +189,8 @@ export class HistoricallyNode implements EvalNode {
     };
   }
 
-  load(state: unknown): void {
-    const s = state as { b: unknown[]; s: number[]; c: number; p: [number, number, unknown][]; w: [number, number][]; r: [unknown, number][] };
-    this.bodies = s.b.map(loadRel);
-    this.stamps = [...s.s];
+  protected override loadOwn(state: unknown): void {
+    const s = state as { c: number; p: [number, number, unknown][]; w: [number, number][]; r: [unknown, number][] };
     this.count = s.c;
     this.pending = s.p.map(([idx, ts, rel]) => ({ idx, ts, rel: loadRel(rel) }));
     this.window = s.w.map(([idx, ts]) => ({ idx, ts }));
