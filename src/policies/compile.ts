@@ -15,28 +15,11 @@ const names = (vs: readonly string[]): string => (vs.length === 0 ? 'none' : vs.
 
 /** A formula made of comparisons only (no atom, no temporal operator) with variables: a test on bound values. */
 function isConstraint(f: Formula): boolean {
-  const pure = (g: Formula): boolean => {
-    switch (g.kind) {
-      case 'cmp':
-      case 'bool':
-        return true;
-      case 'not':
-        return pure(g.arg);
-      case 'and':
-      case 'or':
-        return pure(g.left) && pure(g.right);
-      case 'pred':
-      case 'implies':
-      case 'equiv':
-      case 'exists':
-      case 'forall':
-      case 'temporal':
-      case 'since':
-      case 'until':
-      case 'aggregation':
-        return false;
-    }
-  };
+  const pure = (g: Formula): boolean =>
+    g.kind === 'cmp' ||
+    g.kind === 'bool' ||
+    (g.kind === 'not' && pure(g.arg)) ||
+    ((g.kind === 'and' || g.kind === 'or') && pure(g.left) && pure(g.right));
   return pure(f) && freeVariables(f).length > 0;
 }
 
@@ -50,42 +33,30 @@ export function compile(f: Formula, types: ReadonlyMap<string, ValueType>): Eval
     throw new PolicyNotMonitorableError(g.pos, reason);
   };
   const constraintTest = (g: Formula, columns: readonly string[]): ((t: Tuple) => boolean) => {
-    switch (g.kind) {
-      case 'cmp': {
-        const l = compileTerm(g.left, columns, types);
-        const r = compileTerm(g.right, columns, types);
-        const op = g.op;
-        return (t) => {
-          const a = l(t);
-          const b = r(t);
-          return a !== undefined && b !== undefined && compare(op, a, b);
-        };
-      }
-      case 'bool': {
-        const v = g.value;
-        return () => v;
-      }
-      case 'not': {
-        const inner = constraintTest(g.arg, columns);
-        return (t) => !inner(t);
-      }
-      case 'and':
-      case 'or': {
-        const l = constraintTest(g.left, columns);
-        const r = constraintTest(g.right, columns);
-        return g.kind === 'and' ? (t) => l(t) && r(t) : (t) => l(t) || r(t);
-      }
-      case 'pred':
-      case 'implies':
-      case 'equiv':
-      case 'exists':
-      case 'forall':
-      case 'temporal':
-      case 'since':
-      case 'until':
-      case 'aggregation':
-        throw new Error(`${g.kind} is not a comparison`);
+    if (g.kind === 'cmp') {
+      const l = compileTerm(g.left, columns, types);
+      const r = compileTerm(g.right, columns, types);
+      const op = g.op;
+      return (t) => {
+        const a = l(t);
+        const b = r(t);
+        return a !== undefined && b !== undefined && compare(op, a, b);
+      };
     }
+    if (g.kind === 'bool') {
+      const v = g.value;
+      return () => v;
+    }
+    if (g.kind === 'not') {
+      const inner = constraintTest(g.arg, columns);
+      return (t) => !inner(t);
+    }
+    if (g.kind === 'and' || g.kind === 'or') {
+      const l = constraintTest(g.left, columns);
+      const r = constraintTest(g.right, columns);
+      return g.kind === 'and' ? (t) => l(t) && r(t) : (t) => l(t) || r(t);
+    }
+    throw new Error(`${g.kind} is not a comparison`);
   };
   const groundValue = (t: Term): Value | undefined => compileTerm(t, [], types)([]);
 

@@ -5,16 +5,34 @@ import { complement, contains, EMPTY, indexesOf, positive, project, relation, su
 /** An argument of an atom: a column of the answer (the variable's index) or a constant to match. */
 export type AtomArgument = { readonly kind: 'var'; readonly index: number } | { readonly kind: 'const'; readonly value: Value };
 
-/** `p(x, 3, x)`: the events of p that match the constants and repeated variables, as tuples over the variables. */
-export class PredNode implements EvalNode {
+/** A node without children or state: its answer at a time point depends on that time point only. */
+abstract class LeafNode implements EvalNode {
+  abstract readonly vars: readonly string[];
   readonly finite = true;
   readonly children: readonly EvalNode[] = [];
 
+  abstract step(ts: number, db: Database): Rel[];
+
+  end(): Rel[] {
+    return [];
+  }
+
+  save(): unknown {
+    return null;
+  }
+
+  load(): void {}
+}
+
+/** `p(x, 3, x)`: the events of p that match the constants and repeated variables, as tuples over the variables. */
+export class PredNode extends LeafNode {
   constructor(
     private readonly name: string,
     private readonly args: readonly AtomArgument[],
     readonly vars: readonly string[],
-  ) {}
+  ) {
+    super();
+  }
 
   step(_ts: number, db: Database): Rel[] {
     const events = db.get(this.name);
@@ -39,41 +57,20 @@ export class PredNode implements EvalNode {
     }
     return [positive(rows)];
   }
-
-  end(): Rel[] {
-    return [];
-  }
-
-  save(): unknown {
-    return null;
-  }
-
-  load(): void {}
 }
 
 /** A subformula whose value never changes: TRUE, FALSE, a closed comparison, `x = 3`. */
-export class ConstNode implements EvalNode {
-  readonly children: readonly EvalNode[] = [];
-  readonly finite = true;
-
+export class ConstNode extends LeafNode {
   constructor(
     private readonly value: Rel,
     readonly vars: readonly string[],
-  ) {}
+  ) {
+    super();
+  }
 
   step(): Rel[] {
     return [this.value];
   }
-
-  end(): Rel[] {
-    return [];
-  }
-
-  save(): unknown {
-    return null;
-  }
-
-  load(): void {}
 }
 
 /** A node with one child whose answers it maps one to one. */
