@@ -53,6 +53,8 @@ const BINARY: Readonly<Record<string, Binary>> = {
 };
 const PREFIX_BODY_BP = 1;
 const NOT_BP = 7;
+/** Deeper nesting is refused as a syntax error rather than overflowing the stack of every pass that recurses. */
+const MAX_DEPTH = 200;
 
 /** Parses a formula in MonPoly's syntax; errors carry the line and column of the offending token. */
 export function parseFormula(text: string): Formula {
@@ -61,6 +63,7 @@ export function parseFormula(text: string): Formula {
 
 class FormulaParser {
   private at = 0;
+  private depth = 0;
   private anonymous = 0;
   private furthest: PolicySyntaxError | null = null;
 
@@ -101,6 +104,19 @@ class FormulaParser {
   }
 
   private formula(minBp: number): Formula {
+    this.enter();
+    try {
+      return this.binary(minBp);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH) this.fail(this.peek(), `the formula is nested more than ${MAX_DEPTH} levels deep`);
+  }
+
+  private binary(minBp: number): Formula {
     let left = this.prefix();
     for (;;) {
       const t = this.peek();
@@ -294,7 +310,12 @@ class FormulaParser {
   }
 
   private term(): Term {
-    return this.additive();
+    this.enter();
+    try {
+      return this.additive();
+    } finally {
+      this.depth--;
+    }
   }
 
   private additive(): Term {
@@ -321,7 +342,13 @@ class FormulaParser {
     const t = this.peek();
     if (this.is('-')) {
       this.next();
-      const arg = this.unary();
+      this.enter();
+      let arg: Term;
+      try {
+        arg = this.unary();
+      } finally {
+        this.depth--;
+      }
       if (arg.kind === 'const' && typeof arg.value === 'number') return { ...arg, value: -arg.value, pos: t.pos };
       return { kind: 'unary', op: 'neg', arg, pos: t.pos };
     }

@@ -73,6 +73,8 @@ describe('formula parser: atoms and terms', () => {
     ['y = (x + 2) * 3', '(y = ((x + 2) * 3))'],
     ['y = x / 2 MOD 3', '(y = ((x / 2) MOD 3))'],
     ['y = -x', '(y = neg(x))'],
+    ['y = -x + 1', '(y = (neg(x) + 1))'],
+    ['y = - -1', '(y = 1)'],
     ['y = i2f(x) + 1.5', '(y = (i2f(x) + 1.5f))'],
     ['s = i2s(f2i(s2f(t)))', '(s = i2s(f2i(s2f(t))))'],
     ['(x + 1) = y', '((x + 1) = y)'],
@@ -167,6 +169,9 @@ describe('formula parser: errors name the line, the column and what was wrong', 
     ['integer out of range', 'p(9007199254740993)', 1, 3, 'out of range'],
     ['a number glued to letters', 'p(12ab)', 1, 3, "unexpected character 'a'"],
     ['on a later line', 'p(x)\nAND\n  q(x', 3, 6, "expected ',' or ')'"],
+    ['nested too deeply', `${'NOT '.repeat(300)}p(x)`, 1, 801, 'nested more than 200 levels deep'],
+    ['parentheses nested too deeply', `${'('.repeat(300)}p(x)${')'.repeat(300)}`, 1, 201, 'nested more than 200 levels deep'],
+    ['minus signs nested too deeply', `x = ${'-'.repeat(300)}1`, 1, 204, 'nested more than 200 levels deep'],
   ])('%s', (_what, text, line, column, message) => {
     const e = syntaxError(text);
     expect(e.position).toEqual({ line, column });
