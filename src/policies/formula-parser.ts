@@ -116,12 +116,23 @@ class FormulaParser {
     if (++this.depth > MAX_DEPTH) this.fail(this.peek(), `the formula is nested more than ${MAX_DEPTH} levels deep`);
   }
 
+  /** A chain `a AND b AND c` nests to the left: each link counts as a level of depth. */
   private binary(minBp: number): Formula {
+    const depth = this.depth;
+    try {
+      return this.chain(minBp);
+    } finally {
+      this.depth = depth;
+    }
+  }
+
+  private chain(minBp: number): Formula {
     let left = this.prefix();
     for (;;) {
       const t = this.peek();
       const op = t.kind === 'ident' ? BINARY[t.text] : undefined;
       if (op === undefined || op.bp <= minBp) return left;
+      this.enter();
       this.next();
       if (op.kind === 'since' || op.kind === 'until') {
         const interval = this.optionalInterval();
@@ -310,17 +321,19 @@ class FormulaParser {
   }
 
   private term(): Term {
+    const depth = this.depth;
     this.enter();
     try {
       return this.additive();
     } finally {
-      this.depth--;
+      this.depth = depth;
     }
   }
 
   private additive(): Term {
     let left = this.multiplicative();
     while (this.is('+') || this.is('-')) {
+      this.enter();
       const op = this.next();
       const right = this.multiplicative();
       left = { kind: 'binary', op: op.text === '+' ? '+' : '-', left, right, pos: op.pos };
@@ -331,6 +344,7 @@ class FormulaParser {
   private multiplicative(): Term {
     let left = this.unary();
     while (this.is('*') || this.is('/') || this.is('MOD')) {
+      this.enter();
       const op = this.next();
       const right = this.unary();
       left = { kind: 'binary', op: op.text === '*' ? '*' : op.text === '/' ? '/' : 'MOD', left, right, pos: op.pos };

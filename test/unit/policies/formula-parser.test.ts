@@ -171,6 +171,8 @@ describe('formula parser: errors name the line, the column and what was wrong', 
     ['on a later line', 'p(x)\nAND\n  q(x', 3, 6, "expected ',' or ')'"],
     ['nested too deeply', `${'NOT '.repeat(300)}p(x)`, 1, 801, 'nested more than 200 levels deep'],
     ['parentheses nested too deeply', `${'('.repeat(300)}p(x)${')'.repeat(300)}`, 1, 201, 'nested more than 200 levels deep'],
+    ['a chain of conjunctions too long', `p(x)${' AND p(x)'.repeat(300)}`, 1, 1785, 'nested more than 200 levels deep'],
+    ['a sum too long', `x = 1${' + 1'.repeat(300)}`, 1, 799, 'nested more than 200 levels deep'],
     ['minus signs nested too deeply', `x = ${'-'.repeat(300)}1`, 1, 204, 'nested more than 200 levels deep'],
   ])('%s', (_what, text, line, column, message) => {
     const e = syntaxError(text);
