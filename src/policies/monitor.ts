@@ -1,5 +1,6 @@
 import type { Formula } from './ast';
 import { compile } from './compile';
+import { PredNode } from './engine/first-order';
 import type { Database, EvalNode } from './engine/node';
 import { contains, project } from './engine/relation';
 import { PolicyEventError, PolicyNotMonitorableError } from './errors';
@@ -25,6 +26,8 @@ export interface MonitorSnapshot {
   readonly answered: number;
   readonly pending: readonly number[];
   readonly ended: boolean;
+  /** The evaluation tree's shape (node kinds and columns), to refuse a snapshot of another formula. */
+  readonly shape: string;
   readonly nodes: readonly unknown[];
 }
 
@@ -65,6 +68,10 @@ export function restoreMonitor(signature: Signature, formula: string | Formula, 
   const monitor = createMonitor(signature, formula, options) as IncrementalMonitor;
   monitor.restore(snapshot);
   return monitor;
+}
+
+function shapeOf(nodes: readonly EvalNode[]): string {
+  return nodes.map((n) => `${n instanceof PredNode ? n.name : n.constructor.name}(${n.vars.join(',')})`).join(' ');
 }
 
 function nodesInOrder(root: EvalNode): EvalNode[] {
@@ -175,13 +182,16 @@ class IncrementalMonitor implements Monitor {
       answered: this.answered,
       pending: [...this.pending],
       ended: this.ended,
+      shape: shapeOf(nodesInOrder(this.root)),
       nodes: nodesInOrder(this.root).map((n) => n.save()),
     };
   }
 
   restore(s: MonitorSnapshot): void {
     const nodes = nodesInOrder(this.root);
-    if (s.version !== 1 || s.nodes.length !== nodes.length) throw new Error('the snapshot does not belong to this formula');
+    if (s.version !== 1 || s.shape !== shapeOf(nodes) || s.nodes.length !== nodes.length) {
+      throw new PolicyEventError('the snapshot does not belong to this signature, formula and options');
+    }
     this.timePoints = s.timePoints;
     this.lastTs = s.lastTs;
     this.answered = s.answered;

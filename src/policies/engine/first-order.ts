@@ -27,7 +27,7 @@ abstract class LeafNode implements EvalNode {
 /** `p(x, 3, x)`: the events of p that match the constants and repeated variables, as tuples over the variables. */
 export class PredNode extends LeafNode {
   constructor(
-    private readonly name: string,
+    readonly name: string,
     private readonly args: readonly AtomArgument[],
     readonly vars: readonly string[],
   ) {

@@ -1,4 +1,4 @@
-import { createMonitor, parseSignature, PolicyEventError, runLog, type Monitor, type TimePointInput } from '../../../src/policies';
+import { createMonitor, parseSignature, PolicyEventError, restoreMonitor, runLog, type Monitor, type TimePointInput } from '../../../src/policies';
 
 const sig = parseSignature(
   'p(x:int)\nq(x:int)\nlogin(u:string)\nlogout(u:string)\npay(c:string,a:int)\nw(c:string,t:int,a:int)\nm(v:float)\nk(v:int)\nhb()\n',
@@ -197,5 +197,15 @@ describe('values', () => {
 
   it('keeps a division by zero out of the result instead of failing', () => {
     expect(lines('k(v) AND d = 10 / v', '@0 k(0) k(5)')).toEqual(['@0 (time point 0): (5,2)']);
+  });
+});
+
+describe('snapshots', () => {
+  it('are refused by a monitor of another formula', () => {
+    const saved = createMonitor(sig, 'q(x) SINCE[0,10] p(x)').snapshot();
+    expect(() => restoreMonitor(sig, 'q(x) SINCE[0,10] p(x)', {}, saved)).not.toThrow();
+    expect(() => restoreMonitor(sig, 'q(x) IMPLIES (q(x) SINCE[0,10] p(x))', { negate: true }, saved)).toThrow('the snapshot does not belong');
+    expect(() => restoreMonitor(sig, 'p(x) SINCE[0,10] q(x)', {}, saved)).toThrow('the snapshot does not belong');
+    expect(() => restoreMonitor(sig, 'q(x) UNTIL[0,10] p(x)', {}, saved)).toThrow('the snapshot does not belong');
   });
 });
