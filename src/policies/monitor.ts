@@ -2,7 +2,7 @@ import type { Formula } from './ast';
 import { compile } from './compile';
 import { PredNode } from './engine/first-order';
 import type { Database, EvalNode } from './engine/node';
-import { contains, project } from './engine/relation';
+import { project } from './engine/relation';
 import { PolicyEventError, PolicyNotMonitorableError } from './errors';
 import { parseFormula } from './formula-parser';
 import { freeVariables } from './free-variables';
@@ -168,7 +168,6 @@ class IncrementalMonitor implements Monitor {
       if (rel.neg) throw new Error('the root answered a complement (rejected at compile time)');
       if (rel.rows.size === 0) continue;
       const tuples = [...rel.rows.values()].map((t) => project(t, this.reorder));
-      if (this.variables.length === 0 && !contains(rel, [])) continue;
       out.push({ tp, ts, tuples });
     }
     return out;

@@ -77,7 +77,6 @@ export function inferTypes(f: Formula, signature: Signature): Map<string, ValueT
         const r = termType(g.right);
         if (l !== undefined) expect(g.right, l);
         if (r !== undefined) expect(g.left, r);
-        if (g.op !== '=' && (l ?? r) === undefined) return;
         return;
       }
       case 'not':
