@@ -29,7 +29,7 @@ export function compileTerm(term: Term, columns: readonly string[], types: Reado
     case 'binary': {
       const l = compileTerm(term.left, columns, types);
       const r = compileTerm(term.right, columns, types);
-      const int = typeOfTerm(term.left, types) === 'int';
+      const int = typeOfTerm(term, types) === 'int';
       const op = term.op;
       return (t) => {
         const a = l(t) as number | undefined;

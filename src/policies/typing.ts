@@ -39,7 +39,7 @@ export function inferTypes(f: Formula, signature: Signature): Map<string, ValueT
       case 'binary': {
         const l = termType(t.left);
         const r = termType(t.right);
-        const type = l ?? r;
+        const type = isIntLiteral(t.left) ? (r ?? l) : (l ?? r);
         if (type === undefined) return undefined;
         if (type === 'string') throw new PolicyTypeError(t.pos, `${t.op} needs ints or floats, not strings`);
         if (t.op === 'MOD' && type !== 'int') throw new PolicyTypeError(t.pos, 'MOD needs ints');
@@ -51,6 +51,7 @@ export function inferTypes(f: Formula, signature: Signature): Map<string, ValueT
   };
   const expect = (t: Term, type: ValueType): void => {
     if (t.kind === 'var') return assign(t.name, type, t);
+    if (type === 'float' && isIntLiteral(t)) return;
     const actual = termType(t);
     if (actual !== undefined && actual !== type) throw new PolicyTypeError(t.pos, `expected ${type}, found ${actual}`);
     if (t.kind === 'binary') {
@@ -75,8 +76,12 @@ export function inferTypes(f: Formula, signature: Signature): Map<string, ValueT
       case 'cmp': {
         const l = termType(g.left);
         const r = termType(g.right);
-        if (l !== undefined) expect(g.right, l);
-        if (r !== undefined) expect(g.left, r);
+        // An int literal against a float term is read as a float (`v > 3` for a float v).
+        const type = isIntLiteral(g.left) ? (r ?? l) : (l ?? r);
+        if (type !== undefined) {
+          expect(g.left, type);
+          expect(g.right, type);
+        }
         return;
       }
       case 'not':
@@ -112,6 +117,11 @@ export function inferTypes(f: Formula, signature: Signature): Map<string, ValueT
   return types;
 }
 
+/** An int constant, which may also stand for the float of the same value. */
+function isIntLiteral(t: Term): boolean {
+  return (t.kind === 'const' && t.type === 'int') || (t.kind === 'unary' && t.op === 'neg' && isIntLiteral(t.arg));
+}
+
 const CONVERSIONS: Readonly<Partial<Record<string, [ValueType, ValueType]>>> = {
   i2f: ['int', 'float'],
   f2i: ['float', 'int'],
@@ -135,7 +145,9 @@ export function typeOfTerm(t: Term, types: ReadonlyMap<string, ValueType>): Valu
       return t.type;
     case 'unary':
       return CONVERSIONS[t.op]?.[1] ?? typeOfTerm(t.arg, types);
-    case 'binary':
-      return typeOfTerm(t.left, types);
+    case 'binary': {
+      const l = typeOfTerm(t.left, types);
+      return l === 'float' || typeOfTerm(t.right, types) === 'float' ? 'float' : l;
+    }
   }
 }

@@ -195,6 +195,11 @@ describe('values', () => {
     expect(lines('k(v) AND d = v / 2 AND r = v MOD 3', '@0 k(-7) k(7)')).toEqual(['@0 (time point 0): (-7,-3,-1) (7,3,1)']);
   });
 
+  it('reads an int literal next to a float as a float', () => {
+    expect(lines('m(v) AND v > 3 AND w = 1 / v AND u = 2 * v + 1', '@0 m(4) m(2.5)')).toEqual(['@0 (time point 0): (4,0.25,9)']);
+    expect(lines('m(3)', '@0 m(3) m(3.5)')).toEqual(['@0 (time point 0): true']);
+  });
+
   it('keeps a division by zero out of the result instead of failing', () => {
     expect(lines('k(v) AND d = 10 / v', '@0 k(0) k(5)')).toEqual(['@0 (time point 0): (5,2)']);
   });
