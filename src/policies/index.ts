@@ -4,7 +4,7 @@ export { PolicyEventError, PolicyNotMonitorableError, PolicySyntaxError, PolicyT
 export { parseFormula } from './formula-parser';
 export { parseLog, type EventInput, type ParsedTimePoint, type TimePointInput } from './log-parser';
 export { createMonitor, restoreMonitor, type Monitor, type MonitorOptions, type MonitorSnapshot } from './monitor';
-export { runLog } from './run-log';
+export { runLog, type RunLogOptions } from './run-log';
 export { parseSignature, type PredicateSignature, type Signature } from './signature';
 export { formatVerdict, type Verdict } from './verdict-format';
 export type { Tuple, Value, ValueType } from './values';

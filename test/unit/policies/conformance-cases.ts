@@ -30,4 +30,4 @@ export function conformanceCases(): ConformanceCase[] {
     });
 }
 
-export const KNOWN_FLAGS = new Set(['-negate', '-nofilteremptytp', '-nonewlastts', '-nofilterrel']);
+export const KNOWN_FLAGS = new Set(['-negate', '-nofilteremptytp', '-nonewlastts', '-nofilterrel', '-stop_at_out_of_order_ts']);

@@ -72,6 +72,11 @@ describe('MFOTL semantics (the conformance README, rule by rule)', () => {
     expect(run.lines).toEqual(['@5 (time point 0): (1)', '@6 (time point 1): (3)']);
     expect(run.warnings).toEqual(['log 2:1: the timestamp 3 is smaller than the previous one (5)']);
   });
+
+  it('-stop_at_out_of_order_ts: a decreasing timestamp stops the run, without the end-of-log verdicts', () => {
+    const run = runLog(sig, 'p(x) AND EVENTUALLY[0,5] q(x)', '@1 p(1) q(1)\n@2 p(2)\n@1 p(3)\n@9 hb', { stopAtOutOfOrder: true });
+    expect([run.lines, run.stopped]).toEqual([[], true]);
+  });
 });
 
 describe('aggregations', () => {
