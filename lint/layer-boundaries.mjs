@@ -19,6 +19,12 @@ export const layers = [
     why: 'src/alerting/ is the pure core (PromQL, rules, alert states): no I/O, so none of services, storage, rest or amqp',
   },
   {
+    name: 'policies',
+    files: 'src/policies/',
+    onlyFrom: ['src/policies/', 'src/domain/', 'lib/'],
+    why: 'src/policies/ is the pure MFOTL engine (languages, monitor, snapshots): no I/O; its store, REST and AMQP live elsewhere',
+  },
+  {
     name: 'notify-receivers',
     files: 'src/notify/receivers/',
     forbidden: ['src/services/', 'src/storage/', 'src/rest/', 'src/amqp/'],

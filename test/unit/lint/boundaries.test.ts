@@ -58,6 +58,7 @@ const forbidden: Array<[string, Snippet]> = [
   ['storage may not import rest', { filePath: 'src/storage/probe.ts', code: "import type { Request } from '../rest/app';\nexport type R = Request;\n" }],
   ['adapters may not import src', { filePath: 'adapters/sdk/probe.ts', code: "import { TYPES } from '../../src/identifiers';\nexport const t = TYPES;\n" }],
   ['adapters may not require src', { filePath: 'adapters/probe.ts', code: "// eslint-disable-next-line @typescript-eslint/no-require-imports\nexport const c = require('../src/config');\n" }],
+  ['policies may not import storage', { filePath: 'src/policies/probe.ts', code: "import type { UserStore } from '../storage/stores';\nexport type S = UserStore;\n" }],
 ];
 
 const allowed: Array<[string, Snippet]> = [
@@ -66,6 +67,7 @@ const allowed: Array<[string, Snippet]> = [
   ['services may import the domain and type the storage contracts', { filePath: 'src/services/probe.ts', code: "import type { UserStore, MeasureReader } from '../storage/stores';\nimport { User } from '../domain/user';\nexport type S = [UserStore, MeasureReader, User];\n" }],
   ['storage may import the domain and the identifiers', { filePath: 'src/storage/probe.ts', code: "import { TYPES } from '../identifiers';\nimport { User } from '../domain/user';\nexport const v = [TYPES, User];\n" }],
   ['adapters may import adapters and lib', { filePath: 'adapters/sdk/probe.ts', code: "import { a } from '../common/exposition';\nimport { b } from '../../lib/amqp/backoff';\nexport const v = [a, b];\n" }],
+  ['policies may import policies, the domain and lib', { filePath: 'src/policies/engine/probe.ts', code: "import { EMPTY } from './relation';\nimport { ValidationError } from '../../domain/errors';\nexport const v = [EMPTY, ValidationError];\n" }],
   ['rest may import services and storage (no rule for it here)', { filePath: 'src/rest/probe.ts', code: "import { UserService } from '../services/user-service';\nexport const u = UserService;\n" }],
 ];
 

@@ -1,0 +1,33 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+export interface ConformanceCase {
+  readonly name: string;
+  readonly signature: string;
+  readonly formula: string;
+  readonly log: string;
+  readonly flags: readonly string[];
+  readonly expected: string;
+}
+
+export const CONFORMANCE_DIR = path.resolve(__dirname, '../../fixtures/mfotl-conformance');
+
+/** Every case folder of the MFOTL conformance suite (copied from ../shared so a clean clone runs it). */
+export function conformanceCases(): ConformanceCase[] {
+  return readdirSync(CONFORMANCE_DIR)
+    .filter((name) => statSync(path.join(CONFORMANCE_DIR, name)).isDirectory())
+    .sort()
+    .map((name) => {
+      const read = (file: string): string => readFileSync(path.join(CONFORMANCE_DIR, name, file), 'utf8');
+      return {
+        name,
+        signature: read('sig'),
+        formula: read('mfotl'),
+        log: read('log'),
+        flags: read('flags').split(/\s+/).filter((f) => f !== ''),
+        expected: read('expected.txt'),
+      };
+    });
+}
+
+export const KNOWN_FLAGS = new Set(['-negate', '-nofilteremptytp', '-nonewlastts', '-nofilterrel', '-stop_at_out_of_order_ts']);
