@@ -3,7 +3,7 @@ import type { ParsedParams } from '../../../../src/checks/params';
 import { expandSlot, type SlotCheck, type SlotSnapshot } from '../../../../src/checks/schedule/expand-slot';
 
 const host = (id: number): Host => ({ id, experimentId: 1, name: `h${id}`, address: `10.0.0.${id}`, description: '' });
-const parse = (kind: SlotCheck['kind'], raw: unknown): ParsedParams =>
+const parse = (_kind: SlotCheck['kind'], raw: unknown): ParsedParams =>
   raw === 'bad' ? { ok: false, problems: [['port', 'must be a port']] } : { ok: true, params: { kind: 'tcp', port: 22 } };
 
 function check(id: number, over: Partial<SlotCheck> = {}): SlotCheck {
