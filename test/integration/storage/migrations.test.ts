@@ -63,6 +63,7 @@ describe('PostgratorMigrator', () => {
         'hosts', 'host_groups', 'host_group_members', 'checks', 'check_hosts', 'check_host_groups', 'schedules',
         'schedule_intervals', 'schedule_checks', 'services', 'service_dependencies', 'redundancy_groups',
         'redundancy_group_members', 'check_results',
+        'schedule_slot_claims', 'schedule_slot_jobs',
       ].sort(),
     );
     expect(tables.filter((row) => row.t !== 'schemaversion').every((row) => row.engine === 'InnoDB')).toBe(true);
