@@ -108,6 +108,9 @@ import type { TicketEventListener } from './tickets/events';
 import { TicketEventRelay } from './services/notify/ticket-event-relay';
 import { ticketsResource } from './rest/resources/tickets';
 import { PostgratorMigrator } from './storage/postgrator-migrator';
+import { CheckSchedulerMetrics } from './metrics/check-scheduler-metrics';
+import { MysqlScheduleStore } from './storage/mysql-schedule-store';
+import { CheckScheduler, type CheckSchedulerOptions } from './services/checks/check-scheduler';
 
 const VERIFIERS: Record<Config['auth']['mode'], new (...args: never[]) => TokenVerifier> = {
   local: LocalTokenVerifier,
@@ -221,6 +224,16 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.RestListener).to(RestListener);
   bindRestResources(container, config);
   bindComponents(container);
+
+  // ---- Check scheduler (issue 14) ----
+  // Starts only where a TYPES.CheckResultRecorder is bound; jobs of a kind without a TYPES.CheckExecutor are recorded as errors.
+  container.bind(CheckSchedulerMetrics).toSelf();
+  container.bind(MysqlScheduleStore).toSelf();
+  container.bind(TYPES.ScheduleStore).toService(MysqlScheduleStore);
+  container.bind(TYPES.SlotFence).toService(MysqlScheduleStore);
+  container.bind<Partial<CheckSchedulerOptions>>(TYPES.CheckSchedulerOptions).toConstantValue(config.checkScheduler);
+  container.bind(TYPES.CheckScheduler).to(CheckScheduler);
+  container.bind<Component>(TYPES.Component).toService(TYPES.CheckScheduler);
 
   container
     .bind<HealthCheck[]>(TYPES.HealthChecks)

@@ -141,7 +141,8 @@ export class MysqlScheduleStore implements ScheduleStore, SlotFence {
 
   async release(claim: Pick<SlotClaim, 'scheduleId' | 'slotMs' | 'fencingToken'>, delayMs = 0): Promise<void> {
     await this.write(
-      'UPDATE schedule_slot_claims SET expires_at = NOW(3) + INTERVAL ? MICROSECOND WHERE schedule_id = ? AND slot_ms = ? AND fencing_token = ? AND done_at IS NULL',
+      // Without a holder, so that the releasing process's renewals no longer extend it.
+      "UPDATE schedule_slot_claims SET holder = '', expires_at = NOW(3) + INTERVAL ? MICROSECOND WHERE schedule_id = ? AND slot_ms = ? AND fencing_token = ? AND done_at IS NULL",
       [Math.max(0, Math.round(delayMs)) * 1000, claim.scheduleId, claim.slotMs, claim.fencingToken],
     );
   }
