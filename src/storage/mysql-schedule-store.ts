@@ -44,9 +44,13 @@ export class MysqlScheduleStore implements ScheduleStore, SlotFence {
     return result;
   }
 
-  async dueIntervals(limit: number): Promise<{ nowMs: number; intervals: readonly ScheduleIntervalRow[] }> {
+  async nowMs(): Promise<number> {
     const [now] = await this.rows(`SELECT ${NOW_MS} AS now_ms`);
-    const nowMs = Number(now?.now_ms);
+    return Number(now?.now_ms);
+  }
+
+  async dueIntervals(limit: number): Promise<{ nowMs: number; intervals: readonly ScheduleIntervalRow[] }> {
+    const nowMs = await this.nowMs();
     const rows = await this.rows(
       `SELECT ${INTERVAL_COLUMNS} FROM schedule_intervals si JOIN schedules s ON s.id = si.schedule_id
        WHERE si.execute_next_ms IS NULL OR si.execute_next_ms <= ? ORDER BY si.execute_next_ms LIMIT ?`,
@@ -116,15 +120,6 @@ export class MysqlScheduleStore implements ScheduleStore, SlotFence {
   async recordedJobs(scheduleId: number, slotMs: number): Promise<ReadonlySet<string>> {
     const rows = await this.rows('SELECT check_id, host_id FROM schedule_slot_jobs WHERE schedule_id = ? AND slot_ms = ?', [scheduleId, slotMs]);
     return new Set(rows.map((row) => `${Number(row.check_id)}:${Number(row.host_id)}`));
-  }
-
-  async markRecorded(job: { scheduleId: number; slotMs: number; checkId: number; hostId: number; fencingToken: number }): Promise<void> {
-    await this.write(
-      `INSERT IGNORE INTO schedule_slot_jobs (schedule_id, slot_ms, check_id, host_id, fencing_token)
-       SELECT schedule_id, slot_ms, ?, ?, fencing_token FROM schedule_slot_claims
-       WHERE schedule_id = ? AND slot_ms = ? AND fencing_token = ? AND done_at IS NULL`,
-      [job.checkId, job.hostId, job.scheduleId, job.slotMs, job.fencingToken],
-    );
   }
 
   async finish(claim: Pick<SlotClaim, 'scheduleId' | 'slotMs' | 'fencingToken'>): Promise<boolean> {

@@ -34,6 +34,8 @@ export interface ClaimedSlots {
 }
 
 export interface ScheduleStore {
+  /** The database's clock, epoch milliseconds. */
+  nowMs(): Promise<number>;
   /** Intervals due at the database's now (execute_next NULL or at or before it), soonest first, and that now. */
   dueIntervals(limit: number): Promise<{ nowMs: number; intervals: readonly ScheduleIntervalRow[] }>;
   /**
@@ -50,8 +52,6 @@ export interface ScheduleStore {
   renew(holder: string, leaseMs: number): Promise<number>;
   /** The jobs of a slot whose result is recorded, as `checkId:hostId`. */
   recordedJobs(scheduleId: number, slotMs: number): Promise<ReadonlySet<string>>;
-  /** Notes a job as recorded, if the claim is still unfinished under `fencingToken`. */
-  markRecorded(job: { scheduleId: number; slotMs: number; checkId: number; hostId: number; fencingToken: number }): Promise<void>;
   /** Marks the claim done (and forgets its progress) if `fencingToken` still holds it; false otherwise. */
   finish(claim: Pick<SlotClaim, 'scheduleId' | 'slotMs' | 'fencingToken'>): Promise<boolean>;
   /** Ends the lease of an unfinished claim now (after `delayMs`), so that any process takes it over. */

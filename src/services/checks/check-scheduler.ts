@@ -20,8 +20,10 @@ export interface CheckSchedulerOptions {
   readonly pollMs: number;
   /** A claim's lease; renewed every third of it while its jobs run. Takeover of a dead holder's slots: within lease + poll. */
   readonly leaseMs: number;
-  /** Jobs running (or being recorded) at once in this process. */
+  /** Jobs running at once in this process. */
   readonly concurrency: number;
+  /** Results being recorded at once (each a transaction on a pooled connection): fewer than the pool's connections. */
+  readonly recordConcurrency: number;
   /** Superseded due slots recorded as missed per interval (older ones are only counted as skipped). */
   readonly maxMissedSlots: number;
   /** Intervals claimed per poll. */
@@ -38,6 +40,7 @@ export const DEFAULT_CHECK_SCHEDULER_OPTIONS: CheckSchedulerOptions = {
   pollMs: 250,
   leaseMs: 1_500,
   concurrency: 64,
+  recordConcurrency: 4,
   maxMissedSlots: 10,
   claimBatch: 200,
   retentionMs: 24 * 3600_000,
@@ -45,6 +48,8 @@ export const DEFAULT_CHECK_SCHEDULER_OPTIONS: CheckSchedulerOptions = {
 };
 
 const PURGE_EVERY_MS = 60_000;
+/** Clock readings (one per poll) the offset is chosen among. */
+const CLOCK_SAMPLES = 40;
 /** After a slot's result could not be recorded, its claim is left to be taken over (by any process) this much later. */
 const RETRY_UNRECORDED_MS = 1_000;
 
@@ -77,6 +82,7 @@ export class CheckScheduler implements Component {
   private readonly options: CheckSchedulerOptions;
   private readonly runner: CheckJobRunner;
   private readonly permits: Permits;
+  private readonly writes: Permits;
   private readonly parse: (kind: CheckKind, raw: unknown) => ParsedParams;
   private readonly active = new Map<string, ActiveSlot>();
   private readonly working = new Set<Promise<void>>();
@@ -87,8 +93,9 @@ export class CheckScheduler implements Component {
   private renewTimer?: NodeJS.Timeout;
   private polling?: Promise<void>;
   private lastPurge = 0;
-  /** The database clock minus this process's, from the last poll. */
+  /** The database clock minus this process's (see readClock). */
   private clockOffsetMs = 0;
+  private readonly clockSamples: Array<{ rtt: number; offset: number }> = [];
 
   constructor(
     @inject(TYPES.ScheduleStore) private readonly store: ScheduleStore,
@@ -101,6 +108,7 @@ export class CheckScheduler implements Component {
     this.options = { ...DEFAULT_CHECK_SCHEDULER_OPTIONS, ...options };
     this.runner = new CheckJobRunner(executors ?? [], this.options.timeoutGraceMs);
     this.permits = new Permits(this.options.concurrency);
+    this.writes = new Permits(this.options.recordConcurrency);
     this.parse = this.options.parseParams ?? parseCheckParams;
   }
 
@@ -136,7 +144,22 @@ export class CheckScheduler implements Component {
     }
   }
 
-  /** The database's clock, as of the last poll. */
+  /**
+   * Estimates the database clock's offset from one query's round trip; a slow round trip (a busy pool or
+   * server) says little, so the estimate of the quickest recent one is kept.
+   */
+  private async readClock(): Promise<void> {
+    const before = performance.now();
+    const wall = Date.now();
+    const nowMs = await this.store.nowMs();
+    const rtt = performance.now() - before;
+    this.clockSamples.push({ rtt, offset: nowMs - (wall + rtt / 2) });
+    if (this.clockSamples.length > CLOCK_SAMPLES) this.clockSamples.shift();
+    const best = this.clockSamples.reduce((a, b) => (b.rtt < a.rtt ? b : a));
+    this.clockOffsetMs = Math.round(best.offset);
+  }
+
+  /** The database's clock, as estimated by readClock. */
   private dbNow(): number {
     return Date.now() + this.clockOffsetMs;
   }
@@ -155,9 +178,8 @@ export class CheckScheduler implements Component {
   /** One pass: claim due slots, take over abandoned ones, now and then purge. Never throws. */
   private async poll(): Promise<void> {
     try {
-      const before = Date.now();
-      const { nowMs, intervals } = await this.store.dueIntervals(this.options.claimBatch);
-      this.clockOffsetMs = nowMs - Math.round((before + Date.now()) / 2);
+      await this.readClock();
+      const { intervals } = await this.store.dueIntervals(this.options.claimBatch);
       // In a random order: processes polling together then mostly claim different intervals instead of queueing on the same row locks.
       for (const interval of shuffled(intervals)) {
         if (!this.running) return;
@@ -235,24 +257,34 @@ export class CheckScheduler implements Component {
     }
   }
 
-  /** Runs (or records as missed) one job in its turn, and records its result. */
+  /**
+   * Runs (or records as missed) one job in its turn, then records its result. Runs and records are limited
+   * apart: checks wait on the network, records on the database, whose pool the claims of the next slots
+   * need too (bench:checks missed slots while 64 records held every pooled connection).
+   */
   private async settle(slot: ActiveSlot, job: CheckJob, maxLatenessMs: number): Promise<void> {
     const { signal } = slot.controller;
     if (!(await this.permits.acquire(signal))) return;
+    let write: ((recorder: CheckResultRecorder) => Promise<RecordedResult>) | undefined;
     this.metrics.running.inc();
     try {
       const startedMs = this.dbNow();
       if (slot.claim.mode === 'missed' || missedBeyondLateness(job.slotMs, startedMs, maxLatenessMs)) {
-        await this.record(slot, job, (recorder) => recorder.recordMissed(job));
-        return;
+        write = (recorder) => recorder.recordMissed(job);
+      } else {
+        this.metrics.lateness.observe(latenessMs(job.slotMs, startedMs) / 1000);
+        const result = await this.runner.run(job, signal);
+        write = (recorder) => recorder.record(job, result);
       }
-      this.metrics.lateness.observe(latenessMs(job.slotMs, startedMs) / 1000);
-      const result = await this.runner.run(job, signal);
-      if (signal.aborted) return;
-      await this.record(slot, job, (recorder) => recorder.record(job, result));
     } finally {
       this.metrics.running.dec();
       this.permits.release();
+    }
+    if (!(await this.writes.acquire(signal))) return;
+    try {
+      await this.record(slot, job, write);
+    } finally {
+      this.writes.release();
     }
   }
 
@@ -274,13 +306,6 @@ export class CheckScheduler implements Component {
       slot.unrecorded++;
       this.metrics.jobs.inc({ outcome: 'unrecorded' });
       this.logger.warn('check result not recorded; the slot is run again for it', { checkId: job.checkId, hostId: job.host.id, slotMs: job.slotMs, error: String(error) });
-      return;
-    }
-    try {
-      // The fence notes the job inside the recorder's transaction; this covers a recorder that found the result already stored.
-      await this.store.markRecorded({ scheduleId: job.scheduleId, slotMs: job.slotMs, checkId: job.checkId, hostId: job.host.id, fencingToken: job.fencingToken });
-    } catch (error) {
-      this.logger.warn('check job progress not noted', { error: String(error) });
     }
   }
 
