@@ -110,10 +110,12 @@ export class MysqlScheduleStore implements ScheduleStore, SlotFence {
   }
 
   async renew(holder: string, leaseMs: number): Promise<number> {
-    const result = await this.write('UPDATE schedule_slot_claims SET expires_at = NOW(3) + INTERVAL ? MICROSECOND WHERE holder = ? AND done_at IS NULL', [
-      micros(leaseMs),
-      holder,
-    ]);
+    // READ COMMITTED: an update over the open-claims index under REPEATABLE READ would also lock its gaps,
+    // and every claim of a new slot (an insert into that gap) would queue behind the renewal.
+    const result = await this.db.inTransaction(
+      () => this.write('UPDATE schedule_slot_claims SET expires_at = NOW(3) + INTERVAL ? MICROSECOND WHERE done_at IS NULL AND holder = ?', [micros(leaseMs), holder]),
+      { readCommitted: true },
+    );
     return result.affectedRows;
   }
 
@@ -145,7 +147,8 @@ export class MysqlScheduleStore implements ScheduleStore, SlotFence {
   /**
    * Inside the recorder's transaction: a shared lock on the claim row (a takeover, which updates it, waits
    * until the result is committed or rolled back; results of one slot do not wait for each other), the
-   * token compared, and the job noted as recorded in the same transaction as its result.
+   * token compared, and the job noted as recorded in the same transaction as its result (so a takeover
+   * skips it). The recorder calls it for every record, also one that finds the result already stored.
    */
   async assertHeld(job: CheckJob): Promise<void> {
     const [row] = await this.rows('SELECT fencing_token, done_at FROM schedule_slot_claims WHERE schedule_id = ? AND slot_ms = ? LOCK IN SHARE MODE', [
@@ -235,10 +238,16 @@ export class MysqlScheduleStore implements ScheduleStore, SlotFence {
 
   async purge(olderThanMs: number, limit: number): Promise<number> {
     const seconds = Math.max(0, Math.round(olderThanMs / 1000));
-    const claims = await this.write('DELETE FROM schedule_slot_claims WHERE done_at < NOW(3) - INTERVAL ? SECOND LIMIT ?', [seconds, limit]);
-    // Progress of claims that finished (deleted then) or vanished: older than the retention by slot time.
-    const jobs = await this.write(`DELETE FROM schedule_slot_jobs WHERE slot_ms < ${NOW_MS} - ? LIMIT ?`, [seconds * 1000, limit]);
-    return claims.affectedRows + jobs.affectedRows;
+    // READ COMMITTED, as renew: no gap locks in the indexes that claims and progress rows are inserted into.
+    return this.db.inTransaction(
+      async () => {
+        const claims = await this.write('DELETE FROM schedule_slot_claims WHERE done_at < NOW(3) - INTERVAL ? SECOND LIMIT ?', [seconds, limit]);
+        // Progress of claims that vanished unfinished: older than the retention by slot time.
+        const jobs = await this.write(`DELETE FROM schedule_slot_jobs WHERE slot_ms < ${NOW_MS} - ? LIMIT ?`, [seconds * 1000, limit]);
+        return claims.affectedRows + jobs.affectedRows;
+      },
+      { readCommitted: true },
+    );
   }
 }
 
