@@ -138,7 +138,11 @@ async function main(): Promise<void> {
 
     const results = await rows('SELECT check_id, host_id, slot_ms, outcome, started_at_ms FROM check_results');
     const [twiceStored] = await rows('SELECT COUNT(*) AS n FROM (SELECT 1 FROM check_results GROUP BY check_id, host_id, slot_ms HAVING COUNT(*) > 1) d');
-    const claims = await rows('SELECT schedule_id, slot_ms, mode, ROUND(UNIX_TIMESTAMP(taken_over_at) * 1000) AS taken_ms FROM schedule_slot_claims WHERE done_at IS NOT NULL ORDER BY schedule_id, slot_ms');
+    const claims = await rows(
+      `SELECT schedule_id, slot_ms, mode, ROUND(UNIX_TIMESTAMP(taken_over_at) * 1000) AS taken_ms, ROUND(UNIX_TIMESTAMP(claimed_at) * 1000) AS claimed_ms
+       FROM schedule_slot_claims WHERE done_at IS NOT NULL ORDER BY schedule_id, slot_ms`,
+    );
+    const claimLateness = claims.map((c) => Number(c.claimed_ms) - Number(c.slot_ms));
     let lost = 0;
     for (const schedule of schedules) {
       const slots = claims.filter((c) => Number(c.schedule_id) === schedule.scheduleId).map((c) => Number(c.slot_ms));
@@ -157,6 +161,7 @@ async function main(): Promise<void> {
     console.log(`slots lost (gaps):        ${lost}`);
     console.log(`missed beyond lateness:   ${missedSlots} slots, ${missedJobs} jobs (max lateness ${MAX_LATENESS_MS} ms)`);
     console.log(`lateness p50/p99/max:     ${percentile(lateness, 50)} / ${percentile(lateness, 99)} / ${Math.max(...lateness)} ms`);
+    console.log(`claim lateness p50/p99:   ${percentile(claimLateness, 50)} / ${percentile(claimLateness, 99)} ms (slot claimed - slot)`);
     console.log(`takeover after SIGKILL:   ${takeoverMs === undefined ? 'none within 30 s' : `${takeoverMs} ms`} (lease ${config.checkScheduler.leaseMs} ms, poll ${config.checkScheduler.pollMs} ms)`);
   } finally {
     for (const child of children) await stopChild(child, 'SIGKILL', 5_000).catch(() => undefined);

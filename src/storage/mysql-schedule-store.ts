@@ -49,12 +49,12 @@ export class MysqlScheduleStore implements ScheduleStore, SlotFence {
     return Number(now?.now_ms);
   }
 
-  async dueIntervals(limit: number): Promise<{ nowMs: number; intervals: readonly ScheduleIntervalRow[] }> {
+  async dueIntervals(limit: number, lookaheadMs: number): Promise<{ nowMs: number; intervals: readonly ScheduleIntervalRow[] }> {
     const nowMs = await this.nowMs();
     const rows = await this.rows(
       `SELECT ${INTERVAL_COLUMNS} FROM schedule_intervals si JOIN schedules s ON s.id = si.schedule_id
        WHERE si.execute_next_ms IS NULL OR si.execute_next_ms <= ? ORDER BY si.execute_next_ms LIMIT ?`,
-      [nowMs, limit],
+      [nowMs + lookaheadMs, limit],
     );
     return { nowMs, intervals: rows.map(intervalRow) };
   }

@@ -36,8 +36,8 @@ export interface ClaimedSlots {
 export interface ScheduleStore {
   /** The database's clock, epoch milliseconds. */
   nowMs(): Promise<number>;
-  /** Intervals due at the database's now (execute_next NULL or at or before it), soonest first, and that now. */
-  dueIntervals(limit: number): Promise<{ nowMs: number; intervals: readonly ScheduleIntervalRow[] }>;
+  /** Intervals due by the database's now + lookaheadMs (execute_next NULL or at or before it), soonest first, and that now. */
+  dueIntervals(limit: number, lookaheadMs: number): Promise<{ nowMs: number; intervals: readonly ScheduleIntervalRow[] }>;
   /**
    * In one transaction: locks the interval, asks `decide` what is due at the database's now, inserts a
    * claim (token 1, held by `holder` for `leaseMs`) for each slot not claimed yet and stores the new

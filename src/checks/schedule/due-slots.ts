@@ -33,16 +33,29 @@ function slotAtOrAfter(interval: SlotInterval, atMs: number): number {
  *   missed, any older ones only counted as skipped. execute_next is walked past the present.
  * An execute_next that is not one of the interval's slots (the interval was edited) counts from the first
  * slot at or after it.
+ *
+ * `lookaheadMs` lets a scheduler claim a slot that far ahead of its time (and start it on a timer), so
+ * that the claim's round trips are not part of its lateness: "now" above is then now + lookaheadMs, while
+ * lateness is still judged at now.
  */
-export function dueSlots(interval: SlotInterval, executeNextMs: number | undefined, nowMs: number, maxLatenessMs: number, maxMissedSlots: number): DueSlots {
+export function dueSlots(
+  interval: SlotInterval,
+  executeNextMs: number | undefined,
+  nowMs: number,
+  maxLatenessMs: number,
+  maxMissedSlots: number,
+  lookaheadMs = 0,
+): DueSlots {
   requireInterval(interval);
   if (!Number.isSafeInteger(maxMissedSlots) || maxMissedSlots < 0) throw new ScheduleRangeError(`maxMissedSlots must be a non-negative integer (got ${maxMissedSlots})`);
-  const next = walkExecuteNext(interval, nowMs);
-  if (executeNextMs === undefined) return { executeNextMs: next, slots: [], skipped: 0 };
+  if (!Number.isSafeInteger(lookaheadMs) || lookaheadMs < 0) throw new ScheduleRangeError(`lookaheadMs must be a non-negative integer (got ${lookaheadMs})`);
+  const horizon = nowMs + lookaheadMs;
+  const next = walkExecuteNext(interval, horizon);
+  if (executeNextMs === undefined) return { executeNextMs: walkExecuteNext(interval, nowMs), slots: [], skipped: 0 };
   if (!Number.isSafeInteger(executeNextMs)) throw new ScheduleRangeError(`executeNextMs must be a safe integer (got ${executeNextMs})`);
-  if (executeNextMs > nowMs) return { executeNextMs, slots: [], skipped: 0 };
+  if (executeNextMs > horizon) return { executeNextMs, slots: [], skipped: 0 };
   const first = slotAtOrAfter(interval, executeNextMs);
-  const newest = slotAtOrBefore(interval, nowMs);
+  const newest = slotAtOrBefore(interval, horizon);
   if (newest === undefined || first > newest) return { executeNextMs: next, slots: [], skipped: 0 };
   const older = (newest - first) / interval.periodMs;
   const recorded = Math.min(older, maxMissedSlots);

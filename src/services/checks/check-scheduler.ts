@@ -18,6 +18,8 @@ import { Permits } from './permits';
 export interface CheckSchedulerOptions {
   /** How often due intervals and expired claims are looked for. */
   readonly pollMs: number;
+  /** How long before its time a slot is claimed (its jobs start on a timer at the slot): claiming is then no part of lateness. */
+  readonly lookaheadMs: number;
   /** A claim's lease; renewed every third of it while its jobs run. Takeover of a dead holder's slots: within lease + poll. */
   readonly leaseMs: number;
   /** Jobs running at once in this process. */
@@ -38,6 +40,7 @@ export interface CheckSchedulerOptions {
 
 export const DEFAULT_CHECK_SCHEDULER_OPTIONS: CheckSchedulerOptions = {
   pollMs: 250,
+  lookaheadMs: 1_000,
   leaseMs: 1_500,
   concurrency: 64,
   recordConcurrency: 4,
@@ -179,7 +182,7 @@ export class CheckScheduler implements Component {
   private async poll(): Promise<void> {
     try {
       await this.readClock();
-      const { intervals } = await this.store.dueIntervals(this.options.claimBatch);
+      const { intervals } = await this.store.dueIntervals(this.options.claimBatch, this.options.lookaheadMs);
       // In a random order: processes polling together then mostly claim different intervals instead of queueing on the same row locks.
       for (const interval of shuffled(intervals)) {
         if (!this.running) return;
@@ -206,7 +209,7 @@ export class CheckScheduler implements Component {
   private async claim(interval: ScheduleIntervalRow): Promise<void> {
     try {
       const { claims, due } = await this.store.claimDue(interval.intervalId, this.holder, this.options.leaseMs, (row, nowMs) =>
-        dueSlots(row, row.executeNextMs, nowMs, row.maxLatenessMs, this.options.maxMissedSlots),
+        dueSlots(row, row.executeNextMs, nowMs, row.maxLatenessMs, this.options.maxMissedSlots, this.options.lookaheadMs),
       );
       this.broken.delete(interval.intervalId);
       if (due && due.skipped > 0) {
@@ -247,6 +250,8 @@ export class CheckScheduler implements Component {
         for (const { checkId, problems } of invalid) this.logger.warn('check not run: its stored parameters do not parse', { checkId, problems });
         const recorded = claim.takenOver ? await this.store.recordedJobs(claim.scheduleId, claim.slotMs) : new Set<string>();
         const pending = jobs.filter((job) => !recorded.has(`${job.checkId}:${job.host.id}`));
+        // A slot claimed ahead of its time starts at its time.
+        if (claim.mode === 'run') await waitUntil(() => this.dbNow(), claim.slotMs, slot.controller.signal);
         await Promise.all(pending.map((job) => this.settle(slot, job, snapshot.maxLatenessMs)));
       }
       if (slot.controller.signal.aborted) return;
@@ -316,6 +321,21 @@ export class CheckScheduler implements Component {
     } catch (error) {
       this.logger.warn('check slot leases not renewed', { error: String(error) });
     }
+  }
+}
+
+/** Resolves once `clock()` reads `atMs` or later, or at once when `signal` aborts. */
+async function waitUntil(clock: () => number, atMs: number, signal: AbortSignal): Promise<void> {
+  for (let left = atMs - clock(); left > 0 && !signal.aborted; left = atMs - clock()) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, left);
+      signal.addEventListener('abort', done, { once: true });
+      function done(): void {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+    });
   }
 }
 

@@ -174,6 +174,20 @@ describe('dueSlots (the scheduler loop)', () => {
     );
   });
 
+  it('with a lookahead, a slot is due that long before its time; lateness is still judged at now', () => {
+    expect(dueSlots(interval, START + MINUTE, START + MINUTE - 1_000, 5_000, 10, 1_000)).toEqual({
+      executeNextMs: START + 2 * MINUTE,
+      slots: [{ slotMs: START + MINUTE, mode: 'run' }],
+      skipped: 0,
+    });
+    expect(dueSlots(interval, START + MINUTE, START + MINUTE - 1_001, 5_000, 10, 1_000).slots).toEqual([]);
+    // Late by 5,001 ms at now, whatever the lookahead.
+    expect(dueSlots(interval, START, START + 5_001, 5_000, 10, 1_000).slots).toEqual([{ slotMs: START, mode: 'missed' }]);
+    // A schedule never run is walked from now, not from the horizon: its next slot is not skipped.
+    expect(dueSlots(interval, undefined, START + MINUTE - 500, 5_000, 10, 1_000).executeNextMs).toBe(START + MINUTE);
+    expect(() => dueSlots(interval, START, START, 0, 1, -1)).toThrow(ScheduleRangeError);
+  });
+
   it('refuses a negative or fractional cap and a non-integer execute_next', () => {
     expect(() => dueSlots(interval, START, START, 0, -1)).toThrow(ScheduleRangeError);
     expect(() => dueSlots(interval, START, START, 0, 1.5)).toThrow(ScheduleRangeError);
