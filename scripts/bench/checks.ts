@@ -163,6 +163,14 @@ async function main(): Promise<void> {
     console.log(`lateness p50/p99/max:     ${percentile(lateness, 50)} / ${percentile(lateness, 99)} / ${Math.max(...lateness)} ms`);
     console.log(`claim lateness p50/p99:   ${percentile(claimLateness, 50)} / ${percentile(claimLateness, 99)} ms (slot claimed - slot)`);
     console.log(`takeover after SIGKILL:   ${takeoverMs === undefined ? 'none within 30 s' : `${takeoverMs} ms`} (lease ${config.checkScheduler.leaseMs} ms, poll ${config.checkScheduler.pollMs} ms)`);
+    const warnings = new Map<string, number>();
+    for (const child of children) {
+      for (const line of child.output().split('\n')) {
+        const message = /"message":"([^"]*)"/.exec(line)?.[1];
+        if (message && /"level":"(warn|error)"/.test(line)) warnings.set(message, (warnings.get(message) ?? 0) + 1);
+      }
+    }
+    for (const [message, count] of warnings) console.log(`scheduler warning x${count}: ${message}`);
   } finally {
     for (const child of children) await stopChild(child, 'SIGKILL', 5_000).catch(() => undefined);
     await server.close();

@@ -4,6 +4,7 @@ import { CHECK_KINDS, type CheckKind, type Host } from '../checks/model';
 import { StaleClaimError, type CheckJob, type SlotFence } from '../checks/ports';
 import type { DueSlots } from '../checks/schedule/due-slots';
 import type { SlotCheck, SlotSnapshot } from '../checks/schedule/expand-slot';
+import { StorageUnavailableError } from '../domain/errors';
 import { TYPES } from '../identifiers';
 import type { MysqlDatabase } from './mysql-database';
 import type { ClaimedSlots, ScheduleIntervalRow, ScheduleStore, SlotClaim } from './schedule-stores';
@@ -60,6 +61,10 @@ export class MysqlScheduleStore implements ScheduleStore, SlotFence {
   }
 
   async claimDue(intervalId: number, holder: string, leaseMs: number, decide: (row: ScheduleIntervalRow, nowMs: number) => DueSlots): Promise<ClaimedSlots> {
+    return retryingDeadlocks(() => this.claimDueOnce(intervalId, holder, leaseMs, decide));
+  }
+
+  private async claimDueOnce(intervalId: number, holder: string, leaseMs: number, decide: (row: ScheduleIntervalRow, nowMs: number) => DueSlots): Promise<ClaimedSlots> {
     return this.db.inTransaction(async () => {
       const [row] = await this.rows(
         `SELECT ${INTERVAL_COLUMNS}, ${NOW_MS} AS now_ms FROM schedule_intervals si JOIN schedules s ON s.id = si.schedule_id WHERE si.id = ? FOR UPDATE`,
@@ -109,11 +114,17 @@ export class MysqlScheduleStore implements ScheduleStore, SlotFence {
     });
   }
 
-  async renew(holder: string, leaseMs: number): Promise<number> {
+  async renew(holder: string, claims: ReadonlyArray<Pick<SlotClaim, 'scheduleId' | 'slotMs'>>, leaseMs: number): Promise<number> {
+    if (claims.length === 0) return 0;
     // READ COMMITTED: an update over the open-claims index under REPEATABLE READ would also lock its gaps,
     // and every claim of a new slot (an insert into that gap) would queue behind the renewal.
     const result = await this.db.inTransaction(
-      () => this.write('UPDATE schedule_slot_claims SET expires_at = NOW(3) + INTERVAL ? MICROSECOND WHERE done_at IS NULL AND holder = ?', [micros(leaseMs), holder]),
+      () =>
+        this.write(
+          `UPDATE schedule_slot_claims SET expires_at = NOW(3) + INTERVAL ? MICROSECOND
+           WHERE done_at IS NULL AND holder = ? AND (schedule_id, slot_ms) IN (?)`,
+          [micros(leaseMs), holder, claims.map((c) => [c.scheduleId, c.slotMs])],
+        ),
       { readCommitted: true },
     );
     return result.affectedRows;
@@ -125,6 +136,10 @@ export class MysqlScheduleStore implements ScheduleStore, SlotFence {
   }
 
   async finish(claim: Pick<SlotClaim, 'scheduleId' | 'slotMs' | 'fencingToken'>): Promise<boolean> {
+    return retryingDeadlocks(() => this.finishOnce(claim));
+  }
+
+  private async finishOnce(claim: Pick<SlotClaim, 'scheduleId' | 'slotMs' | 'fencingToken'>): Promise<boolean> {
     return this.db.inTransaction(async () => {
       const done = await this.write(
         'UPDATE schedule_slot_claims SET done_at = NOW(3) WHERE schedule_id = ? AND slot_ms = ? AND fencing_token = ? AND done_at IS NULL',
@@ -248,6 +263,17 @@ export class MysqlScheduleStore implements ScheduleStore, SlotFence {
       },
       { readCommitted: true },
     );
+  }
+}
+
+/** A transaction InnoDB chose as a deadlock's victim was rolled back whole: it is simply run again. */
+async function retryingDeadlocks<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !(error instanceof StorageUnavailableError) || error.code !== 'ER_LOCK_DEADLOCK') throw error;
+    }
   }
 }
 

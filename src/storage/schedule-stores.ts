@@ -48,8 +48,8 @@ export interface ScheduleStore {
   expiredClaims(limit: number): Promise<ReadonlyArray<{ readonly scheduleId: number; readonly slotMs: number }>>;
   /** Takes an expired, unfinished claim with the next fencing token; undefined when another process was faster. */
   takeOver(scheduleId: number, slotMs: number, holder: string, leaseMs: number): Promise<SlotClaim | undefined>;
-  /** Extends the lease of every unfinished claim `holder` holds; returns how many. */
-  renew(holder: string, leaseMs: number): Promise<number>;
+  /** Extends the lease of these claims where `holder` still holds them unfinished; returns how many. */
+  renew(holder: string, claims: ReadonlyArray<Pick<SlotClaim, 'scheduleId' | 'slotMs'>>, leaseMs: number): Promise<number>;
   /** The jobs of a slot whose result is recorded, as `checkId:hostId`. */
   recordedJobs(scheduleId: number, slotMs: number): Promise<ReadonlySet<string>>;
   /** Marks the claim done (and forgets its progress) if `fencingToken` still holds it; false otherwise. */

@@ -258,7 +258,9 @@ export class CheckScheduler implements Component {
       if (slot.unrecorded > 0) await this.store.release(claim, RETRY_UNRECORDED_MS);
       else await this.store.finish(claim);
     } catch (error) {
-      this.logger.warn('check slot not finished; it is taken over when its lease expires', { scheduleId: claim.scheduleId, slotMs: claim.slotMs, error: String(error) });
+      this.logger.warn('check slot not finished; released to be taken over', { scheduleId: claim.scheduleId, slotMs: claim.slotMs, error: String(error) });
+      // This process no longer works on it: released, or (failing that) no longer renewed, it is taken over.
+      await this.store.release(claim, RETRY_UNRECORDED_MS).catch(() => undefined);
     }
   }
 
@@ -317,7 +319,7 @@ export class CheckScheduler implements Component {
   private async renew(): Promise<void> {
     if (!this.running || this.active.size === 0) return;
     try {
-      await this.store.renew(this.holder, this.options.leaseMs);
+      await this.store.renew(this.holder, [...this.active.values()].map((slot) => slot.claim), this.options.leaseMs);
     } catch (error) {
       this.logger.warn('check slot leases not renewed', { error: String(error) });
     }
