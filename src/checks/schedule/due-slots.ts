@@ -35,8 +35,8 @@ function slotAtOrAfter(interval: SlotInterval, atMs: number): number {
  * slot at or after it.
  *
  * `lookaheadMs` lets a scheduler claim a slot that far ahead of its time (and start it on a timer), so
- * that the claim's round trips are not part of its lateness: "now" above is then now + lookaheadMs, while
- * lateness is still judged at now.
+ * that the claim's round trips are not part of its lateness: a slot after now and at most lookaheadMs
+ * ahead (and less than a period: at most one) is due too, to run. Superseding and lateness are judged at now.
  */
 export function dueSlots(
   interval: SlotInterval,
@@ -49,18 +49,24 @@ export function dueSlots(
   requireInterval(interval);
   if (!Number.isSafeInteger(maxMissedSlots) || maxMissedSlots < 0) throw new ScheduleRangeError(`maxMissedSlots must be a non-negative integer (got ${maxMissedSlots})`);
   if (!Number.isSafeInteger(lookaheadMs) || lookaheadMs < 0) throw new ScheduleRangeError(`lookaheadMs must be a non-negative integer (got ${lookaheadMs})`);
-  const horizon = nowMs + lookaheadMs;
-  const next = walkExecuteNext(interval, horizon);
+  const horizon = nowMs + Math.min(lookaheadMs, interval.periodMs - 1);
   if (executeNextMs === undefined) return { executeNextMs: walkExecuteNext(interval, nowMs), slots: [], skipped: 0 };
   if (!Number.isSafeInteger(executeNextMs)) throw new ScheduleRangeError(`executeNextMs must be a safe integer (got ${executeNextMs})`);
   if (executeNextMs > horizon) return { executeNextMs, slots: [], skipped: 0 };
+  const next = walkExecuteNext(interval, horizon);
   const first = slotAtOrAfter(interval, executeNextMs);
-  const newest = slotAtOrBefore(interval, horizon);
-  if (newest === undefined || first > newest) return { executeNextMs: next, slots: [], skipped: 0 };
-  const older = (newest - first) / interval.periodMs;
-  const recorded = Math.min(older, maxMissedSlots);
   const slots: DueSlot[] = [];
-  for (let k = recorded; k >= 1; k--) slots.push({ slotMs: newest - k * interval.periodMs, mode: 'missed' });
-  slots.push({ slotMs: newest, mode: missedBeyondLateness(newest, nowMs, maxLatenessMs) ? 'missed' : 'run' });
-  return { executeNextMs: next, slots, skipped: older - recorded };
+  let skipped = 0;
+  const newest = slotAtOrBefore(interval, nowMs);
+  if (newest !== undefined && first <= newest) {
+    const older = (newest - first) / interval.periodMs;
+    const recorded = Math.min(older, maxMissedSlots);
+    for (let k = recorded; k >= 1; k--) slots.push({ slotMs: newest - k * interval.periodMs, mode: 'missed' });
+    slots.push({ slotMs: newest, mode: missedBeyondLateness(newest, nowMs, maxLatenessMs) ? 'missed' : 'run' });
+    skipped = older - recorded;
+  }
+  // The one slot after now within the lookahead, claimed ahead of its time.
+  const ahead = walkExecuteNext(interval, nowMs);
+  if (ahead <= horizon && ahead >= first) slots.push({ slotMs: ahead, mode: 'run' });
+  return { executeNextMs: next, slots, skipped };
 }

@@ -188,6 +188,43 @@ describe('dueSlots (the scheduler loop)', () => {
     expect(() => dueSlots(interval, START, START, 0, 1, -1)).toThrow(ScheduleRangeError);
   });
 
+  it('a lookahead longer than the period claims one slot ahead; the slot due now still runs (not superseded by it)', () => {
+    const second = { startMs: START, periodMs: 1_000 };
+    expect(dueSlots(second, START, START + 10, 5_000, 10, 1_000).slots).toEqual([
+      { slotMs: START, mode: 'run' },
+      { slotMs: START + 1_000, mode: 'run' },
+    ]);
+    expect(dueSlots(second, START + 1_000, START + 10, 5_000, 10, 1_000).slots).toEqual([{ slotMs: START + 1_000, mode: 'run' }]);
+    // Less than a period ahead: the next slot is not yet due at the slot before it.
+    expect(dueSlots(second, START + 1_000, START, 5_000, 10, 1_000)).toEqual({ executeNextMs: START + 1_000, slots: [], skipped: 0 });
+  });
+
+  it('property: with a lookahead, the slots at or before now are as without one, plus at most one slot ahead within it', () => {
+    fc.assert(
+      fc.property(
+        fc.record({ startMs: fc.integer({ min: 0, max: 1e6 }), periodMs: fc.integer({ min: 1, max: 10_000 }) }),
+        fc.integer({ min: 0, max: 2e6 }),
+        fc.integer({ min: 0, max: 2e6 }),
+        fc.integer({ min: 0, max: 5_000 }),
+        (iv, executeNext, now, lookahead) => {
+          const plain = dueSlots(iv, executeNext, now, 1_000, 5);
+          const ahead = dueSlots(iv, executeNext, now, 1_000, 5, lookahead);
+          const past = ahead.slots.filter((s) => s.slotMs <= now);
+          const future = ahead.slots.filter((s) => s.slotMs > now);
+          expect(past).toEqual(plain.slots);
+          expect(future.length).toBeLessThanOrEqual(1);
+          for (const slot of future) {
+            expect(slot).toEqual({ slotMs: walkExecuteNext(iv, now), mode: 'run' });
+            expect(slot.slotMs - now).toBeLessThanOrEqual(lookahead);
+            expect(ahead.executeNextMs).toBeGreaterThan(slot.slotMs);
+          }
+          if (ahead.slots.length > 0) expect(ahead.executeNextMs).toBeGreaterThan(ahead.slots.at(-1)!.slotMs);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
   it('refuses a negative or fractional cap and a non-integer execute_next', () => {
     expect(() => dueSlots(interval, START, START, 0, -1)).toThrow(ScheduleRangeError);
     expect(() => dueSlots(interval, START, START, 0, 1.5)).toThrow(ScheduleRangeError);
