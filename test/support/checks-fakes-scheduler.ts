@@ -1,8 +1,11 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { CheckKind, CheckParams } from '../../src/checks/model';
 import type { ParsedParams } from '../../src/checks/params';
-import type { CheckExecutor, CheckJob, CheckResultRecorder, CheckRunResult, RecordedResult, SlotFence } from '../../src/checks/ports';
+import { StaleClaimError, type CheckExecutor, type CheckJob, type CheckResultRecorder, type CheckRunResult, type RecordedResult, type SlotFence } from '../../src/checks/ports';
+import type { DueSlots } from '../../src/checks/schedule/due-slots';
+import type { SlotSnapshot } from '../../src/checks/schedule/expand-slot';
 import type { MysqlDatabase } from '../../src/storage/mysql-database';
+import type { ClaimedSlots, ScheduleIntervalRow, ScheduleStore, SlotClaim } from '../../src/storage/schedule-stores';
 
 /**
  * Stand-ins for the parts the scheduler (P2) talks to, until they are merged: executors (P3, P4), the
@@ -157,4 +160,131 @@ export async function seedSchedule(
     await query('INSERT INTO schedule_checks (schedule_id, check_id) VALUES (?, ?)', [scheduleId, checkId]);
   }
   return { experimentId, scheduleId, intervalIds, checkIds, hostIds };
+}
+
+/** The ScheduleStore contract in memory, for unit tests of the scheduler: one interval per schedule, a settable clock. */
+export class InMemoryScheduleStore implements ScheduleStore {
+  nowMs_ = 1_000_000;
+  readonly intervals = new Map<number, ScheduleIntervalRow>();
+  readonly snapshots = new Map<number, SlotSnapshot>();
+  readonly claims = new Map<string, { claim: SlotClaim; holder: string; expiresMs: number; done: boolean }>();
+  readonly progress = new Set<string>();
+  released: string[] = [];
+
+  static key(scheduleId: number, slotMs: number): string {
+    return `${scheduleId}@${slotMs}`;
+  }
+
+  async nowMs(): Promise<number> {
+    return this.nowMs_;
+  }
+
+  async dueIntervals(limit: number, lookaheadMs: number): Promise<{ nowMs: number; intervals: readonly ScheduleIntervalRow[] }> {
+    const due = [...this.intervals.values()].filter((i) => i.executeNextMs === undefined || i.executeNextMs <= this.nowMs_ + lookaheadMs);
+    return { nowMs: this.nowMs_, intervals: due.slice(0, limit) };
+  }
+
+  async claimDue(intervalId: number, holder: string, leaseMs: number, decide: (row: ScheduleIntervalRow, nowMs: number) => DueSlots): Promise<ClaimedSlots> {
+    const row = this.intervals.get(intervalId);
+    if (!row) return { claims: [] };
+    const due = decide(row, this.nowMs_);
+    const claims: SlotClaim[] = [];
+    for (const slot of due.slots) {
+      const k = InMemoryScheduleStore.key(row.scheduleId, slot.slotMs);
+      if (this.claims.has(k)) continue;
+      const claim: SlotClaim = { scheduleId: row.scheduleId, slotMs: slot.slotMs, mode: slot.mode, fencingToken: 1, takenOver: false };
+      this.claims.set(k, { claim, holder, expiresMs: this.nowMs_ + leaseMs, done: false });
+      claims.push(claim);
+    }
+    this.intervals.set(intervalId, { ...row, executeNextMs: due.executeNextMs });
+    return { claims, due };
+  }
+
+  async expiredClaims(limit: number): Promise<ReadonlyArray<{ scheduleId: number; slotMs: number }>> {
+    return [...this.claims.values()].filter((c) => !c.done && c.expiresMs < this.nowMs_).slice(0, limit).map((c) => ({ scheduleId: c.claim.scheduleId, slotMs: c.claim.slotMs }));
+  }
+
+  async takeOver(scheduleId: number, slotMs: number, holder: string, leaseMs: number): Promise<SlotClaim | undefined> {
+    const held = this.claims.get(InMemoryScheduleStore.key(scheduleId, slotMs));
+    if (!held || held.done || held.expiresMs >= this.nowMs_) return undefined;
+    const claim: SlotClaim = { ...held.claim, fencingToken: held.claim.fencingToken + 1, takenOver: true };
+    this.claims.set(InMemoryScheduleStore.key(scheduleId, slotMs), { claim, holder, expiresMs: this.nowMs_ + leaseMs, done: false });
+    return claim;
+  }
+
+  async renew(holder: string, claims: ReadonlyArray<Pick<SlotClaim, 'scheduleId' | 'slotMs'>>, leaseMs: number): Promise<number> {
+    let n = 0;
+    for (const c of claims) {
+      const held = this.claims.get(InMemoryScheduleStore.key(c.scheduleId, c.slotMs));
+      if (held && !held.done && held.holder === holder) {
+        held.expiresMs = this.nowMs_ + leaseMs;
+        n++;
+      }
+    }
+    return n;
+  }
+
+  async recordedJobs(scheduleId: number, slotMs: number): Promise<ReadonlySet<string>> {
+    const prefix = `${InMemoryScheduleStore.key(scheduleId, slotMs)}/`;
+    return new Set([...this.progress].filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length)));
+  }
+
+  async finish(claim: Pick<SlotClaim, 'scheduleId' | 'slotMs' | 'fencingToken'>): Promise<boolean> {
+    const held = this.claims.get(InMemoryScheduleStore.key(claim.scheduleId, claim.slotMs));
+    if (!held || held.done || held.claim.fencingToken !== claim.fencingToken) return false;
+    held.done = true;
+    return true;
+  }
+
+  async release(claim: Pick<SlotClaim, 'scheduleId' | 'slotMs' | 'fencingToken'>, delayMs = 0): Promise<void> {
+    const held = this.claims.get(InMemoryScheduleStore.key(claim.scheduleId, claim.slotMs));
+    if (!held || held.done || held.claim.fencingToken !== claim.fencingToken) return;
+    held.holder = '';
+    held.expiresMs = this.nowMs_ + delayMs;
+    this.released.push(InMemoryScheduleStore.key(claim.scheduleId, claim.slotMs));
+  }
+
+  async snapshot(scheduleId: number): Promise<SlotSnapshot | undefined> {
+    return this.snapshots.get(scheduleId);
+  }
+
+  async purge(): Promise<number> {
+    return 0;
+  }
+
+  /** The fence over these claims: what the recorder stand-in calls. */
+  readonly fence: SlotFence = {
+    assertHeld: async (job: CheckJob) => {
+      const held = this.claims.get(InMemoryScheduleStore.key(job.scheduleId, job.slotMs));
+      if (!held || held.claim.fencingToken !== job.fencingToken || held.done) throw new StaleClaimError(job, 'stale');
+      this.progress.add(`${InMemoryScheduleStore.key(job.scheduleId, job.slotMs)}/${job.checkId}:${job.host.id}`);
+    },
+  };
+}
+
+/** A recorder in memory over a fence: what was recorded, once per (check, host, slot); `fail` makes records throw. */
+export class MemoryRecorder implements CheckResultRecorder {
+  readonly results = new Map<string, RecordedResult>();
+  fail?: Error;
+
+  constructor(private readonly fence: SlotFence) {}
+
+  record(job: CheckJob, result: CheckRunResult): Promise<RecordedResult> {
+    return this.write(job, result.outcome, result.message);
+  }
+
+  recordMissed(job: CheckJob): Promise<RecordedResult> {
+    return this.write(job, 'missed', 'missed');
+  }
+
+  private async write(job: CheckJob, outcome: RecordedResult['outcome'], message: string): Promise<RecordedResult> {
+    if (this.fail) throw this.fail;
+    await this.fence.assertHeld(job);
+    const k = `${job.checkId}/${job.host.id}/${job.slotMs}`;
+    const existing = this.results.get(k);
+    if (existing) return existing;
+    const recorded: RecordedResult = { id: this.results.size + 1, checkId: job.checkId, hostId: job.host.id, experimentId: job.experimentId, slotMs: job.slotMs, outcome, message, severity: 'ok' };
+    this.results.set(k, recorded);
+    return recorded;
+  }
 }
