@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { inject, injectable, multiInject, optional } from 'inversify';
-import type { CheckKind } from '../../checks/model';
+import { AGENT_CHECK_KINDS, type CheckKind } from '../../checks/model';
 import { parseCheckParams, type ParsedParams } from '../../checks/params';
 import { StaleClaimError, type CheckExecutor, type CheckJob, type CheckResultRecorder, type RecordedResult } from '../../checks/ports';
 import { dueSlots } from '../../checks/schedule/due-slots';
@@ -14,6 +14,7 @@ import { CheckSchedulerMetrics } from '../../metrics/check-scheduler-metrics';
 import type { ScheduleIntervalRow, ScheduleStore, SlotClaim } from '../../storage/schedule-stores';
 import { CheckJobRunner } from './check-job-runner';
 import { Permits } from './permits';
+import { SerialLanes } from './serial-lanes';
 
 export interface CheckSchedulerOptions {
   /** How often due intervals and expired claims are looked for. */
@@ -65,6 +66,8 @@ interface ActiveSlot {
   unrecorded: number;
 }
 
+const AGENT_KINDS: ReadonlySet<CheckKind> = new Set(AGENT_CHECK_KINDS);
+
 const slotKey = (scheduleId: number, slotMs: number) => `${scheduleId}@${slotMs}`;
 
 /**
@@ -86,6 +89,7 @@ export class CheckScheduler implements Component {
   private readonly runner: CheckJobRunner;
   private readonly permits: Permits;
   private readonly writes: Permits;
+  private readonly lanes = new SerialLanes();
   private readonly parse: (kind: CheckKind, raw: unknown) => ParsedParams;
   private readonly active = new Map<string, ActiveSlot>();
   private readonly working = new Set<Promise<void>>();
@@ -271,27 +275,32 @@ export class CheckScheduler implements Component {
    */
   private async settle(slot: ActiveSlot, job: CheckJob, maxLatenessMs: number): Promise<void> {
     const { signal } = slot.controller;
-    if (!(await this.permits.acquire(signal))) return;
-    let write: ((recorder: CheckResultRecorder) => Promise<RecordedResult>) | undefined;
-    this.metrics.running.inc();
-    try {
-      const startedMs = this.dbNow();
-      if (slot.claim.mode === 'missed' || missedBeyondLateness(job.slotMs, startedMs, maxLatenessMs)) {
-        write = (recorder) => recorder.recordMissed(job);
-      } else {
-        this.metrics.lateness.observe(latenessMs(job.slotMs, startedMs) / 1000);
-        const result = await this.runner.run(job, signal);
-        write = (recorder) => recorder.record(job, result);
-      }
-    } finally {
-      this.metrics.running.dec();
-      this.permits.release();
-    }
+    // An agent runs one check at a time, in dispatch order: its jobs wait in its lane before taking a permit.
+    const agent = AGENT_KINDS.has(job.kind) ? job.host.agent : undefined;
+    const write = agent === undefined ? await this.runJob(slot, job, maxLatenessMs) : await this.lanes.run(agent, () => this.runJob(slot, job, maxLatenessMs));
+    if (write === undefined) return;
     if (!(await this.writes.acquire(signal))) return;
     try {
       await this.record(slot, job, write);
     } finally {
       this.writes.release();
+    }
+  }
+
+  /** Runs the job in its turn (or decides it is missed); what to record, undefined when nothing is. */
+  private async runJob(slot: ActiveSlot, job: CheckJob, maxLatenessMs: number): Promise<((recorder: CheckResultRecorder) => Promise<RecordedResult>) | undefined> {
+    const { signal } = slot.controller;
+    if (!(await this.permits.acquire(signal))) return undefined;
+    this.metrics.running.inc();
+    try {
+      const startedMs = this.dbNow();
+      if (slot.claim.mode === 'missed' || missedBeyondLateness(job.slotMs, startedMs, maxLatenessMs)) return (recorder) => recorder.recordMissed(job);
+      this.metrics.lateness.observe(latenessMs(job.slotMs, startedMs) / 1000);
+      const result = await this.runner.run(job, signal);
+      return (recorder) => recorder.record(job, result);
+    } finally {
+      this.metrics.running.dec();
+      this.permits.release();
     }
   }
 

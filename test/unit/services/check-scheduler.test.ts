@@ -100,7 +100,11 @@ describe('CheckScheduler (in-memory store)', () => {
   });
 
   it('a stale claim (taken over meanwhile): the result is refused, the rest of the slot dropped, the claim left to its new holder', async () => {
-    const { store, scheduler, executor, recorder } = setup({ scheduler: { concurrency: 1 } });
+    const executor = new StubExecutor(['http'], async (_job, signal) => {
+      await delay(20, signal);
+      return { outcome: 'ok', message: '' };
+    });
+    const { store, scheduler, recorder } = setup({ executor, scheduler: { concurrency: 1 } });
     // The first record finds the claim taken over by another process.
     const original = store.fence.assertHeld;
     let first = true;
@@ -146,5 +150,43 @@ describe('CheckScheduler (in-memory store)', () => {
     await scheduler.stop();
     expect(recorder.results.size).toBe(0);
     expect(claimOf(store)).toMatchObject({ holder: '', done: false });
+  });
+});
+
+describe('CheckScheduler: one check at a time per agent', () => {
+  it('plugin jobs of hosts sharing an agent run one after the other in dispatch order; other agents and built-in kinds alongside', async () => {
+    const active = new Map<string, number>();
+    let most = 0;
+    const order: string[] = [];
+    const executor = new StubExecutor(['plugin', 'http'], async (job, signal) => {
+      const lane = job.kind === 'plugin' ? (job.host.agent ?? '') : `builtin-${job.host.id}-${job.checkId}`;
+      active.set(lane, (active.get(lane) ?? 0) + 1);
+      most = Math.max(most, active.get(lane)!);
+      if (job.kind === 'plugin' && job.host.agent === 'a1') order.push(`${job.checkId}/${job.host.id}`);
+      await delay(15, signal);
+      active.set(lane, active.get(lane)! - 1);
+      return { outcome: 'ok', message: '' };
+    });
+    const { store, scheduler } = setup({ executor });
+    const snapshot = store.snapshots.get(7)!;
+    const agentHost = (id: number, agent: string): Host => ({ ...host(id), agent });
+    store.snapshots.set(7, {
+      ...snapshot,
+      hosts: new Map([
+        [1, agentHost(1, 'a1')],
+        [2, agentHost(2, 'a1')],
+        [3, agentHost(3, 'a2')],
+      ]),
+      checks: [
+        ...[1, 2].map((id) => ({ id, experimentId: 1, name: `p${id}`, kind: 'plugin' as const, params: {}, plugin: 'disk', timeoutMs: 1_000, version: 1, hostIds: [1, 2, 3], hostGroupIds: [] })),
+        { id: 3, experimentId: 1, name: 'web', kind: 'http' as const, params: {}, timeoutMs: 1_000, version: 1, hostIds: [1, 2], hostGroupIds: [] },
+      ],
+    });
+    await scheduler.start();
+    await eventually(() => claimOf(store)?.done, (done) => done === true, { what: 'slot finished' });
+    await scheduler.stop();
+    expect(executor.calls).toHaveLength(8);
+    expect(most).toBe(1);
+    expect(order).toEqual(['1/1', '1/2', '2/1', '2/2']);
   });
 });
