@@ -62,7 +62,6 @@ interface ActiveSlot {
   readonly claim: SlotClaim;
   /** Aborted when the process stops or the slot was taken over (stale): no result of it is recorded then. */
   readonly controller: AbortController;
-  stale: boolean;
   unrecorded: number;
 }
 
@@ -235,7 +234,7 @@ export class CheckScheduler implements Component {
   }
 
   private work(claim: SlotClaim): void {
-    const slot: ActiveSlot = { claim, controller: new AbortController(), stale: false, unrecorded: 0 };
+    const slot: ActiveSlot = { claim, controller: new AbortController(), unrecorded: 0 };
     const key = slotKey(claim.scheduleId, claim.slotMs);
     this.active.set(key, slot);
     const done = this.runSlot(slot).finally(() => {
@@ -313,7 +312,6 @@ export class CheckScheduler implements Component {
     } catch (error) {
       if (error instanceof StaleClaimError) {
         // Another process holds the slot now and runs what is not recorded: stop working on it.
-        slot.stale = true;
         slot.controller.abort(error);
         this.metrics.jobs.inc({ outcome: 'stale' });
         this.logger.warn('check slot taken over by another process; its jobs here are dropped', { scheduleId: job.scheduleId, slotMs: job.slotMs });
