@@ -47,8 +47,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-function scheduler(executor: StubExecutor, options: { leaseMs?: number } = {}): CheckScheduler {
-  return new CheckScheduler(store, metrics, new MemoryLogger(), [executor], new TableRecorder(db, store), {
+function scheduler(executor: StubExecutor, options: { leaseMs?: number; logger?: MemoryLogger } = {}): CheckScheduler {
+  return new CheckScheduler(store, metrics, options.logger ?? new MemoryLogger(), [executor], new TableRecorder(db, store), {
     pollMs: 50,
     leaseMs: options.leaseMs ?? 1_500,
     concurrency: 8,
@@ -65,7 +65,8 @@ it('two schedulers share schedules: every (check, host, slot) runs and is record
   const a = await seedSchedule(query, { code: 'SCHEDA', hosts: 2, checks: 3, intervals: [{ startMs: start, periodMs: 1000 }, { startMs: start, periodMs: 2000 }], maxLatenessMs: 5_000 });
   const b = await seedSchedule(query, { code: 'SCHEDB', hosts: 3, checks: 1, intervals: [{ startMs: start + 500, periodMs: 700 }], maxLatenessMs: 5_000 });
   const executors = [new StubExecutor(['http']), new StubExecutor(['http'])];
-  const schedulers = executors.map((e) => scheduler(e));
+  const logger = new MemoryLogger();
+  const schedulers = executors.map((e) => scheduler(e, { logger }));
   await Promise.all(schedulers.map((s) => s.start()));
   await eventually(
     () => rows("SELECT schedule_id, COUNT(*) AS n FROM schedule_slot_claims WHERE done_at IS NOT NULL AND mode = 'run' GROUP BY schedule_id"),
@@ -95,6 +96,8 @@ it('two schedulers share schedules: every (check, host, slot) runs and is record
   // Progress rows are gone with finished slots.
   const [left] = await rows('SELECT COUNT(*) AS n FROM schedule_slot_jobs j JOIN schedule_slot_claims c USING (schedule_id, slot_ms) WHERE c.done_at IS NOT NULL');
   expect(Number(left!.n)).toBe(0);
+  // No statement of the scheduler failed (renewals, polls, claims and finishes log and go on when one does).
+  expect(logger.entries.filter((e) => /failed|not renewed|not finished|not released/.test(e.message))).toEqual([]);
   console.log(`two schedulers: ${executors.map((e) => e.calls.length).join(' + ')} jobs run`);
 });
 
@@ -112,6 +115,9 @@ it('a stale holder is fenced: after a takeover its result is refused and the new
   const { expandSlot } = await import('../../../src/checks/schedule/expand-slot');
   const oldJobs = expandSlot(snapshot, now - 10_000, 1, standInParams).jobs;
   expect(oldJobs).toHaveLength(2);
+  // Renewed only by its holder, only while unfinished.
+  expect(await store.renew('old', [{ scheduleId: seeded.scheduleId, slotMs: now - 10_000 }, { scheduleId: seeded.scheduleId, slotMs: 1 }], 100)).toBe(1);
+  expect(await store.renew('other', [{ scheduleId: seeded.scheduleId, slotMs: now - 10_000 }], 100)).toBe(0);
   // The old holder records one job, then stalls past its lease.
   await recorder.record(oldJobs[0]!, { outcome: 'ok', message: 'first', startedAtMs: now, durationMs: 1 });
   const taken = await eventually(() => store.takeOver(seeded.scheduleId, now - 10_000, 'new', 5_000), (c) => c !== undefined, { what: 'takeover after the lease', intervalMs: 20 });
