@@ -86,6 +86,10 @@ const schema = z.object({
   PROMQL_QUERY_TIMEOUT_MS: positiveInt.max(3600000).default(120000),
   ALERTMANAGER_CONFIG_FILE: z.string().min(1).optional(),
   ALERTMANAGER_CONFIG_POLL_MS: z.coerce.number().int().min(100).max(60000).default(1000),
+  CHECK_SCHEDULER_POLL_MS: z.coerce.number().int().min(10).max(60000).default(250),
+  CHECK_SCHEDULER_LEASE_MS: z.coerce.number().int().min(100).max(600000).default(1500),
+  CHECK_SCHEDULER_CONCURRENCY: positiveInt.max(10000).default(64),
+  CHECK_SCHEDULER_MAX_MISSED_SLOTS: z.coerce.number().int().min(0).max(10000).default(10),
 });
 
 type Env = z.infer<typeof schema>;
@@ -168,6 +172,8 @@ export interface Config {
    * differs from the newest stored version), and how often every instance polls for a newer version.
    */
   alertmanager: { configFile?: string; pollMs: number };
+  /** The check scheduler (issue 14): poll period, claim lease (a dead holder's slots are taken over within lease + poll), jobs at once, superseded slots recorded as missed. */
+  checkScheduler: { pollMs: number; leaseMs: number; concurrency: number; maxMissedSlots: number };
 }
 
 /** ConfigError names the variable that stopped start-up; main prints its message as one line. */
@@ -205,6 +211,9 @@ function crossCheck(env: Env): void {
   if (!(maxLifetime > 0)) throw new ConfigError('AUTH_MAX_TOKEN_LIFETIME: a positive duration such as 7d');
   if (!(durationSeconds(env.AUTH_TOKEN_TTL) <= maxLifetime)) {
     throw new ConfigError('AUTH_TOKEN_TTL: must not exceed AUTH_MAX_TOKEN_LIFETIME');
+  }
+  if (env.CHECK_SCHEDULER_LEASE_MS <= env.CHECK_SCHEDULER_POLL_MS) {
+    throw new ConfigError('CHECK_SCHEDULER_LEASE_MS: must exceed CHECK_SCHEDULER_POLL_MS');
   }
   if (env.AUTH_MODE === 'oidc') {
     for (const name of ['OIDC_ISSUER', 'OIDC_JWKS_URL'] as const) {
@@ -335,6 +344,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     alertmanager: {
       ...(env.ALERTMANAGER_CONFIG_FILE !== undefined ? { configFile: env.ALERTMANAGER_CONFIG_FILE } : {}),
       pollMs: env.ALERTMANAGER_CONFIG_POLL_MS,
+    },
+    checkScheduler: {
+      pollMs: env.CHECK_SCHEDULER_POLL_MS,
+      leaseMs: env.CHECK_SCHEDULER_LEASE_MS,
+      concurrency: env.CHECK_SCHEDULER_CONCURRENCY,
+      maxMissedSlots: env.CHECK_SCHEDULER_MAX_MISSED_SLOTS,
     },
   };
 }

@@ -135,6 +135,9 @@ import { AGENT_CHANNEL } from './services/checks/agent-ports';
 import { FilePluginSigner } from './services/checks/agent-plugin-signer';
 import { AgentService } from './services/checks/agent-service';
 import { MysqlAgentStore } from './storage/mysql-agent-store';
+import { CheckSchedulerMetrics } from './metrics/check-scheduler-metrics';
+import { MysqlScheduleStore } from './storage/mysql-schedule-store';
+import { CheckScheduler, type CheckSchedulerOptions } from './services/checks/check-scheduler';
 
 const VERIFIERS: Record<Config['auth']['mode'], new (...args: never[]) => TokenVerifier> = {
   local: LocalTokenVerifier,
@@ -263,6 +266,16 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   // (agents) bind TYPES.CheckExecutor too; BUILTIN_EXECUTOR_OPTIONS (extra trusted CAs, body limit) is optional.
   container.bind(TYPES.CheckExecutor).to(BuiltinCheckExecutor);
   bindAgents(container, config);
+
+  // ---- Check scheduler (issue 14) ----
+  // Starts only where a TYPES.CheckResultRecorder is bound; jobs of a kind without a TYPES.CheckExecutor are recorded as errors.
+  container.bind(CheckSchedulerMetrics).toSelf();
+  container.bind(MysqlScheduleStore).toSelf();
+  container.bind(TYPES.ScheduleStore).toService(MysqlScheduleStore);
+  container.bind(TYPES.SlotFence).toService(MysqlScheduleStore);
+  container.bind<Partial<CheckSchedulerOptions>>(TYPES.CheckSchedulerOptions).toConstantValue(config.checkScheduler);
+  container.bind(TYPES.CheckScheduler).to(CheckScheduler);
+  container.bind<Component>(TYPES.Component).toService(TYPES.CheckScheduler);
 
   container
     .bind<HealthCheck[]>(TYPES.HealthChecks)

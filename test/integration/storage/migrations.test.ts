@@ -65,6 +65,7 @@ describe('PostgratorMigrator', () => {
         'redundancy_group_members', 'check_results',
         'health_states',
         'plugins', 'agents',
+        'schedule_slot_claims', 'schedule_slot_jobs',
       ].sort(),
     );
     expect(tables.filter((row) => row.t !== 'schemaversion').every((row) => row.engine === 'InnoDB')).toBe(true);
