@@ -94,7 +94,9 @@ export function checkHealth(check: CheckLatest): HealthExplanation {
   const subject: HealthSubject = { kind: 'check', id: check.id, name: check.name };
   if (check.latest === undefined) return { subject, state: 'no_data', reason: 'no result yet', children: [] };
   const { severity, slotMs, reason, message } = check.latest;
-  const detail = reason ?? (message === '' ? undefined : message);
+  // Both: the classifier's reason says why this severity, the message says what the check saw (ECONNREFUSED...).
+  const said = message === '' || message === reason ? undefined : message;
+  const detail = reason === undefined ? said : said === undefined ? reason : `${reason} (the check said: ${said})`;
   return {
     subject,
     state: healthOfSeverity(severity),

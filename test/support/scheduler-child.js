@@ -60,8 +60,8 @@ function parseParams(kind, raw) {
 async function main() {
   const config = loadConfig(process.env);
   const container = buildContainer(config);
-  container.bind(TYPES.CheckExecutor).toConstantValue(executor);
-  container.bind(TYPES.CheckResultRecorder).toConstantValue(recorder(container.get(TYPES.Database), container.get(TYPES.SlotFence)));
+  container.rebindSync(TYPES.CheckExecutor).toConstantValue(executor);
+  container.rebindSync(TYPES.CheckResultRecorder).toConstantValue(recorder(container.get(TYPES.Database), container.get(TYPES.SlotFence)));
   container.rebindSync(TYPES.CheckSchedulerOptions).toConstantValue({ ...config.checkScheduler, parseParams });
   const scheduler = container.get(TYPES.CheckScheduler);
   await scheduler.start();

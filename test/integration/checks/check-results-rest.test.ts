@@ -1,7 +1,7 @@
 import type { CheckResultRecorder, CheckRunResult } from '../../../src/checks/ports';
 import { TYPES } from '../../../src/identifiers';
 import type { MysqlDatabase } from '../../../src/storage/mysql-database';
-import { insertCheckModel, type CheckModelRows, type Sql } from '../../support/checks-fakes-results';
+import { FakeSlotFence, insertCheckModel, type CheckModelRows, type Sql } from '../../support/checks-fakes-results';
 import { call, startPlatform, type TestPlatform } from '../../support/platform';
 
 const SLOT0 = Date.UTC(2026, 10, 2, 0, 0, 0);
@@ -21,7 +21,8 @@ describe('GET /checks/{checkId}/results and GET /hosts/{hostId}/results', () => 
   let hidden: CheckModelRows;
 
   beforeAll(async () => {
-    p = await startPlatform();
+    // Results recorded by hand, under no scheduler claim: a fence that admits them.
+    p = await startPlatform({ configure: (container) => void container.rebindSync(TYPES.SlotFence).toConstantValue(new FakeSlotFence()) });
     admin = await p.tokenFor(p.admin);
     const inside = await p.createUser('SCIENTIST', 'inside');
     scientist = await p.tokenFor(inside);

@@ -29,7 +29,7 @@ describe('ResultRecorder against MariaDB: results stored once, with their classi
   beforeAll(async () => {
     p = await startPlatform({
       configure: (container: Container) => {
-        container.bind(TYPES.SlotFence).toConstantValue(fence);
+        container.rebindSync(TYPES.SlotFence).toConstantValue(fence);
         container.bind<CheckResultListener>(TYPES.CheckResultListener).toConstantValue({ resultRecorded: (r) => recorded.push(r) });
         container.bind<CommittedMeasuresListener>(TYPES.CommittedMeasuresListener).toConstantValue({ committed: (b) => committed.push(b) });
       },
@@ -111,7 +111,7 @@ describe('ResultRecorder against MariaDB: results stored once, with their classi
 
   it('records of the same slot from two processes\' pools (two containers) store one row', async () => {
     const other = buildContainer(p.config);
-    other.bind(TYPES.SlotFence).toConstantValue(fence);
+    other.rebindSync(TYPES.SlotFence).toConstantValue(fence);
     try {
       const recorders = [recorder, other.get<CheckResultRecorder>(TYPES.CheckResultRecorder)];
       for (let k = 0; k < 5; k++) {

@@ -182,14 +182,14 @@ describe('host health', () => {
     });
   });
 
-  it('a check without result does not hide one with a result; the classifier reason wins over the message', () => {
+  it('a check without result does not hide one with a result; the classifier reason comes first, then the message', () => {
     const host = hostHealth({ id: 1, name: 'h' }, [
       { id: 2, name: 'fresh' },
       { id: 3, name: 'load', latest: { severity: 'minor', slotMs: SLOT, message: 'load 3', reason: 'value 3 > 2' } },
     ]);
     expect(host.state).toBe('minor');
     expect(host.reason).toBe('most severe of its 2 checks: check load is minor');
-    expect(host.children[1]!.reason).toBe('latest result (slot 2026-12-03T12:00:00.000Z) classified minor: value 3 > 2');
+    expect(host.children[1]!.reason).toBe('latest result (slot 2026-12-03T12:00:00.000Z) classified minor: value 3 > 2 (the check said: load 3)');
     expect(host.children[0]!.state).toBe('no_data');
   });
 });
