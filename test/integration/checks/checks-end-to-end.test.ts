@@ -22,6 +22,7 @@ interface Result {
   message: string;
   severity: string;
   reason: string | null;
+  started_at: string | null;
 }
 interface Transition {
   alertname: string;
@@ -88,7 +89,7 @@ describe('checks, schedules and health end to end', () => {
   };
   const brief = (t: Transition) => `${t.alertname} ${t.labels.host ?? t.labels.service} ${t.labels.health} ${t.to}`;
   const note = (phase: string, r: Result, checkName: string, hostName: string) =>
-    observed.push([phase, checkName, hostName, r.outcome, r.severity, r.value === null ? '-' : String(Math.round(r.value * 100) / 100), r.message.slice(0, 70)]);
+    observed.push([phase, checkName, hostName, r.outcome, r.severity, r.value === null ? '-' : String(Math.round(r.value * 100) / 100), r.message.slice(0, 100)]);
 
   beforeAll(async () => {
     pki = createTestPki();
@@ -317,5 +318,30 @@ receivers:
     expect(report.body).toEqual({ services: [], hosts: [] });
     const measures = await api('GET', '/experiments/E2E/measures?metric=http_site', undefined, outsider);
     expect(measures.status).toBe(404);
+  });
+
+  it('every slot of the run: one result per check, host and slot, each run by the executor (none errored), lateness measured', async () => {
+    const stats: string[][] = [];
+    let missed = 0;
+    for (const [checkName, id] of ids.checks) {
+      const results: Result[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await api('GET', `/checks/${id}/results?limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.status).toBe(200);
+        results.push(...(page.body.items as Result[]));
+        cursor = page.body.next;
+      } while (cursor !== undefined);
+      const keys = new Set(results.map((r) => `${r.host_id}/${r.slot_at}`));
+      expect(keys.size).toBe(results.length);
+      const outcomes = new Map<string, number>();
+      for (const r of results) outcomes.set(r.outcome, (outcomes.get(r.outcome) ?? 0) + 1);
+      missed += outcomes.get('missed') ?? 0;
+      expect({ checkName, outcomes: [...outcomes.keys()].filter((o) => o !== 'ok' && o !== 'failed' && o !== 'missed') }).toEqual({ checkName, outcomes: [] });
+      const lateness = results.filter((r) => r.started_at !== null).map((r) => Date.parse(r.started_at!) - Date.parse(r.slot_at)).sort((a, b) => a - b);
+      const at = (q: number) => String(lateness[Math.min(lateness.length - 1, Math.floor(q * lateness.length))] ?? '-');
+      stats.push([checkName, String(results.length), [...outcomes].map(([o, n]) => `${o} ${n}`).join(', '), at(0.5), at(0.99), String(lateness.at(-1) ?? '-')]);
+    }
+    console.log(`every result stored, per check (lateness = started_at - slot, ms):\n${table(['check', 'results', 'outcomes', 'late p50', 'late p99', 'late max'], stats)}\nmissed slots: ${missed}`);
   });
 });
