@@ -35,7 +35,10 @@ function errorLike(value: unknown): value is { name: string; message: string; co
 
 /** Whether the signal was aborted for a timeout (the runner's own, or a caller's TimeoutError). */
 export function abortedByTimeout(signal: AbortSignal): boolean {
-  const reason: unknown = signal.reason;
+  return isTimeoutReason(signal.reason);
+}
+
+function isTimeoutReason(reason: unknown): boolean {
   return errorLike(reason) && reason.name === 'TimeoutError';
 }
 
@@ -44,7 +47,8 @@ export function abortedFinding(signal: AbortSignal, during: string, partial: Par
   const reason: unknown = signal.reason;
   const context = during === '' ? '' : ` ${during}`;
   if (abortedByTimeout(signal)) {
-    const what = reason instanceof CheckTimeout ? reason.message : 'timed out';
+    // The runner's reason says after how long ("timed out after 5000 ms"); AbortSignal.timeout()'s says nothing worth repeating.
+    const what = reason instanceof CheckTimeout || (errorLike(reason) && reason.message.startsWith('timed out')) ? reason.message : 'timed out';
     return { ...partial, outcome: 'timeout', message: `${what}${context}` };
   }
   return { ...partial, outcome: 'error', message: `aborted${context}` };
@@ -77,10 +81,14 @@ export async function runBounded(
   const controller = new AbortController();
   const bounded = controller.signal;
   const timer = setTimeout(() => controller.abort(new CheckTimeout(timeoutMs)), timeoutMs);
-  // A caller enforcing the same job.timeoutMs with a timer of its own (started a little earlier) aborts
-  // for the timeout whatever reason it gives.
-  const onCallerAbort = () =>
-    controller.abort(performance.now() - start >= timeoutMs - CALLER_DEADLINE_SLACK_MS ? new CheckTimeout(timeoutMs) : signal.reason);
+  // A caller's timeout is known by its reason's name (the job runner's and AbortSignal.timeout()'s); a caller
+  // giving an unnamed reason at about job.timeoutMs (a timer of its own, started a little earlier) is taken
+  // for the timeout too. Any other reason is a stop, not a timeout.
+  const onCallerAbort = () => {
+    const reason: unknown = signal.reason;
+    if (isTimeoutReason(reason)) controller.abort(reason);
+    else controller.abort(performance.now() - start >= timeoutMs - CALLER_DEADLINE_SLACK_MS ? new CheckTimeout(timeoutMs) : reason);
+  };
   if (signal.aborted) onCallerAbort();
   else signal.addEventListener('abort', onCallerAbort, { once: true });
   const abandon = abandonAfterAbort(bounded);

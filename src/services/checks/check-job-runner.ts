@@ -1,13 +1,19 @@
 import type { CheckKind } from '../../checks/model';
 import type { CheckExecutor, CheckJob, CheckRunResult } from '../../checks/ports';
 
+/** Whether an abort reason is a timeout: named TimeoutError, as the runner's own and AbortSignal.timeout()'s are. */
+function isTimeout(reason: unknown): boolean {
+  return typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
+}
+
 /** The longest a job may take whatever its check says (a check's timeout is validated at the API). */
 const MAX_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * CheckJobRunner runs a job through the executor bound for its kind, within the job's timeout: the
  * executor's signal aborts at job.timeoutMs, and an executor that has not answered `graceMs` later is
- * given up on (a `timeout` result). It never throws: no executor for the kind, or an executor that throws,
+ * given up on (a `timeout` result). The timeout's abort reason is named `TimeoutError`; a stop's is the
+ * stop signal's own. It never throws: no executor for the kind, or an executor that throws,
  * is an `error` result saying so.
  */
 export class CheckJobRunner {
@@ -33,7 +39,8 @@ export class CheckJobRunner {
     const controller = new AbortController();
     const onStop = () => controller.abort(stop.reason);
     stop.addEventListener('abort', onStop, { once: true });
-    const timer = setTimeout(() => controller.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    // Named as AbortSignal.timeout() names its reason: an executor tells a timeout from a stop by the name, not by the clock.
+    const timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
     let giveUp: NodeJS.Timeout | undefined;
     const abandoned = new Promise<CheckRunResult>((resolve) => {
       giveUp = setTimeout(
@@ -44,7 +51,7 @@ export class CheckJobRunner {
     try {
       return await Promise.race([executor.execute(job, controller.signal), abandoned]);
     } catch (error) {
-      const timedOut = controller.signal.aborted && !stop.aborted;
+      const timedOut = isTimeout(controller.signal.reason);
       return {
         outcome: timedOut ? 'timeout' : 'error',
         message: timedOut ? `timed out after ${timeoutMs} ms` : `the ${job.kind} executor failed: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,3 +1,4 @@
+import { runBounded } from '../../../src/checks/builtin/bounded-run';
 import type { CheckJob } from '../../../src/checks/ports';
 import { CheckJobRunner } from '../../../src/services/checks/check-job-runner';
 import { Permits } from '../../../src/services/checks/permits';
@@ -68,6 +69,41 @@ describe('CheckJobRunner', () => {
     const running = runner.run(job({ timeoutMs: 5_000 }), stop.signal);
     stop.abort(new Error('stopping'));
     expect((await running).outcome).toBe('error');
+  });
+
+  it("aborts at the job's timeout with a reason named TimeoutError, at a stop with the stop's reason", async () => {
+    const reasons: unknown[] = [];
+    const executor = new StubExecutor(['tcp'], async (_job, signal) =>
+      delay(10_000, signal).then(
+        () => ({ outcome: 'ok' as const, message: '' }),
+        () => {
+          reasons.push(signal.reason);
+          return { outcome: 'error' as const, message: 'noticed' };
+        },
+      ),
+    );
+    const runner = new CheckJobRunner([executor], 100);
+    await runner.run(job({ timeoutMs: 20 }), never);
+    const stop = new AbortController();
+    const stopping = new Error('stopping');
+    const running = runner.run(job({ timeoutMs: 5_000 }), stop.signal);
+    stop.abort(stopping);
+    await running;
+    expect(reasons).toHaveLength(2);
+    expect(reasons[0]).toMatchObject({ name: 'TimeoutError', message: 'timed out after 20 ms' });
+    expect(reasons[1]).toBe(stopping);
+  });
+
+  it('a built-in check under the runner tells its timeout from a stop by the reason, whenever it comes', async () => {
+    // runBounded's own timer is later than the runner's (a long job timeout), so only the reason's name can tell.
+    const hang = (signal: AbortSignal) => new Promise<never>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    const builtin = { kinds: ['tcp'] as const, execute: (_job: CheckJob, signal: AbortSignal) => runBounded({ timeoutMs: 60_000 }, signal, hang) };
+    const runner = new CheckJobRunner([builtin], 100);
+    expect(await runner.run(job({ timeoutMs: 30 }), never)).toMatchObject({ outcome: 'timeout', message: 'timed out after 30 ms' });
+    const stop = new AbortController();
+    const running = runner.run(job({ timeoutMs: 60_000 }), stop.signal);
+    stop.abort(new Error('the scheduler is stopping'));
+    expect(await running).toMatchObject({ outcome: 'error', message: 'aborted' });
   });
 });
 

@@ -105,6 +105,15 @@ describe('bounded runs', () => {
     expect(result).toMatchObject({ outcome: 'timeout', message: 'timed out after 120 ms' });
   });
 
+  it("takes a caller's abort named TimeoutError for a timeout long before the job's deadline, with its message", async () => {
+    const caller = new AbortController();
+    const timer = setTimeout(() => caller.abort(new DOMException('timed out after 10 ms', 'TimeoutError')), 10);
+    const result = await runBounded({ timeoutMs: 60_000 }, caller.signal, (signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason))));
+    clearTimeout(timer);
+    expect(result).toMatchObject({ outcome: 'timeout', message: 'timed out after 10 ms' });
+    expect(result.durationMs).toBeLessThan(1_000);
+  });
+
   it('tells a caller timeout from a shutdown', () => {
     expect(abortedFinding(AbortSignal.abort(new CheckTimeout(10)), 'x')).toMatchObject({ outcome: 'timeout', message: 'timed out after 10 ms x' });
     expect(abortedFinding(AbortSignal.abort(new DOMException('t', 'TimeoutError')), 'x')).toMatchObject({ outcome: 'timeout', message: 'timed out x' });
