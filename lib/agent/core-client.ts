@@ -128,6 +128,13 @@ export class AgentClient {
       let lost: Promise<Error>;
       try {
         ({ lost } = await this.connect());
+        if (this.stopping.signal.aborted) {
+          // stop() ran while this connection was being set up: it found no session to close, so close it here.
+          const session = this.session;
+          this.session = undefined;
+          await session?.connection.close().catch(() => undefined);
+          break;
+        }
         attempt = 0;
         this.connected?.();
       } catch (error) {
