@@ -232,7 +232,7 @@ receivers:
     expect(legacy.reason).toBe('most severe of its dependencies and redundancy groups: host legacy is critical');
     const expiredHost = await healthOf('hosts', host('tls-expired'));
     expect(expiredHost).toMatchObject({ state: 'critical', reason: 'most severe of its 1 check: check tls_expired is critical' });
-    expect(expiredHost.explanation.children[0]!.reason).toMatch(/^latest result \(slot [^)]+\) classified critical: the check failed$/);
+    expect(expiredHost.explanation.children[0]!.reason).toMatch(/^latest result \(slot [^)]+\) classified critical: the check failed \(the check said: certificate not valid \(CERT_HAS_EXPIRED\).*\)$/);
 
     const report = await api('GET', '/health-report');
     expect(report.status).toBe(200);

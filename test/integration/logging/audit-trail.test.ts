@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { TYPES } from '../../../src/identifiers';
 import { openApiDocument } from '../../../lib/contract/openapi-document';
 import type { TicketSink } from '../../../src/notify/receivers/receiver';
@@ -28,12 +32,27 @@ describe('the audit trail', () => {
   let logged: LoggedPlatform;
   let adminToken: string;
   let n = 0;
+  let keyDir: string;
 
   beforeAll(async () => {
-    logged = await startLoggedPlatform({ consume: true, level: 'info' });
+    // POST /plugins signs with the core's key, read from PLUGIN_SIGNING_KEY_FILE when the container is built.
+    keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-plugins-'));
+    const keyFile = path.join(keyDir, 'plugin-signing.pem');
+    execFileSync('openssl', ['genpkey', '-algorithm', 'ed25519', '-out', keyFile]);
+    const before = process.env.PLUGIN_SIGNING_KEY_FILE;
+    process.env.PLUGIN_SIGNING_KEY_FILE = keyFile;
+    try {
+      logged = await startLoggedPlatform({ consume: true, level: 'info' });
+    } finally {
+      if (before === undefined) delete process.env.PLUGIN_SIGNING_KEY_FILE;
+      else process.env.PLUGIN_SIGNING_KEY_FILE = before;
+    }
     adminToken = await logged.platform.tokenFor(logged.platform.admin);
   });
-  afterAll(() => logged.stop());
+  afterAll(async () => {
+    await logged.stop();
+    fs.rmSync(keyDir, { recursive: true, force: true });
+  });
 
   const api = (method: string, path: string, options: Parameters<typeof call>[3] = {}): Promise<ApiResponse & { requestId: string }> => {
     const requestId = `audit-${++n}`;
@@ -77,6 +96,11 @@ describe('the audit trail', () => {
       (r) => r.status === 200 && r.body.items.length === 2,
     );
 
+    const model = new Map<string, number>();
+    const keep = (name: string, response: ApiResponse & { requestId: string }) => {
+      model.set(name, response.body.id as number);
+      return response;
+    };
     const mutations: Array<[string, string, () => Promise<ApiResponse & { requestId: string }>, Partial<AuditJson>]> = [
       ['post', '/users', async () => api('POST', '/users', { body: { user_id: 'S-A2', name: 'Bo', username: 'bo-uid', email: 'bo@example.org', role: 'SCIENTIST' } }), { action: 'user.create', resource_type: 'user' }],
       ['patch', '/users/{userId}', () => api('PATCH', `/users/${id}`, { body: { name: 'Ann B. Example' } }), { action: 'user.update', resource_id: pseudonym, detail: { fields: 'name' } }],
@@ -95,6 +119,23 @@ describe('the audit trail', () => {
       ['post', '/tickets/{ticketId}/comments', () => api('POST', `/tickets/${ticketId}/comments`, { body: { body: 'audited' } }), { action: 'ticket.comment', ...ticket }],
       ['post', '/tickets/{ticketId}/resolve', () => api('POST', `/tickets/${ticketId}/resolve`), { action: 'ticket.resolve', ...ticket }],
       ['post', '/tickets/{ticketId}/close', () => api('POST', `/tickets/${ticketId}/close`), { action: 'ticket.close', ...ticket }],
+      // The checks model (issue 14): each mutation audited as <noun>.create|update|delete.
+      ['post', '/hosts', async () => keep('host', await api('POST', '/hosts', { body: { experiment: 'AUD-1', name: 'h1', address: '127.0.0.1' } })), { action: 'host.create', resource_type: 'host' }],
+      ['put', '/hosts/{hostId}', () => api('PUT', `/hosts/${model.get('host')}`, { body: { experiment: 'AUD-1', name: 'h1', address: '127.0.0.2' } }), { action: 'host.update', resource_type: 'host' }],
+      ['post', '/host-groups', async () => keep('group', await api('POST', '/host-groups', { body: { experiment: 'AUD-1', name: 'g1', hosts: [model.get('host')] } })), { action: 'host-group.create', resource_type: 'host-group' }],
+      ['put', '/host-groups/{hostGroupId}', () => api('PUT', `/host-groups/${model.get('group')}`, { body: { experiment: 'AUD-1', name: 'g1', hosts: [] } }), { action: 'host-group.update', resource_type: 'host-group' }],
+      ['post', '/checks', async () => keep('check', await api('POST', '/checks', { body: { experiment: 'AUD-1', name: 'c1', kind: 'tcp', params: { port: 3306 }, hosts: [model.get('host')] } })), { action: 'check.create', resource_type: 'check' }],
+      ['put', '/checks/{checkId}', () => api('PUT', `/checks/${model.get('check')}`, { body: { experiment: 'AUD-1', name: 'c1', kind: 'tcp', params: { port: 3307 }, hosts: [model.get('host')] } }), { action: 'check.update', resource_type: 'check' }],
+      ['post', '/schedules', async () => keep('schedule', await api('POST', '/schedules', { body: { experiment: 'AUD-1', name: 's1', max_lateness_ms: 5000, intervals: [{ start: '2026-01-01T00:00:00Z', period_ms: 3_600_000 }], checks: [model.get('check')] } })), { action: 'schedule.create', resource_type: 'schedule' }],
+      ['put', '/schedules/{scheduleId}', () => api('PUT', `/schedules/${model.get('schedule')}`, { body: { experiment: 'AUD-1', name: 's1', max_lateness_ms: 6000, intervals: [{ start: '2026-01-01T00:00:00Z', period_ms: 3_600_000 }], checks: [] } }), { action: 'schedule.update', resource_type: 'schedule' }],
+      ['post', '/services', async () => keep('service', await api('POST', '/services', { body: { experiment: 'AUD-1', name: 'svc', dependencies: [model.get('host')] } })), { action: 'service.create', resource_type: 'service' }],
+      ['put', '/services/{serviceId}', () => api('PUT', `/services/${model.get('service')}`, { body: { experiment: 'AUD-1', name: 'svc', dependencies: [] } }), { action: 'service.update', resource_type: 'service' }],
+      ['delete', '/services/{serviceId}', () => api('DELETE', `/services/${model.get('service')}`), { action: 'service.delete', resource_type: 'service' }],
+      ['delete', '/schedules/{scheduleId}', () => api('DELETE', `/schedules/${model.get('schedule')}`), { action: 'schedule.delete', resource_type: 'schedule' }],
+      ['delete', '/checks/{checkId}', () => api('DELETE', `/checks/${model.get('check')}`), { action: 'check.delete', resource_type: 'check' }],
+      ['delete', '/host-groups/{hostGroupId}', () => api('DELETE', `/host-groups/${model.get('group')}`), { action: 'host-group.delete', resource_type: 'host-group' }],
+      ['delete', '/hosts/{hostId}', () => api('DELETE', `/hosts/${model.get('host')}`), { action: 'host.delete', resource_type: 'host' }],
+      ['post', '/plugins', () => api('POST', '/plugins', { body: { name: 'audited', version: '1.0.0', entry: 'run.sh', files: [{ path: 'run.sh', content: '#!/bin/sh\necho \'{"value": 1, "message": "ok"}\'\n' }] } }), { action: 'plugin.create', resource_type: 'plugin', resource_id: 'audited@1.0.0' }],
       ['delete', '/users/{userId}', () => api('DELETE', `/users/${id}`), { action: 'user.erase', resource_id: pseudonym }],
     ];
 
