@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { eventually } from './eventually';
+import { writeStaticNginxConfig } from './static-nginx';
 
 const run = promisify(execFile);
 const NGINX_BIN = '/usr/sbin/nginx';
@@ -29,27 +30,7 @@ export function restartableNginx(sites: readonly NginxSite[]): RestartableNginx 
   if (!fs.existsSync(NGINX_BIN)) throw new Error(`nginx is not installed at ${NGINX_BIN}: apt-get install -y nginx`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mymonit-e2e-nginx-'));
   fs.chmodSync(dir, 0o755);
-  const servers = sites.map((site) => {
-    const address = `${site.host}:${site.port}`;
-    const listen = site.tls ? `listen ${address} ssl;\n    ssl_certificate ${site.tls.certPath};\n    ssl_certificate_key ${site.tls.keyPath};` : `listen ${address};`;
-    return `  server {\n    ${listen}\n    location / { default_type text/plain; return 200 ${JSON.stringify(site.body)}; }\n  }`;
-  });
-  const conf = path.join(dir, 'nginx.conf');
-  fs.writeFileSync(
-    conf,
-    [
-      'worker_processes 1;',
-      `pid ${path.join(dir, 'nginx.pid')};`,
-      `error_log ${path.join(dir, 'error.log')} warn;`,
-      'events { worker_connections 64; }',
-      'http {',
-      '  access_log off;',
-      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((temp) => `  ${temp}_temp_path ${path.join(dir, temp)};`),
-      ...servers,
-      '}',
-      '',
-    ].join('\n'),
-  );
+  const conf = writeStaticNginxConfig(dir, sites.map((site) => ({ ...site, address: `${site.host}:${site.port}` })));
   const args = ['-p', dir, '-e', path.join(dir, 'error.log'), '-c', conf];
   let child: ChildProcess | undefined;
   let stderr = '';

@@ -33,26 +33,7 @@ export async function startStaticNginx(sites: readonly StaticSite[]): Promise<Ru
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mymonit-static-nginx-'));
   fs.chmodSync(dir, 0o755);
   const ports = await Promise.all(sites.map(() => freePort()));
-  const servers = sites.map((site, i) => {
-    const listen = site.tls ? `listen 127.0.0.1:${ports[i]} ssl;\n    ssl_certificate ${site.tls.certPath};\n    ssl_certificate_key ${site.tls.keyPath};` : `listen 127.0.0.1:${ports[i]};`;
-    return `  server {\n    ${listen}\n    location / { default_type text/plain; return 200 ${JSON.stringify(site.body)}; }\n  }`;
-  });
-  const conf = path.join(dir, 'nginx.conf');
-  fs.writeFileSync(
-    conf,
-    [
-      'worker_processes 1;',
-      `pid ${path.join(dir, 'nginx.pid')};`,
-      `error_log ${path.join(dir, 'error.log')} warn;`,
-      'events { worker_connections 64; }',
-      'http {',
-      '  access_log off;',
-      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((temp) => `  ${temp}_temp_path ${path.join(dir, temp)};`),
-      ...servers,
-      '}',
-      '',
-    ].join('\n'),
-  );
+  const conf = writeStaticNginxConfig(dir, sites.map((site, i) => ({ ...site, address: `127.0.0.1:${ports[i]}` })));
   const args = ['-p', dir, '-e', path.join(dir, 'error.log'), '-c', conf];
   await run(NGINX_BIN, [...args, '-t', '-q']).catch((error: { stderr?: string }) => {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -96,4 +77,29 @@ function accepts(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/** Writes `dir`/nginx.conf: one server per site at its address, answering its text (over TLS when given). */
+export function writeStaticNginxConfig(dir: string, sites: readonly (Pick<StaticSite, 'body' | 'tls'> & { address: string })[]): string {
+  const servers = sites.map((site) => {
+    const listen = site.tls ? `listen ${site.address} ssl;\n    ssl_certificate ${site.tls.certPath};\n    ssl_certificate_key ${site.tls.keyPath};` : `listen ${site.address};`;
+    return `  server {\n    ${listen}\n    location / { default_type text/plain; return 200 ${JSON.stringify(site.body)}; }\n  }`;
+  });
+  const conf = path.join(dir, 'nginx.conf');
+  fs.writeFileSync(
+    conf,
+    [
+      'worker_processes 1;',
+      `pid ${path.join(dir, 'nginx.pid')};`,
+      `error_log ${path.join(dir, 'error.log')} warn;`,
+      'events { worker_connections 64; }',
+      'http {',
+      '  access_log off;',
+      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((temp) => `  ${temp}_temp_path ${path.join(dir, temp)};`),
+      ...servers,
+      '}',
+      '',
+    ].join('\n'),
+  );
+  return conf;
 }
