@@ -24,8 +24,10 @@ export function parseOpensslTime(text: string): number | undefined {
   const month = MONTHS.indexOf(monthName ?? '');
   const [d, h, m, s, y] = [day, hour, minute, second, year].map(Number) as [number, number, number, number, number];
   if (month < 0 || h > 23 || m > 59 || s > 59 || d < 1) return undefined;
-  const ms = Date.UTC(y, month, d, h, m, s);
-  return new Date(ms).getUTCDate() === d ? ms : undefined;
+  // Date.UTC reads years 0-99 as 1900-1999: the year is set on its own, and a day past the month's end is refused.
+  const date = new Date(Date.UTC(2000, 0, 1, h, m, s));
+  date.setUTCFullYear(y, month, d);
+  return date.getUTCMonth() === month && date.getUTCDate() === d ? date.getTime() : undefined;
 }
 
 /** The subject's and issuer's common names and the validity of a peer certificate; undefined when none was sent. */

@@ -12,6 +12,8 @@ describe('certificate times', () => {
     ['Dec  1 19:02:41 2026 GMT', Date.UTC(2026, 11, 1, 19, 2, 41)],
     ['Jan 31 00:00:00 2030 GMT', Date.UTC(2030, 0, 31)],
     ['Feb 29 12:00:00 2028 GMT', Date.UTC(2028, 1, 29, 12)],
+    // Date.UTC alone would read year 50 as 1950.
+    ['Mar  1 00:00:00 0050 GMT', new Date('0050-03-01T00:00:00Z').getTime()],
   ])('reads OpenSSL time %j', (text, ms) => {
     expect(parseOpensslTime(text)).toBe(ms);
   });
