@@ -15,8 +15,9 @@ import { apply, opened, TicketTransitionError, type TicketAction, type Transitio
 import { decide, snapshotOf } from '../tickets/notification';
 import type { Ticket, TicketActor, TicketComment, TicketEventRecord, TicketPriority, TicketState } from '../tickets/ticket';
 import { AuditTrail, type CommitHooks } from './audit-trail';
-import { ExperimentVisibility, requireAdmin, requiredAssociation } from './authorization';
+import { ExperimentVisibility, requireAdmin } from './authorization';
 import { afterIdFromCursor, pageById } from './pagination';
+import { experimentScopeOf } from './experiment-scope';
 
 export interface TicketListQuery {
   readonly state?: TicketState;
@@ -164,7 +165,7 @@ export class TicketService implements TicketSink {
     const beforeId = afterIdFromCursor(query.cursor);
     const experimentId = query.experiment === undefined ? undefined : (await this.visibility.visible(actor, query.experiment)).id;
     const rows = await this.tickets.list({
-      scope: await this.scopeOf(actor),
+      scope: await experimentScopeOf(this.experiments, actor),
       ...(query.state ? { state: query.state } : {}),
       ...(query.priority ? { priority: query.priority } : {}),
       ...(query.assignee === undefined ? {} : { assigneeId: query.assignee }),
@@ -201,7 +202,7 @@ export class TicketService implements TicketSink {
       if (assigneeId === null) return;
       const assignee = await this.users.findById(assigneeId);
       if (!assignee || assignee.erasedAt !== null) throw invalid('assignee', `user ${assigneeId} not found`);
-      if (!ticketInScope(ticket, await this.scopeOf(assignee))) throw invalid('assignee', `user ${assigneeId} cannot see ticket ${id}`);
+      if (!ticketInScope(ticket, await experimentScopeOf(this.experiments, assignee))) throw invalid('assignee', `user ${assigneeId} cannot see ticket ${id}`);
     });
   }
 
@@ -276,24 +277,10 @@ export class TicketService implements TicketSink {
   }
 
   private async visibleTicket(actor: User, ticket: Ticket | undefined, id: number): Promise<Ticket> {
-    if (!ticket || !ticketInScope(ticket, await this.scopeOf(actor))) throw new NotFoundError(`ticket ${id} not found`);
+    if (!ticket || !ticketInScope(ticket, await experimentScopeOf(this.experiments, actor))) throw new NotFoundError(`ticket ${id} not found`);
     return ticket;
   }
 
-  /** ADMIN: all; anyone else: the experiments associated with them. */
-  private async scopeOf(user: User): Promise<ExperimentScope> {
-    const userId = requiredAssociation(user);
-    if (userId === undefined) return { kind: 'all' };
-    const ids: number[] = [];
-    let afterId: number | undefined;
-    for (;;) {
-      const page = await this.experiments.list({ limit: 500, associatedUserId: userId, ...(afterId === undefined ? {} : { afterId }) });
-      ids.push(...page.map((e) => e.id));
-      const last = page.at(-1);
-      if (page.length < 500 || last === undefined) return { kind: 'experiments', experimentIds: ids };
-      afterId = last.id;
-    }
-  }
 }
 
 function checkedComment(text: string, field: string): string {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { eventually } from './eventually';
 import { freePort } from './free-port';
+import { stopChild } from './stop-child';
 
 /** Debian's Alertmanager 0.25 (package `prometheus-alertmanager`): the reference the notification stage is compared with. */
 export const ALERTMANAGER = ['/usr/bin/prometheus-alertmanager', '/usr/local/bin/alertmanager'].find((p) => fs.existsSync(p));
@@ -60,7 +61,6 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<A
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const baseUrl = `http://127.0.0.1:${port}`;
 
   const ready = async () => {
@@ -77,12 +77,7 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<A
   };
 
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killer);
-    }
+    await stopChild(child);
     fs.rmSync(dir, { recursive: true, force: true });
   };
 

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { eventually } from './eventually';
 import { freePort } from './free-port';
+import { stopChild } from './stop-child';
 
 /** Debian's prometheus 2.42 (package `prometheus`): the reference the differential tests compare MyMONIT with. */
 export const PROMETHEUS = ['/usr/bin/prometheus', '/usr/local/bin/prometheus'].find((p) => fs.existsSync(p));
@@ -74,7 +75,6 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const baseUrl = `http://127.0.0.1:${port}`;
 
   const ready = async () => {
@@ -91,12 +91,7 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
   };
 
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killer);
-    }
+    await stopChild(child);
     fs.rmSync(dir, { recursive: true, force: true });
   };
 

@@ -6,12 +6,12 @@ import type { Page } from '../../domain/page';
 import type { User } from '../../domain/user';
 import { TYPES } from '../../identifiers';
 import type { ChecksModelStore, ModelTable, Owned } from '../../storage/checks-stores';
-import type { ExperimentScope } from '../../storage/notify-stores';
 import type { ExperimentStore, Transactor } from '../../storage/stores';
 import { AuditTrail } from '../audit-trail';
 import { ExperimentVisibility, requireAdmin, requiredAssociation } from '../authorization';
 import { afterIdFromCursor, pageById } from '../pagination';
 import { ModelInputs, type CheckInput, type HostGroupInput, type HostInput, type ScheduleInput, type ServiceInput } from './model-inputs';
+import { experimentScopeOf } from '../experiment-scope';
 
 export interface ModelListRequest {
   /** Only this experiment's rows (its code); 404 when the actor cannot see it. */
@@ -93,7 +93,7 @@ export class ChecksModelService {
         const afterId = afterIdFromCursor(request.cursor);
         const experimentId = request.experiment === undefined ? undefined : (await this.visibility.visible(actor, request.experiment)).id;
         const rows = await table.list({
-          scope: await this.scopeOf(actor),
+          scope: await experimentScopeOf(this.experiments, actor),
           ...(experimentId === undefined ? {} : { experimentId }),
           ...(afterId === undefined ? {} : { afterId }),
           limit: request.limit + 1,
@@ -152,17 +152,4 @@ export class ChecksModelService {
     return userId === undefined || this.experiments.isAssociated(experimentId, userId);
   }
 
-  /** ADMIN: all; anyone else: the experiments associated with them. */
-  private async scopeOf(actor: User): Promise<ExperimentScope> {
-    const userId = requiredAssociation(actor);
-    if (userId === undefined) return { kind: 'all' };
-    const ids: number[] = [];
-    for (let afterId = 0; ; ) {
-      const page = await this.experiments.list({ limit: 500, associatedUserId: userId, afterId });
-      ids.push(...page.map((e) => e.id));
-      const last = page.at(-1);
-      if (page.length < 500 || last === undefined) return { kind: 'experiments', experimentIds: ids };
-      afterId = last.id;
-    }
-  }
 }

@@ -2,10 +2,10 @@ import { inject, injectable } from 'inversify';
 import type { Page } from '../../domain/page';
 import type { User } from '../../domain/user';
 import { TYPES } from '../../identifiers';
-import type { AttemptStatus, ExperimentScope, NotificationAttempt, NotificationAttemptStore } from '../../storage/notify-stores';
+import type { AttemptStatus, NotificationAttempt, NotificationAttemptStore } from '../../storage/notify-stores';
 import type { ExperimentStore } from '../../storage/stores';
-import { requiredAssociation } from '../authorization';
 import { afterIdFromCursor, pageById } from '../pagination';
+import { experimentScopeOf } from '../experiment-scope';
 
 export interface NotificationQuery {
   receiver?: string;
@@ -31,7 +31,7 @@ export class NotificationQueryService {
   async list(actor: User, query: NotificationQuery): Promise<Page<NotificationAttempt>> {
     const beforeId = afterIdFromCursor(query.cursor);
     const rows = await this.attempts.list({
-      scope: await this.scope(actor),
+      scope: await experimentScopeOf(this.experiments, actor),
       ...(query.receiver === undefined ? {} : { receiver: query.receiver }),
       ...(query.status === undefined ? {} : { status: query.status }),
       ...(query.fromMs === undefined ? {} : { fromMs: query.fromMs }),
@@ -42,17 +42,4 @@ export class NotificationQueryService {
     return pageById(rows, query.limit);
   }
 
-  private async scope(actor: User): Promise<ExperimentScope> {
-    const userId = requiredAssociation(actor);
-    if (userId === undefined) return { kind: 'all' };
-    const ids: number[] = [];
-    let afterId: number | undefined;
-    for (;;) {
-      const page = await this.experiments.list({ limit: 500, associatedUserId: userId, ...(afterId === undefined ? {} : { afterId }) });
-      ids.push(...page.map((e) => e.id));
-      const last = page.at(-1);
-      if (page.length < 500 || last === undefined) return { kind: 'experiments', experimentIds: ids };
-      afterId = last.id;
-    }
-  }
 }
