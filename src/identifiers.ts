@@ -97,4 +97,10 @@ export const TYPES = {
   PluginSigner: Symbol.for('PluginSigner'),
   HealthStore: Symbol.for('HealthStore'),
   HealthService: Symbol.for('HealthService'),
+  // Temporal policies (issue 15); see docs/policies.md and src/services/policies/ports.ts.
+  PolicyStore: Symbol.for('PolicyStore'),
+  PolicyService: Symbol.for('PolicyService'),
+  PolicyEventIngest: Symbol.for('PolicyEventIngest'),
+  PolicyWindowReader: Symbol.for('PolicyWindowReader'),
+  PolicyVerdictService: Symbol.for('PolicyVerdictService'),
 } as const;
