@@ -154,7 +154,9 @@ export class PolicyEventIngestService implements PolicyEventIngest {
     }));
     if (accepted.length === 0 && !ending) {
       // Nothing fed: the monitor and its row are unchanged (the cached one stays valid).
-      return { accepted: 0, rejected, verdicts: 0, ended: row.ended, nextTp: row.nextTp };
+      const result = { accepted: 0, rejected, verdicts: 0, ended: row.ended, nextTp: row.nextTp };
+      await options.beforeCommit?.(result);
+      return result;
     }
 
     const snapshot: MonitorSnapshot = monitor.snapshot();
@@ -180,8 +182,10 @@ export class PolicyEventIngestService implements PolicyEventIngest {
       holder: this.holder,
     });
     if (!saved) throw new ConflictError(`policy ${policyId}: another process wrote its monitor meanwhile (stale fencing token); send the events again`);
+    const result = { accepted: accepted.length, rejected, verdicts: verdicts.length, ended: row.ended || ending, nextTp };
+    await options.beforeCommit?.(result);
     this.cache.set(policyId, { generation: row.generation, fencing, monitor, pending: snapshot.pending.length });
-    return { accepted: accepted.length, rejected, verdicts: verdicts.length, ended: row.ended || ending, nextTp };
+    return result;
   }
 
   private candidates(body: PolicyEventsBody, compiled: CompiledPolicy): Candidate[] {

@@ -200,8 +200,20 @@ export class PolicyService {
 
   /** Feeds events (ADMIN: any policy; SCIENTIST: those of associated experiments, others 404). */
   async ingest(actor: User, id: number, body: PolicyEventsBody, final: boolean): Promise<PolicyIngestResult> {
-    await this.visible(actor, id);
-    return this.ingestion.ingest(id, body, { final, source: 'rest' });
+    const policy = await this.visible(actor, id);
+    return this.ingestion.ingest(id, body, {
+      final,
+      source: 'rest',
+      // Audited in the ingest's transaction: the event exists iff the time points were committed.
+      beforeCommit: (result) =>
+        this.record('policy.events', policy, {
+          accepted: result.accepted,
+          rejected: result.rejected.length,
+          verdicts: result.verdicts,
+          next_tp: result.nextTp,
+          ended: result.ended,
+        }),
+    });
   }
 
   /** A generation's verdicts (default: the current one) by ascending tp. */
