@@ -168,7 +168,8 @@ export class PolicyEventIngestService implements PolicyEventIngest {
     );
     const fencing = row.fencing + 1;
     await this.alertTransitions(policy, compiled, row, verdicts, {
-      fromTp: row.nextTp - pendingBefore,
+      // Time points before first_tp are a replayed monitor's: their verdicts are the old generation's, not answered here.
+      fromTp: Math.max(row.firstTp, row.nextTp - pendingBefore),
       toTp: nextTp - snapshot.pending.length,
       fencing,
     });

@@ -250,12 +250,8 @@ export class PolicyService {
       return { started: createMonitor(policy.signature, policy.formula, options).snapshot(), replayed: 0, stored: 0 };
     }
     const plan = planReplay(policy.formula, options, monitor.lastTs ?? 0);
-    const window = await this.windows.read({
-      policyId: id,
-      untilTp: monitor.nextTp,
-      timePointsFromTs: plan.timePointsFromTs,
-      predicates: plan.predicates.map((p) => ({ pred: p.pred, mask: p.mask, fromTs: p.fromTs })),
-    });
+    // The plan as the reader takes it (its bounds, per predicate and constant-argument mask): one indexed query per predicate.
+    const window = await this.windows.read({ policyId: id, untilTp: monitor.nextTp, ...plan });
     const started = startMonitorFromReplay(policy.signature, policy.formula, options, window.timePoints, monitor.nextTp);
     return { started: started.snapshot(), replayed: window.replayedEvents, stored: window.storedEvents };
   }
