@@ -12,6 +12,9 @@ export const POLICY_EVENTS_BODY_LIMIT = '16mb';
 /** The path whose body the listener reads with policyEventsBody instead of its default JSON parser. */
 export const POLICY_EVENTS_PATH = /^\/policies\/[^/]+\/events$/;
 
+/** Verdict rows read per query when writing MonPoly's text. */
+const TEXT_PAGE = 1000;
+
 const eventsJson = express.json({ limit: POLICY_EVENTS_BODY_LIMIT, type: ['application/json'] });
 const eventsText = express.text({ limit: POLICY_EVENTS_BODY_LIMIT, type: ['text/plain'] });
 
@@ -109,16 +112,20 @@ export function policiesResource(policies: PolicyService): Router {
     const generationText = queryString(req, 'generation');
     const generation = generationText === undefined ? undefined : integerParameter(res, 'generation');
     if (wantsText(req)) {
-      // MonPoly's lines, each followed by "\n": every verdict after the cursor, read page by page.
+      // MonPoly's lines, each followed by "\n": every verdict after the cursor, read and written page by page
+      // (the first page is read before the status is sent, so a refusal is still a problem+json).
       let cursor = queryString(req, 'cursor');
-      const lines: string[] = [];
+      const page = (after: string | undefined) =>
+        policies.verdicts(res.locals.actor, id, { ...(generation === undefined ? {} : { generation }), ...(after === undefined ? {} : { cursor: after }), limit: TEXT_PAGE });
+      let current = await page(cursor);
+      res.type('text/plain; charset=utf-8');
       for (;;) {
-        const page = await policies.verdicts(res.locals.actor, id, { ...(generation === undefined ? {} : { generation }), ...(cursor === undefined ? {} : { cursor }), limit: 1000 });
-        for (const item of page.items) lines.push(`${item.line}\n`);
-        if (page.next === undefined) break;
-        cursor = page.next;
+        res.write(current.items.map((item) => `${item.line}\n`).join(''));
+        if (current.next === undefined) break;
+        cursor = current.next;
+        current = await page(cursor);
       }
-      res.type('text/plain; charset=utf-8').send(lines.join(''));
+      res.end();
       return;
     }
     const page = await policies.verdicts(res.locals.actor, id, {
