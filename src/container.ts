@@ -88,6 +88,7 @@ import { AlertmanagerApiService } from './services/notify/alertmanager-api-servi
 import { alertmanagerAlertsResource } from './rest/resources/alertmanager-alerts';
 import { MysqlAuditStore } from './storage/mysql-audit-store';
 import { MysqlDatabase } from './storage/mysql-database';
+import { MysqlPolicyWindowReader } from './storage/mysql-policy-window-reader';
 import { MysqlExperimentStore } from './storage/mysql-experiment-store';
 import { MysqlAggregateReader } from './storage/mysql-aggregate-reader';
 import { MysqlMeasureReader } from './storage/mysql-measure-reader';
@@ -185,6 +186,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind<Classify>(TYPES.Classify).toConstantValue(new SandboxedClassifier());
   container.bind(TYPES.RuleGroupLeaseStore).to(MysqlRuleGroupLeaseStore);
   container.bind(TYPES.AlertStateStore).to(MysqlAlertStateStore);
+  container.bind(TYPES.PolicyWindowReader).to(MysqlPolicyWindowReader);
   container.bind(TYPES.RuleGroupStore).to(MysqlRuleStore);
   container.bind(TYPES.RuleGroupReader).toService(TYPES.RuleGroupStore);
   container.bind(TYPES.AlertmanagerConfigStore).to(MysqlAlertmanagerConfigStore);
