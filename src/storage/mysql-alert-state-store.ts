@@ -85,6 +85,9 @@ const alertnameOf = (labels: ReadonlyMap<string, string>): string => (labels.get
 const clip = (text: string | undefined, length: number): string | null => (text === undefined ? null : text.slice(0, length));
 
 /** Alert states, transitions and the outbox in MySQL (migration 008). */
+/** Transitions per multi-row INSERT. */
+const TRANSITION_CHUNK = 1000;
+
 @injectable()
 export class MysqlAlertStateStore implements AlertStateStore {
   constructor(@inject(TYPES.Database) private readonly db: MysqlDatabase) {}
@@ -124,33 +127,47 @@ export class MysqlAlertStateStore implements AlertStateStore {
   }
 
   async appendTransitions(groupId: number, experimentId: number, fencingToken: number, transitions: readonly AlertTransition[]): Promise<number[]> {
+    if (transitions.length === 0) return [];
     const executor = this.db.executor();
     const ids: number[] = [];
-    for (const t of transitions) {
-      const [header] = await executor.query<ResultSetHeader>(
+    // Multi-row INSERTs (a policy's ingest may append thousands), then the ids read back by the unique key
+    // (rule_id, fingerprint, at_ms): a multi-row INSERT's ids are not consecutive under every auto-increment mode.
+    for (let start = 0; start < transitions.length; start += TRANSITION_CHUNK) {
+      const chunk = transitions.slice(start, start + TRANSITION_CHUNK);
+      await executor.query<ResultSetHeader>(
         `INSERT INTO alert_transitions (rule_id, group_id, experiment_id, fingerprint, alertname, labels, from_state, to_state, severity,
-           reason, value, at_ms, fencing_token, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))`,
+           reason, value, at_ms, fencing_token, created_at) VALUES ?`,
         [
-          t.ruleId,
-          groupId,
-          experimentId,
-          t.fingerprint,
-          alertnameOf(t.labels),
-          labelsToJson(t.labels),
-          t.from,
-          t.to,
-          t.severity,
-          clip(t.reason, REASON_LENGTH),
-          valueToText(t.value),
-          t.atMs,
-          fencingToken,
+          chunk.map((t) => [
+            t.ruleId,
+            groupId,
+            experimentId,
+            t.fingerprint,
+            alertnameOf(t.labels),
+            labelsToJson(t.labels),
+            t.from,
+            t.to,
+            t.severity,
+            clip(t.reason, REASON_LENGTH),
+            valueToText(t.value),
+            t.atMs,
+            fencingToken,
+            new Date(),
+          ]),
         ],
       );
-      ids.push(header.insertId);
+      const [rows] = await executor.query<RowDataPacket[]>(
+        'SELECT id, rule_id, fingerprint, at_ms FROM alert_transitions WHERE (rule_id, fingerprint, at_ms) IN (?)',
+        [chunk.map((t) => [t.ruleId, t.fingerprint, t.atMs])],
+      );
+      const byKey = new Map(rows.map((row) => [`${Number(row.rule_id)}|${String(row.fingerprint)}|${Number(row.at_ms)}`, Number(row.id)]));
+      for (const t of chunk) {
+        const id = byKey.get(`${t.ruleId}|${t.fingerprint}|${t.atMs}`);
+        if (id === undefined) throw new Error(`alert transition ${t.fingerprint}@${t.atMs} vanished inside its own transaction`);
+        ids.push(id);
+      }
     }
-    if (ids.length > 0) {
-      await executor.query('INSERT INTO alert_outbox (transition_id, created_at) VALUES ?', [ids.map((id) => [id, new Date()])]);
-    }
+    await executor.query('INSERT INTO alert_outbox (transition_id, created_at) VALUES ?', [ids.map((id) => [id, new Date()])]);
     return ids;
   }
 

@@ -21,6 +21,7 @@ const READS = [
   '5d. Checks model (admin writes, the associated SCIENTIST reads)',
   '5e. Check results and health',
   '5f. Agents and plugins (admin)',
+  '5g. Temporal policies (admin writes, the associated SCIENTIST reads)',
   '6. Another SCIENTIST gets 404',
   '7. Rejected messages (admin)',
   '8. Erasure and clean-up (admin)',

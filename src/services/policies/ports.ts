@@ -12,6 +12,8 @@ export interface PolicyIngestOptions {
   /** The log ends after these time points (MonPoly's end of log): every waiting time point gets its verdict. */
   readonly final: boolean;
   readonly source: 'rest' | 'amqp';
+  /** Runs inside the ingest's transaction, after its writes and before its commit (REST audits the call there). */
+  readonly beforeCommit?: (result: PolicyIngestResult) => Promise<void>;
 }
 
 export interface PolicyTimePointRejection {

@@ -135,6 +135,11 @@ describe('the audit trail', () => {
       ['delete', '/checks/{checkId}', () => api('DELETE', `/checks/${model.get('check')}`), { action: 'check.delete', resource_type: 'check' }],
       ['delete', '/host-groups/{hostGroupId}', () => api('DELETE', `/host-groups/${model.get('group')}`), { action: 'host-group.delete', resource_type: 'host-group' }],
       ['delete', '/hosts/{hostId}', () => api('DELETE', `/hosts/${model.get('host')}`), { action: 'host.delete', resource_type: 'host' }],
+      // Temporal policies (issue 15): policy.create|update|delete, and each feed of events.
+      ['post', '/policies', async () => keep('policy', await api('POST', '/policies', { body: { experiment: 'AUD-1', name: 'p1', signature: 'p(x:int)', formula: 'p(x)' } })), { action: 'policy.create', resource_type: 'policy', detail: { generation: 1 } }],
+      ['post', '/policies/{policyId}/events', () => api('POST', `/policies/${model.get('policy')}/events`, { body: [{ ts: 1, events: [{ pred: 'p', args: [7] }] }] }), { action: 'policy.events', resource_type: 'policy', detail: { accepted: 1, rejected: 0, verdicts: 1, next_tp: 1 } }],
+      ['put', '/policies/{policyId}', () => api('PUT', `/policies/${model.get('policy')}`, { body: { experiment: 'AUD-1', name: 'p2', signature: 'p(x:int)', formula: 'p(x)' } }), { action: 'policy.update', resource_type: 'policy', detail: { name: 'p2', generation_changed: false } }],
+      ['delete', '/policies/{policyId}', () => api('DELETE', `/policies/${model.get('policy')}`), { action: 'policy.delete', resource_type: 'policy' }],
       ['post', '/plugins', () => api('POST', '/plugins', { body: { name: 'audited', version: '1.0.0', entry: 'run.sh', files: [{ path: 'run.sh', content: '#!/bin/sh\necho \'{"value": 1, "message": "ok"}\'\n' }] } }), { action: 'plugin.create', resource_type: 'plugin', resource_id: 'audited@1.0.0' }],
       ['delete', '/users/{userId}', () => api('DELETE', `/users/${id}`), { action: 'user.erase', resource_id: pseudonym }],
     ];

@@ -147,6 +147,39 @@ describe('authorization matrix', () => {
     });
   });
 
+  describe('temporal policies', () => {
+    it('an ADMIN creates, changes and deletes policies; a SCIENTIST gets 403 for each', async () => {
+      const body = { experiment: 'ASSOC', name: 'm1', signature: 'p(x:int)', formula: 'p(x)' };
+      expect((await call(p.baseUrl, 'POST', '/policies', { token: sci, body })).status).toBe(403);
+      const created = await call(p.baseUrl, 'POST', '/policies', { token: admin, body });
+      expect(created.status).toBe(201);
+      const id = created.body.id as number;
+      expect((await call(p.baseUrl, 'PUT', `/policies/${id}`, { token: sci, body: { ...body, name: 'm2' } })).status).toBe(403);
+      expect((await call(p.baseUrl, 'PUT', `/policies/${id}`, { token: admin, body: { ...body, name: 'm2' } })).status).toBe(200);
+      expect((await call(p.baseUrl, 'DELETE', `/policies/${id}`, { token: sci })).status).toBe(403);
+      expect((await call(p.baseUrl, 'DELETE', `/policies/${id}`, { token: admin })).status).toBe(204);
+    });
+
+    it("an ADMIN reads and feeds every policy; a SCIENTIST the associated experiments', and 404 (not 403) for the others", async () => {
+      const ids = new Map<string, number>();
+      for (const code of ['ASSOC', 'PRIVATE']) {
+        const created = await call(p.baseUrl, 'POST', '/policies', { token: admin, body: { experiment: code, name: 'm', signature: 'p(x:int)', formula: 'p(x)' } });
+        ids.set(code, created.body.id as number);
+      }
+      for (const [code, id] of ids) {
+        const feed = (token: string) => call(p.baseUrl, 'POST', `/policies/${id}/events`, { token, body: [{ ts: 1, events: [] }] });
+        const reads = [`/policies/${id}`, `/policies/${id}/verdicts`, `/policies/${id}/rejections`];
+        for (const path of reads) expect({ path, status: (await call(p.baseUrl, 'GET', path, { token: admin })).status }).toEqual({ path, status: 200 });
+        expect((await feed(admin)).status).toBe(200);
+        const want = code === 'ASSOC' ? 200 : 404;
+        for (const path of reads) expect({ path, status: (await call(p.baseUrl, 'GET', path, { token: sci })).status }).toEqual({ path, status: want });
+        expect((await feed(sci)).status).toBe(want);
+      }
+      const mine = await call(p.baseUrl, 'GET', '/policies', { token: sci });
+      expect(mine.body.items.map((x: { experiment: string }) => x.experiment)).toEqual(['ASSOC']);
+    });
+  });
+
   describe('public endpoints', () => {
     it('health and docs need no token; everything else does', async () => {
       expect((await call(p.baseUrl, 'GET', '/health/live')).status).toBe(200);
