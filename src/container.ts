@@ -88,6 +88,7 @@ import { AlertmanagerApiService } from './services/notify/alertmanager-api-servi
 import { alertmanagerAlertsResource } from './rest/resources/alertmanager-alerts';
 import { MysqlAuditStore } from './storage/mysql-audit-store';
 import { MysqlDatabase } from './storage/mysql-database';
+import { MysqlPolicyWindowReader } from './storage/mysql-policy-window-reader';
 import { MysqlExperimentStore } from './storage/mysql-experiment-store';
 import { MysqlAggregateReader } from './storage/mysql-aggregate-reader';
 import { MysqlMeasureReader } from './storage/mysql-measure-reader';
@@ -115,7 +116,6 @@ import { checksResource } from './rest/resources/checks';
 import { policiesResource } from './rest/resources/policies';
 import { PolicyEventIngestService } from './services/policies/policy-event-ingest';
 import { PolicyService } from './services/policies/policy-service';
-import type { PolicyWindowReader } from './services/policies/ports';
 import { MysqlPolicyStore } from './storage/mysql-policy-store';
 import { hostGroupsResource } from './rest/resources/host-groups';
 import { hostsResource } from './rest/resources/hosts';
@@ -443,14 +443,12 @@ function bindChecksModel(container: Container): void {
 
 /**
  * Temporal policies (issue 15): the store, the event ingest (REST and AMQP feed it), the service and its REST
- * resource (docs/policies.md, "REST"). TYPES.PolicyWindowReader is P2's MySQL reader (policy change).
+ * resource (docs/policies.md, "REST"). TYPES.PolicyWindowReader reads a policy change's replay (one primary-key range per predicate).
  */
 function bindPolicies(container: Container): void {
   container.bind(TYPES.PolicyStore).to(MysqlPolicyStore);
   container.bind(TYPES.PolicyEventIngest).to(PolicyEventIngestService);
-  container.bind<PolicyWindowReader>(TYPES.PolicyWindowReader).toConstantValue({
-    read: () => Promise.reject(new Error('PolicyWindowReader: not bound yet (issue 15, P2)')),
-  });
+  container.bind(TYPES.PolicyWindowReader).to(MysqlPolicyWindowReader);
   container.bind(TYPES.PolicyService).to(PolicyService);
   container
     .bind<RestResource>(TYPES.RestResource)

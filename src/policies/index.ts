@@ -9,3 +9,14 @@ export { parseSignature, type PredicateSignature, type Signature } from './signa
 export { formatVerdict, type Verdict } from './verdict-format';
 export type { Tuple, Value, ValueType } from './values';
 export { relativeIntervals, type PredicateInterval, type RelativeInterval } from './relative-intervals';
+export {
+  matchesMask,
+  planReplay,
+  resolveBound,
+  selectReplay,
+  startMonitorFromReplay,
+  type LoadedTimePoint,
+  type ReplayBound,
+  type ReplayPlan,
+  type ReplayPredicate,
+} from './replay';

@@ -16,6 +16,16 @@ import type { Tuple, Value, ValueType } from './values';
 export interface MonitorOptions {
   /** Monitor NOT φ: the verdicts are φ's violations (MonPoly's -negate). */
   readonly negate?: boolean;
+  /**
+   * The index, in the whole trace, of the first time point this monitor is fed (default 0): a monitor started
+   * mid-trace (policy change, replay) numbers its verdicts as in the whole trace.
+   */
+  readonly firstTimePoint?: number;
+  /**
+   * Verdicts of time points before this index are not answered (default: firstTimePoint): a replayed monitor is
+   * fed time points whose verdicts another monitor owned.
+   */
+  readonly answerFrom?: number;
 }
 
 /** The monitor's whole state as plain JSON, to store and to restore on another machine. */
@@ -24,6 +34,8 @@ export interface MonitorSnapshot {
   readonly timePoints: number;
   readonly lastTs: number | null;
   readonly answered: number;
+  /** Verdicts of time points before this index are not answered (absent in older snapshots: 0). */
+  readonly answerFrom?: number;
   readonly pending: readonly number[];
   readonly ended: boolean;
   /** The evaluation tree's shape (node kinds and columns), to refuse a snapshot of another formula. */
@@ -60,7 +72,11 @@ export function createMonitor(signature: Signature, formula: string | Formula, o
     if (!root.vars.includes(v)) throw new PolicyNotMonitorableError(parsed.pos, `the free variable ${v} is not bound`);
   }
   const types = columns.map((v) => typing.get(v) ?? 'int');
-  return new IncrementalMonitor(signature, root, columns, types);
+  const first = options.firstTimePoint ?? 0;
+  const answerFrom = options.answerFrom ?? first;
+  if (!Number.isSafeInteger(first) || first < 0) throw new RangeError(`firstTimePoint ${String(first)} is not a non-negative integer`);
+  if (!Number.isSafeInteger(answerFrom) || answerFrom < 0) throw new RangeError(`answerFrom ${String(answerFrom)} is not a non-negative integer`);
+  return new IncrementalMonitor(signature, root, columns, types, first, answerFrom);
 }
 
 /** A monitor in the state a snapshot recorded; the signature, formula and options must be the snapshot's. */
@@ -85,9 +101,10 @@ function nodesInOrder(root: EvalNode): EvalNode[] {
 }
 
 class IncrementalMonitor implements Monitor {
-  private timePoints = 0;
+  /** Time points fed and verdicts answered so far, as indexes in the whole trace (from firstTimePoint). */
+  private timePoints: number;
   private lastTs: number | null = null;
-  private answered = 0;
+  private answered: number;
   private pending: number[] = [];
   private ended = false;
   private readonly reorder: number[];
@@ -97,7 +114,11 @@ class IncrementalMonitor implements Monitor {
     private readonly root: EvalNode,
     readonly variables: readonly string[],
     readonly types: readonly ValueType[],
+    firstTimePoint: number,
+    private answerFrom: number,
   ) {
+    this.timePoints = firstTimePoint;
+    this.answered = firstTimePoint;
     this.reorder = variables.map((v) => root.vars.indexOf(v));
   }
 
@@ -166,7 +187,7 @@ class IncrementalMonitor implements Monitor {
       const tp = this.answered++;
       const ts = this.pending.shift() as number;
       if (rel.neg) throw new Error('the root answered a complement (rejected at compile time)');
-      if (rel.rows.size === 0) continue;
+      if (rel.rows.size === 0 || tp < this.answerFrom) continue;
       const tuples = [...rel.rows.values()].map((t) => project(t, this.reorder));
       out.push({ tp, ts, tuples });
     }
@@ -179,6 +200,7 @@ class IncrementalMonitor implements Monitor {
       timePoints: this.timePoints,
       lastTs: this.lastTs,
       answered: this.answered,
+      answerFrom: this.answerFrom,
       pending: [...this.pending],
       ended: this.ended,
       shape: shapeOf(nodesInOrder(this.root)),
@@ -194,6 +216,7 @@ class IncrementalMonitor implements Monitor {
     this.timePoints = s.timePoints;
     this.lastTs = s.lastTs;
     this.answered = s.answered;
+    this.answerFrom = s.answerFrom ?? 0;
     this.pending = [...s.pending];
     this.ended = s.ended;
     nodes.forEach((n, i) => n.load(s.nodes[i]));

@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../domain/erro
 import { decodeCursor, encodeCursor, type Page } from '../../domain/page';
 import type { User } from '../../domain/user';
 import { TYPES } from '../../identifiers';
-import { createMonitor, type MonitorOptions, type MonitorSnapshot } from '../../policies';
+import { createMonitor, PolicyEventError, type MonitorOptions, type MonitorSnapshot } from '../../policies';
 import { planReplay, startMonitorFromReplay } from '../../policies/replay';
 import type { AlertStateStore } from '../../storage/alerting-stores';
 import type { Policy, PolicyGeneration, PolicyMonitorRow, PolicyRejectionRow, PolicyStore, PolicyVerdictRow } from '../../storage/policy-stores';
@@ -252,7 +252,14 @@ export class PolicyService {
     const plan = planReplay(policy.formula, options, monitor.lastTs ?? 0);
     // The plan as the reader takes it (its bounds, per predicate and constant-argument mask): one indexed query per predicate.
     const window = await this.windows.read({ policyId: id, untilTp: monitor.nextTp, ...plan });
-    const started = startMonitorFromReplay(policy.signature, policy.formula, options, window.timePoints, monitor.nextTp);
+    let started;
+    try {
+      started = startMonitorFromReplay(policy.signature, policy.formula, options, window.timePoints, monitor.nextTp);
+    } catch (e) {
+      // A stored event the new signature types otherwise (another arity or type): the change is refused.
+      if (e instanceof PolicyEventError) throw refusedField('signature', `the stored events inside the new formula's window do not fit it: ${e.message}`);
+      throw e;
+    }
     return { started: started.snapshot(), replayed: window.replayedEvents, stored: window.storedEvents };
   }
 

@@ -51,13 +51,25 @@ export interface StoredTimePoint {
   readonly events: readonly EventInput[];
 }
 
-/** What a replay loads: time points from `fromTs` (null: all) up to `untilTp` (exclusive), and per predicate
- * and constant-argument mask only the events from that entry's `fromTs` (null: all). */
+/**
+ * What a replay loads (a ReplayPlan of src/policies/replay.ts, made for the stored time points before `untilTp`):
+ * the time points from the bound (`timePointsFromTs`, `timePointsBack`) up to `untilTp` (exclusive), and per
+ * predicate and constant-argument mask only the events from that entry's bound. A bound (fromTs, back) is the
+ * time point `back` time points before the first one with a timestamp >= fromTs; fromTs null: time point 0.
+ */
 export interface PolicyWindowQuery {
   readonly policyId: number;
   readonly untilTp: number;
   readonly timePointsFromTs: number | null;
-  readonly predicates: readonly { readonly pred: string; readonly mask: readonly (string | number | null)[]; readonly fromTs: number | null }[];
+  /** 0 when absent. */
+  readonly timePointsBack?: number;
+  readonly predicates: readonly {
+    readonly pred: string;
+    readonly mask: readonly (string | number | null)[];
+    readonly fromTs: number | null;
+    /** 0 when absent. */
+    readonly back?: number;
+  }[];
 }
 
 export interface PolicyWindow {
