@@ -247,7 +247,9 @@ export class PolicyService {
   ): Promise<{ started: MonitorSnapshot; replayed: number; stored: number }> {
     if (monitor.nextTp === 0) {
       // Nothing was fed yet: the new monitor starts empty, at time point 0.
-      return { started: createMonitor(policy.signature, policy.formula, options).snapshot(), replayed: 0, stored: 0 };
+      const fresh = createMonitor(policy.signature, policy.formula, options);
+      if (monitor.ended) fresh.finish();
+      return { started: fresh.snapshot(), replayed: 0, stored: 0 };
     }
     const plan = planReplay(policy.formula, options, monitor.lastTs ?? 0);
     // The plan as the reader takes it (its bounds, per predicate and constant-argument mask): one indexed query per predicate.
@@ -260,6 +262,8 @@ export class PolicyService {
       if (e instanceof PolicyEventError) throw refusedField('signature', `the stored events inside the new formula's window do not fit it: ${e.message}`);
       throw e;
     }
+    // The log had ended: so has the new monitor's (it answers nothing: every time point was the old one's).
+    if (monitor.ended) started.finish();
     return { started: started.snapshot(), replayed: window.replayedEvents, stored: window.storedEvents };
   }
 

@@ -121,3 +121,18 @@ describe('PolicyService rules', () => {
     expect(result.nextTp).toBe(1);
   });
 });
+
+describe('PolicyService after the end of the log', () => {
+  it('a formula change keeps the log ended: the new monitor refuses time points as the old one did', async () => {
+    const s = inMemoryPolicyServices();
+    const admin = await s.createUser('ADMIN');
+    await s.stores.experiments.insert({ code: 'E', name: 'E' });
+    const id = (await s.policies.create(admin, { experiment: 'E', name: 'p', signature: 'p(x:int)', formula: 'p(x)' })).policy.id;
+    expect((await s.policies.ingest(admin, id, { kind: 'log', text: '@1 p(1)' }, true)).ended).toBe(true);
+    const changed = await s.policies.update(admin, id, { experiment: 'E', name: 'p', signature: 'p(x:int)', formula: 'PREVIOUS p(x)' });
+    expect(changed.monitor).toMatchObject({ generation: 2, ended: true, firstTp: 1 });
+    const after = await s.policies.ingest(admin, id, { kind: 'log', text: '@2 p(2)' }, false);
+    expect(after.rejected.map((r) => r.reason)).toEqual([expect.stringMatching(/the log has ended/)]);
+    expect(after.accepted).toBe(0);
+  });
+});
