@@ -46,6 +46,7 @@ export interface VerdictPage {
 }
 
 const MAX_NAME = 128;
+const MAX_PREDICATE = 128;
 
 function refusedField(field: string, message: string): ValidationError {
   return new ValidationError(`${field}: ${message}`, { field, errors: [{ path: field, message }] });
@@ -62,8 +63,13 @@ function afterTpFromCursor(cursor: string | undefined): number | undefined {
 /** The engine's refusal of a formula or signature, as a 400 naming the field (`signature` or `formula`) with line and column. */
 function compiled(input: { signature: string; formula: string; negate: boolean }): ReturnType<typeof compilePolicy> {
   try {
-    return compilePolicy(input);
+    const result = compilePolicy(input);
+    // policy_events.pred is VARCHAR(128): a longer name is refused here, not by the first INSERT of its events.
+    const long = [...result.compiled.signature.keys()].find((name) => name.length > MAX_PREDICATE);
+    if (long !== undefined) throw refusedField('signature', `the predicate name ${long.slice(0, 32)}... is longer than ${MAX_PREDICATE} characters`);
+    return result;
   } catch (error) {
+    if (error instanceof ValidationError && error.details?.field === 'signature') throw error;
     if (error instanceof ValidationError) {
       const source = (error.details as { source?: unknown } | undefined)?.source;
       const field = source === 'signature' ? 'signature' : 'formula';

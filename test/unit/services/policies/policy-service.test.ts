@@ -51,6 +51,9 @@ describe('PolicyService rules', () => {
     const signature = await s.policies.create(admin, { ...input('v'), signature: 'p(x:int' }).catch((e: unknown) => e);
     expect((signature as ValidationError).details).toMatchObject({ field: 'signature' });
     await expect(s.policies.create(admin, input(''))).rejects.toThrow(/^name: /);
+    await expect(s.policies.create(admin, { ...input('long'), signature: `${'p'.repeat(129)}(x:int)`, formula: `${'p'.repeat(129)}(x)` })).rejects.toThrow(
+      /^signature: the predicate name p+\.\.\. is longer than 128 characters/,
+    );
     await expect(s.policies.create(admin, input('w', 'NOPE'))).rejects.toThrow(/^experiment: /);
     await expect(s.policies.update(admin, seen, input('a', 'HIDDEN'))).rejects.toThrow(/^experiment: a policy stays in its experiment/);
     expect(s.stores.policies.policies.size).toBe(2);
