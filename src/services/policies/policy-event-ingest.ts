@@ -21,6 +21,8 @@ import { compiledPolicy, type CompiledPolicy } from './compiled-policy';
 import { firingToJson, parseFiring, POLICY_GROUP_ID, violationTransitions } from './policy-alerts';
 import type { PolicyEventIngest, PolicyEventsBody, PolicyIngestOptions, PolicyIngestResult, PolicyTimePointRejection } from './ports';
 
+/** Monitors kept in memory between calls, one per policy. */
+const CACHED_MONITORS = 1000;
 /** A rejection's stored body is cut here: the reason says what was wrong, the body only helps to find it. */
 const BODY_KEPT = 64 * 1024;
 
@@ -185,7 +187,10 @@ export class PolicyEventIngestService implements PolicyEventIngest {
     if (!saved) throw new ConflictError(`policy ${policyId}: another process wrote its monitor meanwhile (stale fencing token); send the events again`);
     const result = { accepted: accepted.length, rejected, verdicts: verdicts.length, ended: row.ended || ending, nextTp };
     await options.beforeCommit?.(result);
+    // Most recently fed last; past CACHED_MONITORS policies the least recently fed is dropped (it restores from its row).
+    this.cache.delete(policyId);
     this.cache.set(policyId, { generation: row.generation, fencing, monitor, pending: snapshot.pending.length });
+    if (this.cache.size > CACHED_MONITORS) this.cache.delete(this.cache.keys().next().value as number);
     return result;
   }
 
