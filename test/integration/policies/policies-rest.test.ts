@@ -138,6 +138,22 @@ describe('policies over REST', () => {
     expect(Number(outbox[0]?.n)).toBe(3);
   });
 
+  it('takes a log far above REST_BODY_LIMIT, up to 16 MiB, and answers 413 past it', async () => {
+    const id = await create({ name: 'large', signature: 'p(s:string)', formula: 'p(s)' });
+    const value = 'x'.repeat(1000);
+    const points = 3000;
+    const text = Array.from({ length: points }, (_, i) => `@${i} p(${value})\n`).join('');
+    expect(text.length).toBeGreaterThan(2 * 1024 * 1024);
+    const accepted = await log(id, text);
+    expect({ status: accepted.status, body: accepted.body }).toMatchObject({ status: 200, body: { accepted: points, next_tp: points } });
+    const tooLarge = await log(id, `@${points} p(${'y'.repeat(17 * 1024 * 1024)})`);
+    expect(tooLarge.status).toBe(413);
+    expect((await api('GET', `/policies/${id}`)).body.monitor.next_tp).toBe(points);
+    // Other routes keep the platform's limit.
+    const big = await api('POST', '/policies', { body: { experiment: 'SEEN', name: 'big', signature: 'p(x:int)', formula: `p(x) ${' '.repeat(2 * 1024 * 1024)}` } });
+    expect(big.status).toBe(413);
+  });
+
   it('two processes feeding one policy at once never number a time point twice', async () => {
     const id = await create({ name: 'concurrent', signature: 'p(x:int)', formula: 'p(x)' });
     const other: Container = buildContainer(p.config);
