@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertTransition } from '../../src/alerting/state/alert-state';
-import { buildContainer } from '../../src/container';
 import type { Role } from '../../src/domain/role';
 import type { User } from '../../src/domain/user';
 import { TYPES } from '../../src/identifiers';
 import type { PolicyService } from '../../src/services/policies/policy-service';
 import type { PolicyWindowQuery, PolicyWindowReader } from '../../src/services/policies/ports';
 import type { AlertStateStore } from '../../src/storage/alerting-stores';
-import type { AuditStore, ExperimentStore, Transactor, UserStore } from '../../src/storage/stores';
-import { MemoryLogger } from './amqp-fakes';
+import { inMemoryContainer } from './in-memory-services';
 import { InMemoryPolicyStore } from './in-memory-policy-store';
-import { immediateCommitHooks, InMemoryAuditStore, InMemoryExperimentStore, InMemoryUserStore, PassThroughTransactor } from './in-memory-stores';
-import { testConfig } from './real-services';
+import { InMemoryAuditStore, InMemoryExperimentStore, InMemoryUserStore } from './in-memory-stores';
 
 /** The real PolicyService and ingest, wired by the real container, over in-memory stores. */
 export interface InMemoryPolicyServices {
@@ -45,13 +42,7 @@ export function inMemoryPolicyServices(): InMemoryPolicyServices {
       return { timePoints: points, replayedEvents: events, storedEvents: events };
     },
   };
-  const container = buildContainer(testConfig(), new MemoryLogger());
-  container.rebindSync<Transactor>(TYPES.Database).toConstantValue(new PassThroughTransactor());
-  container.rebindSync(TYPES.Transactor).toService(TYPES.Database);
-  container.rebindSync(TYPES.CommitHooks).toConstantValue(immediateCommitHooks);
-  container.rebindSync<UserStore>(TYPES.UserStore).toConstantValue(users);
-  container.rebindSync<ExperimentStore>(TYPES.ExperimentStore).toConstantValue(experiments);
-  container.rebindSync<AuditStore>(TYPES.AuditStore).toConstantValue(audit);
+  const container = inMemoryContainer({ users, experiments, audit });
   container.rebindSync(TYPES.PolicyStore).toConstantValue(policies);
   container.rebindSync(TYPES.AlertStateStore).toConstantValue(alerts);
   container.rebindSync<PolicyWindowReader>(TYPES.PolicyWindowReader).toConstantValue(reader);

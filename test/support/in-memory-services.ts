@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Container } from 'inversify';
 import { buildContainer } from '../../src/container';
 import type { Role } from '../../src/domain/role';
 import type { User } from '../../src/domain/user';
@@ -60,6 +61,18 @@ export interface InMemoryServices {
   createUser(role: Role, label?: string): Promise<User>;
 }
 
+/** The real container with no database: transactions pass through, users, experiments and audit in memory. */
+export function inMemoryContainer(stores: { users: UserStore; experiments: ExperimentStore; audit: AuditStore }): Container {
+  const container = buildContainer(testConfig(), new MemoryLogger());
+  container.rebindSync<Transactor>(TYPES.Database).toConstantValue(new PassThroughTransactor());
+  container.rebindSync(TYPES.Transactor).toService(TYPES.Database);
+  container.rebindSync(TYPES.CommitHooks).toConstantValue(immediateCommitHooks);
+  container.rebindSync<UserStore>(TYPES.UserStore).toConstantValue(stores.users);
+  container.rebindSync<ExperimentStore>(TYPES.ExperimentStore).toConstantValue(stores.experiments);
+  container.rebindSync<AuditStore>(TYPES.AuditStore).toConstantValue(stores.audit);
+  return container;
+}
+
 export function inMemoryServices(): InMemoryServices {
   const users = new InMemoryUserStore();
   const experiments = new InMemoryExperimentStore(users);
@@ -79,13 +92,7 @@ export function inMemoryServices(): InMemoryServices {
   const noMeasureStore: MeasureStore = { store: absent, prepare: absent, storePrepared: absent };
   const noAggregates: AggregateReader = { partials: async () => new Map() };
 
-  const container = buildContainer(testConfig(), new MemoryLogger());
-  container.rebindSync<Transactor>(TYPES.Database).toConstantValue(new PassThroughTransactor());
-  container.rebindSync(TYPES.Transactor).toService(TYPES.Database);
-  container.rebindSync(TYPES.CommitHooks).toConstantValue(immediateCommitHooks);
-  container.rebindSync<UserStore>(TYPES.UserStore).toConstantValue(users);
-  container.rebindSync<ExperimentStore>(TYPES.ExperimentStore).toConstantValue(experiments);
-  container.rebindSync<AuditStore>(TYPES.AuditStore).toConstantValue(audit);
+  const container = inMemoryContainer({ users, experiments, audit });
   container.rebindSync<RejectedMessageStore>(TYPES.RejectedMessageStore).toConstantValue(rejected);
   container.rebindSync<MeasureStore>(TYPES.MeasureStore).toConstantValue(noMeasureStore);
   container.rebindSync<MeasureReader>(TYPES.MeasureReader).toConstantValue(reader);
