@@ -156,9 +156,12 @@ export class MysqlAlertStateStore implements AlertStateStore {
           ]),
         ],
       );
+      // Ranges of the unique key's columns (a row-constructor IN is not an index lookup on every server); the
+      // rows of other transitions this also finds are left out by the key below.
+      const atMs = chunk.map((t) => t.atMs);
       const [rows] = await executor.query<RowDataPacket[]>(
-        'SELECT id, rule_id, fingerprint, at_ms FROM alert_transitions WHERE (rule_id, fingerprint, at_ms) IN (?)',
-        [chunk.map((t) => [t.ruleId, t.fingerprint, t.atMs])],
+        'SELECT id, rule_id, fingerprint, at_ms FROM alert_transitions WHERE rule_id IN (?) AND fingerprint IN (?) AND at_ms BETWEEN ? AND ?',
+        [[...new Set(chunk.map((t) => t.ruleId))], [...new Set(chunk.map((t) => t.fingerprint))], Math.min(...atMs), Math.max(...atMs)],
       );
       const byKey = new Map(rows.map((row) => [`${Number(row.rule_id)}|${String(row.fingerprint)}|${Number(row.at_ms)}`, Number(row.id)]));
       for (const t of chunk) {

@@ -3,6 +3,7 @@ import { fingerprint, sortedLabels } from '../../alerting/state/alert-labels';
 import type { AlertTransition } from '../../alerting/state/alert-state';
 import type { Tuple, Value, ValueType, Verdict } from '../../policies';
 import { formatFloat } from '../../policies/float-format';
+import { tupleKey } from '../../policies/values';
 
 /**
  * Verdicts as alerts (issue 15, "Verdicts become alerts"; docs/policies.md, "Alerts"). Every verdict tuple is a
@@ -101,14 +102,26 @@ export function violationTransitions(
       out.push({ ruleId: POLICY_RULE_ID, fingerprint: fp, labels, from: 'inactive', to: 'firing', severity: 'critical', reason: reason(tp, ts, true), value: tp, atMs: at(fp) });
     }
   };
+  // A tuple stays in the verdicts of several time points (a window): its labels and fingerprint are made once.
+  const known = new Map<string, { fp: string; labels: Labels }>();
+  const alertOf = (tuple: Tuple): { fp: string; labels: Labels } => {
+    const key = tupleKey(tuple);
+    let alert = known.get(key);
+    if (alert === undefined) {
+      const labels = violationLabels(subject, tuple);
+      alert = { fp: fingerprint(labels), labels };
+      known.set(key, alert);
+    }
+    return alert;
+  };
   let previous = answered.fromTp - 1;
   for (const verdict of verdicts) {
     // An answered time point without a verdict between the previous one and this: nothing is violated there.
     if (verdict.tp > previous + 1 && state.firing.size > 0) moveTo(new Map(), previous + 1, -1);
     const wanted = new Map<string, Labels>();
     for (const tuple of verdict.tuples) {
-      const labels = violationLabels(subject, tuple);
-      wanted.set(fingerprint(labels), labels);
+      const { fp, labels } = alertOf(tuple);
+      wanted.set(fp, labels);
     }
     moveTo(wanted, verdict.tp, verdict.ts);
     previous = verdict.tp;

@@ -46,6 +46,7 @@ export interface VerdictPage {
 }
 
 const MAX_NAME = 128;
+const MAX_PREDICATE = 128;
 
 function refusedField(field: string, message: string): ValidationError {
   return new ValidationError(`${field}: ${message}`, { field, errors: [{ path: field, message }] });
@@ -62,8 +63,13 @@ function afterTpFromCursor(cursor: string | undefined): number | undefined {
 /** The engine's refusal of a formula or signature, as a 400 naming the field (`signature` or `formula`) with line and column. */
 function compiled(input: { signature: string; formula: string; negate: boolean }): ReturnType<typeof compilePolicy> {
   try {
-    return compilePolicy(input);
+    const result = compilePolicy(input);
+    // policy_events.pred is VARCHAR(128): a longer name is refused here, not by the first INSERT of its events.
+    const long = [...result.compiled.signature.keys()].find((name) => name.length > MAX_PREDICATE);
+    if (long !== undefined) throw refusedField('signature', `the predicate name ${long.slice(0, 32)}... is longer than ${MAX_PREDICATE} characters`);
+    return result;
   } catch (error) {
+    if (error instanceof ValidationError && error.details?.field === 'signature') throw error;
     if (error instanceof ValidationError) {
       const source = (error.details as { source?: unknown } | undefined)?.source;
       const field = source === 'signature' ? 'signature' : 'formula';
@@ -247,7 +253,9 @@ export class PolicyService {
   ): Promise<{ started: MonitorSnapshot; replayed: number; stored: number }> {
     if (monitor.nextTp === 0) {
       // Nothing was fed yet: the new monitor starts empty, at time point 0.
-      return { started: createMonitor(policy.signature, policy.formula, options).snapshot(), replayed: 0, stored: 0 };
+      const fresh = createMonitor(policy.signature, policy.formula, options);
+      if (monitor.ended) fresh.finish();
+      return { started: fresh.snapshot(), replayed: 0, stored: 0 };
     }
     const plan = planReplay(policy.formula, options, monitor.lastTs ?? 0);
     // The plan as the reader takes it (its bounds, per predicate and constant-argument mask): one indexed query per predicate.
@@ -260,6 +268,8 @@ export class PolicyService {
       if (e instanceof PolicyEventError) throw refusedField('signature', `the stored events inside the new formula's window do not fit it: ${e.message}`);
       throw e;
     }
+    // The log had ended: so has the new monitor's (it answers nothing: every time point was the old one's).
+    if (monitor.ended) started.finish();
     return { started: started.snapshot(), replayed: window.replayedEvents, stored: window.storedEvents };
   }
 

@@ -51,6 +51,9 @@ describe('PolicyService rules', () => {
     const signature = await s.policies.create(admin, { ...input('v'), signature: 'p(x:int' }).catch((e: unknown) => e);
     expect((signature as ValidationError).details).toMatchObject({ field: 'signature' });
     await expect(s.policies.create(admin, input(''))).rejects.toThrow(/^name: /);
+    await expect(s.policies.create(admin, { ...input('long'), signature: `${'p'.repeat(129)}(x:int)`, formula: `${'p'.repeat(129)}(x)` })).rejects.toThrow(
+      /^signature: the predicate name p+\.\.\. is longer than 128 characters/,
+    );
     await expect(s.policies.create(admin, input('w', 'NOPE'))).rejects.toThrow(/^experiment: /);
     await expect(s.policies.update(admin, seen, input('a', 'HIDDEN'))).rejects.toThrow(/^experiment: a policy stays in its experiment/);
     expect(s.stores.policies.policies.size).toBe(2);
@@ -119,5 +122,20 @@ describe('PolicyService rules', () => {
       [3, 'time point 3: event 1: argument 1 of p must be an int (at most 2^53 - 1 in magnitude)'],
     ]);
     expect(result.nextTp).toBe(1);
+  });
+});
+
+describe('PolicyService after the end of the log', () => {
+  it('a formula change keeps the log ended: the new monitor refuses time points as the old one did', async () => {
+    const s = inMemoryPolicyServices();
+    const admin = await s.createUser('ADMIN');
+    await s.stores.experiments.insert({ code: 'E', name: 'E' });
+    const id = (await s.policies.create(admin, { experiment: 'E', name: 'p', signature: 'p(x:int)', formula: 'p(x)' })).policy.id;
+    expect((await s.policies.ingest(admin, id, { kind: 'log', text: '@1 p(1)' }, true)).ended).toBe(true);
+    const changed = await s.policies.update(admin, id, { experiment: 'E', name: 'p', signature: 'p(x:int)', formula: 'PREVIOUS p(x)' });
+    expect(changed.monitor).toMatchObject({ generation: 2, ended: true, firstTp: 1 });
+    const after = await s.policies.ingest(admin, id, { kind: 'log', text: '@2 p(2)' }, false);
+    expect(after.rejected.map((r) => r.reason)).toEqual([expect.stringMatching(/the log has ended/)]);
+    expect(after.accepted).toBe(0);
   });
 });
