@@ -133,4 +133,15 @@ describe('policy change', () => {
     expect(fresh.length).toBeGreaterThan(100);
     expect(String(verdicts.body)).toBe(fresh.map((l) => `${l}\n`).join(''));
   });
+
+  it('a new signature that does not type the stored events inside the window is a 400 naming the signature; nothing changes', async () => {
+    const created = await api('POST', '/policies', { body: { experiment: 'CHANGE', name: 'typed', signature: 'p(x:int)', formula: 'ONCE[0,5] p(x)', negate: false } });
+    const id = created.body.id as number;
+    expect((await api('POST', `/policies/${id}/events`, { rawBody: '@1 p(1)\n@2 p(2)', headers: { 'content-type': 'text/plain' } })).status).toBe(200);
+    const refused = await api('PUT', `/policies/${id}`, { body: { experiment: 'CHANGE', name: 'typed', signature: 'p(x:string)', formula: 'ONCE[0,5] p(x)', negate: false } });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(JSON.stringify(refused.body)).toMatch(/signature/);
+    expect((await api('GET', `/policies/${id}`)).body).toMatchObject({ generation: 1, signature: 'p(x:int)', monitor: { next_tp: 2 } });
+  });
 });
