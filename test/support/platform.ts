@@ -47,6 +47,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     DB_DATABASE: database.name,
     RABBIT_EXCHANGE: uniqueName('mymonit_ex'),
     RABBIT_QUEUE: uniqueName('measures'),
+    RABBIT_POLICY_QUEUE: uniqueName('policy_events'),
     REST_HOST: '127.0.0.1',
     REST_PORT: '0',
     ...options.env,
