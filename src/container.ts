@@ -114,6 +114,11 @@ import { PostgratorMigrator } from './storage/postgrator-migrator';
 import { ChecksModelService } from './services/checks/checks-model-service';
 import { MysqlChecksModelStore } from './storage/mysql-checks-model-store';
 import { checksResource } from './rest/resources/checks';
+import { policiesResource } from './rest/resources/policies';
+import { PolicyEventIngestService } from './services/policies/policy-event-ingest';
+import { PolicyService } from './services/policies/policy-service';
+import type { PolicyWindowReader } from './services/policies/ports';
+import { MysqlPolicyStore } from './storage/mysql-policy-store';
 import { hostGroupsResource } from './rest/resources/host-groups';
 import { hostsResource } from './rest/resources/hosts';
 import { schedulesResource } from './rest/resources/schedules';
@@ -264,6 +269,7 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.RestListener).to(RestListener);
   bindRestResources(container, config);
   bindChecksModel(container);
+  bindPolicies(container);
   bindComponents(container);
   bindHealth(container);
 
@@ -438,6 +444,22 @@ function bindChecksModel(container: Container): void {
       .bind<RestResource>(TYPES.RestResource)
       .toResolvedValue((model: ChecksModelService): RestResource => ({ stage: 'contract', router: routes(model) }), [TYPES.ChecksModelService]);
   }
+}
+
+/**
+ * Temporal policies (issue 15): the store, the event ingest (REST and AMQP feed it), the service and its REST
+ * resource (docs/policies.md, "REST"). TYPES.PolicyWindowReader is P2's MySQL reader (policy change).
+ */
+function bindPolicies(container: Container): void {
+  container.bind(TYPES.PolicyStore).to(MysqlPolicyStore);
+  container.bind(TYPES.PolicyEventIngest).to(PolicyEventIngestService);
+  container.bind<PolicyWindowReader>(TYPES.PolicyWindowReader).toConstantValue({
+    read: () => Promise.reject(new Error('PolicyWindowReader: not bound yet (issue 15, P2)')),
+  });
+  container.bind(TYPES.PolicyService).to(PolicyService);
+  container
+    .bind<RestResource>(TYPES.RestResource)
+    .toResolvedValue((policies: PolicyService): RestResource => ({ stage: 'contract', router: policiesResource(policies) }), [TYPES.PolicyService]);
 }
 
 /**

@@ -25,6 +25,7 @@ import { strictIntegerParameters } from './integer-parameters';
 import { problem, problemHandler } from './problem';
 import { requestContext } from './request-context';
 import { healthResource } from './resources/health';
+import { POLICY_EVENTS_PATH, policyEventsBody } from './resources/policies';
 import type { RestResource } from './rest-resource';
 
 /** Paths anyone may call: probes, metrics and the API's own documentation. */
@@ -94,7 +95,12 @@ export class RestListener {
     app.use(authentication(verifier, users, config.auth.clockSkewSeconds));
     const json = express.json({ limit: config.rest.bodyLimit, type: ['application/json', 'application/*+json'] });
     // Only methods whose operations take a body read one: openapi.yaml declares 413 on exactly those.
-    app.use((req, res, next) => (BODY_METHODS.has(req.method) ? json(req, res, next) : next()));
+    // A policy's events (a MonPoly log or its JSON form) have a limit and content types of their own.
+    app.use((req, res, next) => {
+      if (!BODY_METHODS.has(req.method)) return next();
+      if (req.method === 'POST' && POLICY_EVENTS_PATH.test(req.path)) return policyEventsBody(req, res, next);
+      return json(req, res, next);
+    });
     for (const resource of resources) if (resource.stage === 'self-validating') app.use(resource.router);
     app.use(
       OpenApiValidator.middleware({
