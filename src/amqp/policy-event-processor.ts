@@ -1,6 +1,6 @@
 import { inject, injectable, optional } from 'inversify';
 import type { Config } from '../config';
-import { DomainError, NotFoundError } from '../domain/errors';
+import { ConflictError, DomainError, NotFoundError } from '../domain/errors';
 import type { RejectionReason } from '../domain/rejected-message';
 import { TYPES } from '../identifiers';
 import type { Logger } from '../logging/logger';
@@ -53,9 +53,20 @@ export class PolicyEventProcessor {
         return 'ack';
       } catch (error) {
         if (error instanceof NotFoundError) return this.reject(message, 'unknown-policy', `unknown policy: ${parsed.policyId}`);
-        // A refusal of the message as a whole (the ingest refuses time points one by one itself).
-        if (error instanceof DomainError) return this.reject(message, 'schema-violation', error.message);
-        if (!isTransient(error)) return this.reject(message, 'storage-error', `storage refused the message: ${describeError(error)}`);
+        // The body could not be split into time points: the ingest stored it as the policy's rejection already.
+        if (error instanceof DomainError && typeof error.details?.rejection_id === 'number') {
+          this.logger.warn('policy events refused as a whole; stored as a policy rejection', {
+            policy: parsed.policyId,
+            messageId: message.messageId,
+            rejectionId: error.details.rejection_id,
+          });
+          return 'ack';
+        }
+        // Another process wrote the monitor meanwhile (stale fencing): nothing was stored, the same events go again.
+        const retry = isTransient(error) || error instanceof ConflictError;
+        // Any other refusal of the message as a whole (the ingest refuses time points one by one itself).
+        if (!retry && error instanceof DomainError) return this.reject(message, 'schema-violation', error.message);
+        if (!retry) return this.reject(message, 'storage-error', `storage refused the message: ${describeError(error)}`);
         const retryInMs = backoffDelay(attempt, RETRY_INITIAL_MS, this.config.rabbit.reconnectMaxMs);
         this.logger.warn('storage unavailable; holding the policy events and retrying', {
           policy: parsed.policyId,

@@ -1,6 +1,6 @@
 import { PolicyEventProcessor } from '../../../src/amqp/policy-event-processor';
 import { parsePolicyMessage } from '../../../src/amqp/policy-message-parser';
-import { NotFoundError, ValidationError } from '../../../src/domain/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../../src/domain/errors';
 import type { ReceivedMessage } from '../../../src/services/contracts';
 import type { PolicyEventIngest, PolicyEventsBody, PolicyIngestOptions, PolicyIngestResult } from '../../../src/services/policies/ports';
 import { testConfig } from '../../support/real-services';
@@ -68,6 +68,25 @@ describe('PolicyEventProcessor', () => {
     };
     await expect(run(message({ policy: 1, events: [] }))).resolves.toBe('ack');
     expect(rejections.rejected.map((r) => [r.reason, r.detail])).toEqual([['schema-violation', 'events: the body must be an array of time points']]);
+  });
+
+  it('acks a body the ingest refused as a whole and stored as a policy rejection, without a second record', async () => {
+    const { ingest, rejections, run } = setup();
+    ingest.onIngest = () => {
+      throw new ValidationError('time point 0 (log 1:1): syntax error', { rejection_id: 12 });
+    };
+    await expect(run(message({ policy: 1, log: '@x' }))).resolves.toBe('ack');
+    expect(rejections.rejected).toEqual([]);
+  });
+
+  it('sends the events again when another process wrote the monitor meanwhile (stale fencing)', async () => {
+    const { ingest, rejections, run } = setup();
+    ingest.onIngest = () => {
+      if (ingest.attempts === 1) throw new ConflictError('policy 1: another process wrote its monitor meanwhile (stale fencing token); send the events again');
+    };
+    await expect(run(message({ policy: 1, log: '@5 p(1)' }))).resolves.toBe('ack');
+    expect(ingest.calls).toHaveLength(1);
+    expect(rejections.rejected).toEqual([]);
   });
 
   it('holds the message through a storage outage and acks once the ingest committed', async () => {
