@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   const cases = loadCases(CASES_DIR, only);
   if (cases.length === 0) throw new Error(`no case in ${CASES_DIR}${only ? ` named ${[...only].join(', ')}` : ''}`);
   if (gc === undefined) process.stdout.write('(run node with --expose-gc for heap figures after a GC)\n');
-  process.stdout.write(`bench:policies: ${cases.length} formulas, engine ${int(EVENTS)} events each (memory at ${int(MEMORY_AT)})${flags['skip-db'] ? '' : `, database path ${int(DB_EVENTS)} events each in calls of ${int(BATCH)}`}\n\n`);
+  process.stdout.write(`bench:policies: ${cases.length} formulas${flags['skip-engine'] ? '' : `, engine ${int(EVENTS)} events each`} (memory at ${int(MEMORY_AT)})${flags['skip-db'] ? '' : `, database path ${int(DB_EVENTS)} events each in calls of ${int(BATCH)}`}\n\n`);
 
   const engine: EngineResult[] = [];
   for (const policy of flags['skip-engine'] ? [] : cases) {

@@ -48,7 +48,9 @@ export class PolicyEventProcessor {
     for (let attempt = 0; ; attempt++) {
       if (stop.aborted) return 'requeue';
       try {
-        const result = await this.ingest.ingest(parsed.policyId, parsed.body, { final: parsed.final, source: 'amqp' });
+        // The message id makes a redelivery (ingested, its ack lost) feed nothing a second time.
+        const delivery = message.messageId === null ? {} : { deliveryId: message.messageId };
+        const result = await this.ingest.ingest(parsed.policyId, parsed.body, { final: parsed.final, source: 'amqp', ...delivery });
         this.report(message, parsed.policyId, result);
         return 'ack';
       } catch (error) {
@@ -85,6 +87,10 @@ export class PolicyEventProcessor {
 
   private report(message: ReceivedMessage, policy: number, result: PolicyIngestResult): void {
     const meta = { policy, messageId: message.messageId, accepted: result.accepted, verdicts: result.verdicts, nextTp: result.nextTp };
+    if (result.duplicate === true) {
+      this.logger.info('policy events ingested before (same message id); acked without feeding them again', { policy, messageId: message.messageId });
+      return;
+    }
     if (result.rejected.length === 0) {
       this.logger.debug('policy events committed', meta);
       return;

@@ -12,6 +12,11 @@ export interface PolicyIngestOptions {
   /** The log ends after these time points (MonPoly's end of log): every waiting time point gets its verdict. */
   readonly final: boolean;
   readonly source: 'rest' | 'amqp';
+  /**
+   * The delivery's id (an AMQP message id): recorded in the call's transaction, and a call with an id already
+   * recorded for the policy feeds nothing (a redelivery after a commit whose ack was lost).
+   */
+  readonly deliveryId?: string;
 }
 
 export interface PolicyTimePointRejection {
@@ -31,6 +36,8 @@ export interface PolicyIngestResult {
   readonly ended: boolean;
   /** The progress marker after the call: time points processed so far. */
   readonly nextTp: number;
+  /** The delivery was ingested before (PolicyIngestOptions.deliveryId): nothing was fed. */
+  readonly duplicate?: boolean;
 }
 
 /**

@@ -103,4 +103,22 @@ describe('policy events over AMQP', () => {
     expect(rejections[0]).toMatchObject({ source: 'amqp', reason: expect.stringMatching(/15 is smaller than the previous one \(20\)/) });
     expect(JSON.parse(rejections[0]!.body)).toMatchObject({ ts: 15 });
   });
+
+  it('feeds a redelivered message (same message id: its ack was lost after the commit) only once', async () => {
+    const c = chosen[0] as MfotlCase;
+    const id = await createPolicy(c, 'redelivered');
+    const message = { policy: id, events: [{ ts: 5, events: [{ pred: 'p', args: [1] }] }, { ts: 5, events: [] }] };
+    await publish(message, 'delivery-1');
+    await publish(message, 'delivery-1');
+    await publish({ policy: id, events: [{ ts: 6, events: [] }] }, 'delivery-2');
+    // Fed again, the second copy's time points (timestamp 5, the last one) would be accepted: next_tp 5.
+    const policy = await eventually(
+      () => api('GET', `/policies/${id}`),
+      (got) => got.body.monitor?.last_ts === 6,
+      { what: 'the third message fed' },
+    );
+    expect(policy.body.monitor).toMatchObject({ next_tp: 3, last_ts: 6 });
+    const rejections = await api('GET', `/policies/${id}/rejections`);
+    expect(rejections.body.items).toEqual([]);
+  });
 });

@@ -40,8 +40,14 @@ describe('PolicyEventProcessor', () => {
     const { ingest, rejections, run } = setup();
     const events = [{ ts: 1, events: [{ pred: 'p', args: [1] }] }, { ts: 2, events: [] }];
     await expect(run(message({ policy: 4, final: true, events }))).resolves.toBe('ack');
-    expect(ingest.calls).toEqual([{ policyId: 4, body: { kind: 'json', value: events }, options: { final: true, source: 'amqp' } }]);
+    expect(ingest.calls).toEqual([{ policyId: 4, body: { kind: 'json', value: events }, options: { final: true, source: 'amqp', deliveryId: 'm-1' } }]);
     expect(rejections.rejected).toEqual([]);
+  });
+
+  it('gives no delivery id for a message without a message id (nothing to recognise a redelivery by)', async () => {
+    const { ingest, run } = setup();
+    await expect(run({ ...message({ policy: 4, log: '@1' }), messageId: null })).resolves.toBe('ack');
+    expect(ingest.calls[0]?.options).toEqual({ final: false, source: 'amqp' });
   });
 
   it('stores a malformed message as rejected with its reason and acks, without calling the ingest', async () => {
