@@ -77,7 +77,15 @@ export async function startConsumer(env: Record<string, string>, role: 'consume'
   const main = await buildConsumer();
   const child = spawn(process.execPath, [main, role], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', LOG_FORMAT: 'json', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'warn',
+      // The test's own policy events queue beside its own measures queue, not the shared default.
+      ...(env.RABBIT_QUEUE === undefined ? {} : { RABBIT_POLICY_QUEUE: `${env.RABBIT_QUEUE}.policy-events` }),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
