@@ -33,6 +33,9 @@ const schema = z.object({
   RABBIT_EXCHANGE: z.string().min(1).default('mymonit'),
   RABBIT_ROUTING: z.string().min(1).default('measures'),
   RABBIT_QUEUE: z.string().min(1).default('measures'),
+  RABBIT_POLICY_ROUTING_KEY: z.string().min(1).default('policy.events'),
+  RABBIT_POLICY_QUEUE: z.string().min(1).default('mymonit.policy-events'),
+  RABBIT_POLICY_PREFETCH: positiveInt.max(65535).default(64),
   RABBIT_QUEUE_TYPE: z.enum(['quorum', 'classic']).default('quorum'),
   RABBIT_DEAD_LETTER_EXCHANGE: z.string().min(1).optional(),
   RABBIT_DEAD_LETTER_QUEUE: z.string().min(1).optional(),
@@ -120,6 +123,8 @@ export interface Config {
     maxMessageBytes: number;
     /** What is kept of an oversize message's body (beyond maxMessageBytes): this many first bytes, and its SHA-256. */
     rejectedBodyPrefixBytes: number;
+    /** The policy events (issue 15): their own queue, bound to the exchange with their own routing key. */
+    policy: { routingKey: string; queue: string; prefetch: number };
   };
   /** How the consumer groups deliveries into transactions. */
   ingest: {
@@ -288,6 +293,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       reconnectMaxMs: env.RABBIT_RECONNECT_MAX_MS,
       maxMessageBytes: env.MAX_MESSAGE_BYTES,
       rejectedBodyPrefixBytes: env.REJECTED_BODY_PREFIX_BYTES,
+      policy: { routingKey: env.RABBIT_POLICY_ROUTING_KEY, queue: env.RABBIT_POLICY_QUEUE, prefetch: env.RABBIT_POLICY_PREFETCH },
     },
     ingest: {
       batchSize: env.INGEST_BATCH_SIZE,

@@ -4,6 +4,8 @@ import { AmqplibRabbitConnector } from './amqp/rabbit-connector';
 import { MeasureMessageParser } from './amqp/measure-message-parser';
 import { MessageProcessor } from './amqp/message-processor';
 import { RabbitListener } from './amqp/rabbit-listener';
+import { PolicyEventListener } from './amqp/policy-event-listener';
+import { PolicyEventProcessor } from './amqp/policy-event-processor';
 import { RabbitReplayPublisher } from './amqp/rabbit-publisher';
 import { RabbitEventPublisher } from './amqp/rabbit-event-publisher';
 import { FirebaseTokenVerifier } from './auth/firebase-token-verifier';
@@ -260,6 +262,9 @@ export function buildContainer(config: Config, logger: Logger = createWinstonLog
   container.bind(TYPES.MessageProcessor).to(MessageProcessor);
   container.bind(TYPES.RabbitConnector).to(AmqplibRabbitConnector);
   container.bind(TYPES.RabbitListener).to(RabbitListener);
+  // Issue 15: the policy events queue, ingested through TYPES.PolicyEventIngest.
+  container.bind(TYPES.PolicyEventProcessor).to(PolicyEventProcessor);
+  container.bind(TYPES.PolicyEventListener).to(PolicyEventListener);
   container.bind(TYPES.MessagePublisher).to(RabbitReplayPublisher);
   container.bind(TYPES.RestListener).to(RestListener);
   bindRestResources(container, config);
@@ -499,6 +504,15 @@ function bindComponents(container: Container): void {
       stop: () => listener.stop(),
     }),
     [TYPES.RabbitListener],
+  );
+  container.bind<Component>(TYPES.Component).toResolvedValue(
+    (listener: PolicyEventListener): Component => ({
+      name: 'amqp-policy-consumer',
+      runsIn: 'consume',
+      start: () => listener.start(),
+      stop: () => listener.stop(),
+    }),
+    [TYPES.PolicyEventListener],
   );
   container.bind<Component>(TYPES.Component).toResolvedValue(
     (rest: RestListener): Component => ({

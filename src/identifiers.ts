@@ -103,4 +103,6 @@ export const TYPES = {
   PolicyEventIngest: Symbol.for('PolicyEventIngest'),
   PolicyWindowReader: Symbol.for('PolicyWindowReader'),
   PolicyVerdictService: Symbol.for('PolicyVerdictService'),
+  PolicyEventProcessor: Symbol.for('PolicyEventProcessor'),
+  PolicyEventListener: Symbol.for('PolicyEventListener'),
 } as const;

@@ -5,13 +5,14 @@ import { TYPES } from '../identifiers';
 import type { MessagePublisher } from '../services/contracts';
 import { withHeartbeat } from '../../lib/amqp/heartbeat';
 import { HEARTBEAT_SECONDS } from './rabbit-connector';
-import { declareTopology } from './topology';
+import { declarePolicyTopology, declareTopology } from './topology';
 
 /** Bounds the connect and the broker's confirm: an unreachable broker fails the replay instead of hanging it. */
 const TIMEOUT_MS = 10_000;
 
 /**
- * RabbitReplayPublisher puts a rejected message's body back on the measures exchange for the consumers,
+ * RabbitReplayPublisher puts a rejected message's body back on the exchange for the consumers (with the
+ * policy events routing key when it was delivered with it, else the measures one),
  * with publisher confirms. Replays are rare admin actions, so each opens and closes its own connection: the
  * REST process then holds no broker connection to watch, reconnect or close at shutdown.
  */
@@ -19,7 +20,8 @@ const TIMEOUT_MS = 10_000;
 export class RabbitReplayPublisher implements MessagePublisher {
   constructor(@inject(TYPES.Config) private readonly config: Config) {}
 
-  async publish(body: Buffer, properties: { messageId: string; contentType: string | null; replayOf: number }): Promise<void> {
+  async publish(body: Buffer, properties: { messageId: string; contentType: string | null; replayOf: number; routingKey?: string | null }): Promise<void> {
+    const policy = properties.routingKey === this.config.rabbit.policy.routingKey;
     const connection = await amqp.connect(withHeartbeat(this.config.rabbit.url, HEARTBEAT_SECONDS), {
       timeout: TIMEOUT_MS,
       clientProperties: { connection_name: `mymonit ${this.config.instance} replay` },
@@ -29,8 +31,9 @@ export class RabbitReplayPublisher implements MessagePublisher {
     try {
       const channel = await connection.createConfirmChannel();
       // Declared, not assumed: published to an exchange with no queue bound, the message would vanish.
-      await declareTopology(channel, this.config.rabbit);
-      channel.publish(this.config.rabbit.exchange, this.config.rabbit.routingKey, body, {
+      if (policy) await declarePolicyTopology(channel, this.config.rabbit);
+      else await declareTopology(channel, this.config.rabbit);
+      channel.publish(this.config.rabbit.exchange, policy ? this.config.rabbit.policy.routingKey : this.config.rabbit.routingKey, body, {
         persistent: true,
         messageId: properties.messageId,
         contentType: properties.contentType ?? undefined,

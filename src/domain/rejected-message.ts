@@ -6,6 +6,7 @@ export const REJECTION_REASONS = [
   'oversize',
   'empty',
   'storage-error',
+  'unknown-policy',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

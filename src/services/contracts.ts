@@ -82,7 +82,8 @@ export interface ReplayedMessage {
 
 /** The way a replayed message goes back to the broker: published with confirms, resolved once the broker has it. */
 export interface MessagePublisher {
-  publish(body: Buffer, properties: { messageId: string; contentType: string | null; replayOf: number }): Promise<void>;
+  /** `routingKey`: the one the message was delivered with; a policy events message goes back to the policy events queue. */
+  publish(body: Buffer, properties: { messageId: string; contentType: string | null; replayOf: number; routingKey?: string | null }): Promise<void>;
 }
 
 /** HealthCheck is one dependency /health/ready asks; it throws when the dependency does not answer. */

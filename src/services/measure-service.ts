@@ -262,6 +262,7 @@ export class MeasureService {
         messageId,
         contentType: rejected.contentType,
         replayOf: id,
+        routingKey: rejected.routingKey,
       });
       await this.rejected.delete(id);
       await this.audit.record({

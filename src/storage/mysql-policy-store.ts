@@ -256,6 +256,13 @@ export class MysqlPolicyStore implements PolicyStore {
     return result.insertId;
   }
 
+  async claimDelivery(policyId: number, deliveryId: string): Promise<boolean> {
+    const [result] = await this.db
+      .executor()
+      .query<ResultSetHeader>('INSERT IGNORE INTO policy_deliveries (policy_id, message_id, received_at) VALUES (?, ?, ?)', [policyId, deliveryId, new Date()]);
+    return result.affectedRows === 1;
+  }
+
   async insertRejections(rejections: readonly NewPolicyRejection[]): Promise<number[]> {
     const ids: number[] = [];
     // One row at a time: each rejection's id is answered to the client (a multi-row INSERT's ids are only

@@ -139,6 +139,8 @@ export interface PolicyStore {
   /** The rejection's id. */
   insertRejection(rejection: NewPolicyRejection): Promise<number>;
   insertRejections(rejections: readonly NewPolicyRejection[]): Promise<number[]>;
+  /** Records a delivery (AMQP message id) as ingested, in the ambient transaction; false when it was already. */
+  claimDelivery(policyId: number, deliveryId: string): Promise<boolean>;
   /** A generation's verdicts by ascending tp, after `afterTp` (exclusive). */
   verdicts(policyId: number, generation: number, afterTp: number | undefined, limit: number): Promise<PolicyVerdictRow[]>;
   /** Rejections by ascending id, after `afterId`. */

@@ -72,12 +72,20 @@ export interface ConsumerProcess {
   kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `node main.js consume` with the test's environment on top of this process's. */
-export async function startConsumer(env: Record<string, string>): Promise<ConsumerProcess> {
+/** Starts `node main.js consume` (or another role: `serve`, `all`) with the test's environment on top of this process's. */
+export async function startConsumer(env: Record<string, string>, role: 'consume' | 'serve' | 'all' = 'consume'): Promise<ConsumerProcess> {
   const main = await buildConsumer();
-  const child = spawn(process.execPath, [main, 'consume'], {
+  const child = spawn(process.execPath, [main, role], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', LOG_FORMAT: 'json', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'warn',
+      // The test's own policy events queue beside its own measures queue, not the shared default.
+      ...(env.RABBIT_QUEUE === undefined ? {} : { RABBIT_POLICY_QUEUE: `${env.RABBIT_QUEUE}.policy-events` }),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -25,6 +25,7 @@ export class InMemoryPolicyStore implements PolicyStore {
   readonly verdictRows = new Map<number, (PolicyVerdictRow & { generation: number })[]>();
   readonly rejectionRows: (PolicyRejectionRow & { policyId: number })[] = [];
   readonly firing = new Map<number, string>();
+  readonly deliveries = new Set<string>();
   private nextId = 1;
 
   constructor(private readonly experiments: InMemoryExperimentStore) {}
@@ -43,6 +44,13 @@ export class InMemoryPolicyStore implements PolicyStore {
     this.generations.set(id, [{ generation: 1, signature: policy.signature, formula: policy.formula, negate: policy.negate, variables: first.variables, firstTp: 0 }]);
     this.monitors.set(id, { policyId: id, generation: 1, firstTp: 0, nextTp: 0, lastTs: null, ended: false, snapshot: first.snapshot, fencing: 0, replayedEvents: null, storedEvents: null });
     return this.owned(this.policies.get(id) as Omit<Policy, 'experiment'>);
+  }
+
+  async claimDelivery(policyId: number, deliveryId: string): Promise<boolean> {
+    const key = JSON.stringify([policyId, deliveryId]);
+    if (this.deliveries.has(key)) return false;
+    this.deliveries.add(key);
+    return true;
   }
 
   async get(id: number): Promise<Policy | undefined> {

@@ -27,7 +27,8 @@ export interface TestPlatform {
   admin: User;
   tokenFor(user: User): Promise<string>;
   createUser(role: 'ADMIN' | 'SCIENTIST', label?: string): Promise<User>;
-  publish(body: Buffer | string | object, options?: amqp.Options.Publish): Promise<void>;
+  /** To the measures routing key unless another is given (the policy events': config.rabbit.policy.routingKey). */
+  publish(body: Buffer | string | object, options?: amqp.Options.Publish, routingKey?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -47,6 +48,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     DB_DATABASE: database.name,
     RABBIT_EXCHANGE: uniqueName('mymonit_ex'),
     RABBIT_QUEUE: uniqueName('measures'),
+    RABBIT_POLICY_QUEUE: uniqueName('policy_events'),
     REST_HOST: '127.0.0.1',
     REST_PORT: '0',
     ...options.env,
@@ -92,9 +94,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     admin,
     tokenFor: (user) => issuer.issue(user.username ?? 'erased', undefined, user.pseudonym),
     createUser,
-    async publish(body, publishOptions = {}) {
+    async publish(body, publishOptions = {}, routingKey = config.rabbit.routingKey) {
       const bytes = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-      channel.publish(config.rabbit.exchange, config.rabbit.routingKey, bytes, {
+      channel.publish(config.rabbit.exchange, routingKey, bytes, {
         contentType: 'application/json',
         persistent: true,
         messageId: uniqueName('msg'),
@@ -107,6 +109,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
       await rest.stop();
       await listener?.stop();
       await channel.deleteQueue(config.rabbit.queue).catch(() => undefined);
+      await channel.deleteQueue(config.rabbit.policy.queue).catch(() => undefined);
       await channel.deleteQueue(config.rabbit.deadLetterQueue).catch(() => undefined);
       await channel.deleteExchange(config.rabbit.exchange).catch(() => undefined);
       await channel.deleteExchange(config.rabbit.deadLetterExchange).catch(() => undefined);

@@ -118,6 +118,10 @@ export class PolicyEventIngestService implements PolicyEventIngest {
     const row = await this.store.lockMonitor(policyId);
     const policy = row === undefined ? undefined : await this.store.get(policyId);
     if (row === undefined || policy === undefined) throw new NotFoundError(`policy ${policyId} not found`);
+    // Under the lock: a redelivered message (ingested, its ack lost) is seen here and feeds nothing.
+    if (options.deliveryId !== undefined && !(await this.store.claimDelivery(policyId, options.deliveryId))) {
+      return { accepted: 0, rejected: [], verdicts: 0, ended: row.ended, nextTp: row.nextTp, duplicate: true };
+    }
     const compiled = compiledPolicy(policy);
     const candidates = this.candidates(body, compiled);
     const { monitor, pending: pendingBefore } = this.monitorFor(policy, compiled, row);

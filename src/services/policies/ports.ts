@@ -14,6 +14,11 @@ export interface PolicyIngestOptions {
   readonly source: 'rest' | 'amqp';
   /** Runs inside the ingest's transaction, after its writes and before its commit (REST audits the call there). */
   readonly beforeCommit?: (result: PolicyIngestResult) => Promise<void>;
+  /**
+   * The delivery's id (an AMQP message id): recorded in the call's transaction, and a call with an id already
+   * recorded for the policy feeds nothing (a redelivery after a commit whose ack was lost).
+   */
+  readonly deliveryId?: string;
 }
 
 export interface PolicyTimePointRejection {
@@ -33,6 +38,8 @@ export interface PolicyIngestResult {
   readonly ended: boolean;
   /** The progress marker after the call: time points processed so far. */
   readonly nextTp: number;
+  /** The delivery was ingested before (PolicyIngestOptions.deliveryId): nothing was fed. */
+  readonly duplicate?: boolean;
 }
 
 /**

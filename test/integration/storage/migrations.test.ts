@@ -68,6 +68,7 @@ describe('PostgratorMigrator', () => {
         'schedule_slot_claims', 'schedule_slot_jobs',
         'policies', 'policy_time_points', 'policy_events', 'policy_monitors', 'policy_verdicts', 'policy_rejections',
         'policy_generations', 'policy_alert_states',
+        'policy_deliveries',
       ].sort(),
     );
     expect(tables.filter((row) => row.t !== 'schemaversion').every((row) => row.engine === 'InnoDB')).toBe(true);
