@@ -2,7 +2,7 @@ import type { Browser } from 'puppeteer-core';
 import { mysqlFor } from './support/db';
 import { expectAccessible } from './support/axe';
 import { launchBrowser, openPage, setView, signIn, waitForText, type SizeName, type ThemeName } from './support/browser';
-import { call, startConsolePlatform, type ConsolePlatform } from './support/platform';
+import { call, eventually, startConsolePlatform, type ConsolePlatform } from './support/platform';
 
 /**
  * The console against the real platform (MariaDB, RabbitMQ, REST serving /ui/, the consumer) in Debian's
@@ -12,11 +12,22 @@ import { call, startConsolePlatform, type ConsolePlatform } from './support/plat
 describe('the web console: sign-in and overview', () => {
   let platform: ConsolePlatform;
   let browser: Browser;
+  const PUBLISHED = 7;
 
   beforeAll(async () => {
     [platform, browser] = await Promise.all([startConsolePlatform(), launchBrowser()]);
     const created = await call(platform.baseUrl, 'POST', '/experiments', { token: platform.adminToken, body: { code: 'WEB1', name: 'Web console' } });
     expect(created.status).toBe(201);
+    // Measures over AMQP, through the consumer, within the last hour: the overview's ingest section counts them.
+    const now = Date.now();
+    await platform.publish(
+      Array.from({ length: PUBLISHED }, (_, i) => ({ experiment: 'WEB1', metric: 'temperature', source: 'probe-1', value: 20 + i, timestamp: now - (i + 1) * 60_000 })),
+    );
+    await eventually(
+      () => call(platform.baseUrl, 'GET', '/experiments/WEB1/measures', { token: platform.adminToken }),
+      (r) => r.status === 200 && r.body.items.length === PUBLISHED,
+      { what: 'the published measures stored' },
+    );
   }, 240_000);
   afterAll(async () => {
     await browser?.close();
@@ -26,9 +37,11 @@ describe('the web console: sign-in and overview', () => {
   it('signs in with a pasted token kept in sessionStorage (no cookie) and shows the overview', async () => {
     const { page, errors } = await openPage(browser);
     await signIn(page, platform.baseUrl, platform.adminToken);
-    for (const heading of ['Overview', 'Services', 'Hosts', 'Firing alerts', 'Open tickets', 'Rejected messages']) await waitForText(page, heading);
+    for (const heading of ['Overview', 'Services', 'Hosts', 'Firing alerts', 'Open tickets', 'Ingest', 'Rejected messages']) await waitForText(page, heading);
     await waitForText(page, 'No alert is firing.');
     await waitForText(page, 'rejected in the last hour');
+    await waitForText(page, 'measures per minute over the last hour');
+    await waitForText(page, `(${PUBLISHED} in all)`);
     expect(await page.evaluate('document.cookie')).toBe('');
     expect(await page.evaluate("sessionStorage.getItem('mymonit.token')")).toBe(platform.adminToken);
     expect(await page.title()).toBe('Overview · MyMONIT');

@@ -1,4 +1,4 @@
-import { getAll } from '../../api/client';
+import { api, getAll } from '../../api/client';
 import type { Alert, HealthReport, HealthSummary, Ticket } from '../../api/types';
 import { PageTitle } from '../../components/PageTitle';
 import { Section } from '../../components/Section';
@@ -53,6 +53,20 @@ export default function Overview() {
     [user?.role],
     REFRESH_MS * 6,
   );
+  // Measures with a timestamp in the last hour, of the experiments the caller sees (PromQL over the stored series).
+  const ingest = useLoad(
+    async (signal) => {
+      const answer = await api.get<{ data: { result: Array<{ value: [number, string] }> } }>(
+        '/prometheus/api/v1/query',
+        { query: 'sum(count_over_time({__name__=~".+"}[1h]))' },
+        { signal },
+      );
+      const value = answer.data.result[0]?.value[1];
+      return value === undefined ? 0 : Number(value);
+    },
+    [],
+    REFRESH_MS * 6,
+  );
   return (
     <>
       <PageTitle title="Overview" />
@@ -83,6 +97,14 @@ export default function Overview() {
               rowKey={(t) => t.id}
               empty="No open ticket."
             />
+          )}
+        </Section>
+        <Section title="Ingest" loaded={ingest}>
+          {(count) => (
+            <p class="stat">
+              <span class="stat-value">{formatCount(Math.round(count / 60))}</span> measures per minute over the last hour (
+              {formatCount(count)} in all)
+            </p>
           )}
         </Section>
         {user?.role === 'ADMIN' ? (
