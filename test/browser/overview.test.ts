@@ -21,7 +21,7 @@ describe('the web console: sign-in and overview', () => {
     // Measures over AMQP, through the consumer, within the last hour: the overview's ingest section counts them.
     const now = Date.now();
     await platform.publish(
-      Array.from({ length: PUBLISHED }, (_, i) => ({ experiment: 'WEB1', metric: 'temperature', source: 'probe-1', value: 20 + i, timestamp: now - (i + 1) * 60_000 })),
+      Array.from({ length: PUBLISHED }, (_, i) => ({ experiment: 'WEB1', metric: i % 2 === 0 ? 'temperature' : 'pressure', source: 'probe-1', value: 20 + i, timestamp: now - (i + 1) * 60_000 })),
     );
     await eventually(
       () => call(platform.baseUrl, 'GET', '/experiments/WEB1/measures', { token: platform.adminToken }),

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { PROJECT_ROOT } from '../../../src/project-root';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+// From the project root, not __dirname: scripts/screenshots.ts runs this file compiled under dist/.
+const ROOT = PROJECT_ROOT;
 export const WEB_DIR = path.join(ROOT, 'dist', 'web');
 const MANIFEST = path.join(WEB_DIR, '.vite', 'manifest.json');
 const LOCK = path.join(ROOT, 'dist', '.web-build.lock');
