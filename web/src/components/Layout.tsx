@@ -12,6 +12,14 @@ export function Layout({ user, children }: { user: User; children: ComponentChil
   const [theme, setTheme] = useState<Theme>(storedTheme());
   const { path } = useLocation();
   useEffect(() => setMenuOpen(false), [path]);
+  // "system" follows the OS: re-render when its colour scheme changes, so the toggle names the other one.
+  const [, setSchemeTick] = useState(0);
+  useEffect(() => {
+    const query = window.matchMedia('(prefers-color-scheme: dark)');
+    const changed = () => setSchemeTick((n) => n + 1);
+    query.addEventListener('change', changed);
+    return () => query.removeEventListener('change', changed);
+  }, []);
   const next: Theme = effectiveTheme(theme) === 'dark' ? 'light' : 'dark';
   const visible = routes.filter((r) => r.nav !== false && allowed(r, user.role));
   return (
