@@ -72,10 +72,14 @@ export function webConsole(config: Config): Router {
     res.setHeader('Cache-Control', 'no-cache');
     res.type('application/json').send(body);
   });
+  // openapi.yaml: a path it lists, called with a method it does not, is a 405 with Allow.
+  router.all('/ui-config', (_req, res) => {
+    res.setHeader('Allow', 'GET, HEAD');
+    res.status(405).type('application/problem+json').send(JSON.stringify({ ...problem(405, 'GET /ui-config only'), requestId: res.locals.requestId }));
+  });
   router.get('/ui', (_req, res) => res.redirect(301, '/ui/'));
   router.use('/ui', (req, res, next) => {
     res.setHeader('Content-Security-Policy', csp);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       res.status(405).type('application/problem+json').send(JSON.stringify({ ...problem(405, 'the web console is read with GET'), requestId: res.locals.requestId }));

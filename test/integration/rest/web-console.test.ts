@@ -79,6 +79,9 @@ describe('the web console at /ui/', () => {
     expect(config.status).toBe(200);
     expect(config.body).toEqual({ mode: 'local' });
     expect((await call(platform.baseUrl, 'GET', '/me')).status).toBe(401);
+    const post = await call(platform.baseUrl, 'POST', '/ui-config', { body: {} });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
   });
 
   it('lets the browser reach the identity provider in oidc and firebase modes only', () => {
