@@ -27,9 +27,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 1200,
   },
   server: {
-    // `npx vite --config web/vite.config.ts` proxies the API to a local `mymonit all`.
-    proxy: Object.fromEntries(
-      ['/me', '/ui-config', '/health-report', '/alerts', '/tickets', '/experiments', '/users', '/exceptions', '/prometheus', '/alertmanager', '/hosts', '/services', '/checks', '/audit', '/rules'].map((p) => [p, 'http://127.0.0.1:8080']),
-    ),
+    // `npm run dev:web` serves the console at /ui/ and proxies everything else (the API) to a local
+    // `mymonit all` on REST_PORT 8080.
+    proxy: { '^/(?!ui(/|$)).*': 'http://127.0.0.1:8080' },
   },
 });
