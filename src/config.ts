@@ -75,6 +75,12 @@ const schema = z.object({
   OIDC_USERNAME_CLAIM: z.string().min(1).default('sub'),
   FIREBASE_PROJECT_ID: z.string().min(1).optional(),
   FIREBASE_AUTH_EMULATOR_HOST: z.string().min(1).optional(),
+  // The web console's sign-in (GET /ui-config): public values only (a Firebase web API key is public).
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_SCOPE: z.string().min(1).default('openid profile email'),
+  FIREBASE_API_KEY: z.string().min(1).optional(),
+  FIREBASE_AUTH_DOMAIN: z.string().min(1).optional(),
+  WEB_DIR: z.string().min(1).default('dist/web'),
 
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10000),
 
@@ -143,6 +149,8 @@ export interface Config {
     bodyLimit: string;
     trustProxy: string;
     validateResponses: boolean;
+    /** The built web console served at /ui/ (WEB_DIR, against the project root). */
+    webDir: string;
   };
   auth: {
     mode: Env['AUTH_MODE'];
@@ -154,8 +162,8 @@ export interface Config {
     clockSkewSeconds: number;
     /** 401s audited one row each up to `burst` per source and window, then one summary row per source. */
     failureAudit: { windowMs: number; burst: number; maxSources: number };
-    oidc: { issuer?: string; audience?: string; jwksUrl?: string; usernameClaim: string };
-    firebase: { projectId?: string; emulatorHost?: string };
+    oidc: { issuer?: string; audience?: string; jwksUrl?: string; usernameClaim: string; clientId?: string; scope: string };
+    firebase: { projectId?: string; emulatorHost?: string; apiKey?: string; authDomain?: string };
   };
   shutdownTimeoutMs: number;
   /**
@@ -307,6 +315,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       bodyLimit: env.REST_BODY_LIMIT,
       trustProxy: env.REST_TRUST_PROXY,
       validateResponses: env.REST_VALIDATE_RESPONSES,
+      webDir: path.resolve(PROJECT_ROOT, env.WEB_DIR),
     },
     auth: {
       mode: env.AUTH_MODE,
@@ -330,8 +339,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         audience: env.OIDC_AUDIENCE,
         jwksUrl: env.OIDC_JWKS_URL,
         usernameClaim: env.OIDC_USERNAME_CLAIM,
+        // The console's client is usually the audience the API checks.
+        clientId: env.OIDC_CLIENT_ID ?? env.OIDC_AUDIENCE,
+        scope: env.OIDC_SCOPE,
       },
-      firebase: { projectId: env.FIREBASE_PROJECT_ID, emulatorHost: env.FIREBASE_AUTH_EMULATOR_HOST },
+      firebase: {
+        projectId: env.FIREBASE_PROJECT_ID,
+        emulatorHost: env.FIREBASE_AUTH_EMULATOR_HOST,
+        apiKey: env.FIREBASE_API_KEY,
+        authDomain: env.FIREBASE_AUTH_DOMAIN ?? (env.FIREBASE_PROJECT_ID ? `${env.FIREBASE_PROJECT_ID}.firebaseapp.com` : undefined),
+      },
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     metricsPort: env.METRICS_PORT,

@@ -26,10 +26,11 @@ import { problem, problemHandler } from './problem';
 import { requestContext } from './request-context';
 import { healthResource } from './resources/health';
 import { POLICY_EVENTS_PATH, policyEventsBody } from './resources/policies';
+import { webConsole } from './web-console';
 import type { RestResource } from './rest-resource';
 
-/** Paths anyone may call: probes, metrics and the API's own documentation. */
-const PUBLIC = /^\/(health\/|metrics$|docs(\/|$)|openapi\.(json|yaml)$)/;
+/** Paths anyone may call: probes, metrics, the API's own documentation and the web console (it signs in itself). */
+const PUBLIC = /^\/(health\/|metrics$|docs(\/|$)|openapi\.(json|yaml)$|ui(\/|$)|ui-config$)/;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
@@ -87,6 +88,7 @@ export class RestListener {
       res.json(openApiDocument());
     });
     app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApiDocument()));
+    app.use(webConsole(config));
     const notFound = (req: express.Request, res: express.Response) => {
       res.status(404).type('application/problem+json').send(JSON.stringify(problem(404, `no route ${req.method} ${req.path}`)));
     };

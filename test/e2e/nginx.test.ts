@@ -5,6 +5,7 @@ import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { eventually } from '../support/eventually';
 import { startProxiedPlatform, type ProxiedPlatform } from '../support/proxied-platform';
+import { ensureWebBuilt } from '../browser/support/web-build';
 
 /**
  * The production edge on loopback: the real nginx, the project's nginx.conf.template, certificates from
@@ -220,6 +221,20 @@ describe('nginx in front of two MyMONIT instances', () => {
       status: 200,
       instance: expect.stringMatching(/^[ab]$/),
     });
+  });
+
+  it('serves the web console at /ui/ with the app\'s CSP and the edge\'s headers, not rate limited like the API', async () => {
+    await ensureWebBuilt();
+    const answers = await Promise.all(Array.from({ length: 40 }, () => send(api('/ui/'))));
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    const [first] = answers;
+    expect(first!.body).toContain('<div id="app">');
+    expect(first!.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(first!.headers['x-frame-options']).toBe('DENY');
+    expect(first!.headers['x-content-type-options']).toBe('nosniff');
+    const config = await send(api('/ui-config'));
+    expect(config.status).toBe(200);
+    expect(config.json()).toEqual({ mode: 'local' });
   });
 
   it('rate limits the API per client with 429 problem+json, but not the health probes', async () => {

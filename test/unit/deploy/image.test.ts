@@ -55,6 +55,8 @@ describe('Dockerfile', () => {
     const compiled = (JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')) as { include: string[] }).include;
     expect(compiled).toEqual(expect.arrayContaining(['lib', 'src', 'adapters']));
     for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/copy-assets.js', ...compiled]) expect(allowed).toContain(needed);
+    // ... and the web console (vite build of web/, then its size check).
+    for (const needed of ['web', 'scripts/web-size.js']) expect(allowed).toContain(needed);
   });
 });
 
