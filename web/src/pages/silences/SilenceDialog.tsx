@@ -36,6 +36,7 @@ export function SilenceDialog({
   silenceId,
   initialComment = '',
   initialEnd,
+  initialStart,
   alerts,
   onClose,
   onSaved,
@@ -44,6 +45,8 @@ export function SilenceDialog({
   silenceId?: string;
   initialComment?: string;
   initialEnd?: string;
+  /** The start of the silence edited: kept, so that a change of end or comment updates it in place. */
+  initialStart?: string;
   alerts: readonly Alert[];
   onClose: () => void;
   onSaved: (id: string) => void;
@@ -84,7 +87,7 @@ export function SilenceDialog({
       const body = {
         ...(silenceId ? { id: silenceId } : {}),
         matchers,
-        startsAt: new Date().toISOString(),
+        startsAt: silenceId && initialStart ? initialStart : new Date().toISOString(),
         endsAt: new Date(endMs).toISOString(),
         createdBy: user?.name ?? user?.username ?? user?.pseudonym ?? 'console',
         comment: comment.trim(),

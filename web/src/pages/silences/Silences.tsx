@@ -98,6 +98,7 @@ export default function Silences() {
           silenceId={editing !== 'new' && editing.status.state !== 'expired' ? editing.id : undefined}
           initialComment={editing === 'new' ? '' : editing.comment}
           initialEnd={editing !== 'new' && editing.status.state !== 'expired' ? editing.endsAt : undefined}
+          initialStart={editing !== 'new' && editing.status.state !== 'expired' ? editing.startsAt : undefined}
           alerts={active}
           onClose={() => setEditing(undefined)}
           onSaved={() => {
