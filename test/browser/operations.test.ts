@@ -2,6 +2,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { TYPES } from '../../src/identifiers';
 import type { NotifyAlert } from '../../src/notify/alert';
 import type { Notification, TicketSink } from '../../src/notify/receivers/receiver';
+import type { CheckResultStore } from '../../src/storage/check-result-stores';
 import { expectAccessible } from './support/axe';
 import { launchBrowser, openPage, setView, signIn, waitForText, type SizeName, type ThemeName } from './support/browser';
 import { call, eventually, startConsolePlatform, type ConsolePlatform } from './support/platform';
@@ -203,17 +204,42 @@ describe('the web console: alerts, silences, tickets, services, hosts', () => {
   }, 90_000);
 
   it('shows the service tree with its explanation and the hosts with their results', async () => {
+    // A check on web-1 with a critical result, stored as the check runner's recorder stores it.
+    const check = await call(platform.baseUrl, 'POST', '/checks', {
+      token: platform.adminToken,
+      body: { experiment: seeded.experiment, name: 'portal_tcp', kind: 'tcp', params: { port: 443 }, hosts: [seeded.hostIds[0]] },
+    });
+    expect(check.status).toBe(201);
+    const results = platform.container.get<CheckResultStore>(TYPES.CheckResultStore);
+    await results.insertOnce({
+      checkId: check.body.id as number,
+      hostId: seeded.hostIds[0]!,
+      experimentId: await experimentId(seeded.experiment),
+      slotMs: Date.now() - 5_000,
+      outcome: 'failed',
+      message: 'connection refused',
+      severity: 'critical',
+      fencingToken: 1,
+    });
     const { page, errors } = await openPage(browser, 'desktop', 'light');
     await signIn(page, platform.baseUrl, platform.adminToken, '/services');
     await waitForText(page, 'portal');
     await page.waitForSelector('ul.services-tree li.services-node');
     const nodes = await page.$$eval('ul.services-tree li.services-node', (items) => items.length);
-    expect(nodes).toBeGreaterThanOrEqual(3); // the service and its two hosts
-    await waitForText(page, 'web-1');
+    expect(nodes).toBeGreaterThanOrEqual(4); // the service, its two hosts and web-1's check
+    // The path that decided the service's state is open and readable: service, host, check, all critical.
+    await page.waitForFunction(
+      `[...document.querySelectorAll('li.services-state-critical')].some((li) => li.innerText.includes('portal_tcp')) && document.querySelectorAll('li.services-state-critical').length >= 3`,
+      { polling: 100, timeout: 15_000 },
+    );
     await page.goto(`${platform.baseUrl}/ui/hosts`, { waitUntil: 'domcontentloaded' });
     await waitForText(page, 'db-1');
-    await page.click('button[aria-controls^="host-"]');
-    await waitForText(page, 'Latest result of each check on');
+    await page.click(`button[aria-controls="host-${seeded.hostIds[0]}-detail"]`);
+    await waitForText(page, 'Latest result of each check on web-1');
+    await page.waitForFunction(rowWith(['portal_tcp', 'Critical', 'connection refused']), { polling: 100, timeout: 10_000 });
+    await page.click('button[aria-pressed]');
+    await waitForText(page, 'Results of portal_tcp, newest first');
+    await page.waitForFunction(rowWith(['web-1', 'Critical', 'failed']), { polling: 100, timeout: 10_000 });
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
@@ -229,7 +255,7 @@ describe('the web console: alerts, silences, tickets, services, hosts', () => {
     ['/silences', 'Expired silences'],
     ['/tickets', 'Median time to acknowledge'],
     ['/services', 'portal'],
-    ['/hosts', 'Checks'],
+    ['/hosts', 'portal_tcp'],
   ];
 
   it.each(PAGES)('%s has no serious or critical axe violation at both sizes, light and dark', async (path, text) => {
