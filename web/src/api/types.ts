@@ -63,8 +63,11 @@ export interface Ticket {
   reopen_count: number;
   auto_resolved: boolean;
   opened_at: string;
+  reopened_at?: string;
   acknowledged_at?: string;
   resolved_at?: string;
+  closed_at?: string;
+  time_to_resolve_ms?: number;
   updated_at: string;
   time_to_acknowledge_ms?: number;
   alerts: Array<{ fingerprint: string; status: 'firing' | 'resolved'; labels: Record<string, string> }>;
