@@ -113,11 +113,11 @@ export function SeriesChart({ code, chosen }: { code: string; chosen: readonly S
             {r.label}
           </button>
         ))}
-        <button type="button" onClick={() => pan(-0.5)} aria-label="Pan back half a window">
-          ← Earlier
+        <button type="button" onClick={() => pan(-0.5)} title="Pan back half a window">
+          <span aria-hidden="true">← </span>Earlier
         </button>
-        <button type="button" onClick={() => pan(0.5)} disabled={window.live} aria-label="Pan forward half a window">
-          Later →
+        <button type="button" onClick={() => pan(0.5)} disabled={window.live} title="Pan forward half a window">
+          Later<span aria-hidden="true"> →</span>
         </button>
         <button type="button" onClick={() => setVersion((v) => v + 1)}>
           Reload
