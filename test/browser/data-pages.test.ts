@@ -40,14 +40,17 @@ describe('the web console: experiments, users, series charts and Explore', () =>
     await page.type(selector, text);
   }
 
-  async function axeEverywhere(page: Page, where: string): Promise<void> {
+  /** axe at both sizes and themes; `ready` is what the page shows when done (a change of size reloads the page). */
+  async function axeEverywhere(page: Page, where: string, ready: string): Promise<void> {
     for (const size of ['phone', 'desktop'] as SizeName[]) {
       for (const theme of ['light', 'dark'] as ThemeName[]) {
         await setView(page, size, theme);
+        await page.waitForSelector(ready);
         await expectAccessible(page, `${where} at ${size} in ${theme}`);
       }
     }
     await setView(page, 'desktop', 'light');
+    await page.waitForSelector(ready);
   }
 
   it('lets an ADMIN create a SCIENTIST and an experiment in the forms and associate them', async () => {
@@ -71,7 +74,7 @@ describe('the web console: experiments, users, series charts and Explore', () =>
     await page.click('dialog button[type="submit"]');
     await page.waitForFunction(`!document.querySelector('dialog')`);
     await waitForText(page, 'Sam Scientist');
-    await axeEverywhere(page, 'the users page');
+    await axeEverywhere(page, 'the users page', '.table-wrap tbody tr');
 
     await page.click('a[href="/ui/experiments"]');
     await waitForText(page, 'All experiments');
@@ -93,7 +96,7 @@ describe('the web console: experiments, users, series charts and Explore', () =>
     expect(await page.$eval('#experiment-code-error', (el) => el.textContent)).toContain('already taken');
     await page.keyboard.press('Escape');
     await page.waitForFunction(`!document.querySelector('dialog')`);
-    await axeEverywhere(page, 'the experiments page');
+    await axeEverywhere(page, 'the experiments page', `a[href="/ui/experiments/${CODE}"]`);
 
     await page.click(`a[href="/ui/experiments/${CODE}"]`);
     await waitForText(page, 'Associated users');
@@ -103,7 +106,7 @@ describe('the web console: experiments, users, series charts and Explore', () =>
     await page.select('#associate-user', value!);
     await page.click('.experiments-associate button[type="submit"]');
     await waitForText(page, 'Sam Scientist (sam)');
-    await axeEverywhere(page, 'the experiment page (ADMIN)');
+    await axeEverywhere(page, 'the experiment page (ADMIN)', '.experiments-associate select');
     // Only the two refusals provoked above reached the console (Chromium logs every failed request); no CSP refusal, no script error.
     expect(errors).toEqual([
       'Failed to load resource: the server responded with a status of 400 (Bad Request)',
@@ -161,10 +164,10 @@ describe('the web console: experiments, users, series charts and Explore', () =>
     await platform.publish({ experiment: CODE, metric: 'temperature', source: SOURCE, value: latest, timestamp: Date.now() });
     await page.waitForFunction(`document.querySelector('.chart-summary tbody tr .chart-last')?.textContent === ${JSON.stringify(String(latest))}`, { timeout: 15_000 });
     expect((await summary())[0]![1]).toBe(String(count('temperature') + 1));
-    await axeEverywhere(page, 'the experiment page with a chart (SCIENTIST)');
+    await axeEverywhere(page, 'the experiment page with a chart (SCIENTIST)', `figure.chart[data-points="${count('temperature') + count('pressure') + 1}"] .u-over`);
 
     // Drag across the plot: the window becomes fixed (no longer live) and the step finer.
-    const box = (await (await page.$('.chart .u-over'))!.boundingBox())!;
+    const box = (await (await page.waitForSelector('.chart .u-over'))!.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.75, box.y + box.height / 2, { steps: 5 });
@@ -177,13 +180,14 @@ describe('the web console: experiments, users, series charts and Explore', () =>
   it('runs a PromQL query from the Explore editor with completion, and shows its graph and table', async () => {
     const { page, errors } = await openPage(browser);
     await signIn(page, platform.baseUrl, scientistToken, '/explore');
-    await page.waitForSelector('.cm-content');
-    await page.click('.cm-content');
+    // The editor lives in a shadow root (CSP: constructable stylesheets): >>> pierces it.
+    await page.waitForSelector('>>> .cm-content');
+    await page.click('>>> .cm-content');
     await page.keyboard.type('temper');
     // Completion from /prometheus/api/v1/label/__name__/values, with the bearer token.
-    await page.waitForFunction(`document.querySelector('.cm-tooltip-autocomplete')?.textContent.includes('temperature')`);
-    await page.keyboard.press('Enter');
-    await page.waitForFunction(`document.querySelector('.cm-content').textContent === 'temperature'`);
+    const option = await page.waitForSelector('>>> .cm-tooltip-autocomplete li ::-p-text(temperature)');
+    await option!.click();
+    await page.waitForFunction(`document.querySelector('.explore-editor').shadowRoot.querySelector('.cm-content').textContent === 'temperature'`);
     await page.click('.explore-options button[type="submit"]');
     await page.waitForSelector('figure.chart');
     const table = await page.$$eval('section[aria-labelledby="section-result"] tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
@@ -191,7 +195,7 @@ describe('the web console: experiments, users, series charts and Explore', () =>
     expect(table[0]![0]).toContain('temperature');
     expect(table[0]![0]).toContain(CODE);
     expect(Number(table[0]![3])).toBeGreaterThan(0);
-    await axeEverywhere(page, 'Explore with a result');
+    await axeEverywhere(page, 'Explore with a result', 'figure.chart .u-over');
 
     // An instant query: one row, the latest value.
     await page.select('#explore-mode', 'instant');
@@ -200,7 +204,7 @@ describe('the web console: experiments, users, series charts and Explore', () =>
     expect(await page.$('figure.chart')).toBeNull();
 
     // A refused query: Prometheus's error as a readable message.
-    await page.click('.cm-content');
+    await page.click('>>> .cm-content');
     await page.keyboard.press('End');
     await page.keyboard.type(' +');
     await page.click('.explore-options button[type="submit"]');

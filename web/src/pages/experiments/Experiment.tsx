@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { PageTitle } from '../../components/PageTitle';
 import { Section } from '../../components/Section';
 import { Table } from '../../components/Table';
@@ -18,6 +18,13 @@ export default function Experiment({ params, query }: PageProps) {
   const series = useApi<{ items: Series[] }>(`${path}/series`);
   // ?series=1,2 pre-selects series (links from elsewhere).
   const [picked, setPicked] = useState<number[]>(() => (query?.series ?? '').split(',').filter((s) => /^\d+$/.test(s)).map(Number));
+  // The choice lives in the address too: a reload or a shared link shows the same chart.
+  useEffect(() => {
+    const url = new URL(location.href);
+    if (picked.length > 0) url.searchParams.set('series', picked.join(','));
+    else url.searchParams.delete('series');
+    if (url.href !== location.href) history.replaceState(history.state, '', url.href);
+  }, [picked.join(',')]);
   const toggle = (id: number) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
   const chosen = picked.map((id) => series.data?.items.find((s) => s.id === id)).filter((s): s is Series => s !== undefined);
   return (

@@ -59,8 +59,8 @@ export default function Explore({ query }: PageProps) {
   const view = useRef<EditorView | null>(null);
   const text = useRef(query?.query ?? '');
   const [editorError, setEditorError] = useState<unknown>();
-  const [mode, setMode] = useState<'instant' | 'range'>('range');
-  const [rangeMs, setRangeMs] = useState(3_600_000);
+  const [mode, setMode] = useState<'instant' | 'range'>(query?.mode === 'instant' ? 'instant' : 'range');
+  const [rangeMs, setRangeMs] = useState(() => RANGES.find((r) => r.label === query?.range)?.ms ?? 3_600_000);
   const [result, setResult] = useState<{ data: Result; ran: string } | undefined>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -80,6 +80,10 @@ export default function Explore({ query }: PageProps) {
           ? await api.get<{ data: Result }>('/prometheus/api/v1/query', { query: promql, time: now })
           : await api.get<{ data: Result }>('/prometheus/api/v1/query_range', { query: promql, start: now - r / 1000, end: now, step: stepSeconds(r) });
       setResult({ data: answer.data, ran: promql });
+      // The query that ran is in the address: a reload or a shared link runs it again.
+      const url = new URL(location.href);
+      url.search = new URLSearchParams({ query: promql, mode: m, range: RANGES.find((x) => x.ms === r)?.label ?? '1h' }).toString();
+      history.replaceState(history.state, '', url.href);
     } catch (e) {
       setError(e);
     } finally {
@@ -96,12 +100,13 @@ export default function Explore({ query }: PageProps) {
         if (cancelled || !host.current) return;
         view.current = createEditor(host.current, {
           doc: text.current,
-          labelledBy: 'explore-query-label',
+          label: 'PromQL query',
           onRun: () => void runRef.current(),
           onChange: (t) => (text.current = t),
         });
       })
       .catch(setEditorError);
+    if (text.current.trim() !== '') void runRef.current();
     return () => {
       cancelled = true;
       view.current?.destroy();
@@ -126,7 +131,7 @@ export default function Explore({ query }: PageProps) {
           }}
         >
           <div class="field">
-            <label id="explore-query-label" for="explore-query">
+            <label id="explore-query-label" onClick={() => view.current?.focus()}>
               PromQL query
             </label>
             <div id="explore-query" class="explore-editor" ref={host} />

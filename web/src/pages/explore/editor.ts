@@ -34,7 +34,7 @@ const highlight = HighlightStyle.define([
 const theme = EditorView.theme({
   '&': { color: 'var(--text)', backgroundColor: 'var(--surface)', border: '1px solid var(--border)', borderRadius: '4px' },
   '&.cm-focused': { outline: '3px solid var(--focus)', outlineOffset: '1px' },
-  '.cm-content': { caretColor: 'var(--text)', fontFamily: 'ui-monospace, monospace', minHeight: '2.5em', padding: '6px 0' },
+  '.cm-content': { caretColor: 'var(--text)', fontFamily: 'ui-monospace, monospace', minHeight: '2.5em', padding: '6px 0', fontSize: '1rem' },
   '.cm-placeholder': { color: 'var(--muted)' },
   '.cm-tooltip': { backgroundColor: 'var(--surface)', color: 'var(--text)', border: '1px solid var(--border)' },
   '.cm-tooltip-autocomplete ul li[aria-selected]': { backgroundColor: 'var(--accent)', color: 'var(--accent-text)' },
@@ -43,10 +43,17 @@ const theme = EditorView.theme({
   '.cm-selectionBackground, &.cm-focused .cm-selectionBackground': { backgroundColor: 'var(--unknown-bg)' },
 });
 
-export function createEditor(parent: HTMLElement, options: { doc: string; labelledBy: string; onRun: () => void; onChange: (text: string) => void }): EditorView {
+/**
+ * The editor lives in a shadow root: CodeMirror's style-mod then uses a constructable stylesheet
+ * (adoptedStyleSheets), which `style-src 'self'` allows; on a document it would add a <style> element the
+ * CSP refuses. The theme's custom properties inherit into the shadow tree.
+ */
+export function createEditor(host: HTMLElement, options: { doc: string; label: string; onRun: () => void; onChange: (text: string) => void }): EditorView {
+  const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
   const promql = new PromQLExtension().activateCompletion(true).setComplete({ remote: { url: '/prometheus', httpMethod: 'GET', fetchFn: promFetch, httpErrorHandler: () => undefined } });
   return new EditorView({
-    parent,
+    parent: root,
+    root,
     doc: options.doc,
     extensions: [
       keymap.of([{ key: 'Enter', run: () => (options.onRun(), true) }]),
@@ -58,7 +65,7 @@ export function createEditor(parent: HTMLElement, options: { doc: string; labell
       placeholder('e.g. avg_over_time(temperature[5m])'),
       theme,
       EditorView.lineWrapping,
-      EditorView.contentAttributes.of({ 'aria-labelledby': options.labelledBy, 'aria-multiline': 'false' }),
+      EditorView.contentAttributes.of({ 'aria-label': options.label, 'aria-multiline': 'false' }),
       EditorView.updateListener.of((update) => {
         if (update.docChanged) options.onChange(update.state.doc.toString());
       }),
