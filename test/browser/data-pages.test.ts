@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import type { User } from '../../src/domain/user';
 import { expectAccessible } from './support/axe';
 import { launchBrowser, openPage, setView, signIn, waitForText, type SizeName, type ThemeName } from './support/browser';
@@ -51,6 +51,14 @@ describe('the web console: experiments, users, series charts and Explore', () =>
     }
     await setView(page, 'desktop', 'light');
     await page.waitForSelector(ready);
+  }
+
+  /** An element of the PromQL editor, which lives in a shadow root (CSP: constructable stylesheets), once it exists. */
+  async function inEditor(page: Page, selector: string, text = ''): Promise<ElementHandle> {
+    const handle = await page.waitForFunction(
+      `[...(document.querySelector('.explore-editor')?.shadowRoot?.querySelectorAll(${JSON.stringify(selector)}) ?? [])].find((el) => el.textContent.includes(${JSON.stringify(text)}))`,
+    );
+    return handle.asElement() as ElementHandle;
   }
 
   it('lets an ADMIN create a SCIENTIST and an experiment in the forms and associate them', async () => {
@@ -180,13 +188,10 @@ describe('the web console: experiments, users, series charts and Explore', () =>
   it('runs a PromQL query from the Explore editor with completion, and shows its graph and table', async () => {
     const { page, errors } = await openPage(browser);
     await signIn(page, platform.baseUrl, scientistToken, '/explore');
-    // The editor lives in a shadow root (CSP: constructable stylesheets): >>> pierces it.
-    await page.waitForSelector('>>> .cm-content');
-    await page.click('>>> .cm-content');
+    await inEditor(page, '.cm-content').then((h) => h.click());
     await page.keyboard.type('temper');
     // Completion from /prometheus/api/v1/label/__name__/values, with the bearer token.
-    const option = await page.waitForSelector('>>> .cm-tooltip-autocomplete li ::-p-text(temperature)');
-    await option!.click();
+    await inEditor(page, '.cm-tooltip-autocomplete li', 'temperature').then((h) => h.click());
     await page.waitForFunction(`document.querySelector('.explore-editor').shadowRoot.querySelector('.cm-content').textContent === 'temperature'`);
     await page.click('.explore-options button[type="submit"]');
     await page.waitForSelector('figure.chart');
@@ -204,7 +209,7 @@ describe('the web console: experiments, users, series charts and Explore', () =>
     expect(await page.$('figure.chart')).toBeNull();
 
     // A refused query: Prometheus's error as a readable message.
-    await page.click('>>> .cm-content');
+    await inEditor(page, '.cm-content').then((h) => h.click());
     await page.keyboard.press('End');
     await page.keyboard.type(' +');
     await page.click('.explore-options button[type="submit"]');
