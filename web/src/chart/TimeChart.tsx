@@ -39,7 +39,7 @@ export function TimeChart({ lines, caption, onZoom, height = 320 }: { lines: rea
   useEffect(() => {
     let cancelled = false;
     let resize: ResizeObserver | undefined;
-    (async () => {
+    void (async () => {
       try {
         const [{ default: UPlot }] = await Promise.all([import('uplot'), import('uplot/dist/uPlot.min.css')]);
         const el = box.current;

@@ -34,7 +34,7 @@ export function ExperimentForm({ experiment, onDone, onClose }: { experiment?: E
   };
   return (
     <Dialog title={experiment ? `Edit ${experiment.code}` : 'New experiment'} onClose={onClose}>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(event) => void submit(event)} noValidate>
         {rest ? <ErrorMessage error={error} /> : null}
         {experiment ? null : (
           <FormField id="experiment-code" label="Code" hint={CODE_HINT} error={byField.get('code')}>

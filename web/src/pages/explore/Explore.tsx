@@ -48,7 +48,8 @@ function rowsOf(result: Result): Row[] {
         const last = r.values[r.values.length - 1];
         return { key: String(i), series: seriesName(r.metric), value: last?.[1] ?? '—', at: last?.[0] ?? 0, points: r.values.length };
       });
-    default:
+    case 'scalar':
+    case 'string':
       return [{ key: '0', series: result.resultType, value: result.result[1], at: result.result[0] }];
   }
 }

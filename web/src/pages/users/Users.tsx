@@ -49,7 +49,7 @@ function UserForm({ user, onDone, onClose }: { user?: User; onDone: () => void; 
   };
   return (
     <Dialog title={user ? `Edit ${user.name ?? user.pseudonym}` : 'New user'} onClose={onClose}>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(event) => void submit(event)} noValidate>
         {rest ? <ErrorMessage error={error} /> : null}
         {FIELDS.map((f) => {
           const id = `user-${f.replace('_', '-')}`;
