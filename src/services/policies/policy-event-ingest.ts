@@ -41,6 +41,8 @@ interface Candidate {
   /** Where a log's time point starts, for the reason. */
   readonly where?: string;
   readonly problem?: string;
+  /** The timestamp of a time point refused before the monitor saw it (a log's time point that does not fit the signature). */
+  readonly ts?: number;
   readonly body: string;
 }
 
@@ -154,7 +156,7 @@ export class PolicyEventIngestService implements PolicyEventIngest {
     );
     const rejected: PolicyTimePointRejection[] = refused.map(({ candidate, reason }, n) => ({
       index: candidate.index,
-      ...(candidate.point === undefined ? {} : { ts: candidate.point.ts }),
+      ...((candidate.point?.ts ?? candidate.ts) === undefined ? {} : { ts: candidate.point?.ts ?? candidate.ts }),
       reason,
       rejectionId: rejectionIds[n] as number,
     }));
@@ -200,12 +202,15 @@ export class PolicyEventIngestService implements PolicyEventIngest {
 
   private candidates(body: PolicyEventsBody, compiled: CompiledPolicy): Candidate[] {
     if (body.kind === 'json') return jsonCandidates(body.value);
-    return parseLog(body.text, compiled.signature).map((point, index) => ({
-      index,
-      point: { ts: point.ts, events: point.events },
-      where: `time point ${index} (log ${point.pos.line}:${point.pos.column})`,
-      body: JSON.stringify({ ts: point.ts, events: point.events }),
-    }));
+    // A time point whose events do not fit the signature is refused alone (422), as a JSON one: only a syntax error refuses the log (400).
+    return parseLog(body.text, compiled.signature, { perTimePoint: true }).map((point, index): Candidate => {
+      const where = `time point ${index} (log ${point.pos.line}:${point.pos.column})`;
+      const text = JSON.stringify({ ts: point.ts, events: point.events });
+      if (point.problem !== undefined) {
+        return { index, where, ts: point.ts, problem: `${where}: log ${point.problem.pos.line}:${point.problem.pos.column}: ${point.problem.reason}`, body: text };
+      }
+      return { index, point: { ts: point.ts, events: point.events }, where, body: text };
+    });
   }
 
   private monitorFor(policy: Policy, compiled: CompiledPolicy, row: PolicyMonitorRow): { monitor: Monitor; pending: number } {
