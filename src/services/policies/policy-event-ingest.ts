@@ -46,8 +46,18 @@ interface Candidate {
   readonly body: string;
 }
 
+/**
+ * A reason is cut here: it quotes what the client sent (a predicate name, a timestamp's text) and
+ * policy_rejections.reason is a TEXT (65,535 bytes, up to 4 a character): a longer one was a storage error, a 500.
+ */
+const REASON_KEPT = 2000;
+
 function clip(text: string): string {
   return text.length <= BODY_KEPT ? text : `${text.slice(0, BODY_KEPT)}…`;
+}
+
+function clipReason(text: string): string {
+  return text.length <= REASON_KEPT ? text : `${text.slice(0, REASON_KEPT)}…`;
 }
 
 /** A JSON body's items: each a time point or the reason it is not one (validated one by one: one bad item does not refuse the others). */
@@ -103,13 +113,14 @@ export class PolicyEventIngestService implements PolicyEventIngest {
       this.cache.delete(policyId);
       if (error instanceof PolicySyntaxError || (error instanceof ValidationError && error.details?.field === 'body')) {
         // The body could not be split into time points: nothing was fed; the refusal is stored with its reason.
+        const reason = clipReason(error.message);
         const rejectionId = await this.store.insertRejection({
           policyId,
           source: options.source,
-          reason: error.message,
+          reason,
           body: clip(body.kind === 'log' ? body.text : (JSON.stringify(body.value) ?? '')),
         });
-        throw new ValidationError(error.message, { ...error.details, rejection_id: rejectionId });
+        throw new ValidationError(reason, { ...error.details, rejection_id: rejectionId });
       }
       throw error;
     }
@@ -135,14 +146,14 @@ export class PolicyEventIngestService implements PolicyEventIngest {
     let lastTs = row.lastTs;
     for (const candidate of candidates) {
       if (candidate.point === undefined) {
-        refused.push({ candidate, reason: candidate.problem ?? 'not a time point' });
+        refused.push({ candidate, reason: clipReason(candidate.problem ?? 'not a time point') });
         continue;
       }
       try {
         verdicts.push(...monitor.push(candidate.point));
       } catch (error) {
         if (!(error instanceof PolicyEventError)) throw error;
-        refused.push({ candidate, reason: `${candidate.where ?? `time point ${candidate.index}`}: ${error.message}` });
+        refused.push({ candidate, reason: clipReason(`${candidate.where ?? `time point ${candidate.index}`}: ${error.message}`) });
         continue;
       }
       accepted.push({ tp: nextTp++, ts: candidate.point.ts, events: candidate.point.events });

@@ -52,6 +52,24 @@ describe('policy routes at the edges', () => {
     expect((await api('GET', `/policies/${id}`)).body.monitor.next_tp).toBe(3);
   });
 
+  it('a reason quoting a very long predicate name or timestamp text is cut, stored and answered (it was a 500: policy_rejections.reason is a TEXT)', async () => {
+    const id = await create({ name: 'long-reasons', signature: 'p(x:int)', formula: 'p(x)' });
+    const longName = 'x'.repeat(70_000);
+    const json = await api('POST', `/policies/${id}/events`, { body: [{ ts: 1, events: [{ pred: longName, args: [] }] }, { ts: 2, events: [{ pred: 'p', args: [2] }] }] });
+    expect({ status: json.status, accepted: json.body.accepted }).toEqual({ status: 422, accepted: 1 });
+    const jsonReason = json.body.rejected[0].reason as string;
+    expect(jsonReason.startsWith('time point 0: event 1: the predicate xxx')).toBe(true);
+    expect(jsonReason.length).toBeLessThan(longName.length);
+    const logged = await log(id, `@3 ${'y'.repeat(70_000)}(1)\n@4 p(4)`);
+    expect({ status: logged.status, accepted: logged.body.accepted }).toEqual({ status: 422, accepted: 1 });
+    const timestamp = await log(id, `@${'1x'.repeat(40_000)}`);
+    expect(timestamp.status).toBe(400);
+    expect(timestamp.body.detail).toMatch(/^log 1:1: the timestamp '1x1x/);
+    const rejections = await api('GET', `/policies/${id}/rejections`);
+    expect(rejections.body.items.map((r: { reason: string }) => r.reason)).toEqual([jsonReason, logged.body.rejected[0].reason, timestamp.body.detail]);
+    expect((await api('GET', `/policies/${id}`)).body.monitor.next_tp).toBe(2);
+  });
+
   it('?generation= selects that generation (it was ignored: the current one answered); an unknown one is a 404', async () => {
     const id = await create({ name: 'generations', signature: 'p(x:int)', formula: 'p(x)' });
     expect((await log(id, '@1 p(1)\n@2 p(2)')).status).toBe(200);
