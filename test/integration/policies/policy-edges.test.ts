@@ -70,6 +70,21 @@ describe('policy routes at the edges', () => {
     expect((await api('GET', `/policies/${id}`)).body.monitor.next_tp).toBe(2);
   });
 
+  it('a change whose signature gives a predicate with stored events inside the window another arity is refused (400 naming signature), as another type is', async () => {
+    const id = await create({ name: 'arity', signature: 'p(x:int)', formula: 'p(x)' });
+    expect((await log(id, '@1 p(1)\n@2 p(2)')).status).toBe(200);
+    const body = (signature: string, formula: string) => ({ body: { experiment: 'EDGES', name: 'arity', signature, formula } });
+    const arity = await api('PUT', `/policies/${id}`, body('p(x:int,y:int)', 'ONCE p(x,y)'));
+    expect({ status: arity.status, path: arity.body.errors?.[0]?.path }).toEqual({ status: 400, path: 'signature' });
+    expect(arity.body.detail).toMatch(/^signature: the stored events inside the new formula's window do not fit it: .*p takes 2 argument\(s\)/);
+    const typed = await api('PUT', `/policies/${id}`, body('p(x:string)', 'ONCE p(x)'));
+    expect({ status: typed.status, path: typed.body.errors?.[0]?.path }).toEqual({ status: 400, path: 'signature' });
+    expect((await api('GET', `/policies/${id}`)).body).toMatchObject({ generation: 1, signature: 'p(x:int)' });
+    // Events the new formula does not read (no atom of p) do not stop the change.
+    const outside = await api('PUT', `/policies/${id}`, body('p(x:int,y:int)\nq(z:int)', 'q(z)'));
+    expect({ status: outside.status, generation: outside.body.generation, replayed: outside.body.monitor.replayed_events }).toEqual({ status: 200, generation: 2, replayed: 0 });
+  });
+
   it('?generation= selects that generation (it was ignored: the current one answered); an unknown one is a 404', async () => {
     const id = await create({ name: 'generations', signature: 'p(x:int)', formula: 'p(x)' });
     expect((await log(id, '@1 p(1)\n@2 p(2)')).status).toBe(200);
