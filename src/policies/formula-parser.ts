@@ -386,8 +386,11 @@ class FormulaParser {
         if (!Number.isSafeInteger(value)) this.fail(t, `the integer ${t.text} is out of range (at most 2^53 - 1)`);
         return { kind: 'const', value, type: 'int', pos: t.pos };
       }
-      case 'float':
-        return { kind: 'const', value: Number(t.text), type: 'float', pos: t.pos };
+      case 'float': {
+        const value = Number(t.text);
+        if (!Number.isFinite(value)) this.fail(t, `the float ${t.text} is out of range (not a finite number)`);
+        return { kind: 'const', value, type: 'float', pos: t.pos };
+      }
       case 'string':
         return { kind: 'const', value: t.text, type: 'string', pos: t.pos };
       case 'ident':

@@ -15,6 +15,19 @@ export interface TimePointInput {
 
 export interface ParsedTimePoint extends TimePointInput {
   readonly pos: SourcePosition;
+  /**
+   * With `perTimePoint`: why this time point does not fit the signature (an unknown predicate, a wrong arity, an
+   * argument of another type), with where; its events are then incomplete and it must be refused alone.
+   */
+  readonly problem?: { readonly pos: SourcePosition; readonly reason: string };
+}
+
+export interface ParseLogOptions {
+  /**
+   * A time point whose events do not fit the signature is returned with its `problem` instead of failing the
+   * whole log (the ingest refuses it alone, docs/policies.md "REST"); syntax errors still fail the log.
+   */
+  readonly perTimePoint?: boolean;
 }
 
 const UNQUOTED = /[A-Za-z0-9_/:.!\-[\]]/;
@@ -44,7 +57,7 @@ export function convertArgument(text: string, type: ValueType): Value | string[]
  * Parses MonPoly's log language: `@ts` followed by events `p(a,b)`, `p (1) (2)` (several tuples), `hb` or `hb()`;
  * a time point ends at the next `@`, at `;` or at the end. Arguments are typed by the signature.
  */
-export function parseLog(text: string, signature: Signature): ParsedTimePoint[] {
+export function parseLog(text: string, signature: Signature, options: ParseLogOptions = {}): ParsedTimePoint[] {
   const points: ParsedTimePoint[] = [];
   let i = 0;
   let line = 1;
@@ -96,6 +109,13 @@ export function parseLog(text: string, signature: Signature): ParsedTimePoint[] 
     const ts = Number(tsText);
     if (!Number.isSafeInteger(ts)) fail(pos, `the timestamp ${tsText} is out of range`);
     const events: EventInput[] = [];
+    let problem: { pos: SourcePosition; reason: string } | undefined;
+    /** An event that does not fit the signature: the log fails, or (perTimePoint) this time point is marked. Returns false. */
+    const misfit = (at: SourcePosition, reason: string): false => {
+      if (options.perTimePoint !== true) fail(at, reason);
+      problem ??= { pos: at, reason };
+      return false;
+    };
     for (;;) {
       skipSpace();
       if (i >= text.length || text[i] === '@') break;
@@ -108,27 +128,31 @@ export function parseLog(text: string, signature: Signature): ParsedTimePoint[] 
       const name = word();
       if (name === '') fail(namePos, `expected a predicate name, found '${text[i]}'`);
       const predicate = signature.get(name);
-      if (predicate === undefined) fail(namePos, `the predicate ${name} is not in the signature`);
-      const types = (predicate as NonNullable<typeof predicate>).types;
+      // An unknown predicate's tuples are still read (syntax), never kept.
+      const known = predicate !== undefined || misfit(namePos, `the predicate ${name} is not in the signature`);
+      const types = predicate?.types ?? [];
       skipSpace();
       if (text[i] !== '(') {
-        if (types.length !== 0) fail(namePos, `${name} takes ${types.length} argument(s); write ${name}(...)`);
-        events.push({ pred: name, args: [] });
+        if (known && types.length !== 0) misfit(namePos, `${name} takes ${types.length} argument(s); write ${name}(...)`);
+        else if (known) events.push({ pred: name, args: [] });
         continue;
       }
       while (text[i] === '(') {
         const tuplePos = here();
         i++;
         const args: Value[] = [];
+        let fits = known;
         skipSpace();
         if (text[i] !== ')') {
-          for (;;) {
+          for (let n = 0; ; n++) {
             const arg = argument();
-            const type = types[args.length];
-            if (type === undefined) fail(arg.pos, `${name} takes ${types.length} argument(s)`);
-            const value = convertArgument(arg.text, type as ValueType);
-            if (Array.isArray(value)) return fail(arg.pos, `argument ${args.length + 1} of ${name}: ${value[0]}`);
-            args.push(value);
+            const type = types[n];
+            if (fits && type === undefined) fits = misfit(arg.pos, `${name} takes ${types.length} argument(s)`);
+            if (fits) {
+              const value = convertArgument(arg.text, type as ValueType);
+              if (Array.isArray(value)) fits = misfit(arg.pos, `argument ${n + 1} of ${name}: ${value[0]}`);
+              else args.push(value);
+            }
             skipSpace();
             if (text[i] === ',') {
               i++;
@@ -139,12 +163,12 @@ export function parseLog(text: string, signature: Signature): ParsedTimePoint[] 
         }
         if (text[i] !== ')') fail(here(), `expected ',' or ')' in the arguments of ${name}`);
         i++;
-        if (args.length !== types.length) fail(tuplePos, `${name} takes ${types.length} argument(s), found ${args.length}`);
-        events.push({ pred: name, args });
+        if (fits && args.length !== types.length) fits = misfit(tuplePos, `${name} takes ${types.length} argument(s), found ${args.length}`);
+        if (fits) events.push({ pred: name, args });
         skipSpace();
       }
     }
-    points.push({ ts, events, pos });
+    points.push(problem === undefined ? { ts, events, pos } : { ts, events, pos, problem });
   }
   return points;
 }

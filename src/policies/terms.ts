@@ -1,4 +1,4 @@
-import type { ComparisonOperator, Term } from './ast';
+import type { ArithmeticOperator, ComparisonOperator, Term } from './ast';
 import { formatFloat } from './float-format';
 import { convertArgument } from './log-parser';
 import { typeOfTerm } from './typing';
@@ -35,28 +35,43 @@ export function compileTerm(term: Term, columns: readonly string[], types: Reado
         const a = l(t) as number | undefined;
         const b = r(t) as number | undefined;
         if (a === undefined || b === undefined) return undefined;
-        switch (op) {
-          case '+':
-            return a + b;
-          case '-':
-            return a - b;
-          case '*':
-            return a * b;
-          case '/':
-            if (int) return b === 0 ? undefined : Math.trunc(a / b);
-            return a / b;
-          case 'MOD':
-            return b === 0 ? undefined : a % b;
-        }
+        return representable(int, arithmetic(op, int, a, b));
       };
     }
   }
 }
 
+function arithmetic(op: ArithmeticOperator, int: boolean, a: number, b: number): number | undefined {
+  switch (op) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      if (int) return b === 0 ? undefined : Math.trunc(a / b);
+      return a / b;
+    case 'MOD':
+      return b === 0 ? undefined : a % b;
+  }
+}
+
+/**
+ * A result the value domain has no room for does not exist, as a division by zero: an int past ±(2^53 − 1) (it
+ * would be a rounded float printed as an int) or a float that is not finite (inf, nan: JSON, and so the stored
+ * verdicts and the monitor's snapshot, cannot hold them). docs/policies.md, "Not supported yet".
+ */
+function representable(int: boolean, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (int) return Number.isSafeInteger(value) ? value : undefined;
+  return Number.isFinite(value) ? value : undefined;
+}
+
 const UNARY: Readonly<Record<string, (v: Value) => Value | undefined>> = {
   neg: (v) => -(v as number),
   i2f: (v) => v,
-  f2i: (v) => Math.trunc(v as number),
+  f2i: (v) => representable(true, Math.trunc(v as number)),
   i2s: (v) => String(v),
   f2s: (v) => formatFloat(v as number),
   s2i: (v) => {

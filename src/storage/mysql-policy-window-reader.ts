@@ -39,7 +39,9 @@ interface PredicateRead {
 }
 
 function matches(args: readonly Value[], mask: readonly (Value | null)[]): boolean {
-  return mask.length === args.length && mask.every((m, i) => m === null || m === args[i]);
+  // An event of another arity (stored under an older signature) is kept: the new monitor refuses it and the change
+  // is a 400, as for another type; dropped here, the change was accepted with those events silently left out.
+  return mask.length !== args.length || mask.every((m, i) => m === null || m === args[i]);
 }
 
 /**

@@ -60,7 +60,10 @@ export class AggregationNode implements EvalNode {
       rows.set(tupleKey(zero), zero);
     }
     for (const { group, values } of groups.values()) {
-      const out = [this.compute(values), ...group];
+      const result = this.compute(values);
+      // A float SUM or AVG past the largest float is no value (as a term's overflow, src/policies/terms.ts): JSON cannot hold inf.
+      if (typeof result === 'number' && !Number.isFinite(result)) continue;
+      const out = [result, ...group];
       rows.set(tupleKey(out), out);
     }
     return positive(rows);

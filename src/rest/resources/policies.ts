@@ -109,8 +109,8 @@ export function policiesResource(policies: PolicyService): Router {
   });
   router.get('/policies/:policyId/verdicts', async (req, res) => {
     const id = integerParameter(res, 'policyId');
-    const generationText = queryString(req, 'generation');
-    const generation = generationText === undefined ? undefined : integerParameter(res, 'generation');
+    // Not queryString: the OpenAPI validator has coerced req.query.generation to a number (a string test would drop it).
+    const generation = (res.locals.integers as Map<string, number> | undefined)?.get('generation');
     if (wantsText(req)) {
       // MonPoly's lines, each followed by "\n": every verdict after the cursor, read and written page by page
       // (the first page is read before the status is sent, so a refusal is still a problem+json).

@@ -41,11 +41,23 @@ interface Candidate {
   /** Where a log's time point starts, for the reason. */
   readonly where?: string;
   readonly problem?: string;
+  /** The timestamp of a time point refused before the monitor saw it (a log's time point that does not fit the signature). */
+  readonly ts?: number;
   readonly body: string;
 }
 
+/**
+ * A reason is cut here: it quotes what the client sent (a predicate name, a timestamp's text) and
+ * policy_rejections.reason is a TEXT (65,535 bytes, up to 4 a character): a longer one was a storage error, a 500.
+ */
+const REASON_KEPT = 2000;
+
 function clip(text: string): string {
   return text.length <= BODY_KEPT ? text : `${text.slice(0, BODY_KEPT)}…`;
+}
+
+function clipReason(text: string): string {
+  return text.length <= REASON_KEPT ? text : `${text.slice(0, REASON_KEPT)}…`;
 }
 
 /** A JSON body's items: each a time point or the reason it is not one (validated one by one: one bad item does not refuse the others). */
@@ -101,13 +113,14 @@ export class PolicyEventIngestService implements PolicyEventIngest {
       this.cache.delete(policyId);
       if (error instanceof PolicySyntaxError || (error instanceof ValidationError && error.details?.field === 'body')) {
         // The body could not be split into time points: nothing was fed; the refusal is stored with its reason.
+        const reason = clipReason(error.message);
         const rejectionId = await this.store.insertRejection({
           policyId,
           source: options.source,
-          reason: error.message,
+          reason,
           body: clip(body.kind === 'log' ? body.text : (JSON.stringify(body.value) ?? '')),
         });
-        throw new ValidationError(error.message, { ...error.details, rejection_id: rejectionId });
+        throw new ValidationError(reason, { ...error.details, rejection_id: rejectionId });
       }
       throw error;
     }
@@ -133,14 +146,14 @@ export class PolicyEventIngestService implements PolicyEventIngest {
     let lastTs = row.lastTs;
     for (const candidate of candidates) {
       if (candidate.point === undefined) {
-        refused.push({ candidate, reason: candidate.problem ?? 'not a time point' });
+        refused.push({ candidate, reason: clipReason(candidate.problem ?? 'not a time point') });
         continue;
       }
       try {
         verdicts.push(...monitor.push(candidate.point));
       } catch (error) {
         if (!(error instanceof PolicyEventError)) throw error;
-        refused.push({ candidate, reason: `${candidate.where ?? `time point ${candidate.index}`}: ${error.message}` });
+        refused.push({ candidate, reason: clipReason(`${candidate.where ?? `time point ${candidate.index}`}: ${error.message}`) });
         continue;
       }
       accepted.push({ tp: nextTp++, ts: candidate.point.ts, events: candidate.point.events });
@@ -154,7 +167,7 @@ export class PolicyEventIngestService implements PolicyEventIngest {
     );
     const rejected: PolicyTimePointRejection[] = refused.map(({ candidate, reason }, n) => ({
       index: candidate.index,
-      ...(candidate.point === undefined ? {} : { ts: candidate.point.ts }),
+      ...((candidate.point?.ts ?? candidate.ts) === undefined ? {} : { ts: candidate.point?.ts ?? candidate.ts }),
       reason,
       rejectionId: rejectionIds[n] as number,
     }));
@@ -200,12 +213,15 @@ export class PolicyEventIngestService implements PolicyEventIngest {
 
   private candidates(body: PolicyEventsBody, compiled: CompiledPolicy): Candidate[] {
     if (body.kind === 'json') return jsonCandidates(body.value);
-    return parseLog(body.text, compiled.signature).map((point, index) => ({
-      index,
-      point: { ts: point.ts, events: point.events },
-      where: `time point ${index} (log ${point.pos.line}:${point.pos.column})`,
-      body: JSON.stringify({ ts: point.ts, events: point.events }),
-    }));
+    // A time point whose events do not fit the signature is refused alone (422), as a JSON one: only a syntax error refuses the log (400).
+    return parseLog(body.text, compiled.signature, { perTimePoint: true }).map((point, index): Candidate => {
+      const where = `time point ${index} (log ${point.pos.line}:${point.pos.column})`;
+      const text = JSON.stringify({ ts: point.ts, events: point.events });
+      if (point.problem !== undefined) {
+        return { index, where, ts: point.ts, problem: `${where}: log ${point.problem.pos.line}:${point.problem.pos.column}: ${point.problem.reason}`, body: text };
+      }
+      return { index, point: { ts: point.ts, events: point.events }, where, body: text };
+    });
   }
 
   private monitorFor(policy: Policy, compiled: CompiledPolicy, row: PolicyMonitorRow): { monitor: Monitor; pending: number } {

@@ -98,6 +98,18 @@ describe('log parser', () => {
     expect([e.source, e.position]).toEqual(['log', { line, column }]);
     expect(e.message).toContain(message);
   });
+
+  it('with perTimePoint, marks a time point whose events do not fit the signature and reads on (syntax errors still fail)', () => {
+    const points = parseLog('@1 publish(1)\n@2 nope(1, "x y") publish(2)\n@3 publish(abc) publish(3)\n@4 ev(a)\n@5 publish(5)', sig, { perTimePoint: true });
+    expect(points.map((p) => [p.ts, p.events.length, p.problem])).toEqual([
+      [1, 1, undefined],
+      [2, 1, { pos: { line: 2, column: 4 }, reason: 'the predicate nope is not in the signature' }],
+      [3, 1, { pos: { line: 3, column: 12 }, reason: "argument 1 of publish: 'abc' is not an int" }],
+      [4, 0, { pos: { line: 4, column: 6 }, reason: 'ev takes 2 argument(s), found 1' }],
+      [5, 1, undefined],
+    ]);
+    expect(errorOf(() => parseLog('@1 nope(1\n', sig, { perTimePoint: true })).message).toContain("expected ',' or ')'");
+  });
 });
 
 describe('verdict lines', () => {

@@ -99,7 +99,7 @@ describe('PolicyService rules', () => {
 
   it('refuses a body that is not time points as a whole, storing one rejection, and feeds nothing', async () => {
     await expect(s.policies.ingest(admin, seen, { kind: 'json', value: { ts: 1 } }, false)).rejects.toThrow(/must be a JSON array/);
-    await expect(s.policies.ingest(admin, seen, log('@1 q(1)'), false)).rejects.toThrow(/log 1:4: the predicate q is not in the signature/);
+    await expect(s.policies.ingest(admin, seen, log('@1 p(1)\n@2 p('), false)).rejects.toThrow(/log 2:\d+: expected an argument/);
     expect(s.stores.policies.rejectionRows.map((r) => r.policyId)).toEqual([seen, seen]);
     expect(s.stores.policies.monitors.get(seen)?.nextTp).toBe(0);
   });
