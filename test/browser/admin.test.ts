@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { expectAccessible } from './support/axe';
-import { launchBrowser, openPage, setView, signIn, waitForText, type SizeName, type ThemeName } from './support/browser';
+import { SIZES, launchBrowser, openPage, signIn, waitForText, type SizeName, type ThemeName } from './support/browser';
 import { call, eventually, startConsolePlatform, type ConsolePlatform } from './support/platform';
 import { seed, type Seed } from './support/seed';
 
@@ -10,6 +10,19 @@ import { seed, type Seed } from './support/seed';
  * error from the API's validation shown at its field, a rejected message replayed and another discarded,
  * the audit trail for an ADMIN and absent for a SCIENTIST; axe at both sizes in both themes on each page.
  */
+jest.setTimeout(120_000);
+
+/** On failure, the page's text and a screenshot in the test's output directory help to see why. */
+async function explain<T>(page: Page, what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const text = await page.evaluate('document.body.innerText').catch(() => '(no text)');
+    await page.screenshot({ path: `/tmp/w3-${what.replace(/[^a-z0-9]+/gi, '-')}.png` }).catch(() => undefined);
+    throw new Error(`${what}: ${String(error)}\n--- page text ---\n${String(text).slice(0, 3000)}`);
+  }
+}
+
 describe('the web console: rules, rejected messages, audit trail', () => {
   let platform: ConsolePlatform;
   let browser: Browser;
@@ -31,10 +44,16 @@ describe('the web console: rules, rejected messages, audit trail', () => {
 
   const admin = () => platform.adminToken;
 
+  /**
+   * axe at 390x844 and 1440x900 in light and dark, keeping the page's state: only the viewport's size and the
+   * colour scheme change (support's setView also switches isMobile, which makes Chromium reload the page).
+   */
   async function accessibleEverywhere(page: Page, where: string): Promise<void> {
+    const isMobile = page.viewport()?.isMobile ?? false;
     for (const size of ['phone', 'desktop'] as SizeName[]) {
       for (const theme of ['light', 'dark'] as ThemeName[]) {
-        await setView(page, size, theme);
+        await page.setViewport({ ...SIZES[size], deviceScaleFactor: 1, isMobile, hasTouch: isMobile });
+        await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: theme }]);
         await expectAccessible(page, `${where} at ${size} in ${theme}`);
       }
     }
@@ -42,7 +61,7 @@ describe('the web console: rules, rejected messages, audit trail', () => {
 
   /** Replaces the whole text of the CodeMirror editor under `selector` by typing, as a person would. */
   async function typeInEditor(page: Page, selector: string, text: string): Promise<void> {
-    await page.click(`${selector} .cm-content`);
+    await page.focus(`${selector} .cm-content`);
     await page.keyboard.down('Control');
     await page.keyboard.press('KeyA');
     await page.keyboard.up('Control');
@@ -63,101 +82,104 @@ describe('the web console: rules, rejected messages, audit trail', () => {
     });
     expect([200, 201]).toContain(created.status);
     const { page, errors } = await openPage(browser);
-    await signIn(page, platform.baseUrl, admin(), `/rules?experiment=${seeded.experiment}`);
-    await waitForText(page, 'Rules of temps');
-    await waitForText(page, 'temperature > 1000');
-    await accessibleEverywhere(page, 'the rules list');
-    await setView(page, 'desktop', 'light');
+    await explain(page, 'test 1', async () => {
+      await signIn(page, platform.baseUrl, admin(), `/rules?experiment=${seeded.experiment}`);
+      await waitForText(page, 'Rules of temps');
+      await waitForText(page, 'temperature > 1000');
+      await accessibleEverywhere(page, 'the rules list');
 
-    await Promise.all([page.waitForSelector('.rules-code-promql .cm-content'), page.click('a[href$="group=temps"]')]);
-    await waitForText(page, 'Rule group temps');
-    // The stored expression is in the editor, highlighted by the PromQL grammar.
-    await page.waitForFunction(`document.querySelector('.rules-code-promql .cm-content').textContent === 'temperature > 1000'`);
-    expect(await page.$$eval('.rules-code-promql .tok-number', (els) => els.map((e) => e.textContent))).toContain('1000');
+      await Promise.all([page.waitForSelector('.rules-code-promql .cm-content'), page.click('a[href$="group=temps"]')]);
+      await waitForText(page, 'Rule group temps');
+      // The stored expression is in the editor, highlighted by the PromQL grammar.
+      await page.waitForFunction(`document.querySelector('.rules-code-promql .cm-content').textContent === 'temperature > 1000'`);
+      expect(await page.$$eval('.rules-code-promql .tok-number', (els) => els.map((e) => e.textContent))).toContain('1000');
 
-    // As stored, nothing fires: the seeded temperatures are about 20.
-    await page.click('.rules-test button');
-    await waitForText(page, 'The expression gave no element: nothing would fire.');
+      // As stored, nothing fires: the seeded temperatures are about 20.
+      await page.click('.rules-test button');
+      await waitForText(page, 'The expression gave no element: nothing would fire.');
 
-    // Edited to fire on the stored data: the live test lists the element that would fire.
-    await typeInEditor(page, '.rules-code-promql', 'temperature > 0');
-    await page.click('.rules-test button');
-    await page.waitForSelector('.rules-test-result .badge-firing');
-    const resultText = (await page.$eval('.rules-test-result', (el) => el.textContent)) ?? '';
-    expect(resultText).toContain('source="probe-1"');
-    expect(resultText).toMatch(/[1-9]\d* would be pending or firing/);
-    // A simulated window over the last hour: transitions to firing.
-    await page.select('.rules-test select', '1h');
-    await page.click('.rules-test button');
-    await page.waitForFunction(`document.querySelector('.rules-test-result')?.textContent.includes('transition(s)')`);
-    expect((await page.$eval('.rules-test-result', (el) => el.textContent)) ?? '').toContain('firing');
-    await accessibleEverywhere(page, 'the rule editor with a test result');
-    await setView(page, 'desktop', 'light');
+      // Edited to fire on the stored data: the live test lists the element that would fire.
+      await typeInEditor(page, '.rules-code-promql', 'temperature > 0');
+      await page.click('.rules-test button');
+      await page.waitForSelector('.rules-test-result .badge-firing');
+      const resultText = (await page.$eval('.rules-test-result', (el) => el.textContent)) ?? '';
+      expect(resultText).toContain('source="probe-1"');
+      expect(resultText).toMatch(/[1-9]\d* would be pending or firing/);
+      // A simulated window over the last hour: transitions to firing.
+      await page.select('.rules-test select', '1h');
+      await page.click('.rules-test button');
+      await page.waitForFunction(`document.querySelector('.rules-test-result')?.textContent.includes('transition(s)')`);
+      expect((await page.$eval('.rules-test-result', (el) => el.textContent)) ?? '').toContain('firing');
+      await accessibleEverywhere(page, 'the rule editor with a test result');
 
-    await page.click('button[type="submit"]');
-    await waitForText(page, 'Saved: version');
-    const saved = await storedGroup('temps');
-    expect(saved.rules[0]!.expr).toBe('temperature > 0');
-    expect(saved.version).toBeGreaterThan(created.body.version as number);
-    expect(errors).toEqual([]);
+      await page.click('button[type="submit"]');
+      await waitForText(page, 'Saved: version');
+      const saved = await storedGroup('temps');
+      expect(saved.rules[0]!.expr).toBe('temperature > 0');
+      expect(saved.version).toBeGreaterThan(created.body.version as number);
+      expect(errors).toEqual([]);
+    });
     await page.close();
   });
 
   it('shows the API\'s validation error at the expression field and saves nothing', async () => {
     const before = await storedGroup('temps');
     const { page } = await openPage(browser, 'phone', 'dark');
-    await signIn(page, platform.baseUrl, admin(), `/rules/edit?experiment=${seeded.experiment}&group=temps`);
-    await page.waitForSelector('.rules-code-promql .cm-content');
-    await page.waitForFunction(`document.querySelector('.rules-code-promql .cm-content').textContent === ${JSON.stringify(before.rules[0]!.expr)}`);
-    await typeInEditor(page, '.rules-code-promql', 'sum(temperature');
-    await page.click('button[type="submit"]');
-    // The error is under the editor (its field), and the editable area is described by it.
-    await page.waitForSelector('.rules-rule .field-invalid .rules-code-promql');
-    const fieldError = (await page.$eval('.rules-rule .field-invalid .field-error', (el) => el.textContent)) ?? '';
-    expect(fieldError.length).toBeGreaterThan(0);
-    const errorId = await page.$eval('.rules-rule .field-invalid .field-error', (el) => el.id);
-    expect(await page.$eval('.rules-code-promql .cm-content', (el) => el.getAttribute('aria-describedby'))).toContain(errorId);
-    await waitForText(page, 'Not saved');
-    await expectAccessible(page, 'the rule editor with a field error at phone in dark');
-    expect((await storedGroup('temps')).version).toBe(before.version);
+    await explain(page, 'test 2', async () => {
+      await signIn(page, platform.baseUrl, admin(), `/rules/edit?experiment=${seeded.experiment}&group=temps`);
+      await page.waitForSelector('.rules-code-promql .cm-content');
+      await page.waitForFunction(`document.querySelector('.rules-code-promql .cm-content').textContent === ${JSON.stringify(before.rules[0]!.expr)}`);
+      await typeInEditor(page, '.rules-code-promql', 'sum(temperature');
+      await page.click('button[type="submit"]');
+      // The error is under the editor (its field), and the editable area is described by it.
+      await page.waitForSelector('.rules-rule .field-invalid .rules-code-promql');
+      const fieldError = (await page.$eval('.rules-rule .field-invalid .field-error', (el) => el.textContent)) ?? '';
+      expect(fieldError.length).toBeGreaterThan(0);
+      const errorId = await page.$eval('.rules-rule .field-invalid .field-error', (el) => el.id);
+      expect(await page.$eval('.rules-code-promql .cm-content', (el) => el.getAttribute('aria-describedby'))).toContain(errorId);
+      await waitForText(page, 'Not saved');
+      await expectAccessible(page, 'the rule editor with a field error at phone in dark');
+      expect((await storedGroup('temps')).version).toBe(before.version);
+    });
     await page.close();
   });
 
   it('edits a Lua classifier with highlighted Lua and saves it; a thresholds classifier too', async () => {
     const { page, errors } = await openPage(browser);
-    await signIn(page, platform.baseUrl, admin(), `/rules/edit?experiment=${seeded.experiment}&group=temps`);
-    await page.waitForSelector('.rules-code-promql .cm-content');
-    await page.select('.rules-rule select[id$="-classifier"]', 'lua');
-    await page.waitForSelector('.rules-code-lua .cm-content');
-    await typeInEditor(page, '.rules-code-lua', 'local v = values[#values]\nif v > 25 then return "critical" end\nreturn "minor"');
-    // Highlighted: Lua keywords and strings carry the highlighter's classes (coloured by the theme).
-    const keywords = await page.$$eval('.rules-code-lua .tok-keyword', (els) => els.map((e) => e.textContent));
-    expect(keywords).toEqual(expect.arrayContaining(['local', 'if', 'then', 'return', 'end']));
-    expect(await page.$$eval('.rules-code-lua .tok-string', (els) => els.map((e) => e.textContent))).toContain('"critical"');
-    await accessibleEverywhere(page, 'the Lua classifier editor');
-    await setView(page, 'desktop', 'light');
-    // The live test runs the classifier: about 20 is below 25, so minor.
-    await page.click('.rules-test button');
-    await page.waitForSelector('.rules-test-result .badge-minor');
-    await page.click('button[type="submit"]');
-    await waitForText(page, 'Saved: version');
-    const lua = (await storedGroup('temps')).rules[0]!.classifier?.lua ?? '';
-    expect(lua).toContain('return "critical"');
-    expect(lua).toContain('values[#values]');
+    await explain(page, 'test 3', async () => {
+      await signIn(page, platform.baseUrl, admin(), `/rules/edit?experiment=${seeded.experiment}&group=temps`);
+      await page.waitForSelector('.rules-code-promql .cm-content');
+      await page.select('.rules-rule select[id$="-classifier"]', 'lua');
+      await page.waitForSelector('.rules-code-lua .cm-content');
+      await typeInEditor(page, '.rules-code-lua', 'local v = values[#values]\nif v > 25 then return "critical" end\nreturn "minor"');
+      // Highlighted: Lua keywords and strings carry the highlighter's classes (coloured by the theme).
+      const keywords = await page.$$eval('.rules-code-lua .tok-keyword', (els) => els.map((e) => e.textContent));
+      expect(keywords).toEqual(expect.arrayContaining(['local', 'if', 'then', 'return', 'end']));
+      expect(await page.$$eval('.rules-code-lua .tok-string', (els) => els.map((e) => e.textContent))).toContain('"critical"');
+      await accessibleEverywhere(page, 'the Lua classifier editor');
+      // The live test runs the classifier: about 20 is below 25, so minor.
+      await page.click('.rules-test button');
+      await page.waitForSelector('.rules-test-result .badge-minor');
+      await page.click('button[type="submit"]');
+      await waitForText(page, 'Saved: version');
+      const lua = (await storedGroup('temps')).rules[0]!.classifier?.lua ?? '';
+      expect(lua).toContain('return "critical"');
+      expect(lua).toContain('values[#values]');
 
-    // Thresholds: a value that is not a number is refused at its field before anything is sent.
-    await page.select('.rules-rule select[id$="-classifier"]', 'thresholds');
-    await page.click('.rules-thresholds > button');
-    await page.type('.rules-thresholds input[id$="-t0-value"]', 'hot');
-    await page.click('button[type="submit"]');
-    await page.waitForSelector('.rules-thresholds .field-invalid .field-error');
-    await page.click('.rules-thresholds input[id$="-t0-value"]', { count: 3 });
-    await page.keyboard.type('15');
-    await page.select('.rules-thresholds select[id$="-t0-severity"]', 'critical');
-    await page.click('button[type="submit"]');
-    await waitForText(page, 'Saved: version');
-    expect((await storedGroup('temps')).rules[0]!.classifier).toEqual({ thresholds: [{ severity: 'critical', op: '>', value: 15 }] });
-    expect(errors).toEqual([]);
+      // Thresholds: a value that is not a number is refused at its field before anything is sent.
+      await page.select('.rules-rule select[id$="-classifier"]', 'thresholds');
+      await page.click('.rules-thresholds > button');
+      await page.type('.rules-thresholds input[id$="-t0-value"]', 'hot');
+      await page.click('button[type="submit"]');
+      await page.waitForSelector('.rules-thresholds .field-invalid .field-error');
+      await page.click('.rules-thresholds input[id$="-t0-value"]', { count: 3 });
+      await page.keyboard.type('15');
+      await page.select('.rules-thresholds select[id$="-t0-severity"]', 'critical');
+      await page.click('button[type="submit"]');
+      await waitForText(page, 'Saved: version');
+      expect((await storedGroup('temps')).rules[0]!.classifier).toEqual({ thresholds: [{ severity: 'critical', op: '>', value: 15 }] });
+      expect(errors).toEqual([]);
+    });
     await page.close();
   });
 
@@ -177,35 +199,35 @@ describe('the web console: rules, rejected messages, audit trail', () => {
     expect((await call(platform.baseUrl, 'POST', '/experiments', { token: admin(), body: { code: 'LATE', name: 'Created late' } })).status).toBe(201);
 
     const { page, errors } = await openPage(browser, 'phone', 'dark');
-    await signIn(page, platform.baseUrl, admin(), '/exceptions');
-    await waitForText(page, 'late-1');
-    await waitForText(page, 'late-2');
-    await accessibleEverywhere(page, 'the rejected messages');
-    await setView(page, 'phone', 'dark');
+    await explain(page, 'test 4', async () => {
+      await signIn(page, platform.baseUrl, admin(), '/exceptions');
+      await waitForText(page, 'late-1');
+      await waitForText(page, 'late-2');
+      await accessibleEverywhere(page, 'the rejected messages');
 
-    await Promise.all([page.waitForSelector('pre.admin-body'), page.click(`a[href$="/exceptions/${ids.get('late-1')}"]`)]);
-    expect((await page.$eval('pre.admin-body', (el) => el.textContent)) ?? '').toContain('LATE');
-    await accessibleEverywhere(page, 'a rejected message');
-    await setView(page, 'phone', 'dark');
-    await page.click('.rules-actions button.primary');
-    await page.waitForSelector('dialog[open]');
-    await page.click('dialog[open] button.primary');
-    await waitForText(page, 'Replayed as message late-1');
-    await eventually(
-      () => call(platform.baseUrl, 'GET', '/experiments/LATE/measures', { token: admin() }),
-      (r) => r.status === 200 && r.body.items.length === 1,
-      { what: 'the replayed measure stored' },
-    );
+      await Promise.all([page.waitForSelector('pre.admin-body'), page.click(`a[href$="/exceptions/${ids.get('late-1')}"]`)]);
+      expect((await page.$eval('pre.admin-body', (el) => el.textContent)) ?? '').toContain('LATE');
+      await accessibleEverywhere(page, 'a rejected message');
+      await page.click('.rules-actions button.primary');
+      await page.waitForSelector('dialog[open]');
+      await page.click('dialog[open] button.primary');
+      await waitForText(page, 'Replayed as message late-1');
+      await eventually(
+        () => call(platform.baseUrl, 'GET', '/experiments/LATE/measures', { token: admin() }),
+        (r) => r.status === 200 && r.body.items.length === 1,
+        { what: 'the replayed measure stored' },
+      );
 
-    await page.goto(`${platform.baseUrl}/ui/exceptions/${ids.get('late-2')}`, { waitUntil: 'domcontentloaded' });
-    await page.waitForSelector('pre.admin-body');
-    await page.click('.rules-actions button:not(.primary)');
-    await page.waitForSelector('dialog[open]');
-    await page.click('dialog[open] button.primary');
-    await waitForText(page, 'Discarded.');
-    expect((await call(platform.baseUrl, 'GET', `/exceptions/${ids.get('late-2')}`, { token: admin() })).status).toBe(404);
-    expect((await call(platform.baseUrl, 'GET', '/experiments/LATE/measures', { token: admin() })).body.items).toHaveLength(1);
-    expect(errors).toEqual([]);
+      await page.goto(`${platform.baseUrl}/ui/exceptions/${ids.get('late-2')}`, { waitUntil: 'domcontentloaded' });
+      await page.waitForSelector('pre.admin-body');
+      await page.click('.rules-actions button:not(.primary)');
+      await page.waitForSelector('dialog[open]');
+      await page.click('dialog[open] button.primary');
+      await waitForText(page, 'Discarded.');
+      expect((await call(platform.baseUrl, 'GET', `/exceptions/${ids.get('late-2')}`, { token: admin() })).status).toBe(404);
+      expect((await call(platform.baseUrl, 'GET', '/experiments/LATE/measures', { token: admin() })).body.items).toHaveLength(1);
+      expect(errors).toEqual([]);
+    });
     await page.close();
   });
 
