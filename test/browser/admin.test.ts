@@ -28,7 +28,7 @@ async function explain<T>(page: Page, what: string, run: () => Promise<T>): Prom
     const text = await page.evaluate('document.body.innerText').catch(() => '(no text)');
     trace(1);
     await page.screenshot({ path: `/tmp/w3-${what.replace(/[^a-z0-9]+/gi, '-')}.png` }).catch(() => undefined);
-    throw new Error(`${what}: ${String(error)}\n--- page text ---\n${String(text).slice(-2500)}`);
+    throw new Error(`${what}: ${String(error)}\n--- page text ---\n${String(text).slice(-2500)}`, { cause: error });
   }
 }
 
