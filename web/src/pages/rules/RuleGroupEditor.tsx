@@ -360,7 +360,7 @@ function ClassifierForm({
           </button>
         </div>
       ) : null}
-      {rule.classifier !== 'none' ? (
+      {rule.classifier === 'lua' ? (
         <FormField id={id('history')} label="History (values kept for the classifier)" hint="1 to 1000; empty: the default" error={errorsAt(errors, `${at}.classifier.history`)}>
           <input
             id={id('history')}

@@ -112,7 +112,8 @@ export function inputOf(draft: RuleDraft, at: string): { input: RuleInput; error
         if (t.value.trim() === '' || !Number.isFinite(value)) errors.push({ path: `${at}.classifier.thresholds[${i}].value`, message: 'a finite number' });
         return { severity: t.severity, op: t.op, value };
       });
-    if (draft.history.trim()) {
+    // history is the Lua classifier's only (the API refuses it beside thresholds).
+    if (draft.classifier === 'lua' && draft.history.trim()) {
       const history = Number(draft.history);
       if (!/^\d+$/.test(draft.history.trim()) || history < 1 || history > 1000) errors.push({ path: `${at}.classifier.history`, message: 'a whole number from 1 to 1000' });
       else classifier.history = history;
