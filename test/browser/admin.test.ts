@@ -18,7 +18,6 @@ jest.setTimeout(120_000);
  */
 const codeMirrorTabSize = (message: string) => message.startsWith('Applying inline style violates') && message.includes("style-src 'self'");
 const realErrors = (errors: string[]) => errors.filter((e) => !codeMirrorTabSize(e));
-const trace = (n: number) => process.env.W3_TRACE && process.stderr.write(`step ${n} ${new Date().toISOString()}\n`);
 
 /** On failure, the page's text and a screenshot in the test's output directory help to see why. */
 async function explain<T>(page: Page, what: string, run: () => Promise<T>): Promise<T> {
@@ -26,7 +25,6 @@ async function explain<T>(page: Page, what: string, run: () => Promise<T>): Prom
     return await run();
   } catch (error) {
     const text = await page.evaluate('document.body.innerText').catch(() => '(no text)');
-    trace(1);
     await page.screenshot({ path: `/tmp/w3-${what.replace(/[^a-z0-9]+/gi, '-')}.png` }).catch(() => undefined);
     throw new Error(`${what}: ${String(error)}\n--- page text ---\n${String(text).slice(-2500)}`, { cause: error });
   }
@@ -61,9 +59,7 @@ describe('the web console: rules, rejected messages, audit trail', () => {
     const isMobile = page.viewport()?.isMobile ?? false;
     for (const size of ['phone', 'desktop'] as SizeName[]) {
       for (const theme of ['light', 'dark'] as ThemeName[]) {
-        trace(2);
         await page.setViewport({ ...SIZES[size], deviceScaleFactor: 1, isMobile, hasTouch: isMobile });
-        trace(3);
         await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: theme }]);
         await expectAccessible(page, `${where} at ${size} in ${theme}`);
       }
@@ -72,17 +68,11 @@ describe('the web console: rules, rejected messages, audit trail', () => {
 
   /** Replaces the whole text of the CodeMirror editor under `selector` by typing, as a person would. */
   async function typeInEditor(page: Page, selector: string, text: string): Promise<void> {
-    trace(4);
     await page.focus(`${selector} .cm-content`);
-    trace(5);
     await page.keyboard.down('Control');
-    trace(6);
     await page.keyboard.press('KeyA');
-    trace(7);
     await page.keyboard.up('Control');
-    trace(8);
     await page.keyboard.press('Backspace');
-    trace(9);
     // One insertText (as a paste would): typing key by key with the completion popup open is very slow here.
     await page.keyboard.sendCharacter(text);
     await page.waitForFunction(`document.querySelector(${JSON.stringify(`${selector} .cm-content`)}).innerText.trim() === ${JSON.stringify(text)}`);
@@ -103,59 +93,41 @@ describe('the web console: rules, rejected messages, audit trail', () => {
     const { page, errors } = await openPage(browser);
     await explain(page, 'test 1', async () => {
       await signIn(page, platform.baseUrl, admin(), `/rules?experiment=${seeded.experiment}`);
-      trace(10);
       await waitForText(page, 'Rules of temps');
-      trace(11);
       await waitForText(page, 'temperature > 1000');
-      trace(12);
       await accessibleEverywhere(page, 'the rules list');
 
-      trace(13);
       await Promise.all([page.waitForSelector('.rules-code-promql .cm-content'), page.click('a[href$="group=temps"]')]);
-      trace(14);
       await waitForText(page, 'Rule group temps');
       // The stored expression is in the editor, highlighted by the PromQL grammar.
-      trace(15);
       await page.waitForFunction(`document.querySelector('.rules-code-promql .cm-content').textContent === 'temperature > 1000'`);
       expect(await page.$$eval('.rules-code-promql .tok-number', (els) => els.map((e) => e.textContent))).toContain('1000');
 
       // As stored, nothing fires: the seeded temperatures are about 20.
-      trace(16);
       await page.click('.rules-test button');
-      trace(17);
       await waitForText(page, 'The expression gave no element: nothing would fire.');
 
       // Edited to fire on the stored data: the live test lists the element that would fire.
-      trace(18);
       await typeInEditor(page, '.rules-code-promql', 'temperature > 0');
-      trace(19);
       await page.click('.rules-test button');
-      trace(20);
       await page.waitForSelector('.rules-test-result .badge-firing');
       const resultText = (await page.$eval('.rules-test-result', (el) => el.textContent)) ?? '';
       expect(resultText).toContain('source="probe-1"');
       expect(resultText).toMatch(/[1-9]\d* would be pending or firing/);
       // A simulated window over the last hour: transitions to firing.
-      trace(21);
       await page.select('.rules-test select', '1h');
-      trace(22);
       await page.click('.rules-test button');
-      trace(23);
       await page.waitForFunction(`document.querySelector('.rules-test-result')?.textContent.includes('transition(s)')`);
       expect((await page.$eval('.rules-test-result', (el) => el.textContent)) ?? '').toContain('firing');
-      trace(24);
       await accessibleEverywhere(page, 'the rule editor with a test result');
 
-      trace(25);
       await page.click('button[type="submit"]');
-      trace(26);
       await waitForText(page, 'Saved: version');
       const saved = await storedGroup('temps');
       expect(saved.rules[0]!.expr).toBe('temperature > 0');
       expect(saved.version).toBeGreaterThan(created.body.version as number);
       expect(realErrors(errors)).toEqual([]);
     });
-    trace(27);
     await page.close();
   });
 
@@ -164,27 +136,20 @@ describe('the web console: rules, rejected messages, audit trail', () => {
     const { page } = await openPage(browser, 'phone', 'dark');
     await explain(page, 'test 2', async () => {
       await signIn(page, platform.baseUrl, admin(), `/rules/edit?experiment=${seeded.experiment}&group=temps`);
-      trace(28);
       await page.waitForSelector('.rules-code-promql .cm-content');
-      trace(29);
       await page.waitForFunction(`document.querySelector('.rules-code-promql .cm-content').textContent === ${JSON.stringify(before.rules[0]!.expr)}`);
-      trace(30);
       await typeInEditor(page, '.rules-code-promql', 'temperature > > 1');
-      trace(31);
       await page.click('button[type="submit"]');
       // The error is under the editor (its field), and the editable area is described by it.
-      trace(32);
       await page.waitForSelector('.rules-rule .field-invalid .rules-code-promql');
       const fieldError = (await page.$eval('.rules-rule .field-invalid .field-error', (el) => el.textContent)) ?? '';
       expect(fieldError.length).toBeGreaterThan(0);
       const errorId = await page.$eval('.rules-rule .field-invalid .field-error', (el) => el.id);
       expect(await page.$eval('.rules-code-promql .cm-content', (el) => el.getAttribute('aria-describedby'))).toContain(errorId);
-      trace(33);
       await waitForText(page, 'Not saved');
       await expectAccessible(page, 'the rule editor with a field error at phone in dark');
       expect((await storedGroup('temps')).version).toBe(before.version);
     });
-    trace(34);
     await page.close();
   });
 
@@ -192,58 +157,38 @@ describe('the web console: rules, rejected messages, audit trail', () => {
     const { page, errors } = await openPage(browser);
     await explain(page, 'test 3', async () => {
       await signIn(page, platform.baseUrl, admin(), `/rules/edit?experiment=${seeded.experiment}&group=temps`);
-      trace(35);
       await page.waitForSelector('.rules-code-promql .cm-content');
-      trace(36);
       await page.select('.rules-rule select[id$="-classifier"]', 'lua');
-      trace(37);
       await page.waitForSelector('.rules-code-lua .cm-content');
-      trace(38);
       await typeInEditor(page, '.rules-code-lua', 'local v = values[#values]\nif v > 25 then return "critical" end\nreturn "minor"');
       // Highlighted: Lua keywords and strings carry the highlighter's classes (coloured by the theme).
       const keywords = await page.$$eval('.rules-code-lua .tok-keyword', (els) => els.map((e) => e.textContent));
       expect(keywords).toEqual(expect.arrayContaining(['local', 'if', 'then', 'return', 'end']));
       expect(await page.$$eval('.rules-code-lua .tok-string', (els) => els.map((e) => e.textContent))).toContain('"critical"');
-      trace(39);
       await accessibleEverywhere(page, 'the Lua classifier editor');
       // The live test runs the classifier: about 20 is below 25, so minor.
-      trace(40);
       await page.click('.rules-test button');
-      trace(41);
       await page.waitForSelector('.rules-test-result .badge-minor');
-      trace(42);
       await page.click('button[type="submit"]');
-      trace(43);
       await waitForText(page, 'Saved: version');
       const lua = (await storedGroup('temps')).rules[0]!.classifier?.lua ?? '';
       expect(lua).toContain('return "critical"');
       expect(lua).toContain('values[#values]');
 
       // Thresholds: a value that is not a number is refused at its field before anything is sent.
-      trace(44);
       await page.select('.rules-rule select[id$="-classifier"]', 'thresholds');
-      trace(45);
       await page.click('.rules-thresholds > button');
-      trace(46);
       await page.type('.rules-thresholds input[id$="-t0-value"]', 'hot');
-      trace(47);
       await page.click('button[type="submit"]');
-      trace(48);
       await page.waitForSelector('.rules-thresholds .field-invalid .field-error');
-      trace(49);
       await page.click('.rules-thresholds input[id$="-t0-value"]', { count: 3 });
-      trace(50);
       await page.keyboard.type('15');
-      trace(51);
       await page.select('.rules-thresholds select[id$="-t0-severity"]', 'critical');
-      trace(52);
       await page.click('button[type="submit"]');
-      trace(53);
       await waitForText(page, 'Saved: version');
       expect((await storedGroup('temps')).rules[0]!.classifier).toEqual({ thresholds: [{ severity: 'critical', op: '>', value: 15 }] });
       expect(realErrors(errors)).toEqual([]);
     });
-    trace(54);
     await page.close();
   });
 
@@ -265,25 +210,16 @@ describe('the web console: rules, rejected messages, audit trail', () => {
     const { page, errors } = await openPage(browser, 'phone', 'dark');
     await explain(page, 'test 4', async () => {
       await signIn(page, platform.baseUrl, admin(), '/exceptions');
-      trace(55);
       await waitForText(page, 'late-1');
-      trace(56);
       await waitForText(page, 'late-2');
-      trace(57);
       await accessibleEverywhere(page, 'the rejected messages');
 
-      trace(58);
       await Promise.all([page.waitForSelector('pre.admin-body'), page.click(`a[href$="/exceptions/${ids.get('late-1')}"]`)]);
       expect((await page.$eval('pre.admin-body', (el) => el.textContent)) ?? '').toContain('LATE');
-      trace(59);
       await accessibleEverywhere(page, 'a rejected message');
-      trace(60);
       await page.click('.rules-actions button.primary');
-      trace(61);
       await page.waitForSelector('dialog[open]');
-      trace(62);
       await page.click('dialog[open] button.primary');
-      trace(63);
       await waitForText(page, 'Replayed as message late-1');
       await eventually(
         () => call(platform.baseUrl, 'GET', '/experiments/LATE/measures', { token: admin() }),
@@ -291,45 +227,31 @@ describe('the web console: rules, rejected messages, audit trail', () => {
         { what: 'the replayed measure stored' },
       );
 
-      trace(64);
       await page.goto(`${platform.baseUrl}/ui/exceptions/${ids.get('late-2')}`, { waitUntil: 'domcontentloaded' });
-      trace(65);
       await page.waitForSelector('pre.admin-body');
-      trace(66);
       await page.click('.rules-actions button:not(.primary)');
-      trace(67);
       await page.waitForSelector('dialog[open]');
-      trace(68);
       await page.click('dialog[open] button.primary');
-      trace(69);
       await waitForText(page, 'Discarded.');
       expect((await call(platform.baseUrl, 'GET', `/exceptions/${ids.get('late-2')}`, { token: admin() })).status).toBe(404);
       expect((await call(platform.baseUrl, 'GET', '/experiments/LATE/measures', { token: admin() })).body.items).toHaveLength(1);
       expect(realErrors(errors)).toEqual([]);
     });
-    trace(70);
     await page.close();
   });
 
   it('shows the audit trail to an ADMIN, filtered, and neither the page nor its nav entry to a SCIENTIST', async () => {
     const { page, errors } = await openPage(browser);
     await signIn(page, platform.baseUrl, admin(), '/audit');
-    trace(71);
     await waitForText(page, 'Audit events, oldest first');
-    trace(72);
     await waitForText(page, 'experiment.create');
-    trace(73);
     await page.type('#audit-action', 'association.add');
-    trace(74);
     await page.click('form.admin-filters button[type="submit"]');
-    trace(75);
     await page.waitForFunction(
       `[...document.querySelectorAll('table tbody tr td:nth-child(3)')].every((td) => td.textContent === 'association.add') && document.querySelectorAll('table tbody tr').length > 0`,
     );
-    trace(76);
     await accessibleEverywhere(page, 'the audit trail');
     expect(realErrors(errors)).toEqual([]);
-    trace(77);
     await page.close();
 
     const scientist = await openPage(browser);
@@ -338,12 +260,9 @@ describe('the web console: rules, rejected messages, audit trail', () => {
     expect(navLinks).toContain('Rules');
     expect(navLinks).not.toContain('Audit trail');
     expect(navLinks).not.toContain('Rejected messages');
-    trace(78);
     await scientist.page.goto(`${platform.baseUrl}/ui/audit`, { waitUntil: 'domcontentloaded' });
-    trace(79);
     await waitForText(scientist.page, 'Your role may not open this page.');
     expect(await scientist.page.evaluate(`document.body.innerText.includes('Audit events')`)).toBe(false);
-    trace(80);
     await scientist.page.close();
   });
 });
