@@ -34,7 +34,7 @@ const schema = z.object({
   RABBIT_ROUTING: z.string().min(1).default('measures'),
   RABBIT_QUEUE: z.string().min(1).default('measures'),
   RABBIT_POLICY_ROUTING_KEY: z.string().min(1).default('policy.events'),
-  RABBIT_POLICY_QUEUE: z.string().min(1).default('mymonit.policy-events'),
+  RABBIT_POLICY_QUEUE: z.string().min(1).optional(),
   RABBIT_POLICY_PREFETCH: positiveInt.max(65535).default(64),
   RABBIT_QUEUE_TYPE: z.enum(['quorum', 'classic']).default('quorum'),
   RABBIT_DEAD_LETTER_EXCHANGE: z.string().min(1).optional(),
@@ -301,7 +301,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       reconnectMaxMs: env.RABBIT_RECONNECT_MAX_MS,
       maxMessageBytes: env.MAX_MESSAGE_BYTES,
       rejectedBodyPrefixBytes: env.REJECTED_BODY_PREFIX_BYTES,
-      policy: { routingKey: env.RABBIT_POLICY_ROUTING_KEY, queue: env.RABBIT_POLICY_QUEUE, prefetch: env.RABBIT_POLICY_PREFETCH },
+      policy: { routingKey: env.RABBIT_POLICY_ROUTING_KEY, queue: env.RABBIT_POLICY_QUEUE ?? `${env.RABBIT_QUEUE}.policy-events`, prefetch: env.RABBIT_POLICY_PREFETCH },
     },
     ingest: {
       batchSize: env.INGEST_BATCH_SIZE,

@@ -11,7 +11,12 @@ describe('configuration from the environment', () => {
       queue: 'measures',
       deadLetterExchange: 'mymonit.dead',
       deadLetterQueue: 'measures.dead',
+      policy: { routingKey: 'policy.events', queue: 'measures.policy-events', prefetch: 64 },
     });
+    // Derived from the measures queue: installations (and test runs) with their own queues and
+    // dead-letter exchanges never declare one policy queue with different arguments (406 at start-up).
+    expect(loadConfig({ RABBIT_QUEUE: 'q7' }).rabbit.policy.queue).toBe('q7.policy-events');
+    expect(loadConfig({ RABBIT_QUEUE: 'q7', RABBIT_POLICY_QUEUE: 'pq' }).rabbit.policy.queue).toBe('pq');
     expect(config.rest).toMatchObject({ host: '0.0.0.0', port: 8080 });
     expect(config.auth.mode).toBe('local');
     expect(config.log.logstash).toBeUndefined();
