@@ -27,6 +27,9 @@ export function CodeField({
   const editor = useRef<CodeEditor | null>(null);
   const change = useRef(onChange);
   change.current = onChange;
+  // Effects of an older render can run after a newer render: push the newest value, not the captured one.
+  const latest = useRef(value);
+  latest.current = value;
   const [failed, setFailed] = useState<string | undefined>();
   const labelId = `${id}-label`;
   const described = describedBy(id, hint, error);
@@ -37,7 +40,7 @@ export function CodeField({
         if (cancelled || !host.current) return;
         editor.current = createEditor(host.current, {
           language,
-          value,
+          value: latest.current,
           labelledBy: labelId,
           describedBy: described,
           onChange: (text) => change.current(text),
@@ -50,7 +53,7 @@ export function CodeField({
       editor.current = null;
     };
   }, [language]);
-  useEffect(() => editor.current?.setValue(value), [value]);
+  useEffect(() => editor.current?.setValue(latest.current), [value]);
   useEffect(() => editor.current?.setDescribedBy(described), [described]);
   return (
     <div class={`field${error ? ' field-invalid' : ''}`}>

@@ -10,7 +10,7 @@ import { closeBrackets } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { StreamLanguage, bracketMatching, syntaxHighlighting } from '@codemirror/language';
 import { lua } from '@codemirror/legacy-modes/mode/lua';
-import { Compartment, EditorState, type Extension } from '@codemirror/state';
+import { Annotation, Compartment, EditorState, type Extension } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
 import { classHighlighter } from '@lezer/highlight';
 
@@ -35,6 +35,12 @@ function languageOf(language: EditorOptions['language']): Extension {
   return new PromQLExtension().activateCompletion(true).activateLinter(true).asExtension();
 }
 
+/**
+ * Marks a change made by setValue (the form's state pushed into the editor): it is not reported back through
+ * onChange. Reporting it would let a render with an older value and the next one echo each other for ever.
+ */
+const fromForm = Annotation.define<boolean>();
+
 export function createEditor(parent: HTMLElement, options: EditorOptions): CodeEditor {
   let describedBy = options.describedBy;
   const attributes = () => ({
@@ -57,7 +63,7 @@ export function createEditor(parent: HTMLElement, options: EditorOptions): CodeE
         languageOf(options.language),
         syntaxHighlighting(classHighlighter),
         EditorView.updateListener.of((update) => {
-          if (update.docChanged) options.onChange(update.state.doc.toString());
+          if (update.docChanged && !update.transactions.some((t) => t.annotation(fromForm))) options.onChange(update.state.doc.toString());
         }),
         attributeCompartment.of(EditorView.contentAttributes.of(attributes())),
       ],
@@ -65,7 +71,7 @@ export function createEditor(parent: HTMLElement, options: EditorOptions): CodeE
   });
   return {
     setValue(value) {
-      if (value !== view.state.doc.toString()) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: value } });
+      if (value !== view.state.doc.toString()) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: value }, annotations: fromForm.of(true) });
     },
     setDescribedBy(next) {
       describedBy = next;
