@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { expectAccessible } from './support/axe';
-import { SIZES, launchBrowser, openPage, signIn, waitForText, type SizeName, type ThemeName } from './support/browser';
+import { SIZES, closeBrowser, launchBrowser, openPage, signIn, waitForText, type SizeName, type ThemeName } from './support/browser';
 import { call, eventually, startConsolePlatform, type ConsolePlatform } from './support/platform';
 import { seed, type Seed } from './support/seed';
 
@@ -45,7 +45,7 @@ describe('the web console: rules, rejected messages, audit trail', () => {
     );
   }, 240_000);
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser(browser);
     await platform?.stop();
   });
 

@@ -1,7 +1,7 @@
 import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import type { User } from '../../src/domain/user';
 import { expectAccessible } from './support/axe';
-import { launchBrowser, openPage, setView, signIn, waitForText, type SizeName, type ThemeName } from './support/browser';
+import { closeBrowser, launchBrowser, openPage, setView, signIn, waitForText, type SizeName, type ThemeName } from './support/browser';
 import { call, eventually, startConsolePlatform, type ConsolePlatform } from './support/platform';
 
 /**
@@ -11,6 +11,8 @@ import { call, eventually, startConsolePlatform, type ConsolePlatform } from './
  * tail without reload, drag to zoom), Explore (completion, a range query's graph and table), refusals
  * shown at the field they name, and axe on each page at both sizes and themes.
  */
+jest.setTimeout(120_000);
+
 describe('the web console: experiments, users, series charts and Explore', () => {
   let platform: ConsolePlatform;
   let browser: Browser;
@@ -30,9 +32,15 @@ describe('the web console: experiments, users, series charts and Explore', () =>
     [platform, browser] = await Promise.all([startConsolePlatform(), launchBrowser()]);
   }, 240_000);
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser(browser);
     await platform?.stop();
   });
+
+  /** The SCIENTIST the first test creates through the forms; the later tests sign in as them. */
+  function scientist(): string {
+    if (!scientistToken) throw new Error('no SCIENTIST: the first test, which creates them through the console, failed (see its error)');
+    return scientistToken;
+  }
 
   async function typeInto(page: Page, selector: string, text: string): Promise<void> {
     await page.click(selector, { count: 3 });
@@ -141,7 +149,7 @@ describe('the web console: experiments, users, series charts and Explore', () =>
       { what: 'the published measures stored' },
     );
     const { page, errors } = await openPage(browser);
-    await signIn(page, platform.baseUrl, scientistToken, '/experiments');
+    await signIn(page, platform.baseUrl, scientist(), '/experiments');
     await page.waitForSelector(`a[href="/ui/experiments/${CODE}"]`);
     // No ADMIN controls, no Users page in the nav.
     expect(await page.$('.page-title button.primary')).toBeNull();
@@ -188,7 +196,7 @@ describe('the web console: experiments, users, series charts and Explore', () =>
 
   it('runs a PromQL query from the Explore editor with completion, and shows its graph and table', async () => {
     const { page, errors } = await openPage(browser);
-    await signIn(page, platform.baseUrl, scientistToken, '/explore');
+    await signIn(page, platform.baseUrl, scientist(), '/explore');
     await inEditor(page, '.cm-content').then((h) => h.click());
     await page.keyboard.type('temper');
     // Completion from /prometheus/api/v1/label/__name__/values, with the bearer token.

@@ -4,7 +4,7 @@ import type { NotifyAlert } from '../../src/notify/alert';
 import type { Notification, TicketSink } from '../../src/notify/receivers/receiver';
 import type { CheckResultStore } from '../../src/storage/check-result-stores';
 import { expectAccessible } from './support/axe';
-import { launchBrowser, openPage, setView, signIn, waitForText, type SizeName, type ThemeName } from './support/browser';
+import { closeBrowser, launchBrowser, openPage, setView, signIn, waitForText, type SizeName, type ThemeName } from './support/browser';
 import { call, eventually, startConsolePlatform, type ConsolePlatform } from './support/platform';
 import { seed, type Seed } from './support/seed';
 
@@ -73,7 +73,7 @@ describe('the web console: alerts, silences, tickets, services, hosts', () => {
     await rule(OTHER, 'OtherHot', 'other_c');
   }, 240_000);
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser(browser);
     await platform?.stop();
   });
 

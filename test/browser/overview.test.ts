@@ -1,7 +1,7 @@
 import type { Browser } from 'puppeteer-core';
 import { mysqlFor } from './support/db';
 import { expectAccessible } from './support/axe';
-import { launchBrowser, openPage, setView, signIn, waitForText, type SizeName, type ThemeName } from './support/browser';
+import { closeBrowser, launchBrowser, openPage, setView, signIn, waitForText, type SizeName, type ThemeName } from './support/browser';
 import { call, eventually, startConsolePlatform, type ConsolePlatform } from './support/platform';
 
 /**
@@ -30,7 +30,7 @@ describe('the web console: sign-in and overview', () => {
     );
   }, 240_000);
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser(browser);
     await platform?.stop();
   });
 

@@ -16,7 +16,8 @@ export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does)`);
   const args = ['--disable-dev-shm-usage', '--disable-gpu', '--no-first-run', '--no-default-browser-check'];
   if (process.getuid?.() === 0) args.push('--no-sandbox');
-  return puppeteer.launch({ executablePath: CHROMIUM, headless: true, args });
+  // A renderer stuck in a loop would leave every CDP call waiting (180 s by default): fail in 60 s instead.
+  return puppeteer.launch({ executablePath: CHROMIUM, headless: true, args, protocolTimeout: 60_000 });
 }
 
 export interface ConsolePage {
@@ -62,4 +63,17 @@ export async function signIn(page: Page, baseUrl: string, token: string, path = 
   await page.type('textarea#token', token.slice(-1));
   await page.click('button[type="submit"]');
   await page.waitForSelector('nav[aria-label="Main"]');
+}
+
+/** Closes the browser; if it does not answer within 10 s (a stuck renderer), kills it so no CPU is left spinning. */
+export async function closeBrowser(browser: Browser | undefined): Promise<void> {
+  if (!browser) return;
+  const child = browser.process();
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, 10_000);
+  });
+  await Promise.race([browser.close().catch(() => undefined), gaveUp]);
+  clearTimeout(timer);
+  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
