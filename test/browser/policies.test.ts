@@ -112,8 +112,8 @@ describe('the web console: temporal policies and their verdicts', () => {
         .flatMap((t) => [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? ''))),
     );
     expect(rows).toEqual([
-      ['1', '12', '(2)'],
-      ['2', '30', '(1)'],
+      ['1', '(2)', '12'],
+      ['2', '(1)', '30'],
     ]);
     await waitForText(page, 'the timestamp 20 is smaller than the previous one (30)');
     await waitForText(page, 'Time points fed');

@@ -96,8 +96,8 @@ export default function PolicyDetail({ params }: PageProps) {
                 caption={`Verdicts by time point (page ${verdictCursor.page})`}
                 columns={[
                   { label: 'Time point', render: (v) => v.tp, class: 'num' },
-                  { label: 'Timestamp', render: (v) => v.ts, class: 'num' },
                   { label: 'Violating tuples', render: (v) => <code>{v.tuples.length ? v.tuples.map(tupleText).join(' ') : 'true'}</code> },
+                  { label: 'Timestamp', render: (v) => v.ts, class: 'num' },
                 ]}
                 rows={page.items}
                 rowKey={(v) => v.tp}
