@@ -3,7 +3,8 @@ import path from 'node:path';
 import { parseLog, parseSignature } from '../../src/policies';
 
 /** The MFOTL conformance cases (test/fixtures/mfotl-conformance), for the tests that feed them another way. */
-export const MFOTL_CASES = path.join(__dirname, '..', 'fixtures', 'mfotl-conformance');
+/** MFOTL_CONFORMANCE_DIR runs the same tests over another set of cases of the same layout (a checker's own). */
+export const MFOTL_CASES = process.env.MFOTL_CONFORMANCE_DIR ? path.resolve(process.env.MFOTL_CONFORMANCE_DIR) : path.join(__dirname, '..', 'fixtures', 'mfotl-conformance');
 
 export interface MfotlCase {
   readonly name: string;

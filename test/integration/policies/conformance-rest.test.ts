@@ -8,7 +8,8 @@ import type { PolicyEventIngest } from '../../../src/services/policies/ports';
 import type { Database } from '../../../src/storage/stores';
 import { call, startPlatform, type ApiResponse, type TestPlatform } from '../../support/platform';
 
-const CASES = path.join(__dirname, '../../fixtures/mfotl-conformance');
+// MFOTL_CONFORMANCE_DIR: another set of cases of the same layout (e.g. ../shared/conformance/mfotl).
+const CASES = path.resolve(process.env.MFOTL_CONFORMANCE_DIR ?? path.join(__dirname, '../../fixtures/mfotl-conformance'));
 
 interface ConformanceCase {
   readonly name: string;

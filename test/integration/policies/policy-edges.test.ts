@@ -100,4 +100,17 @@ describe('policy routes at the edges', () => {
     const unknown = await api('GET', `/policies/${id}/verdicts?generation=3`);
     expect({ status: unknown.status, detail: unknown.body.detail }).toEqual({ status: 404, detail: `policy ${id} has no generation 3` });
   });
+
+  it('verdicts for an Accept that allows neither JSON nor text are a 406 problem+json (it answered JSON); wildcards and q-values still choose', async () => {
+    const id = await create({ name: 'accept', signature: 'p(x:int)', formula: 'p(x)' });
+    expect((await log(id, '@5 p(7)')).status).toBe(200);
+    const refused = await api('GET', `/policies/${id}/verdicts`, { headers: { accept: 'application/xml' } });
+    expect(refused.status).toBe(406);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(refused.body.detail).toMatch(/application\/json or text\/plain/);
+    const text = await api('GET', `/policies/${id}/verdicts`, { headers: { accept: 'application/xml, text/*;q=0.5' } });
+    expect({ status: text.status, type: text.headers.get('content-type') }).toEqual({ status: 200, type: 'text/plain; charset=utf-8' });
+    const json = await api('GET', `/policies/${id}/verdicts`, { headers: { accept: '*/*' } });
+    expect(json.body).toMatchObject({ items: [{ tp: 0, ts: 5, tuples: [[7]] }] });
+  });
 });

@@ -10,7 +10,7 @@ export interface ConformanceCase {
   readonly expected: string;
 }
 
-export const CONFORMANCE_DIR = path.resolve(__dirname, '../../fixtures/mfotl-conformance');
+export const CONFORMANCE_DIR = path.resolve(process.env.MFOTL_CONFORMANCE_DIR ?? path.join(__dirname, '../../fixtures/mfotl-conformance'));
 
 /** Every case folder of the MFOTL conformance suite (copied from ../shared so a clean clone runs it). */
 export function conformanceCases(): ConformanceCase[] {
