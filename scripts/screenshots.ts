@@ -1,13 +1,11 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { TYPES } from '../src/identifiers';
-import type { TicketSink } from '../src/notify/receivers/receiver';
 import { PROJECT_ROOT } from '../src/project-root';
-import { call, eventually, type ConsolePlatform } from '../test/browser/support/platform';
 import { SIZES, launchBrowser, openPage, setView, signIn, type SizeName, type ThemeName } from '../test/browser/support/browser';
-import { startConsolePlatform } from '../test/browser/support/platform';
-import { seed } from '../test/browser/support/seed';
+import { call, eventually, startConsolePlatform, type ConsolePlatform } from '../test/browser/support/platform';
+import { ok, seed } from '../test/browser/support/seed';
+import { openTicket } from '../test/browser/support/tickets';
 
 /**
  * npm run screenshots: starts the real platform (MariaDB, RabbitMQ, REST, consumer, rule evaluator) with seed
@@ -22,12 +20,6 @@ const OUT = path.join(PROJECT_ROOT, 'docs', 'screenshots');
 function pageName(href: string): string {
   const rest = href.replace(/^\/ui\/?/, '').replace(/\/$/, '');
   return rest === '' ? 'overview' : rest.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase();
-}
-
-async function ok(promise: ReturnType<typeof call>, what: string): Promise<Awaited<ReturnType<typeof call>>> {
-  const response = await promise;
-  if (response.status >= 300) throw new Error(`screenshots: ${what} answered ${response.status}: ${JSON.stringify(response.body)}`);
-  return response;
 }
 
 /** What the operations pages show: a firing alert, a silence, an open ticket, a rejected message, a policy with violations. */
@@ -59,32 +51,7 @@ async function seedOperations(platform: ConsolePlatform, experiment: string): Pr
     'silence',
   );
   const experimentId = (await ok(call(baseUrl, 'GET', `/experiments/${experiment}`, { token }), 'experiment')).body.id as number;
-  const sink = platform.container.get<TicketSink>(TYPES.TicketSink);
-  await sink.fromNotification(
-    { sendResolved: true, reopenWindowMs: 3_600_000, autoResolve: true },
-    {
-      receiver: 'ops',
-      groupKey: '{}:{alertname="BoilerHot"}',
-      groupLabels: new Map([['alertname', 'BoilerHot']]),
-      alerts: [
-        {
-          fingerprint: 'b011e4b011e4b011',
-          labels: new Map([['alertname', 'BoilerHot'], ['severity', 'critical'], ['experiment', experiment]]),
-          annotations: new Map([['summary', 'boiler above 50 °C']]),
-          startsAtMs: now - 120_000,
-          endsAtMs: now + 300_000,
-          endsAtGiven: false,
-          updatedAtMs: now,
-          generatorURL: '',
-          experimentId,
-          origin: 'api',
-        },
-      ],
-      nowMs: now,
-      externalURL: 'http://mymonit',
-      templates: [],
-    },
-  );
+  await openTicket(platform, 'BoilerHot', experimentId, { labels: [['experiment', experiment]], annotations: [['summary', 'boiler above 50 °C']] });
   // A measure for an experiment that does not exist: the consumer stores it as a rejected message.
   await platform.publish([{ experiment: 'NOPE', metric: 'temperature', source: 'probe-9', value: 21, timestamp: now - 60_000 }], { messageId: 'screenshot-1' });
   const exceptions = await eventually(

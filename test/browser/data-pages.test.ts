@@ -1,7 +1,7 @@
 import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import type { User } from '../../src/domain/user';
 import { expectAccessible } from './support/axe';
-import { closeBrowser, launchBrowser, openPage, setView, signIn, waitForText, type SizeName, type ThemeName } from './support/browser';
+import { closeBrowser, launchBrowser, openPage, replaceText, setView, signIn, waitForText, type SizeName, type ThemeName } from './support/browser';
 import { call, eventually, startConsolePlatform, type ConsolePlatform } from './support/platform';
 
 /**
@@ -42,12 +42,6 @@ describe('the web console: experiments, users, series charts and Explore', () =>
     return scientistToken;
   }
 
-  async function typeInto(page: Page, selector: string, text: string): Promise<void> {
-    await page.click(selector, { count: 3 });
-    await page.keyboard.press('Backspace');
-    await page.type(selector, text);
-  }
-
   /** axe at both sizes and themes; `ready` is what the page shows when done (a change of size reloads the page). */
   async function axeEverywhere(page: Page, where: string, ready: string): Promise<void> {
     for (const size of ['phone', 'desktop'] as SizeName[]) {
@@ -86,7 +80,7 @@ describe('the web console: experiments, users, series charts and Explore', () =>
     expect(await page.$eval('#user-email', (el) => el.getAttribute('aria-describedby'))).toBe('user-email-error');
     expect(await page.$('#user-name-error')).toBeNull();
     await expectAccessible(page, 'the user form with an error');
-    await typeInto(page, '#user-email', 'sam@example.org');
+    await replaceText(page, '#user-email', 'sam@example.org');
     await page.click('dialog button[type="submit"]');
     await page.waitForFunction(`!document.querySelector('dialog')`);
     await waitForText(page, 'Sam Scientist');

@@ -1,12 +1,11 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { TYPES } from '../../src/identifiers';
-import type { NotifyAlert } from '../../src/notify/alert';
-import type { Notification, TicketSink } from '../../src/notify/receivers/receiver';
 import type { CheckResultStore } from '../../src/storage/check-result-stores';
 import { expectAccessible } from './support/axe';
 import { closeBrowser, launchBrowser, openPage, setView, signIn, waitForText, type SizeName, type ThemeName } from './support/browser';
 import { call, eventually, startConsolePlatform, type ConsolePlatform } from './support/platform';
 import { seed, type Seed } from './support/seed';
+import { openTicket as openTicketAs } from './support/tickets';
 
 /**
  * The operations pages (alerts, silences, tickets, services, hosts and checks) against the real platform
@@ -18,7 +17,6 @@ describe('the web console: alerts, silences, tickets, services, hosts', () => {
   let platform: ConsolePlatform;
   let browser: Browser;
   let seeded: Seed;
-  let sink: TicketSink;
   const OTHER = 'OPSX';
 
   async function experimentId(code: string): Promise<number> {
@@ -28,29 +26,7 @@ describe('the web console: alerts, silences, tickets, services, hosts', () => {
   }
 
   async function openTicket(name: string, experiment: number): Promise<number> {
-    const now = Date.now();
-    const alert: NotifyAlert = {
-      fingerprint: Buffer.from(name).toString('hex').padEnd(16, '0').slice(0, 16),
-      labels: new Map([['alertname', name], ['severity', 'critical']]),
-      annotations: new Map(),
-      startsAtMs: now - 60_000,
-      endsAtMs: now + 300_000,
-      endsAtGiven: false,
-      updatedAtMs: now,
-      generatorURL: '',
-      experimentId: experiment,
-      origin: 'api',
-    };
-    const notification: Notification = {
-      receiver: 'ops',
-      groupKey: `{}:{alertname="${name}"}`,
-      groupLabels: new Map([['alertname', name]]),
-      alerts: [alert],
-      nowMs: now,
-      externalURL: 'http://mymonit',
-      templates: [],
-    };
-    const outcome = await sink.fromNotification({ sendResolved: true, reopenWindowMs: 3_600_000, autoResolve: true }, notification);
+    const outcome = await openTicketAs(platform, name, experiment);
     expect(outcome.event).toBe('opened');
     return outcome.ticketId;
   }
@@ -68,7 +44,6 @@ describe('the web console: alerts, silences, tickets, services, hosts', () => {
     [platform, browser] = await Promise.all([startConsolePlatform({ components: ['rule-evaluator'] }), launchBrowser()]);
     seeded = await seed(platform);
     expect((await call(platform.baseUrl, 'POST', '/experiments', { token: platform.adminToken, body: { code: OTHER, name: 'Other' } })).status).toBe(201);
-    sink = platform.container.get<TicketSink>(TYPES.TicketSink);
     await rule(seeded.experiment, 'Overheat', 'overheat_c');
     await rule(OTHER, 'OtherHot', 'other_c');
   }, 240_000);

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { expectAccessible } from './support/axe';
-import { closeBrowser, launchBrowser, openPage, setView, signIn, waitForText, type SizeName, type ThemeName } from './support/browser';
+import { closeBrowser, launchBrowser, openPage, replaceText, setView, signIn, waitForText, type SizeName, type ThemeName } from './support/browser';
 import { call, eventually, startConsolePlatform, type ConsolePlatform } from './support/platform';
 import { seed, type Seed } from './support/seed';
 
@@ -32,15 +32,6 @@ describe('the web console: temporal policies and their verdicts', () => {
     expect(response.status).toBe(200);
     return response.body.items as Array<{ id: number; name: string; formula: string }>;
   };
-
-  async function replaceText(page: Page, selector: string, text: string): Promise<void> {
-    await page.click(selector, { count: 3 });
-    await page.keyboard.down('Control');
-    await page.keyboard.press('KeyA');
-    await page.keyboard.up('Control');
-    await page.keyboard.press('Backspace');
-    await page.type(selector, text);
-  }
 
   async function axeEverywhere(page: Page, where: string, ready: string): Promise<void> {
     for (const size of ['phone', 'desktop'] as SizeName[]) {

@@ -2,8 +2,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseLog, parseSignature } from '../../src/policies';
 
-/** The MFOTL conformance cases (test/fixtures/mfotl-conformance), for the tests that feed them another way. */
-/** MFOTL_CONFORMANCE_DIR runs the same tests over another set of cases of the same layout (a checker's own). */
+/**
+ * The MFOTL conformance cases (test/fixtures/mfotl-conformance), for every test that feeds them;
+ * MFOTL_CONFORMANCE_DIR runs the same tests over another set of cases of the same layout (a checker's own).
+ */
 export const MFOTL_CASES = process.env.MFOTL_CONFORMANCE_DIR ? path.resolve(process.env.MFOTL_CONFORMANCE_DIR) : path.join(__dirname, '..', 'fixtures', 'mfotl-conformance');
 
 export interface MfotlCase {

@@ -47,10 +47,6 @@ export function policyJson(view: PolicyView): Record<string, unknown> {
   };
 }
 
-function wantsText(req: express.Request): boolean {
-  return req.accepts(['application/json', 'text/plain']) === 'text/plain';
-}
-
 /** /policies: temporal policies (MFOTL), their events, verdicts and rejections (docs/policies.md, "REST"). */
 export function policiesResource(policies: PolicyService): Router {
   const router = Router();
@@ -111,10 +107,11 @@ export function policiesResource(policies: PolicyService): Router {
     const id = integerParameter(res, 'policyId');
     // Not queryString: the OpenAPI validator has coerced req.query.generation to a number (a string test would drop it).
     const generation = (res.locals.integers as Map<string, number> | undefined)?.get('generation');
-    if (req.accepts(['application/json', 'text/plain']) === false) {
+    const representation = req.accepts(['application/json', 'text/plain']);
+    if (representation === false) {
       throw Object.assign(new Error(`verdicts are application/json or text/plain (MonPoly's lines); the Accept header allows neither`), { status: 406 });
     }
-    if (wantsText(req)) {
+    if (representation === 'text/plain') {
       // MonPoly's lines, each followed by "\n": every verdict after the cursor, read and written page by page
       // (the first page is read before the status is sent, so a refusal is still a problem+json).
       let cursor = queryString(req, 'cursor');

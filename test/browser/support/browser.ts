@@ -65,6 +65,16 @@ export async function signIn(page: Page, baseUrl: string, token: string, path = 
   await page.waitForSelector('nav[aria-label="Main"]');
 }
 
+/** Replaces the text of an input or textarea by typing, as a person would (select all, delete, type). */
+export async function replaceText(page: Page, selector: string, text: string): Promise<void> {
+  await page.click(selector, { count: 3 });
+  await page.keyboard.down('Control');
+  await page.keyboard.press('KeyA');
+  await page.keyboard.up('Control');
+  await page.keyboard.press('Backspace');
+  await page.type(selector, text);
+}
+
 /** Closes the browser; if it does not answer within 10 s (a stuck renderer), kills it so no CPU is left spinning. */
 export async function closeBrowser(browser: Browser | undefined): Promise<void> {
   if (!browser) return;

@@ -8,7 +8,8 @@ export interface Seed {
   measures: number;
 }
 
-async function ok(promise: ReturnType<typeof call>, what: string): Promise<Awaited<ReturnType<typeof call>>> {
+/** The response, or an error naming what was asked and the answer when it is not a success. */
+export async function ok(promise: ReturnType<typeof call>, what: string): Promise<Awaited<ReturnType<typeof call>>> {
   const response = await promise;
   if (response.status >= 300) throw new Error(`seed: ${what} answered ${response.status}: ${JSON.stringify(response.body)}`);
   return response;

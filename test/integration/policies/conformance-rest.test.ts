@@ -6,10 +6,9 @@ import { TYPES } from '../../../src/identifiers';
 import { parseLog, parseSignature } from '../../../src/policies';
 import type { PolicyEventIngest } from '../../../src/services/policies/ports';
 import type { Database } from '../../../src/storage/stores';
+import { MFOTL_CASES } from '../../support/mfotl-cases';
 import { call, startPlatform, type ApiResponse, type TestPlatform } from '../../support/platform';
 
-// MFOTL_CONFORMANCE_DIR: another set of cases of the same layout (e.g. ../shared/conformance/mfotl).
-const CASES = path.resolve(process.env.MFOTL_CONFORMANCE_DIR ?? path.join(__dirname, '../../fixtures/mfotl-conformance'));
 
 interface ConformanceCase {
   readonly name: string;
@@ -21,11 +20,11 @@ interface ConformanceCase {
 }
 
 function cases(): ConformanceCase[] {
-  return readdirSync(CASES)
-    .filter((name) => statSync(path.join(CASES, name)).isDirectory())
+  return readdirSync(MFOTL_CASES)
+    .filter((name) => statSync(path.join(MFOTL_CASES, name)).isDirectory())
     .sort()
     .map((name) => {
-      const read = (file: string): string => readFileSync(path.join(CASES, name, file), 'utf8');
+      const read = (file: string): string => readFileSync(path.join(MFOTL_CASES, name, file), 'utf8');
       return { name, sig: read('sig'), mfotl: read('mfotl'), log: read('log'), negate: read('flags').split(/\s+/).includes('-negate'), expected: read('expected.txt') };
     });
 }

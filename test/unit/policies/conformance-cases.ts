@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { MFOTL_CASES } from '../../support/mfotl-cases';
 
 export interface ConformanceCase {
   readonly name: string;
@@ -10,15 +11,13 @@ export interface ConformanceCase {
   readonly expected: string;
 }
 
-export const CONFORMANCE_DIR = path.resolve(process.env.MFOTL_CONFORMANCE_DIR ?? path.join(__dirname, '../../fixtures/mfotl-conformance'));
-
 /** Every case folder of the MFOTL conformance suite (copied from ../shared so a clean clone runs it). */
 export function conformanceCases(): ConformanceCase[] {
-  return readdirSync(CONFORMANCE_DIR)
-    .filter((name) => statSync(path.join(CONFORMANCE_DIR, name)).isDirectory())
+  return readdirSync(MFOTL_CASES)
+    .filter((name) => statSync(path.join(MFOTL_CASES, name)).isDirectory())
     .sort()
     .map((name) => {
-      const read = (file: string): string => readFileSync(path.join(CONFORMANCE_DIR, name, file), 'utf8');
+      const read = (file: string): string => readFileSync(path.join(MFOTL_CASES, name, file), 'utf8');
       return {
         name,
         signature: read('sig'),
